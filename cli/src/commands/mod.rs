@@ -1,0 +1,5 @@
+//! One module per `spm` subcommand.
+
+pub mod init;
+pub mod publish;
+pub mod validate;
