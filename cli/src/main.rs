@@ -11,7 +11,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "spm", version, about = "Install, validate and publish AI-agent skills", propagate_version = true)]
+#[command(
+    name = "spm",
+    version,
+    about = "Install, validate and publish AI-agent skills",
+    propagate_version = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -42,6 +47,15 @@ enum Command {
     },
     /// Validate, pack and publish a skill
     Publish(commands::publish::Args),
+    /// Run the registry server
+    #[command(subcommand)]
+    Server(ServerCommand),
+}
+
+#[derive(Subcommand)]
+enum ServerCommand {
+    /// Start a registry (SQLite and local storage in ./spm-data by default)
+    Start,
 }
 
 fn main() -> ExitCode {
@@ -49,9 +63,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
-        Command::Init { dir, name, author } => commands::init::run(&dir, name.as_deref(), author.as_deref()),
-        Command::Create { name, author } => commands::init::run(&PathBuf::from(&name), Some(&name), author.as_deref()),
+        Command::Init { dir, name, author } => {
+            commands::init::run(&dir, name.as_deref(), author.as_deref())
+        }
+        Command::Create { name, author } => {
+            commands::init::run(&PathBuf::from(&name), Some(&name), author.as_deref())
+        }
         Command::Publish(args) => commands::publish::run(&args),
+        Command::Server(ServerCommand::Start) => Err(anyhow::anyhow!(
+            "the registry server is not part of this build yet; it arrives with the registry-server work (see README)"
+        )),
     };
     match result {
         Ok(code) => code,

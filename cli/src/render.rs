@@ -6,7 +6,11 @@ use spm_core::diagnostic::{Diagnostic, Severity};
 /// Reports without terminal hyperlinks; colour follows the terminal and `NO_COLOR`.
 pub fn install_hook() {
     let _ = miette::set_hook(Box::new(|_| {
-        Box::new(miette::MietteHandlerOpts::new().terminal_links(false).build())
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .terminal_links(false)
+                .build(),
+        )
     }));
 }
 
@@ -27,13 +31,22 @@ pub fn report(d: &Diagnostic, source: Option<&str>) -> String {
         return format!("{:?}", Report::new(md));
     };
     if let Some(loc) = d.location {
-        md = md.and_label(LabeledSpan::new_primary_with_span(d.label.clone(), (loc.offset, loc.len)));
+        md = md.and_label(LabeledSpan::new_primary_with_span(
+            d.label.clone(),
+            (loc.offset, loc.len),
+        ));
     }
     for r in &d.related {
-        md = md.and_label(LabeledSpan::new_with_span(Some(r.message.clone()), (r.location.offset, r.location.len)));
+        md = md.and_label(LabeledSpan::new_with_span(
+            Some(r.message.clone()),
+            (r.location.offset, r.location.len),
+        ));
     }
-    let name = d.position();
-    format!("{:?}", Report::new(md).with_source_code(NamedSource::new(name, source.to_string())))
+    let name = d.file.display().to_string();
+    format!(
+        "{:?}",
+        Report::new(md).with_source_code(NamedSource::new(name, source.to_string()))
+    )
 }
 
 /// `path:line:col: warning[code]: message`, for compact listings.

@@ -152,7 +152,13 @@ impl std::fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {sev}[{}]: {}", self.position(), self.code, self.message)
+        write!(
+            f,
+            "{}: {sev}[{}]: {}",
+            self.position(),
+            self.code,
+            self.message
+        )
     }
 }
 

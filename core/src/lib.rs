@@ -8,6 +8,9 @@
 //!
 //! The crate does no network I/O and never panics on input that came from outside.
 
+// Diagnostics travel by value on the error path only, where their size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod diagnostic;
 pub mod package;
 pub mod scaffold;

@@ -15,7 +15,10 @@ pub enum ScaffoldError {
         suggestion: String,
     },
     #[error("cannot write {}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// The `SKILL.md` of a new skill.
@@ -48,7 +51,11 @@ Describe the situations where an agent should reach for this skill.\n\
 const SKILLIGNORE: &str = "# Files left out of the published package (gitignore syntax).\n# .git, node_modules and secret files (.env*, *.pem, *.key, ...) are always left out.\n";
 
 /// Writes a new skill into `dir` (created if missing). `name` defaults to the directory name.
-pub fn scaffold(dir: &Path, name: Option<&str>, author: Option<&str>) -> Result<(String, Vec<PathBuf>), ScaffoldError> {
+pub fn scaffold(
+    dir: &Path,
+    name: Option<&str>,
+    author: Option<&str>,
+) -> Result<(String, Vec<PathBuf>), ScaffoldError> {
     let name = match name {
         Some(n) => n.to_string(),
         None => {
@@ -61,7 +68,11 @@ pub fn scaffold(dir: &Path, name: Option<&str>, author: Option<&str>) -> Result<
         }
     };
     if let Err(reason) = check_name(&name) {
-        return Err(ScaffoldError::BadName { suggestion: suggest_name(&name), name, reason });
+        return Err(ScaffoldError::BadName {
+            suggestion: suggest_name(&name),
+            name,
+            reason,
+        });
     }
     let skill_md_path = dir.join(crate::skill::SKILL_FILE);
     if skill_md_path.exists() {
@@ -94,9 +105,18 @@ mod tests {
         let (name, files) = scaffold(&dir, None, Some("alice")).unwrap();
         assert_eq!(name, "new-skill");
         assert_eq!(files.len(), 2);
-        let s = Skill::load(&dir, &Options { require_version: true, ..Options::default() });
+        let s = Skill::load(
+            &dir,
+            &Options {
+                require_version: true,
+                ..Options::default()
+            },
+        );
         assert!(s.diagnostics.is_empty(), "{:#?}", s.diagnostics);
-        assert!(matches!(scaffold(&dir, None, None), Err(ScaffoldError::Exists(_))));
+        assert!(matches!(
+            scaffold(&dir, None, None),
+            Err(ScaffoldError::Exists(_))
+        ));
     }
 
     #[test]

@@ -11,6 +11,9 @@ pub fn run(dir: &Path, name: Option<&str>, author: Option<&str>) -> anyhow::Resu
     for f in files {
         println!("  {}", f.display());
     }
-    println!("\nNext: edit SKILL.md, then run `spm validate {}`", dir.display());
+    println!(
+        "\nNext: edit SKILL.md, then run `spm validate {}`",
+        dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -40,26 +40,52 @@ struct ExcludedEntry {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let skill = Skill::load(&args.dir, &Options { require_version: true, ..Options::default() });
+    let skill = Skill::load(
+        &args.dir,
+        &Options {
+            require_version: true,
+            ..Options::default()
+        },
+    );
     if skill.has_errors() || !skill.diagnostics.is_empty() {
         for d in &skill.diagnostics {
             eprintln!("{}", render::report(d, skill.source.as_deref()));
         }
     }
     let Some(manifest) = skill.manifest.as_ref().filter(|_| !skill.has_errors()) else {
-        eprintln!("error: {} is not valid; fix the errors above before publishing", args.dir.display());
+        eprintln!(
+            "error: {} is not valid; fix the errors above before publishing",
+            args.dir.display()
+        );
         return Ok(ExitCode::from(1));
     };
-    let limits = PackLimits { max_packed_bytes: args.max_size, ..PackLimits::default() };
+    let limits = PackLimits {
+        max_packed_bytes: args.max_size,
+        ..PackLimits::default()
+    };
     let package = pack(&args.dir, &limits)?;
-    let version = manifest.version.as_ref().map(ToString::to_string).unwrap_or_default();
+    let version = manifest
+        .version
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
 
     if args.json {
-        let files: Vec<_> = package.files.iter().map(|f| FileEntry { path: &f.rel, size: f.size }).collect();
+        let files: Vec<_> = package
+            .files
+            .iter()
+            .map(|f| FileEntry {
+                path: &f.rel,
+                size: f.size,
+            })
+            .collect();
         let excluded: Vec<_> = package
             .excluded
             .iter()
-            .map(|e| ExcludedEntry { path: e.rel.clone(), reason: e.reason.to_string() })
+            .map(|e| ExcludedEntry {
+                path: e.rel.clone(),
+                reason: e.reason.to_string(),
+            })
             .collect();
         let out = serde_json::json!({
             "name": manifest.name,
@@ -100,5 +126,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    anyhow::bail!("uploading to a registry is not available in this build yet; use --dry-run to check the package")
+    anyhow::bail!(
+        "uploading to a registry is not available in this build yet; use --dry-run to check the package"
+    )
 }

@@ -53,7 +53,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut dirs = args.paths.clone();
     if let Some(root) = &args.all {
-        let found = discover::skill_dirs(root).with_context(|| format!("cannot read {}", root.display()))?;
+        let found = discover::skill_dirs(root)
+            .with_context(|| format!("cannot read {}", root.display()))?;
         if found.is_empty() {
             anyhow::bail!("no SKILL.md found in {} or below it", root.display());
         }
@@ -62,10 +63,16 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if dirs.is_empty() {
         dirs.push(PathBuf::from("."));
     }
-    let opts = Options { require_version: args.strict, ..Options::default() };
+    let opts = Options {
+        require_version: args.strict,
+        ..Options::default()
+    };
     let skills: Vec<Skill> = dirs.iter().map(|d| Skill::load(d, &opts)).collect();
 
-    let mut summary = Summary { skills: skills.len(), ..Summary::default() };
+    let mut summary = Summary {
+        skills: skills.len(),
+        ..Summary::default()
+    };
     for s in &skills {
         if s.has_errors() {
             summary.invalid += 1;
@@ -83,7 +90,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             .map(|s| SkillReport {
                 path: s.dir.display().to_string(),
                 name: s.manifest.as_ref().map(|m| m.name.as_str()),
-                version: s.manifest.as_ref().and_then(|m| m.version.as_ref()).map(ToString::to_string),
+                version: s
+                    .manifest
+                    .as_ref()
+                    .and_then(|m| m.version.as_ref())
+                    .map(ToString::to_string),
                 valid: !s.has_errors(),
                 diagnostics: &s.diagnostics,
             })
@@ -93,7 +104,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         print_text(&skills, args, &summary, started);
     }
-    Ok(if summary.invalid > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if summary.invalid > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_text(skills: &[Skill], args: &Args, summary: &Summary, started: Instant) {
@@ -141,18 +156,26 @@ fn print_text(skills: &[Skill], args: &Args, summary: &Summary, started: Instant
     // Group by rule so a user sees what to fix first.
     let mut by_code: BTreeMap<(Severity, &str), (usize, &str, Option<&str>)> = BTreeMap::new();
     for d in skills.iter().flat_map(|s| &s.diagnostics) {
-        let e = by_code.entry((d.severity, d.code)).or_insert((0, &d.message, d.help.as_deref()));
+        let e = by_code
+            .entry((d.severity, d.code))
+            .or_insert((0, &d.message, d.help.as_deref()));
         e.0 += 1;
     }
     let mut groups: Vec<_> = by_code.into_iter().collect();
     groups.sort_by(|a, b| b.0.0.cmp(&a.0.0).then(b.1.0.cmp(&a.1.0)));
-    if groups.len() > 0 && many {
+    if !groups.is_empty() && many {
         for ((sev, code), (n, example, help)) in groups {
             if args.quiet && sev == Severity::Warning {
                 continue;
             }
-            let sev = if sev == Severity::Error { "error" } else { "warning" };
-            let hint = help.map(|h| format!(" → {}", h.lines().next().unwrap_or(h))).unwrap_or_default();
+            let sev = if sev == Severity::Error {
+                "error"
+            } else {
+                "warning"
+            };
+            let hint = help
+                .map(|h| format!(" → {}", h.lines().next().unwrap_or(h)))
+                .unwrap_or_default();
             println!("  {n:>4} × {sev}[{code}] e.g. {example}{hint}");
         }
     }

@@ -16,7 +16,10 @@ pub enum IntegrityError {
     #[error("`{0}` is not an integrity string; expected sha256-<64 hex digits>")]
     Malformed(String),
     #[error("integrity mismatch: expected {expected}, got {actual}")]
-    Mismatch { expected: Integrity, actual: Integrity },
+    Mismatch {
+        expected: Integrity,
+        actual: Integrity,
+    },
 }
 
 impl Integrity {
@@ -35,7 +38,10 @@ impl Integrity {
         if actual == *self {
             Ok(())
         } else {
-            Err(IntegrityError::Mismatch { expected: *self, actual })
+            Err(IntegrityError::Mismatch {
+                expected: *self,
+                actual,
+            })
         }
     }
 }
@@ -51,7 +57,8 @@ impl FromStr for Integrity {
         }
         let mut out = [0u8; 32];
         for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2).ok_or_else(bad)?, 16).map_err(|_| bad())?;
+            *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2).ok_or_else(bad)?, 16)
+                .map_err(|_| bad())?;
         }
         Ok(Integrity(out))
     }
@@ -94,13 +101,29 @@ mod tests {
             "sha256-ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(i.to_string().parse::<Integrity>().unwrap(), i);
-        assert_eq!(i.to_string().to_uppercase().replace("SHA256", "sha256").parse::<Integrity>().unwrap(), i);
+        assert_eq!(
+            i.to_string()
+                .to_uppercase()
+                .replace("SHA256", "sha256")
+                .parse::<Integrity>()
+                .unwrap(),
+            i
+        );
     }
 
     #[test]
     fn malformed_strings_are_refused() {
-        for s in ["", "sha256-", "sha512-abc", "sha256-zz", &format!("sha256-{}", "é".repeat(32))] {
-            assert!(matches!(s.parse::<Integrity>(), Err(IntegrityError::Malformed(_))), "{s}");
+        for s in [
+            "",
+            "sha256-",
+            "sha512-abc",
+            "sha256-zz",
+            &format!("sha256-{}", "é".repeat(32)),
+        ] {
+            assert!(
+                matches!(s.parse::<Integrity>(), Err(IntegrityError::Malformed(_))),
+                "{s}"
+            );
         }
     }
 
@@ -108,6 +131,9 @@ mod tests {
     fn verify_detects_tampering() {
         let i = Integrity::of(b"abc");
         assert!(i.verify(b"abc").is_ok());
-        assert!(matches!(i.verify(b"abd"), Err(IntegrityError::Mismatch { .. })));
+        assert!(matches!(
+            i.verify(b"abd"),
+            Err(IntegrityError::Mismatch { .. })
+        ));
     }
 }

@@ -16,5 +16,5 @@ pub mod unpack;
 pub use integrity::{Integrity, IntegrityError};
 pub use limits::{PackLimits, UnpackLimits};
 pub use pack::{PackError, Package, pack};
-pub use select::{Excluded, ExcludeReason, SelectedFile, Selection, select};
+pub use select::{ExcludeReason, Excluded, SelectedFile, Selection, select};
 pub use unpack::{UnpackError, Unpacked, unpack};

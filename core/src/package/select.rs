@@ -59,15 +59,25 @@ pub enum ExcludeReason {
     /// Matches one of [`SECRET_PATTERNS`].
     Secret { pattern: String },
     /// Matched a line of a `.skillignore`.
-    Ignored { file: String, line: u64, pattern: String },
+    Ignored {
+        file: String,
+        line: u64,
+        pattern: String,
+    },
 }
 
 impl fmt::Display for ExcludeReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExcludeReason::Always => f.write_str("always left out"),
-            ExcludeReason::Secret { pattern } => write!(f, "may hold secrets (matches `{pattern}`)"),
-            ExcludeReason::Ignored { file, line, pattern } => write!(f, "{file}:{line}: `{pattern}`"),
+            ExcludeReason::Secret { pattern } => {
+                write!(f, "may hold secrets (matches `{pattern}`)")
+            }
+            ExcludeReason::Ignored {
+                file,
+                line,
+                pattern,
+            } => write!(f, "{file}:{line}: `{pattern}`"),
         }
     }
 }
@@ -115,7 +125,8 @@ pub fn select(root: &Path, limits: &PackLimits) -> Result<Selection, PackError> 
 fn secret_matcher(root: &Path) -> Result<Gitignore, PackError> {
     let mut b = GitignoreBuilder::new(root);
     for p in SECRET_PATTERNS {
-        b.add_line(None, p).map_err(|e| PackError::Ignore(e.to_string()))?;
+        b.add_line(None, p)
+            .map_err(|e| PackError::Ignore(e.to_string()))?;
     }
     b.build().map_err(|e| PackError::Ignore(e.to_string()))
 }
@@ -140,12 +151,22 @@ impl Walk<'_> {
         for entry in entries {
             let path = entry.path();
             let name = entry.file_name();
-            let name = name.to_str().ok_or_else(|| PackError::NonUtf8Path(path.clone()))?;
-            let rel = if rel_dir.is_empty() { name.to_string() } else { format!("{rel_dir}/{name}") };
+            let name = name
+                .to_str()
+                .ok_or_else(|| PackError::NonUtf8Path(path.clone()))?;
+            let rel = if rel_dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{rel_dir}/{name}")
+            };
             let meta = std::fs::symlink_metadata(&path).map_err(|e| PackError::io(&path, e))?;
             let is_dir = meta.is_dir();
             if let Some(reason) = self.exclusion(&path, name, is_dir) {
-                self.out.excluded.push(Excluded { rel, is_dir, reason });
+                self.out.excluded.push(Excluded {
+                    rel,
+                    is_dir,
+                    reason,
+                });
                 continue;
             }
             let ft = meta.file_type();
@@ -167,7 +188,12 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn file(&mut self, path: PathBuf, rel: String, meta: &std::fs::Metadata) -> Result<(), PackError> {
+    fn file(
+        &mut self,
+        path: PathBuf,
+        rel: String,
+        meta: &std::fs::Metadata,
+    ) -> Result<(), PackError> {
         if meta.len() > self.limits.max_file_bytes {
             return Err(PackError::FileTooLarge {
                 path: rel,
@@ -176,7 +202,9 @@ impl Walk<'_> {
             });
         }
         if self.out.files.len() >= self.limits.max_files {
-            return Err(PackError::TooManyFiles { limit: self.limits.max_files });
+            return Err(PackError::TooManyFiles {
+                limit: self.limits.max_files,
+            });
         }
         self.out.files.push(SelectedFile {
             rel,
@@ -196,7 +224,9 @@ impl Walk<'_> {
         if let Some(err) = b.add(&file) {
             return Err(PackError::Ignore(format!("{}: {err}", file.display())));
         }
-        let gi = b.build().map_err(|e| PackError::Ignore(format!("{}: {e}", file.display())))?;
+        let gi = b
+            .build()
+            .map_err(|e| PackError::Ignore(format!("{}: {e}", file.display())))?;
         self.ignores.push(gi);
         Ok(true)
     }
@@ -206,7 +236,9 @@ impl Walk<'_> {
             return Some(ExcludeReason::Always);
         }
         if let Match::Ignore(glob) = self.secrets.matched(path, is_dir) {
-            return Some(ExcludeReason::Secret { pattern: glob.original().to_string() });
+            return Some(ExcludeReason::Secret {
+                pattern: glob.original().to_string(),
+            });
         }
         for gi in self.ignores.iter().rev() {
             match gi.matched(path, is_dir) {
@@ -214,9 +246,16 @@ impl Walk<'_> {
                     let file = glob
                         .from()
                         .and_then(|f| f.strip_prefix(self.root).ok())
-                        .map_or_else(|| IGNORE_FILE.to_string(), |f| f.to_string_lossy().replace('\\', "/"));
+                        .map_or_else(
+                            || IGNORE_FILE.to_string(),
+                            |f| f.to_string_lossy().replace('\\', "/"),
+                        );
                     let line = line_of(glob.from(), glob.original());
-                    return Some(ExcludeReason::Ignored { file, line, pattern: glob.original().to_string() });
+                    return Some(ExcludeReason::Ignored {
+                        file,
+                        line,
+                        pattern: glob.original().to_string(),
+                    });
                 }
                 Match::Whitelist(_) => return None,
                 Match::None => {}

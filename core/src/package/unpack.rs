@@ -24,19 +24,27 @@ pub enum UnpackError {
     AbsolutePath(String),
     #[error("entry `{0}` climbs out of the package with `..`")]
     ParentDir(String),
-    #[error("entry `{0}` has a path that is not allowed (empty, not UTF-8, or holding `\\`, `:` or NUL)")]
+    #[error(
+        "entry `{0}` has a path that is not allowed (empty, not UTF-8, or holding `\\`, `:` or NUL)"
+    )]
     BadPath(String),
     #[error("entry `{path}` is a {kind}; packages may hold only regular files and directories")]
     NotAFile { path: String, kind: &'static str },
     #[error("entry `{0}` appears more than once")]
     Duplicate(String),
     #[error("entry `{path}` is {size}; the limit for one file is {limit}")]
-    FileTooLarge { path: String, size: String, limit: String },
+    FileTooLarge {
+        path: String,
+        size: String,
+        limit: String,
+    },
     #[error("the archive has more than {0} entries")]
     TooManyEntries(usize),
     #[error("the archive inflates past {limit}; refusing it as a possible gzip bomb")]
     UnpackedTooLarge { limit: String },
-    #[error("the archive inflates more than {ratio}x its compressed size; refusing it as a possible gzip bomb")]
+    #[error(
+        "the archive inflates more than {ratio}x its compressed size; refusing it as a possible gzip bomb"
+    )]
     RatioTooHigh { ratio: u64 },
     #[error("{} already exists", .0.display())]
     DestinationExists(PathBuf),
@@ -105,16 +113,25 @@ pub fn unpack(archive: &[u8], dest: &Path, limits: &UnpackLimits) -> Result<Unpa
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).map_err(|source| UnpackError::Io { path: parent.clone(), source })?;
+    std::fs::create_dir_all(&parent).map_err(|source| UnpackError::Io {
+        path: parent.clone(),
+        source,
+    })?;
     let tmp = tempfile::Builder::new()
         .prefix(".spm-unpack-")
         .tempdir_in(&parent)
-        .map_err(|source| UnpackError::Io { path: parent.clone(), source })?;
+        .map_err(|source| UnpackError::Io {
+            path: parent.clone(),
+            source,
+        })?;
     let unpacked = extract(archive, tmp.path(), limits)?;
     let staged = tmp.keep();
     std::fs::rename(&staged, dest).map_err(|source| {
         let _ = std::fs::remove_dir_all(&staged);
-        UnpackError::Io { path: dest.to_path_buf(), source }
+        UnpackError::Io {
+            path: dest.to_path_buf(),
+            source,
+        }
     })?;
     Ok(unpacked)
 }
@@ -129,8 +146,12 @@ fn extract(archive: &[u8], into: &Path, limits: &UnpackLimits) -> Result<Unpacke
         breach: breach.clone(),
     };
     let read_error = |e: io::Error| match breach.get() {
-        Some(Breach::Total) => UnpackError::UnpackedTooLarge { limit: human_bytes(limits.max_unpacked_bytes) },
-        Some(Breach::Ratio) => UnpackError::RatioTooHigh { ratio: limits.max_ratio },
+        Some(Breach::Total) => UnpackError::UnpackedTooLarge {
+            limit: human_bytes(limits.max_unpacked_bytes),
+        },
+        Some(Breach::Ratio) => UnpackError::RatioTooHigh {
+            ratio: limits.max_ratio,
+        },
         None => UnpackError::Corrupt(e.to_string()),
     };
     let mut tar = tar::Archive::new(guard);
@@ -148,24 +169,37 @@ fn extract(archive: &[u8], into: &Path, limits: &UnpackLimits) -> Result<Unpacke
         let is_dir = match kind {
             tar::EntryType::Regular | tar::EntryType::Continuous => false,
             tar::EntryType::Directory => true,
-            other => return Err(UnpackError::NotAFile { path: rel, kind: kind_name(other) }),
+            other => {
+                return Err(UnpackError::NotAFile {
+                    path: rel,
+                    kind: kind_name(other),
+                });
+            }
         };
         if rel.is_empty() {
             if is_dir {
                 continue; // `./` itself
             }
-            return Err(UnpackError::BadPath(String::from_utf8_lossy(&raw).into_owned()));
+            return Err(UnpackError::BadPath(
+                String::from_utf8_lossy(&raw).into_owned(),
+            ));
         }
         if !seen.insert(rel.clone()) {
             return Err(UnpackError::Duplicate(rel));
         }
         let target = into.join(&rel);
-        let io_err = |source| UnpackError::Io { path: PathBuf::from(&rel), source };
+        let io_err = |source| UnpackError::Io {
+            path: PathBuf::from(&rel),
+            source,
+        };
         if is_dir {
             std::fs::create_dir_all(&target).map_err(io_err)?;
             continue;
         }
-        let declared = entry.header().size().map_err(|e| UnpackError::Corrupt(e.to_string()))?;
+        let declared = entry
+            .header()
+            .size()
+            .map_err(|e| UnpackError::Corrupt(e.to_string()))?;
         if declared > limits.max_file_bytes {
             return Err(UnpackError::FileTooLarge {
                 path: rel,
@@ -181,9 +215,17 @@ fn extract(archive: &[u8], into: &Path, limits: &UnpackLimits) -> Result<Unpacke
             .create_new(true)
             .open(&target)
             .map_err(io_err)?;
-        let written = io::copy(&mut (&mut entry).take(limits.max_file_bytes + 1), &mut out).map_err(|e| {
-            if breach.get().is_some() { read_error(e) } else { UnpackError::Io { path: PathBuf::from(&rel), source: e } }
-        })?;
+        let written = io::copy(&mut (&mut entry).take(limits.max_file_bytes + 1), &mut out)
+            .map_err(|e| {
+                if breach.get().is_some() {
+                    read_error(e)
+                } else {
+                    UnpackError::Io {
+                        path: PathBuf::from(&rel),
+                        source: e,
+                    }
+                }
+            })?;
         if written > limits.max_file_bytes {
             return Err(UnpackError::FileTooLarge {
                 path: rel,

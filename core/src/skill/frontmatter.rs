@@ -39,7 +39,10 @@ pub fn decode<'a>(bytes: &'a [u8], file: &Path) -> Result<&'a str, Diagnostic> {
             file,
             format!(
                 "{} is not valid UTF-8: invalid byte 0x{:02x} at line {}, column {} (byte {valid})",
-                file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned()),
+                file.file_name().map_or_else(
+                    || file.display().to_string(),
+                    |n| n.to_string_lossy().into_owned()
+                ),
                 bytes[valid],
                 loc.line,
                 loc.column
@@ -56,14 +59,26 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     let first = lines.next();
     if first.is_none_or(|(_, line)| !is_fence(line)) {
         let shown = first.map_or("", |(_, l)| l.trim_end());
+        let later = LineIter { text, pos: 0 }.skip(1).find(|(_, l)| is_fence(l));
+        let help = match later {
+            Some((at, _)) => format!(
+                "a `---` line appears at line {}: frontmatter must be the very first thing in the file, so move it to the top",
+                Location::in_text(text, at, 0).line
+            ),
+            None => "begin the file with:\n---\nname: my-skill\ndescription: What the skill does and when to use it.\n---".to_string(),
+        };
         return Err(Diagnostic::error(
             "frontmatter/missing",
             file,
             "SKILL.md must start with YAML frontmatter between two `---` lines",
         )
         .at(Location::in_text(text, 0, shown.len()))
-        .label(if shown.is_empty() { "expected `---` here".to_string() } else { "expected `---`, found this".to_string() })
-        .help("begin the file with:\n---\nname: my-skill\ndescription: What the skill does and when to use it.\n---"));
+        .label(if shown.is_empty() {
+            "expected `---` here".to_string()
+        } else {
+            "expected `---`, found this".to_string()
+        })
+        .help(help));
     }
     let yaml_offset = lines.pos;
     for (start, line) in lines.by_ref() {
@@ -105,7 +120,9 @@ fn check_size(yaml: &str, text: &str, offset: usize, file: &Path) -> Result<(), 
         ),
     )
     .at(Location::in_text(text, offset, 0))
-    .help("keep metadata in the frontmatter and move long text into the markdown body or references/"))
+    .help(
+        "keep metadata in the frontmatter and move long text into the markdown body or references/",
+    ))
 }
 
 fn is_fence(line: &str) -> bool {
@@ -173,6 +190,8 @@ mod tests {
         assert_eq!(d.location.unwrap().line, 1);
         let d = split("", p()).unwrap_err();
         assert_eq!(d.code, "frontmatter/missing");
+        let d = split("# Title\n\n---\nname: a\n---\n", p()).unwrap_err();
+        assert!(d.help.unwrap().contains("line 3"));
     }
 
     #[test]
@@ -188,8 +207,14 @@ mod tests {
         let d = split(&big, p()).unwrap_err();
         assert_eq!(d.code, "frontmatter/too-large");
         assert!(d.message.contains("limit"));
-        let unclosed = format!("---\ndescription: {}\n", "x".repeat(MAX_FRONTMATTER_BYTES + 1));
-        assert_eq!(split(&unclosed, p()).unwrap_err().code, "frontmatter/too-large");
+        let unclosed = format!(
+            "---\ndescription: {}\n",
+            "x".repeat(MAX_FRONTMATTER_BYTES + 1)
+        );
+        assert_eq!(
+            split(&unclosed, p()).unwrap_err().code,
+            "frontmatter/too-large"
+        );
     }
 
     #[test]

@@ -61,7 +61,11 @@ pub struct Manifest {
     pub compatibility: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub metadata: BTreeMap<String, String>,
-    #[serde(rename = "allowed-tools", skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(
+        rename = "allowed-tools",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
     pub allowed_tools: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
@@ -97,13 +101,23 @@ struct Ctx<'a, 'b> {
 }
 
 impl Ctx<'_, '_> {
-    fn error(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+    fn error(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let d = Diagnostic::error(code, self.src.file, message).at(self.src.loc(span));
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn warning(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+    fn warning(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let d = Diagnostic::warning(code, self.src.file, message).at(self.src.loc(span));
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
@@ -142,7 +156,10 @@ impl Ctx<'_, '_> {
         };
         items
             .iter()
-            .filter_map(|item| self.string(&format!("{key} entry"), item).map(|s| (s, item.span)))
+            .filter_map(|item| {
+                self.string(&format!("{key} entry"), item)
+                    .map(|s| (s, item.span))
+            })
             .collect()
     }
 }
@@ -164,12 +181,19 @@ pub fn extract(root: &Node, src: &Source, opts: &Options, diags: &mut Vec<Diagno
             cx.error(
                 "frontmatter/not-a-mapping",
                 root.span,
-                format!("the frontmatter must be a mapping of keys to values, found {}", root.kind()),
+                format!(
+                    "the frontmatter must be a mapping of keys to values, found {}",
+                    root.kind()
+                ),
             );
             return m;
         }
     };
-    let get = |key: &str| entries.iter().find(|(k, _)| k.scalar_text().as_deref() == Some(key));
+    let get = |key: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| k.scalar_text().as_deref() == Some(key))
+    };
 
     // Required fields.
     match get("name") {
@@ -180,9 +204,16 @@ pub fn extract(root: &Node, src: &Source, opts: &Options, diags: &mut Vec<Diagno
             }
         }
         None => {
-            let hint = opts.dir_name.as_deref().map_or_else(|| "my-skill".to_string(), suggest_name);
-            cx.error("field/missing-name", root.span, "the required field `name` is missing")
-                .help = Some(format!("add `name: {hint}` to the frontmatter"));
+            let hint = opts
+                .dir_name
+                .as_deref()
+                .map_or_else(|| "my-skill".to_string(), suggest_name);
+            cx.error(
+                "field/missing-name",
+                root.span,
+                "the required field `name` is missing",
+            )
+            .help = Some(format!("add `name: {hint}` to the frontmatter"));
         }
     }
     match get("description") {
@@ -191,7 +222,8 @@ pub fn extract(root: &Node, src: &Source, opts: &Options, diags: &mut Vec<Diagno
                 let len = desc.chars().count();
                 if desc.trim().is_empty() {
                     cx.error("field/description", v.span, "`description` is empty")
-                        .help = Some("say what the skill does and when an agent should use it".into());
+                        .help =
+                        Some("say what the skill does and when an agent should use it".into());
                 } else if len > MAX_DESCRIPTION_LEN {
                     cx.error(
                         "field/description",
@@ -204,8 +236,12 @@ pub fn extract(root: &Node, src: &Source, opts: &Options, diags: &mut Vec<Diagno
             }
         }
         None => {
-            cx.error("field/missing-description", root.span, "the required field `description` is missing")
-                .help = Some("add `description: <what the skill does and when to use it>`".into());
+            cx.error(
+                "field/missing-description",
+                root.span,
+                "the required field `description` is missing",
+            )
+            .help = Some("add `description: <what the skill does and when to use it>`".into());
         }
     }
 
@@ -249,14 +285,27 @@ pub fn extract(root: &Node, src: &Source, opts: &Options, diags: &mut Vec<Diagno
                 }
             }
             "tags" => m.tags = tags(&mut cx, value),
-            "repository" => m.repository = url_field(&mut cx, "repository", value, &["http", "https", "git", "ssh", "git+https", "git+ssh"]),
+            "repository" => {
+                m.repository = url_field(
+                    &mut cx,
+                    "repository",
+                    value,
+                    &["http", "https", "git", "ssh", "git+https", "git+ssh"],
+                )
+            }
             "homepage" => m.homepage = url_field(&mut cx, "homepage", value, &["http", "https"]),
             other => {
                 if !AGENT_KEYS.contains(&other) {
-                    let d = cx.warning("field/unknown", key_node.span, format!("unknown key `{other}`"));
+                    let d = cx.warning(
+                        "field/unknown",
+                        key_node.span,
+                        format!("unknown key `{other}`"),
+                    );
                     d.label = Some("not a field spm knows".into());
                     d.help = Some(match did_you_mean(other) {
-                        Some(k) => format!("did you mean `{k}`? Unknown keys are kept but ignored by spm"),
+                        Some(k) => {
+                            format!("did you mean `{k}`? Unknown keys are kept but ignored by spm")
+                        }
                         None => "unknown keys are kept but ignored by spm".into(),
                     });
                 }
@@ -279,15 +328,18 @@ fn check_name_field(cx: &mut Ctx, name: &str, span: Span, opts: &Options) {
         ));
         return;
     }
-    if let Some(dir) = &opts.dir_name {
-        if dir != name {
-            let d = cx.warning(
-                "field/name-mismatch",
-                span,
-                format!("the name `{name}` differs from its directory `{dir}`"),
-            );
-            d.help = Some(format!("rename the directory to `{name}` or set `name: {}`", suggest_name(dir)));
-        }
+    if let Some(dir) = &opts.dir_name
+        && dir != name
+    {
+        let d = cx.warning(
+            "field/name-mismatch",
+            span,
+            format!("the name `{name}` differs from its directory `{dir}`"),
+        );
+        d.help = Some(format!(
+            "rename the directory to `{name}` or set `name: {}`",
+            suggest_name(dir)
+        ));
     }
 }
 
@@ -299,11 +351,16 @@ fn version(
     root: &Node,
     opts: &Options,
 ) -> Option<Version> {
-    let parse = |cx: &mut Ctx, text: &str, span: Span, key: &str| match Version::parse(text.trim()) {
+    let parse = |cx: &mut Ctx, text: &str, span: Span, key: &str| match Version::parse(text.trim())
+    {
         Ok(v) => Some(v),
         Err(e) => {
-            cx.error("field/version", span, format!("`{key}` `{text}` is not a valid semantic version: {e}"))
-                .help = Some("use MAJOR.MINOR.PATCH, e.g. `version: 1.0.0`".into());
+            cx.error(
+                "field/version",
+                span,
+                format!("`{key}` `{text}` is not a valid semantic version: {e}"),
+            )
+            .help = Some("use MAJOR.MINOR.PATCH, e.g. `version: 1.0.0`".into());
             None
         }
     };
@@ -313,14 +370,16 @@ fn version(
             return None;
         };
         let version = parse(cx, &text, v.span, "version")?;
-        if let Some(meta) = metadata.get("version") {
-            if Version::parse(meta.trim()).ok().as_ref() != Some(&version) {
-                cx.warning(
-                    "field/version-conflict",
-                    v.span,
-                    format!("`version` is {version} but `metadata.version` is {meta}; spm uses `version`"),
-                );
-            }
+        if let Some(meta) = metadata.get("version")
+            && Version::parse(meta.trim()).ok().as_ref() != Some(&version)
+        {
+            cx.warning(
+                "field/version-conflict",
+                v.span,
+                format!(
+                    "`version` is {version} but `metadata.version` is {meta}; spm uses `version`"
+                ),
+            );
         }
         return Some(version);
     }
@@ -336,7 +395,10 @@ fn version(
     } else {
         "no `version`: the skill cannot be published until it has one"
     };
-    let span = Span { start: root.span.start, len: 0 };
+    let span = Span {
+        start: root.span.start,
+        len: 0,
+    };
     let d = if opts.require_version {
         cx.error("field/missing-version", span, message)
     } else {
@@ -363,8 +425,12 @@ fn metadata(cx: &mut Ctx, node: &Node) -> BTreeMap<String, String> {
             }
             Value::Number(_) | Value::Bool(_) => {
                 let text = v.scalar_text().unwrap_or_default();
-                cx.warning("field/metadata", v.span, format!("`metadata.{key}` should be a string, found {}", v.kind()))
-                    .help = Some(format!("quote it: {key}: \"{text}\""));
+                cx.warning(
+                    "field/metadata",
+                    v.span,
+                    format!("`metadata.{key}` should be a string, found {}", v.kind()),
+                )
+                .help = Some(format!("quote it: {key}: \"{text}\""));
                 out.insert(key, text);
             }
             _ => {
@@ -403,7 +469,11 @@ fn dependencies(cx: &mut Ctx, node: &Node) -> BTreeMap<SkillId, VersionReq> {
     let mut out = BTreeMap::new();
     let Value::Map(entries) = &node.value else {
         if node.value != Value::Null {
-            cx.wrong_type("dependencies", node, "a mapping of `author/name` to a version range");
+            cx.wrong_type(
+                "dependencies",
+                node,
+                "a mapping of `author/name` to a version range",
+            );
         }
         return out;
     };
@@ -412,13 +482,21 @@ fn dependencies(cx: &mut Ctx, node: &Node) -> BTreeMap<SkillId, VersionReq> {
         let id = match key.parse::<SkillId>() {
             Ok(id) => id,
             Err(e) => {
-                cx.error("field/dependency", k.span, format!("dependency `{key}`: {e}"))
-                    .help = Some("dependencies are written `author/name: \"^1.2\"`".into());
+                cx.error(
+                    "field/dependency",
+                    k.span,
+                    format!("dependency `{key}`: {e}"),
+                )
+                .help = Some("dependencies are written `author/name: \"^1.2\"`".into());
                 continue;
             }
         };
         let Some(range) = v.scalar_text() else {
-            cx.wrong_type(&format!("the range for `{key}`"), v, "a version range string");
+            cx.wrong_type(
+                &format!("the range for `{key}`"),
+                v,
+                "a version range string",
+            );
             continue;
         };
         match VersionReq::parse(range.trim()) {
@@ -431,7 +509,8 @@ fn dependencies(cx: &mut Ctx, node: &Node) -> BTreeMap<SkillId, VersionReq> {
                     v.span,
                     format!("`{range}` is not a valid version range for `{key}`: {e}"),
                 )
-                .help = Some("use a semver range such as `^1.2`, `~1.2.3`, `>=1, <2` or `*`".into());
+                .help =
+                    Some("use a semver range such as `^1.2`, `~1.2.3`, `>=1, <2` or `*`".into());
             }
         }
     }
@@ -441,13 +520,21 @@ fn dependencies(cx: &mut Ctx, node: &Node) -> BTreeMap<SkillId, VersionReq> {
 fn tags(cx: &mut Ctx, node: &Node) -> Vec<String> {
     let list = cx.string_list("tags", node);
     if list.len() > MAX_TAGS {
-        cx.error("field/tags", node.span, format!("{} tags given; the limit is {MAX_TAGS}", list.len()));
+        cx.error(
+            "field/tags",
+            node.span,
+            format!("{} tags given; the limit is {MAX_TAGS}", list.len()),
+        );
     }
     let mut out = Vec::new();
     for (tag, span) in list {
         let len = tag.chars().count();
         if tag.trim().is_empty() || len > MAX_TAG_LEN {
-            cx.error("field/tags", span, format!("the tag `{tag}` must be 1-{MAX_TAG_LEN} characters"));
+            cx.error(
+                "field/tags",
+                span,
+                format!("the tag `{tag}` must be 1-{MAX_TAG_LEN} characters"),
+            );
         } else if !out.contains(&tag) {
             out.push(tag);
         }
@@ -460,12 +547,26 @@ fn url_field(cx: &mut Ctx, key: &str, node: &Node, schemes: &[&str]) -> Option<S
     match url::Url::parse(&text) {
         Ok(u) if schemes.contains(&u.scheme()) => Some(text),
         Ok(u) => {
-            cx.error("field/url", node.span, format!("`{key}` uses the scheme `{}`; expected one of {}", u.scheme(), schemes.join(", ")));
+            cx.error(
+                "field/url",
+                node.span,
+                format!(
+                    "`{key}` uses the scheme `{}`; expected one of {}",
+                    u.scheme(),
+                    schemes.join(", ")
+                ),
+            );
             None
         }
         Err(e) => {
-            cx.error("field/url", node.span, format!("`{key}` is not a valid URL: {e}"))
-                .help = Some(format!("write a full URL, e.g. {key}: https://github.com/you/your-skill"));
+            cx.error(
+                "field/url",
+                node.span,
+                format!("`{key}` is not a valid URL: {e}"),
+            )
+            .help = Some(format!(
+                "write a full URL, e.g. {key}: https://github.com/you/your-skill"
+            ));
             None
         }
     }
@@ -473,7 +574,12 @@ fn url_field(cx: &mut Ctx, key: &str, node: &Node, schemes: &[&str]) -> Option<S
 
 /// `permissions` and `file_scope`, at the top level or under `security:`, but not both.
 fn permissions(cx: &mut Ctx, entries: &[(Node, Node)], m: &mut Manifest) {
-    let top = |key: &str| entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v);
+    let top = |key: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    };
     let security: &[(Node, Node)] = match top("security").map(|n| &n.value) {
         Some(Value::Map(e)) => e,
         _ => &[],
@@ -481,16 +587,29 @@ fn permissions(cx: &mut Ctx, entries: &[(Node, Node)], m: &mut Manifest) {
     for (k, _) in security {
         let key = k.scalar_text().unwrap_or_default();
         if !matches!(key.as_str(), "permissions" | "file_scope" | "integrity") {
-            cx.warning("field/unknown", k.span, format!("unknown key `security.{key}`"))
-                .help = Some("`security` holds `permissions` and `file_scope`".into());
+            cx.warning(
+                "field/unknown",
+                k.span,
+                format!("unknown key `security.{key}`"),
+            )
+            .help = Some("`security` holds `permissions` and `file_scope`".into());
         }
     }
-    let nested = |key: &str| security.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v);
+    let nested = |key: &str| {
+        security
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    };
     let pick = |cx: &mut Ctx, key: &str| -> Option<Node> {
         match (top(key), nested(key)) {
             (Some(_), Some(b)) => {
-                cx.error("field/duplicate", b.span, format!("`{key}` is declared both at the top level and under `security`"))
-                    .help = Some(format!("keep one `{key}` list"));
+                cx.error(
+                    "field/duplicate",
+                    b.span,
+                    format!("`{key}` is declared both at the top level and under `security`"),
+                )
+                .help = Some(format!("keep one `{key}` list"));
                 None
             }
             (a, b) => a.or(b).cloned(),
@@ -519,8 +638,12 @@ fn permissions(cx: &mut Ctx, entries: &[(Node, Node)], m: &mut Manifest) {
             }
         }
         if let (Some(span), true) = (has_none, has_host) {
-            cx.error("field/permission", span, "`network:none` contradicts the `network:<host>` entries beside it")
-                .help = Some("remove `network:none`, or remove the hosts".into());
+            cx.error(
+                "field/permission",
+                span,
+                "`network:none` contradicts the `network:<host>` entries beside it",
+            )
+            .help = Some("remove `network:none`, or remove the hosts".into());
         }
     }
     if let Some(node) = pick(cx, "file_scope") {

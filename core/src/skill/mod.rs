@@ -104,9 +104,13 @@ impl Skill {
         let manifest = manifest::extract(&root, &src, opts, &mut self.diagnostics);
         if split.body.trim().is_empty() {
             self.diagnostics.push(
-                Diagnostic::warning("body/empty", &file, "SKILL.md has no instructions after the frontmatter")
-                    .at(Location::in_text(text, split.body_offset, 0))
-                    .help("write the instructions the agent should follow in the markdown body"),
+                Diagnostic::warning(
+                    "body/empty",
+                    &file,
+                    "SKILL.md has no instructions after the frontmatter",
+                )
+                .at(Location::in_text(text, split.body_offset, 0))
+                .help("write the instructions the agent should follow in the markdown body"),
             );
         }
         if !self.has_errors() {
@@ -119,7 +123,10 @@ impl Skill {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 }
 
@@ -150,32 +157,58 @@ fn read_skill_md(dir: &Path, skill_md: &Path) -> Result<Vec<u8>, Diagnostic> {
                     .map(|e| e.file_name().to_string_lossy().into_owned())
                     .find(|n| n.eq_ignore_ascii_case(SKILL_FILE))
             });
-            let d = Diagnostic::error("file/missing-skill-md", skill_md, format!("no SKILL.md in {}", dir.display()));
+            let d = Diagnostic::error(
+                "file/missing-skill-md",
+                skill_md,
+                format!("no SKILL.md in {}", dir.display()),
+            );
             return Err(match lower {
-                Some(found) => d.help(format!("rename `{found}` to `SKILL.md` (the name is case-sensitive)")),
+                Some(found) => d.help(format!(
+                    "rename `{found}` to `SKILL.md` (the name is case-sensitive)"
+                )),
                 None => d.help("create one with `spm init`, or point at the folder that holds it"),
             });
         }
         Err(e) => {
-            return Err(Diagnostic::error("file/unreadable", skill_md, format!("cannot read SKILL.md: {e}")));
+            return Err(Diagnostic::error(
+                "file/unreadable",
+                skill_md,
+                format!("cannot read SKILL.md: {e}"),
+            ));
         }
     };
     if meta.file_type().is_symlink() {
-        return Err(Diagnostic::error("file/symlink", skill_md, "SKILL.md is a symbolic link; it must be a regular file"));
+        return Err(Diagnostic::error(
+            "file/symlink",
+            skill_md,
+            "SKILL.md is a symbolic link; it must be a regular file",
+        ));
     }
     if !meta.is_file() {
-        return Err(Diagnostic::error("file/not-a-file", skill_md, "SKILL.md is not a regular file"));
+        return Err(Diagnostic::error(
+            "file/not-a-file",
+            skill_md,
+            "SKILL.md is not a regular file",
+        ));
     }
     if meta.len() > MAX_SKILL_MD_BYTES {
         return Err(Diagnostic::error(
             "file/too-large",
             skill_md,
-            format!("SKILL.md is {} bytes; the limit is {MAX_SKILL_MD_BYTES}", meta.len()),
+            format!(
+                "SKILL.md is {} bytes; the limit is {MAX_SKILL_MD_BYTES}",
+                meta.len()
+            ),
         )
         .help("move long material into references/ and link to it"));
     }
-    std::fs::read(skill_md)
-        .map_err(|e| Diagnostic::error("file/unreadable", skill_md, format!("cannot read SKILL.md: {e}")))
+    std::fs::read(skill_md).map_err(|e| {
+        Diagnostic::error(
+            "file/unreadable",
+            skill_md,
+            format!("cannot read SKILL.md: {e}"),
+        )
+    })
 }
 
 #[cfg(test)]

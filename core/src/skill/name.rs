@@ -41,7 +41,10 @@ fn check_slug(s: &str, max: usize) -> Result<(), NameError> {
     if len > max {
         return Err(NameError::TooLong { len, max });
     }
-    if let Some(c) = s.chars().find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-')) {
+    if let Some(c) = s
+        .chars()
+        .find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-'))
+    {
         return Err(NameError::BadChar(c));
     }
     if s.starts_with('-') || s.ends_with('-') {
@@ -65,7 +68,11 @@ pub fn suggest_name(s: &str) -> String {
     }
     let out: String = out.trim_matches('-').chars().take(MAX_NAME_LEN).collect();
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "my-skill".into() } else { out }
+    if out.is_empty() {
+        "my-skill".into()
+    } else {
+        out
+    }
 }
 
 /// `author/name`, the identity of a skill in a registry.
@@ -138,7 +145,10 @@ mod tests {
         assert!(check_name("a").is_ok());
         assert!(check_name(&"a".repeat(64)).is_ok());
         assert_eq!(check_name(""), Err(NameError::Empty));
-        assert_eq!(check_name(&"a".repeat(65)), Err(NameError::TooLong { len: 65, max: 64 }));
+        assert_eq!(
+            check_name(&"a".repeat(65)),
+            Err(NameError::TooLong { len: 65, max: 64 })
+        );
         assert_eq!(check_name("PDF"), Err(NameError::BadChar('P')));
         assert_eq!(check_name("a_b"), Err(NameError::BadChar('_')));
         assert_eq!(check_name("-a"), Err(NameError::EdgeHyphen));
@@ -160,8 +170,17 @@ mod tests {
         let id: SkillId = "alice/pdf-tools".parse().unwrap();
         assert_eq!(id.to_string(), "alice/pdf-tools");
         assert_eq!("@alice/x".parse::<SkillId>().unwrap().author, "alice");
-        assert!(matches!("alice".parse::<SkillId>(), Err(SkillIdError::Shape(_))));
-        assert!(matches!("Alice/x".parse::<SkillId>(), Err(SkillIdError::Author { .. })));
-        assert!(matches!("alice/X".parse::<SkillId>(), Err(SkillIdError::Name { .. })));
+        assert!(matches!(
+            "alice".parse::<SkillId>(),
+            Err(SkillIdError::Shape(_))
+        ));
+        assert!(matches!(
+            "Alice/x".parse::<SkillId>(),
+            Err(SkillIdError::Author { .. })
+        ));
+        assert!(matches!(
+            "alice/X".parse::<SkillId>(),
+            Err(SkillIdError::Name { .. })
+        ));
     }
 }

@@ -20,7 +20,8 @@ pub enum Permission {
     Tool(String),
 }
 
-pub const KNOWN: &str = "file:read, file:write, file:delete, bash:execute, network:none, network:<host>, tool:<name>";
+pub const KNOWN: &str =
+    "file:read, file:write, file:delete, bash:execute, network:none, network:<host>, tool:<name>";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PermissionError {
@@ -51,7 +52,9 @@ impl FromStr for Permission {
                 } else if let Some(tool) = s.strip_prefix("tool:") {
                     let ok = !tool.is_empty()
                         && tool.len() <= 128
-                        && tool.chars().all(|c| c.is_ascii_alphanumeric() || "_-.:".contains(c));
+                        && tool
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "_-.:".contains(c));
                     if !ok {
                         return Err(PermissionError::BadTool(s.to_string()));
                     }
@@ -136,12 +139,33 @@ mod tests {
 
     #[test]
     fn rejects_unknown_and_malformed() {
-        assert!(matches!("file:exec".parse::<Permission>(), Err(PermissionError::Unknown(_))));
-        assert!(matches!("network:".parse::<Permission>(), Err(PermissionError::BadHost(_))));
-        assert!(matches!("network:a..b".parse::<Permission>(), Err(PermissionError::BadHost(_))));
-        assert!(matches!("network:h:99999".parse::<Permission>(), Err(PermissionError::BadHost(_))));
-        assert!(matches!("network:http://x".parse::<Permission>(), Err(PermissionError::BadHost(_))));
-        assert!(matches!("tool:".parse::<Permission>(), Err(PermissionError::BadTool(_))));
-        assert!(matches!("tool:a b".parse::<Permission>(), Err(PermissionError::BadTool(_))));
+        assert!(matches!(
+            "file:exec".parse::<Permission>(),
+            Err(PermissionError::Unknown(_))
+        ));
+        assert!(matches!(
+            "network:".parse::<Permission>(),
+            Err(PermissionError::BadHost(_))
+        ));
+        assert!(matches!(
+            "network:a..b".parse::<Permission>(),
+            Err(PermissionError::BadHost(_))
+        ));
+        assert!(matches!(
+            "network:h:99999".parse::<Permission>(),
+            Err(PermissionError::BadHost(_))
+        ));
+        assert!(matches!(
+            "network:http://x".parse::<Permission>(),
+            Err(PermissionError::BadHost(_))
+        ));
+        assert!(matches!(
+            "tool:".parse::<Permission>(),
+            Err(PermissionError::BadTool(_))
+        ));
+        assert!(matches!(
+            "tool:a b".parse::<Permission>(),
+            Err(PermissionError::BadTool(_))
+        ));
     }
 }

@@ -3,7 +3,13 @@
 use super::*;
 
 fn check(text: &str) -> Skill {
-    check_with(text, &Options { dir_name: Some("my-skill".into()), ..Options::default() })
+    check_with(
+        text,
+        &Options {
+            dir_name: Some("my-skill".into()),
+            ..Options::default()
+        },
+    )
 }
 
 fn check_with(text: &str, opts: &Options) -> Skill {
@@ -11,7 +17,9 @@ fn check_with(text: &str, opts: &Options) -> Skill {
 }
 
 fn fm(fields: &str) -> String {
-    format!("---\nname: my-skill\ndescription: Does things.\nversion: 1.0.0\n{fields}---\n# Body\nDo it.\n")
+    format!(
+        "---\nname: my-skill\ndescription: Does things.\nversion: 1.0.0\n{fields}---\n# Body\nDo it.\n"
+    )
 }
 
 fn codes(s: &Skill) -> Vec<(&'static str, Severity)> {
@@ -63,7 +71,9 @@ fn name_is_required() {
 #[test]
 fn name_must_follow_the_rules() {
     for bad in ["My-Skill", "-a", "a-", "a--b", "a_b", &"a".repeat(65)] {
-        let s = check(&format!("---\nname: \"{bad}\"\ndescription: x\nversion: 1.0.0\n---\nbody\n"));
+        let s = check(&format!(
+            "---\nname: \"{bad}\"\ndescription: x\nversion: 1.0.0\n---\nbody\n"
+        ));
         assert_eq!(codes(&s), [("field/name", Severity::Error)], "{bad}");
         assert_eq!(s.diagnostics[0].location.unwrap().line, 2);
     }
@@ -83,7 +93,10 @@ fn name_must_be_a_string() {
 fn name_differing_from_directory_is_a_warning() {
     let s = check_with(
         "---\nname: other\ndescription: x\nversion: 1.0.0\n---\nbody\n",
-        &Options { dir_name: Some("my-skill".into()), ..Options::default() },
+        &Options {
+            dir_name: Some("my-skill".into()),
+            ..Options::default()
+        },
     );
     assert_eq!(codes(&s), [("field/name-mismatch", Severity::Warning)]);
     assert!(s.manifest.is_some());
@@ -96,10 +109,18 @@ fn description_is_required_non_empty_and_bounded() {
     let s = check("---\nname: my-skill\ndescription: \"  \"\nversion: 1.0.0\n---\nbody\n");
     assert_eq!(codes(&s), [("field/description", Severity::Error)]);
     let long = "d".repeat(MAX_DESC + 1);
-    let s = check(&format!("---\nname: my-skill\ndescription: {long}\nversion: 1.0.0\n---\nbody\n"));
+    let s = check(&format!(
+        "---\nname: my-skill\ndescription: {long}\nversion: 1.0.0\n---\nbody\n"
+    ));
     assert!(only(&s).message.contains("1025 characters"));
     let ok = "d".repeat(MAX_DESC);
-    assert!(check(&format!("---\nname: my-skill\ndescription: {ok}\nversion: 1.0.0\n---\nbody\n")).diagnostics.is_empty());
+    assert!(
+        check(&format!(
+            "---\nname: my-skill\ndescription: {ok}\nversion: 1.0.0\n---\nbody\n"
+        ))
+        .diagnostics
+        .is_empty()
+    );
 }
 
 const MAX_DESC: usize = manifest::MAX_DESCRIPTION_LEN;
@@ -122,11 +143,18 @@ fn metadata_is_a_map_of_strings() {
 
 #[test]
 fn allowed_tools_accepts_spaces_commas_and_lists() {
-    let m = check(&fm("allowed-tools: Read, Grep  Bash\n")).manifest.unwrap();
+    let m = check(&fm("allowed-tools: Read, Grep  Bash\n"))
+        .manifest
+        .unwrap();
     assert_eq!(m.allowed_tools, ["Read", "Grep", "Bash"]);
-    let m = check(&fm("allowed-tools: [Read, Grep]\n")).manifest.unwrap();
+    let m = check(&fm("allowed-tools: [Read, Grep]\n"))
+        .manifest
+        .unwrap();
     assert_eq!(m.allowed_tools, ["Read", "Grep"]);
-    assert_eq!(codes(&check(&fm("allowed-tools: {a: b}\n"))), [("field/type", Severity::Error)]);
+    assert_eq!(
+        codes(&check(&fm("allowed-tools: {a: b}\n"))),
+        [("field/type", Severity::Error)]
+    );
 }
 
 #[test]
@@ -134,15 +162,28 @@ fn missing_version_warns_for_validate_and_fails_publish() {
     let text = "---\nname: my-skill\ndescription: x\n---\nbody\n";
     let s = check(text);
     assert_eq!(codes(&s), [("field/missing-version", Severity::Warning)]);
-    assert!(s.diagnostics[0].help.as_deref().unwrap().contains("version: 0.1.0"));
-    let s = check_with(text, &Options { require_version: true, ..Options::default() });
+    assert!(
+        s.diagnostics[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("version: 0.1.0")
+    );
+    let s = check_with(
+        text,
+        &Options {
+            require_version: true,
+            ..Options::default()
+        },
+    );
     assert_eq!(codes(&s), [("field/missing-version", Severity::Error)]);
     assert!(s.manifest.is_none());
 }
 
 #[test]
 fn metadata_version_is_accepted_when_version_is_absent() {
-    let s = check("---\nname: my-skill\ndescription: x\nmetadata:\n  version: \"0.0.1\"\n---\nbody\n");
+    let s =
+        check("---\nname: my-skill\ndescription: x\nmetadata:\n  version: \"0.0.1\"\n---\nbody\n");
     assert!(s.diagnostics.is_empty(), "{:#?}", s.diagnostics);
     assert_eq!(s.manifest.unwrap().version.unwrap().to_string(), "0.0.1");
     let s = check(&fm("metadata:\n  version: \"2.0.0\"\n"));
@@ -161,17 +202,34 @@ fn version_must_be_semver() {
 
 #[test]
 fn author_should_be_an_account_name() {
-    assert_eq!(codes(&check(&fm("author: Jane Doe\n"))), [("field/author", Severity::Warning)]);
-    assert_eq!(codes(&check(&fm("author: 5\n"))), [("field/type", Severity::Error)]);
+    assert_eq!(
+        codes(&check(&fm("author: Jane Doe\n"))),
+        [("field/author", Severity::Warning)]
+    );
+    assert_eq!(
+        codes(&check(&fm("author: 5\n"))),
+        [("field/type", Severity::Error)]
+    );
 }
 
 #[test]
 fn dependencies_need_ids_and_ranges() {
-    let s = check(&fm("dependencies:\n  bob: ^1\n  bob/x: not-a-range\n  bob/y: \">=1, <2\"\n  bob/z: 1\n"));
-    assert_eq!(codes(&s), [("field/dependency", Severity::Error), ("field/dependency-range", Severity::Error)]);
+    let s = check(&fm(
+        "dependencies:\n  bob: ^1\n  bob/x: not-a-range\n  bob/y: \">=1, <2\"\n  bob/z: 1\n",
+    ));
+    assert_eq!(
+        codes(&s),
+        [
+            ("field/dependency", Severity::Error),
+            ("field/dependency-range", Severity::Error)
+        ]
+    );
     assert_eq!(s.diagnostics[0].location.unwrap().line, 6);
     assert_eq!(s.diagnostics[1].location.unwrap().line, 7);
-    assert_eq!(codes(&check(&fm("dependencies: [a]\n"))), [("field/type", Severity::Error)]);
+    assert_eq!(
+        codes(&check(&fm("dependencies: [a]\n"))),
+        [("field/type", Severity::Error)]
+    );
 }
 
 #[test]
@@ -180,10 +238,16 @@ fn permissions_are_checked_in_either_place() {
     let d = only(&s);
     assert_eq!(d.code, "field/permission");
     assert!(d.message.contains("file:exec"));
-    let m = check(&fm("security:\n  permissions: [bash:execute]\n  file_scope: [./data]\n")).manifest.unwrap();
+    let m = check(&fm(
+        "security:\n  permissions: [bash:execute]\n  file_scope: [./data]\n",
+    ))
+    .manifest
+    .unwrap();
     assert_eq!(m.permissions, [Permission::BashExecute]);
     assert_eq!(m.file_scope, ["./data"]);
-    let s = check(&fm("permissions: [file:read]\nsecurity:\n  permissions: [file:write]\n"));
+    let s = check(&fm(
+        "permissions: [file:read]\nsecurity:\n  permissions: [file:write]\n",
+    ));
     assert_eq!(codes(&s), [("field/duplicate", Severity::Error)]);
     let s = check(&fm("permissions: [network:none, network:a.com]\n"));
     assert_eq!(codes(&s), [("field/permission", Severity::Error)]);
@@ -197,17 +261,39 @@ fn permissions_are_checked_in_either_place() {
 
 #[test]
 fn tags_are_a_bounded_list() {
-    assert_eq!(codes(&check(&fm("tags: pdf\n"))), [("field/type", Severity::Error)]);
-    let many = (0..21).map(|i| format!("t{i}")).collect::<Vec<_>>().join(", ");
-    assert_eq!(codes(&check(&fm(&format!("tags: [{many}]\n")))), [("field/tags", Severity::Error)]);
-    assert_eq!(codes(&check(&fm(&format!("tags: [{}]\n", "x".repeat(51))))), [("field/tags", Severity::Error)]);
+    assert_eq!(
+        codes(&check(&fm("tags: pdf\n"))),
+        [("field/type", Severity::Error)]
+    );
+    let many = (0..21)
+        .map(|i| format!("t{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert_eq!(
+        codes(&check(&fm(&format!("tags: [{many}]\n")))),
+        [("field/tags", Severity::Error)]
+    );
+    assert_eq!(
+        codes(&check(&fm(&format!("tags: [{}]\n", "x".repeat(51))))),
+        [("field/tags", Severity::Error)]
+    );
 }
 
 #[test]
 fn urls_are_checked() {
-    assert_eq!(codes(&check(&fm("repository: not a url\n"))), [("field/url", Severity::Error)]);
-    assert_eq!(codes(&check(&fm("homepage: ftp://x.org\n"))), [("field/url", Severity::Error)]);
-    assert!(check(&fm("repository: git+ssh://git@github.com/a/b.git\n")).diagnostics.is_empty());
+    assert_eq!(
+        codes(&check(&fm("repository: not a url\n"))),
+        [("field/url", Severity::Error)]
+    );
+    assert_eq!(
+        codes(&check(&fm("homepage: ftp://x.org\n"))),
+        [("field/url", Severity::Error)]
+    );
+    assert!(
+        check(&fm("repository: git+ssh://git@github.com/a/b.git\n"))
+            .diagnostics
+            .is_empty()
+    );
 }
 
 #[test]
@@ -216,7 +302,9 @@ fn unknown_keys_warn_with_a_suggestion_and_agent_keys_pass() {
     let d = only(&s);
     assert_eq!((d.code, d.severity), ("field/unknown", Severity::Warning));
     assert!(d.help.as_deref().unwrap().contains("description"));
-    let s = check(&fm("model: x\ndisable-model-invocation: true\nargument-hint: '[x]'\nuser-invocable: false\ncontext: fork\nagent: a\nhooks: {}\n"));
+    let s = check(&fm(
+        "model: x\ndisable-model-invocation: true\nargument-hint: '[x]'\nuser-invocable: false\ncontext: fork\nagent: a\nhooks: {}\n",
+    ));
     assert!(s.diagnostics.is_empty(), "{:#?}", s.diagnostics);
 }
 
@@ -245,17 +333,32 @@ fn hostile_inputs_get_diagnostics_not_panics() {
     let cases: Vec<(Vec<u8>, &str)> = vec![
         (b"---\nname: \xc3\x28\n---\n".to_vec(), "file/invalid-utf8"),
         (b"---\nname: a\n".to_vec(), "frontmatter/unclosed"),
-        (b"---\na: &x [1,2]\nb: *x\n---\n".to_vec(), "frontmatter/alias"),
-        (format!("---\nd: {}\n---\n", "x".repeat(10 << 20)).into_bytes(), "frontmatter/too-large"),
-        (b"---\nmetadata:\n\tx: y\n---\n".to_vec(), "frontmatter/tab-indent"),
-        (b"---\nname: a\nname: b\n---\n".to_vec(), "frontmatter/duplicate-key"),
+        (
+            b"---\na: &x [1,2]\nb: *x\n---\n".to_vec(),
+            "frontmatter/alias",
+        ),
+        (
+            format!("---\nd: {}\n---\n", "x".repeat(10 << 20)).into_bytes(),
+            "frontmatter/too-large",
+        ),
+        (
+            b"---\nmetadata:\n\tx: y\n---\n".to_vec(),
+            "frontmatter/tab-indent",
+        ),
+        (
+            b"---\nname: a\nname: b\n---\n".to_vec(),
+            "frontmatter/duplicate-key",
+        ),
         (b"---\nname: [unclosed\n---\n".to_vec(), "frontmatter/yaml"),
         (b"no frontmatter\n".to_vec(), "frontmatter/missing"),
     ];
     for (bytes, code) in cases {
         let s = Skill::from_bytes(&bytes, Path::new("SKILL.md"), &Options::default());
         assert_eq!(s.diagnostics[0].code, code);
-        assert!(s.diagnostics[0].location.is_some(), "{code} has no location");
+        assert!(
+            s.diagnostics[0].location.is_some(),
+            "{code} has no location"
+        );
     }
 }
 
@@ -276,7 +379,11 @@ fn load_uses_the_directory_name() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("pdf-tools");
     std::fs::create_dir(&dir).unwrap();
-    std::fs::write(dir.join("SKILL.md"), "---\nname: other\ndescription: x\nversion: 1.0.0\n---\nbody\n").unwrap();
+    std::fs::write(
+        dir.join("SKILL.md"),
+        "---\nname: other\ndescription: x\nversion: 1.0.0\n---\nbody\n",
+    )
+    .unwrap();
     let s = Skill::load(&dir, &Options::default());
     assert_eq!(codes(&s), [("field/name-mismatch", Severity::Warning)]);
 }

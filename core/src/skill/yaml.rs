@@ -111,7 +111,9 @@ pub fn parse(yaml: &str, offset: usize, src: &Source) -> Result<Node, Diagnostic
                         "the frontmatter holds more than one YAML document",
                     )
                     .at(src.loc(Span { start: at, len: 3 }))
-                    .help("frontmatter is a single mapping; remove the extra `---` or `...` line"));
+                    .help(
+                        "frontmatter is a single mapping; remove the extra `---` or `...` line",
+                    ));
                 }
             }
             Event::Alias(_) => {
@@ -127,7 +129,13 @@ pub fn parse(yaml: &str, offset: usize, src: &Source) -> Result<Node, Diagnostic
             Event::Scalar(text, style, _, _) => {
                 let len = scalar_len(yaml, at - offset, &text, style);
                 let value = scalar_value(text, style);
-                b.push_leaf(Node { value, span: Span { start: at, len } }, src)?;
+                b.push_leaf(
+                    Node {
+                        value,
+                        span: Span { start: at, len },
+                    },
+                    src,
+                )?;
             }
             Event::SequenceStart(..) => b.open(Value::Seq(Vec::new()), at, src)?,
             Event::MappingStart(..) => b.open(Value::Map(Vec::new()), at, src)?,
@@ -136,7 +144,10 @@ pub fn parse(yaml: &str, offset: usize, src: &Source) -> Result<Node, Diagnostic
     }
     Ok(b.root.unwrap_or(Node {
         value: Value::Null,
-        span: Span { start: offset, len: 0 },
+        span: Span {
+            start: offset,
+            len: 0,
+        },
     }))
 }
 
@@ -166,7 +177,10 @@ fn check_tabs(yaml: &str, offset: usize, src: &Source) -> Result<(), Diagnostic>
                     src.file,
                     "a tab is used for indentation in the frontmatter; YAML allows only spaces",
                 )
-                .at(src.loc(Span { start: offset + line_start + tab, len: 1 }))
+                .at(src.loc(Span {
+                    start: offset + line_start + tab,
+                    len: 1,
+                }))
                 .label("tab here")
                 .help("replace the tab with spaces"));
             }
@@ -191,7 +205,10 @@ fn scalar_value(text: String, style: TScalarStyle) -> Value {
 
 fn looks_numeric(t: &str) -> bool {
     let t = t.strip_prefix(['-', '+']).unwrap_or(t);
-    t.parse::<f64>().is_ok() && t.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.')
+    t.parse::<f64>().is_ok()
+        && t.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.')
         || t.starts_with("0x") && i64::from_str_radix(&t[2..], 16).is_ok()
         || t.starts_with("0o") && i64::from_str_radix(&t[2..], 8).is_ok()
         || matches!(t, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN")
@@ -199,14 +216,19 @@ fn looks_numeric(t: &str) -> bool {
 
 /// An estimate of how many bytes a scalar spans in the source, kept within its line.
 fn scalar_len(yaml: &str, rel: usize, text: &str, style: TScalarStyle) -> usize {
-    let rest = yaml.get(rel..).unwrap_or("");
-    let line_len = rest.find(['\n', '\r']).unwrap_or(rest.len());
     let guess = match style {
         TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => text.len() + 2,
         TScalarStyle::Literal | TScalarStyle::Folded => 1,
         _ => text.len(),
     };
-    guess.clamp(usize::from(line_len > 0), line_len.max(1))
+    // Only look as far as the guess reaches, so long flow sequences stay linear.
+    let rest = yaml.as_bytes().get(rel..).unwrap_or_default();
+    let window = &rest[..guess.min(rest.len())];
+    let line_len = window
+        .iter()
+        .position(|b| matches!(b, b'\n' | b'\r'))
+        .unwrap_or(window.len());
+    line_len.max(usize::from(!rest.is_empty()))
 }
 
 /// Maps the parser's character indices to byte offsets in the file.
@@ -224,7 +246,11 @@ impl CharIndex {
         } else {
             yaml.char_indices().map(|(i, _)| i).collect()
         };
-        CharIndex { offset, bytes, len: yaml.len() }
+        CharIndex {
+            offset,
+            bytes,
+            len: yaml.len(),
+        }
     }
 
     fn byte(&self, char_index: usize) -> usize {
@@ -269,7 +295,13 @@ impl Builder {
             )
             .at(src.loc(Span { start: at, len: 1 })));
         }
-        self.stack.push((Node { value, span: Span { start: at, len: 1 } }, None));
+        self.stack.push((
+            Node {
+                value,
+                span: Span { start: at, len: 1 },
+            },
+            None,
+        ));
         Ok(())
     }
 
@@ -340,7 +372,10 @@ mod tests {
     use super::*;
 
     fn parse_str(yaml: &str) -> Result<Node, Diagnostic> {
-        let src = Source { text: yaml, file: Path::new("SKILL.md") };
+        let src = Source {
+            text: yaml,
+            file: Path::new("SKILL.md"),
+        };
         parse(yaml, 0, &src)
     }
 
@@ -357,7 +392,9 @@ mod tests {
         let m = map(&n);
         assert_eq!(m[0].1.value, Value::Str("foo".into()));
         assert_eq!(m[0].1.span, Span { start: 6, len: 3 });
-        let Value::Seq(items) = &m[1].1.value else { panic!() };
+        let Value::Seq(items) = &m[1].1.value else {
+            panic!()
+        };
         assert_eq!(items[1].value, Value::Number("2".into()));
     }
 
@@ -365,7 +402,16 @@ mod tests {
     fn scalars_are_typed_like_yaml_reads_them() {
         let n = parse_str("a: true\nb: 1.5\nc: '1.5'\nd: ~\ne: 1.0.0\n").unwrap();
         let kinds: Vec<_> = map(&n).iter().map(|(_, v)| v.kind()).collect();
-        assert_eq!(kinds, ["a boolean", "a number", "a string", "nothing (null)", "a string"]);
+        assert_eq!(
+            kinds,
+            [
+                "a boolean",
+                "a number",
+                "a string",
+                "nothing (null)",
+                "a string"
+            ]
+        );
     }
 
     #[test]
@@ -407,7 +453,10 @@ mod tests {
         let deep = format!("a: {}{}\n", "[".repeat(100), "]".repeat(100));
         assert_eq!(parse_str(&deep).unwrap_err().code, "frontmatter/too-deep");
         let many = format!("a: [{}]\n", vec!["1"; MAX_NODES + 5].join(","));
-        assert_eq!(parse_str(&many).unwrap_err().code, "frontmatter/too-many-nodes");
+        assert_eq!(
+            parse_str(&many).unwrap_err().code,
+            "frontmatter/too-many-nodes"
+        );
     }
 
     #[test]

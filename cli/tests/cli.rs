@@ -1,0 +1,399 @@
+//! The real `spm` binary: validate, init/create and publish --dry-run.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn spm() -> Command {
+    let mut c = Command::cargo_bin("spm").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn write_skill(root: &Path, name: &str, frontmatter: &str) -> PathBuf {
+    let dir = root.join(name);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("SKILL.md"),
+        format!("---\n{frontmatter}---\n# {name}\nDo the thing.\n"),
+    )
+    .unwrap();
+    dir
+}
+
+fn valid(root: &Path, name: &str) -> PathBuf {
+    write_skill(
+        root,
+        name,
+        &format!("name: {name}\ndescription: Does things.\nversion: 1.0.0\n"),
+    )
+}
+
+#[test]
+fn validate_accepts_a_valid_skill() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = valid(t.path(), "good");
+    spm().arg("validate").arg(&dir).assert().success().stdout(
+        predicate::str::contains("✓")
+            .and(predicate::str::contains("(good@1.0.0)"))
+            .and(predicate::str::contains("Checked 1 skill in")),
+    );
+}
+
+#[test]
+fn validate_defaults_to_the_current_directory() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = valid(t.path(), "here");
+    spm().arg("validate").current_dir(&dir).assert().success();
+}
+
+#[test]
+fn validate_reports_errors_with_file_line_and_column() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = write_skill(
+        t.path(),
+        "bad",
+        "name: Bad_Name\ndescription: x\nversion: 1.0\n",
+    );
+    let out = spm()
+        .arg("validate")
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("the name `Bad_Name` contains `B`"), "{out}");
+    assert!(
+        out.contains("`version` `1.0` is not a valid semantic version"),
+        "{out}"
+    );
+    assert!(
+        out.contains("SKILL.md:2:7") || out.contains("2 │ name: Bad_Name"),
+        "{out}"
+    );
+    assert!(out.contains("1 invalid (2 errors"), "{out}");
+    assert!(!out.contains('\u{1b}'), "NO_COLOR was not honoured");
+}
+
+#[test]
+fn validate_json_carries_positions_and_codes() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = write_skill(
+        t.path(),
+        "bad",
+        "name: bad\ndescription: x\nversion: 1.0.0\nname: again\n",
+    );
+    let out = spm()
+        .args(["validate", "--json"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let d = &v["skills"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "frontmatter/duplicate-key");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["location"]["line"], 5);
+    assert_eq!(d["location"]["column"], 1);
+    assert_eq!(d["related"][0]["location"]["line"], 2);
+    assert_eq!(v["summary"]["invalid"], 1);
+    assert_eq!(v["skills"][0]["valid"], false);
+}
+
+#[test]
+fn missing_version_warns_and_strict_makes_it_an_error() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = write_skill(t.path(), "nover", "name: nover\ndescription: x\n");
+    spm()
+        .arg("validate")
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("version: 0.1.0"));
+    spm()
+        .args(["validate", "--strict"])
+        .arg(&dir)
+        .assert()
+        .code(1);
+    spm()
+        .args(["validate", "-q"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("version").not());
+}
+
+#[test]
+fn validate_all_finds_nested_and_hidden_skills_and_summarises() {
+    let t = tempfile::tempdir().unwrap();
+    valid(t.path(), "a");
+    valid(&t.path().join(".claude/skills"), "b");
+    write_skill(t.path(), "c", "name: c\n");
+    fs::create_dir_all(t.path().join("node_modules/d")).unwrap();
+    fs::write(t.path().join("node_modules/d/SKILL.md"), "junk").unwrap();
+    let out = spm()
+        .args(["validate", "--all"])
+        .arg(t.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("Checked 3 skills"), "{out}");
+    assert!(out.contains("2 valid, 1 invalid"), "{out}");
+    assert!(out.contains("error[field/missing-description]"), "{out}");
+}
+
+#[test]
+fn validate_all_on_an_empty_tree_says_so() {
+    let t = tempfile::tempdir().unwrap();
+    spm()
+        .args(["validate", "--all"])
+        .arg(t.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no SKILL.md found"));
+}
+
+#[test]
+fn validate_survives_hostile_files() {
+    let t = tempfile::tempdir().unwrap();
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("utf8", b"---\nname: \xff\n---\n".to_vec()),
+        (
+            "bomb",
+            b"---\na: &a [x,x,x,x]\nb: [*a,*a,*a,*a]\n---\n".to_vec(),
+        ),
+        (
+            "huge",
+            format!("---\ndescription: {}\n---\n", "x".repeat(10 << 20)).into_bytes(),
+        ),
+        (
+            "tabs",
+            b"---\nname: tabs\nmetadata:\n\tk: v\n---\n".to_vec(),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let dir = t.path().join(name);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("SKILL.md"), bytes).unwrap();
+        spm()
+            .arg("validate")
+            .arg(&dir)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("error").or(predicate::str::contains("×")));
+    }
+}
+
+#[test]
+fn validate_reports_a_missing_skill_md() {
+    let t = tempfile::tempdir().unwrap();
+    spm()
+        .arg("validate")
+        .arg(t.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("no SKILL.md in"));
+}
+
+#[test]
+fn create_and_init_scaffold_valid_skills() {
+    let t = tempfile::tempdir().unwrap();
+    spm()
+        .args(["create", "fresh-skill"])
+        .current_dir(t.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Created skill `fresh-skill`"));
+    spm()
+        .args(["validate", "--strict", "fresh-skill"])
+        .current_dir(t.path())
+        .assert()
+        .success();
+    spm()
+        .args(["create", "fresh-skill"])
+        .current_dir(t.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already has a SKILL.md"));
+    spm()
+        .args(["create", "Bad Name"])
+        .current_dir(t.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad-name"));
+
+    let dir = t.path().join("Some Folder");
+    fs::create_dir(&dir).unwrap();
+    spm()
+        .arg("init")
+        .current_dir(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("some-folder"));
+    assert!(dir.join("SKILL.md").is_file());
+}
+
+#[test]
+fn publish_dry_run_lists_files_size_and_integrity_and_touches_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = valid(t.path(), "pub");
+    fs::create_dir(dir.join("scripts")).unwrap();
+    fs::write(dir.join("scripts/run.sh"), "echo hi\n").unwrap();
+    fs::write(dir.join(".env"), "TOKEN=x\n").unwrap();
+    let out = spm()
+        .args(["publish", "--dry-run"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("pub@1.0.0"), "{out}");
+    assert!(out.contains("scripts/run.sh"), "{out}");
+    assert!(out.contains(".env  (may hold secrets"), "{out}");
+    assert!(out.contains("packed size:"), "{out}");
+    assert!(out.contains("integrity:     sha256-"), "{out}");
+    assert!(out.contains("nothing was uploaded"), "{out}");
+
+    let json = |dir: &Path| -> serde_json::Value {
+        let out = spm()
+            .args(["publish", "--dry-run", "--json"])
+            .arg(dir)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let a = json(&dir);
+    assert_eq!(a["files"].as_array().unwrap().len(), 2);
+    assert_eq!(a["excluded"][0]["path"], ".env");
+    // Deterministic: the same tree copied elsewhere has the same integrity.
+    let copy = t.path().join("copy").join("pub");
+    fs::create_dir_all(copy.join("scripts")).unwrap();
+    fs::copy(dir.join("SKILL.md"), copy.join("SKILL.md")).unwrap();
+    fs::copy(dir.join("scripts/run.sh"), copy.join("scripts/run.sh")).unwrap();
+    assert_eq!(json(&copy)["integrity"], a["integrity"]);
+}
+
+#[test]
+fn publish_requires_a_version_and_shows_the_line_to_add() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = write_skill(t.path(), "nover", "name: nover\ndescription: x\n");
+    spm()
+        .args(["publish", "--dry-run"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("version: 0.1.0").and(predicate::str::contains("not valid")),
+        );
+}
+
+#[test]
+fn publish_dry_run_refuses_oversized_packages_and_symlinks() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = valid(t.path(), "big");
+    let noise: String = (0..50_000u32)
+        .map(|i| format!("{:x}", i.wrapping_mul(2654435761)))
+        .collect();
+    fs::write(dir.join("data.txt"), noise).unwrap();
+    spm()
+        .args(["publish", "--dry-run", "--max-size", "1000"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("the limit is"));
+    #[cfg(unix)]
+    {
+        let dir = valid(t.path(), "linked");
+        std::os::unix::fs::symlink("/etc/hostname", dir.join("host")).unwrap();
+        spm()
+            .args(["publish", "--dry-run"])
+            .arg(&dir)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("`host` is a symbolic link"));
+    }
+}
+
+/// The corpus of real public skills lives beside the clone in `../shared`; a user's clone
+/// has no such folder, and then this test says so and passes.
+#[test]
+fn validate_all_over_the_public_skill_corpus() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/skills");
+    if !corpus.is_dir() {
+        eprintln!(
+            "SKIPPED: {} not found; the real-skill corpus test needs ../shared",
+            corpus.display()
+        );
+        return;
+    }
+    let out = spm()
+        .args(["validate", "--json", "--all"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let skills = v["skills"].as_array().unwrap();
+    assert!(skills.len() >= 90, "found only {} skills", skills.len());
+    let invalid: Vec<&serde_json::Value> = skills.iter().filter(|s| s["valid"] == false).collect();
+    // Nearly all real skills are valid; each one that is not says exactly why, with a position.
+    assert!(
+        invalid.len() * 10 < skills.len(),
+        "{} of {} invalid",
+        invalid.len(),
+        skills.len()
+    );
+    for s in &invalid {
+        for d in s["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "error")
+        {
+            assert!(d["location"]["line"].is_u64(), "{d}");
+            assert!(!d["message"].as_str().unwrap().is_empty());
+            assert!(d["help"].is_string(), "{d}");
+        }
+    }
+    // Real-skill quirks must not be errors: agent keys, comma lists, metadata.version.
+    for s in skills.iter().filter(|s| s["valid"] == true) {
+        for d in s["diagnostics"].as_array().unwrap() {
+            assert_ne!(d["severity"], "error");
+        }
+    }
+    eprintln!(
+        "corpus: {} skills, {} invalid, {} ms",
+        skills.len(),
+        invalid.len(),
+        v["summary"]["elapsed_ms"]
+    );
+}
+
+#[test]
+fn shipped_example_skills_are_publishable() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/skills");
+    spm()
+        .args(["validate", "--strict", "--all"])
+        .arg(&examples)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 invalid (0 errors, 0 warnings)"));
+    spm()
+        .args(["publish", "--dry-run"])
+        .arg(examples.join("pdf-report"))
+        .assert()
+        .success();
+}
