@@ -11,6 +11,7 @@
 // Diagnostics travel by value on the error path only, where their size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod api;
 pub mod diagnostic;
 pub mod package;
 pub mod scaffold;

@@ -17,4 +17,4 @@ pub use integrity::{Integrity, IntegrityError};
 pub use limits::{PackLimits, UnpackLimits};
 pub use pack::{PackError, Package, pack};
 pub use select::{ExcludeReason, Excluded, SelectedFile, Selection, select};
-pub use unpack::{UnpackError, Unpacked, unpack};
+pub use unpack::{Files, UnpackError, Unpacked, read_archive, unpack};

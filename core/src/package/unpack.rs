@@ -100,12 +100,7 @@ impl<R: Read> Read for Guard<R> {
 
 /// Unpacks `archive` into `dest`, which must not exist yet; its parent is created if needed.
 pub fn unpack(archive: &[u8], dest: &Path, limits: &UnpackLimits) -> Result<Unpacked, UnpackError> {
-    if archive.len() as u64 > limits.max_packed_bytes {
-        return Err(UnpackError::ArchiveTooLarge {
-            size: human_bytes(archive.len() as u64),
-            limit: human_bytes(limits.max_packed_bytes),
-        });
-    }
+    check_packed_size(archive, limits)?;
     if dest.exists() {
         return Err(UnpackError::DestinationExists(dest.to_path_buf()));
     }
@@ -124,7 +119,7 @@ pub fn unpack(archive: &[u8], dest: &Path, limits: &UnpackLimits) -> Result<Unpa
             path: parent.clone(),
             source,
         })?;
-    let unpacked = extract(archive, tmp.path(), limits)?;
+    let unpacked = extract(archive, &mut DiskSink(tmp.path()), limits)?;
     let staged = tmp.keep();
     std::fs::rename(&staged, dest).map_err(|source| {
         let _ = std::fs::remove_dir_all(&staged);
@@ -136,7 +131,70 @@ pub fn unpack(archive: &[u8], dest: &Path, limits: &UnpackLimits) -> Result<Unpa
     Ok(unpacked)
 }
 
-fn extract(archive: &[u8], into: &Path, limits: &UnpackLimits) -> Result<Unpacked, UnpackError> {
+/// Where the entries of an archive go: a directory on disk, or memory.
+trait Sink {
+    fn dir(&mut self, rel: &str) -> Result<(), UnpackError>;
+    /// Copies at most `max + 1` bytes of `data` and returns how many were copied.
+    fn file(&mut self, rel: &str, data: &mut dyn Read, max: u64, mode: u32) -> Result<u64, io::Error>;
+}
+
+struct DiskSink<'a>(&'a Path);
+
+impl Sink for DiskSink<'_> {
+    fn dir(&mut self, rel: &str) -> Result<(), UnpackError> {
+        std::fs::create_dir_all(self.0.join(rel)).map_err(|source| UnpackError::Io { path: PathBuf::from(rel), source })
+    }
+
+    fn file(&mut self, rel: &str, data: &mut dyn Read, max: u64, mode: u32) -> Result<u64, io::Error> {
+        let target = self.0.join(rel);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut out = std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
+        let written = io::copy(&mut data.take(max + 1), &mut out)?;
+        set_mode(&target, mode)?;
+        Ok(written)
+    }
+}
+
+/// The files of an archive read into memory: `/`-separated path → bytes.
+pub type Files = std::collections::BTreeMap<String, Vec<u8>>;
+
+#[derive(Default)]
+struct MemorySink(Files);
+
+impl Sink for MemorySink {
+    fn dir(&mut self, _rel: &str) -> Result<(), UnpackError> {
+        Ok(())
+    }
+
+    fn file(&mut self, rel: &str, data: &mut dyn Read, max: u64, _mode: u32) -> Result<u64, io::Error> {
+        let mut buf = Vec::new();
+        let n = data.take(max + 1).read_to_end(&mut buf)?;
+        self.0.insert(rel.to_string(), buf);
+        Ok(n as u64)
+    }
+}
+
+/// Reads every file of an untrusted archive into memory, with the same checks as [`unpack`].
+pub fn read_archive(archive: &[u8], limits: &UnpackLimits) -> Result<Files, UnpackError> {
+    check_packed_size(archive, limits)?;
+    let mut sink = MemorySink::default();
+    extract(archive, &mut sink, limits)?;
+    Ok(sink.0)
+}
+
+fn check_packed_size(archive: &[u8], limits: &UnpackLimits) -> Result<(), UnpackError> {
+    if archive.len() as u64 > limits.max_packed_bytes {
+        return Err(UnpackError::ArchiveTooLarge {
+            size: human_bytes(archive.len() as u64),
+            limit: human_bytes(limits.max_packed_bytes),
+        });
+    }
+    Ok(())
+}
+
+fn extract(archive: &[u8], sink: &mut dyn Sink, limits: &UnpackLimits) -> Result<Unpacked, UnpackError> {
     let breach = Rc::new(Cell::new(None));
     let guard = Guard {
         inner: flate2::read::GzDecoder::new(archive),
@@ -149,9 +207,7 @@ fn extract(archive: &[u8], into: &Path, limits: &UnpackLimits) -> Result<Unpacke
         Some(Breach::Total) => UnpackError::UnpackedTooLarge {
             limit: human_bytes(limits.max_unpacked_bytes),
         },
-        Some(Breach::Ratio) => UnpackError::RatioTooHigh {
-            ratio: limits.max_ratio,
-        },
+        Some(Breach::Ratio) => UnpackError::RatioTooHigh { ratio: limits.max_ratio },
         None => UnpackError::Corrupt(e.to_string()),
     };
     let mut tar = tar::Archive::new(guard);
@@ -169,37 +225,22 @@ fn extract(archive: &[u8], into: &Path, limits: &UnpackLimits) -> Result<Unpacke
         let is_dir = match kind {
             tar::EntryType::Regular | tar::EntryType::Continuous => false,
             tar::EntryType::Directory => true,
-            other => {
-                return Err(UnpackError::NotAFile {
-                    path: rel,
-                    kind: kind_name(other),
-                });
-            }
+            other => return Err(UnpackError::NotAFile { path: rel, kind: kind_name(other) }),
         };
         if rel.is_empty() {
             if is_dir {
                 continue; // `./` itself
             }
-            return Err(UnpackError::BadPath(
-                String::from_utf8_lossy(&raw).into_owned(),
-            ));
+            return Err(UnpackError::BadPath(String::from_utf8_lossy(&raw).into_owned()));
         }
         if !seen.insert(rel.clone()) {
             return Err(UnpackError::Duplicate(rel));
         }
-        let target = into.join(&rel);
-        let io_err = |source| UnpackError::Io {
-            path: PathBuf::from(&rel),
-            source,
-        };
         if is_dir {
-            std::fs::create_dir_all(&target).map_err(io_err)?;
+            sink.dir(&rel)?;
             continue;
         }
-        let declared = entry
-            .header()
-            .size()
-            .map_err(|e| UnpackError::Corrupt(e.to_string()))?;
+        let declared = entry.header().size().map_err(|e| UnpackError::Corrupt(e.to_string()))?;
         if declared > limits.max_file_bytes {
             return Err(UnpackError::FileTooLarge {
                 path: rel,
@@ -207,25 +248,16 @@ fn extract(archive: &[u8], into: &Path, limits: &UnpackLimits) -> Result<Unpacke
                 limit: human_bytes(limits.max_file_bytes),
             });
         }
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).map_err(io_err)?;
-        }
-        let mut out = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&target)
-            .map_err(io_err)?;
-        let written = io::copy(&mut (&mut entry).take(limits.max_file_bytes + 1), &mut out)
-            .map_err(|e| {
-                if breach.get().is_some() {
-                    read_error(e)
-                } else {
-                    UnpackError::Io {
-                        path: PathBuf::from(&rel),
-                        source: e,
-                    }
-                }
-            })?;
+        let mode = entry.header().mode().unwrap_or(0o644);
+        let written = sink.file(&rel, &mut entry, limits.max_file_bytes, mode).map_err(|e| {
+            if breach.get().is_some() {
+                read_error(e)
+            } else if e.kind() == io::ErrorKind::UnexpectedEof {
+                UnpackError::Corrupt(e.to_string())
+            } else {
+                UnpackError::Io { path: PathBuf::from(&rel), source: e }
+            }
+        })?;
         if written > limits.max_file_bytes {
             return Err(UnpackError::FileTooLarge {
                 path: rel,
@@ -233,7 +265,6 @@ fn extract(archive: &[u8], into: &Path, limits: &UnpackLimits) -> Result<Unpacke
                 limit: human_bytes(limits.max_file_bytes),
             });
         }
-        set_mode(&target, entry.header().mode().unwrap_or(0o644)).map_err(io_err)?;
         size += written;
         files.push(rel);
     }

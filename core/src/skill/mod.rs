@@ -74,6 +74,20 @@ impl Skill {
         skill
     }
 
+    /// Checks a skill in the existing client's earlier format: the manifest as `skill.json`
+    /// beside an entry file without frontmatter. JSON is YAML, so the manifest is read by
+    /// the same rules as frontmatter; `file` names the `skill.json` in diagnostics.
+    pub fn from_legacy(manifest_json: &[u8], entry: &str, file: &Path, opts: &Options) -> Skill {
+        let json = match std::str::from_utf8(manifest_json) {
+            Ok(j) => j.trim(),
+            Err(_) => return Skill::from_bytes(manifest_json, file, opts),
+        };
+        let text = format!("---\n{json}\n---\n{entry}");
+        let mut skill = Skill::from_bytes(text.as_bytes(), file, opts);
+        skill.body = entry.to_string();
+        skill
+    }
+
     fn parse_bytes(&mut self, bytes: &[u8], opts: &Options) {
         let file = self.skill_md.clone();
         let text = match frontmatter::decode(bytes, &file) {
