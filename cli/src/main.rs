@@ -55,7 +55,9 @@ enum Command {
 #[derive(Subcommand)]
 enum ServerCommand {
     /// Start a registry (SQLite and local storage in ./spm-data by default)
-    Start,
+    Start(commands::server::StartArgs),
+    /// Create an administrator account (or promote one) and print its admin token
+    CreateAdmin(commands::server::AdminArgs),
 }
 
 fn main() -> ExitCode {
@@ -70,9 +72,8 @@ fn main() -> ExitCode {
             commands::init::run(&PathBuf::from(&name), Some(&name), author.as_deref())
         }
         Command::Publish(args) => commands::publish::run(&args),
-        Command::Server(ServerCommand::Start) => Err(anyhow::anyhow!(
-            "the registry server is not part of this build yet; it arrives with the registry-server work (see README)"
-        )),
+        Command::Server(ServerCommand::Start(args)) => commands::server::start(&args),
+        Command::Server(ServerCommand::CreateAdmin(args)) => commands::server::create_admin(&args),
     };
     match result {
         Ok(code) => code,

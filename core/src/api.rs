@@ -166,7 +166,11 @@ pub fn client_manifest(m: &Manifest, author: &str) -> serde_json::Value {
         },
     });
     if let Some(obj) = v.as_object_mut() {
-        for (k, val) in [("repository", &m.repository), ("homepage", &m.homepage), ("compatibility", &m.compatibility)] {
+        for (k, val) in [
+            ("repository", &m.repository),
+            ("homepage", &m.homepage),
+            ("compatibility", &m.compatibility),
+        ] {
             if let Some(val) = val {
                 obj.insert(k.to_string(), serde_json::Value::String(val.clone()));
             }

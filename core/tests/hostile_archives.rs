@@ -298,9 +298,22 @@ fn an_existing_destination_is_never_touched() {
 #[test]
 fn in_memory_reads_apply_the_same_checks() {
     use spm_core::package::read_archive;
-    let files = read_archive(&archive(&[OK, entry(b"./a/b.md", b"hi")]), &UnpackLimits::default()).unwrap();
+    let files = read_archive(
+        &archive(&[OK, entry(b"./a/b.md", b"hi")]),
+        &UnpackLimits::default(),
+    )
+    .unwrap();
     assert_eq!(files["a/b.md"], b"hi");
-    assert!(matches!(read_archive(&archive(&[entry(b"../x", b"")]), &UnpackLimits::default()), Err(UnpackError::ParentDir(_))));
-    let bomb = archive(&[entry(b"z", Box::leak(vec![0u8; 8 << 20].into_boxed_slice()))]);
-    assert!(matches!(read_archive(&bomb, &UnpackLimits::default()), Err(UnpackError::RatioTooHigh { .. })));
+    assert!(matches!(
+        read_archive(&archive(&[entry(b"../x", b"")]), &UnpackLimits::default()),
+        Err(UnpackError::ParentDir(_))
+    ));
+    let bomb = archive(&[entry(
+        b"z",
+        Box::leak(vec![0u8; 8 << 20].into_boxed_slice()),
+    )]);
+    assert!(matches!(
+        read_archive(&bomb, &UnpackLimits::default()),
+        Err(UnpackError::RatioTooHigh { .. })
+    ));
 }

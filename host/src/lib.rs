@@ -1,3 +1,21 @@
-//! `spm-host`: the registry server (REST and GraphQL APIs, storage, database) and the runtime
-//! that loads WebAssembly plugins. The server arrives with the registry-server issue; this
-//! crate holds its place in the workspace so the layout shows the architecture from day one.
+//! `spm-host`: the registry server.
+//!
+//! - [`config`]: defaults, `spm.toml`, environment and flags.
+//! - [`db`]: the metadata database (SQLite or PostgreSQL) and its queries.
+//! - [`storage`]: content-addressed package blobs (local disk or S3).
+//! - [`publish`]: the checks every publish goes through.
+//! - [`api`]: the HTTP endpoints, one module per family; [`auth`] resolves callers.
+//! - [`server`]: start-up, serving and graceful shutdown.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod publish;
+pub mod server;
+pub mod state;
+pub mod storage;
+
+pub use config::Config;
+pub use state::AppState;

@@ -2,4 +2,5 @@
 
 pub mod init;
 pub mod publish;
+pub mod server;
 pub mod validate;

@@ -135,22 +135,40 @@ pub fn unpack(archive: &[u8], dest: &Path, limits: &UnpackLimits) -> Result<Unpa
 trait Sink {
     fn dir(&mut self, rel: &str) -> Result<(), UnpackError>;
     /// Copies at most `max + 1` bytes of `data` and returns how many were copied.
-    fn file(&mut self, rel: &str, data: &mut dyn Read, max: u64, mode: u32) -> Result<u64, io::Error>;
+    fn file(
+        &mut self,
+        rel: &str,
+        data: &mut dyn Read,
+        max: u64,
+        mode: u32,
+    ) -> Result<u64, io::Error>;
 }
 
 struct DiskSink<'a>(&'a Path);
 
 impl Sink for DiskSink<'_> {
     fn dir(&mut self, rel: &str) -> Result<(), UnpackError> {
-        std::fs::create_dir_all(self.0.join(rel)).map_err(|source| UnpackError::Io { path: PathBuf::from(rel), source })
+        std::fs::create_dir_all(self.0.join(rel)).map_err(|source| UnpackError::Io {
+            path: PathBuf::from(rel),
+            source,
+        })
     }
 
-    fn file(&mut self, rel: &str, data: &mut dyn Read, max: u64, mode: u32) -> Result<u64, io::Error> {
+    fn file(
+        &mut self,
+        rel: &str,
+        data: &mut dyn Read,
+        max: u64,
+        mode: u32,
+    ) -> Result<u64, io::Error> {
         let target = self.0.join(rel);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let mut out = std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)?;
         let written = io::copy(&mut data.take(max + 1), &mut out)?;
         set_mode(&target, mode)?;
         Ok(written)
@@ -168,7 +186,13 @@ impl Sink for MemorySink {
         Ok(())
     }
 
-    fn file(&mut self, rel: &str, data: &mut dyn Read, max: u64, _mode: u32) -> Result<u64, io::Error> {
+    fn file(
+        &mut self,
+        rel: &str,
+        data: &mut dyn Read,
+        max: u64,
+        _mode: u32,
+    ) -> Result<u64, io::Error> {
         let mut buf = Vec::new();
         let n = data.take(max + 1).read_to_end(&mut buf)?;
         self.0.insert(rel.to_string(), buf);
@@ -194,7 +218,11 @@ fn check_packed_size(archive: &[u8], limits: &UnpackLimits) -> Result<(), Unpack
     Ok(())
 }
 
-fn extract(archive: &[u8], sink: &mut dyn Sink, limits: &UnpackLimits) -> Result<Unpacked, UnpackError> {
+fn extract(
+    archive: &[u8],
+    sink: &mut dyn Sink,
+    limits: &UnpackLimits,
+) -> Result<Unpacked, UnpackError> {
     let breach = Rc::new(Cell::new(None));
     let guard = Guard {
         inner: flate2::read::GzDecoder::new(archive),
@@ -207,7 +235,9 @@ fn extract(archive: &[u8], sink: &mut dyn Sink, limits: &UnpackLimits) -> Result
         Some(Breach::Total) => UnpackError::UnpackedTooLarge {
             limit: human_bytes(limits.max_unpacked_bytes),
         },
-        Some(Breach::Ratio) => UnpackError::RatioTooHigh { ratio: limits.max_ratio },
+        Some(Breach::Ratio) => UnpackError::RatioTooHigh {
+            ratio: limits.max_ratio,
+        },
         None => UnpackError::Corrupt(e.to_string()),
     };
     let mut tar = tar::Archive::new(guard);
@@ -225,13 +255,20 @@ fn extract(archive: &[u8], sink: &mut dyn Sink, limits: &UnpackLimits) -> Result
         let is_dir = match kind {
             tar::EntryType::Regular | tar::EntryType::Continuous => false,
             tar::EntryType::Directory => true,
-            other => return Err(UnpackError::NotAFile { path: rel, kind: kind_name(other) }),
+            other => {
+                return Err(UnpackError::NotAFile {
+                    path: rel,
+                    kind: kind_name(other),
+                });
+            }
         };
         if rel.is_empty() {
             if is_dir {
                 continue; // `./` itself
             }
-            return Err(UnpackError::BadPath(String::from_utf8_lossy(&raw).into_owned()));
+            return Err(UnpackError::BadPath(
+                String::from_utf8_lossy(&raw).into_owned(),
+            ));
         }
         if !seen.insert(rel.clone()) {
             return Err(UnpackError::Duplicate(rel));
@@ -240,7 +277,10 @@ fn extract(archive: &[u8], sink: &mut dyn Sink, limits: &UnpackLimits) -> Result
             sink.dir(&rel)?;
             continue;
         }
-        let declared = entry.header().size().map_err(|e| UnpackError::Corrupt(e.to_string()))?;
+        let declared = entry
+            .header()
+            .size()
+            .map_err(|e| UnpackError::Corrupt(e.to_string()))?;
         if declared > limits.max_file_bytes {
             return Err(UnpackError::FileTooLarge {
                 path: rel,
@@ -249,15 +289,20 @@ fn extract(archive: &[u8], sink: &mut dyn Sink, limits: &UnpackLimits) -> Result
             });
         }
         let mode = entry.header().mode().unwrap_or(0o644);
-        let written = sink.file(&rel, &mut entry, limits.max_file_bytes, mode).map_err(|e| {
-            if breach.get().is_some() {
-                read_error(e)
-            } else if e.kind() == io::ErrorKind::UnexpectedEof {
-                UnpackError::Corrupt(e.to_string())
-            } else {
-                UnpackError::Io { path: PathBuf::from(&rel), source: e }
-            }
-        })?;
+        let written = sink
+            .file(&rel, &mut entry, limits.max_file_bytes, mode)
+            .map_err(|e| {
+                if breach.get().is_some() {
+                    read_error(e)
+                } else if e.kind() == io::ErrorKind::UnexpectedEof {
+                    UnpackError::Corrupt(e.to_string())
+                } else {
+                    UnpackError::Io {
+                        path: PathBuf::from(&rel),
+                        source: e,
+                    }
+                }
+            })?;
         if written > limits.max_file_bytes {
             return Err(UnpackError::FileTooLarge {
                 path: rel,

@@ -391,11 +391,21 @@ fn load_uses_the_directory_name() {
 #[test]
 fn legacy_skill_json_is_read_by_the_same_rules() {
     let json = br#"{"schema_version":1,"name":"my-skill","version":"1.2.0","description":"d","author":"alice","dependencies":{"bob/x":"^1"},"security":{"permissions":["file:read"]}}"#;
-    let s = Skill::from_legacy(json, "# Instructions\n", Path::new("skill.json"), &Options::default());
+    let s = Skill::from_legacy(
+        json,
+        "# Instructions\n",
+        Path::new("skill.json"),
+        &Options::default(),
+    );
     let m = s.manifest.clone().unwrap();
     assert_eq!(m.version.unwrap().to_string(), "1.2.0");
     assert_eq!(m.permissions, [Permission::FileRead]);
     assert_eq!(s.body, "# Instructions\n");
-    let bad = Skill::from_legacy(br#"{"name":"Bad"}"#, "x", Path::new("skill.json"), &Options::default());
+    let bad = Skill::from_legacy(
+        br#"{"name":"Bad"}"#,
+        "x",
+        Path::new("skill.json"),
+        &Options::default(),
+    );
     assert!(bad.has_errors());
 }

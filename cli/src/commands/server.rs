@@ -1,0 +1,84 @@
+//! `spm server start` and `spm server create-admin`: the registry from the command line.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use spm_host::config::{Config, Overrides};
+
+#[derive(clap::Args)]
+pub struct StartArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Port to listen on [env: PORT] [default: 3717]
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Address to listen on [env: SPM_BIND] [default: 127.0.0.1]
+    #[arg(long)]
+    pub bind: Option<IpAddr>,
+    /// URL clients reach this server at, for download links [env: SPM_PUBLIC_URL]
+    #[arg(long)]
+    pub public_url: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct AdminArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Account name of the administrator
+    #[arg(long)]
+    pub name: String,
+}
+
+#[derive(clap::Args)]
+pub struct Common {
+    /// Configuration file [env: SPM_CONFIG] [default: ./spm.toml if present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where the embedded database and blobs live [env: SPM_DATA_DIR] [default: ./spm-data]
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://... or postgres://... [env: DATABASE_URL]
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
+fn load(
+    common: &Common,
+    port: Option<u16>,
+    bind: Option<IpAddr>,
+    public_url: Option<String>,
+) -> anyhow::Result<Config> {
+    let over = Overrides {
+        config_file: common.config.clone(),
+        bind,
+        port,
+        data_dir: common.data_dir.clone(),
+        database_url: common.database_url.clone(),
+        public_url,
+    };
+    Ok(Config::load(&over, &|k| std::env::var(k).ok())?)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+pub fn start(args: &StartArgs) -> anyhow::Result<ExitCode> {
+    let config = load(&args.common, args.port, args.bind, args.public_url.clone())?;
+    runtime()?.block_on(spm_host::server::run(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn create_admin(args: &AdminArgs) -> anyhow::Result<ExitCode> {
+    let config = load(&args.common, None, None, None)?;
+    let token = runtime()?.block_on(spm_host::server::create_admin(&config, &args.name))?;
+    eprintln!(
+        "Administrator `{}` is ready. Its admin token (shown once; store it now):",
+        args.name
+    );
+    println!("{token}");
+    Ok(ExitCode::SUCCESS)
+}

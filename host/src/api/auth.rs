@@ -1,0 +1,140 @@
+//! Accounts and tokens: `POST /api/auth/register`, `/api/tokens`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use spm_core::api::{AuthorRef, RegisterRequest, RegisterResponse};
+use spm_core::skill::check_author;
+
+use crate::auth::Caller;
+use crate::db::tokens::{Scope, TokenInfo};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub async fn register(
+    State(state): State<AppState>,
+    body: Option<Json<RegisterRequest>>,
+) -> ApiResult<(StatusCode, Json<RegisterResponse>)> {
+    if !state.config.allow_registration {
+        return Err(ApiError::forbidden(
+            "registration_disabled",
+            "this registry does not accept new accounts",
+        ));
+    }
+    let Some(Json(req)) = body else {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "send JSON {\"name\": \"<account name>\"}",
+        ));
+    };
+    check_author(&req.name).map_err(|e| {
+        ApiError::bad_request("invalid_name", format!("the name `{}` {e}", req.name))
+    })?;
+    let Some(author) = state
+        .db
+        .create_author(&req.name, req.github_username.as_deref(), false)
+        .await?
+    else {
+        return Err(ApiError::conflict(
+            "name_taken",
+            format!("the name `{}` is taken", req.name),
+        ));
+    };
+    let (_, token) = state
+        .db
+        .create_token(author.id, "default", Scope::Publish, None)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RegisterResponse {
+            author: AuthorRef {
+                id: author.id,
+                name: author.name,
+            },
+            token,
+        }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct NewToken {
+    #[serde(default = "default_token_name")]
+    pub name: String,
+    #[serde(default = "default_scope")]
+    pub scope: Scope,
+    /// RFC 3339 expiry time.
+    pub expires_at: Option<String>,
+}
+
+fn default_token_name() -> String {
+    "token".into()
+}
+
+fn default_scope() -> Scope {
+    Scope::Publish
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(req): Json<NewToken>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    caller.require(Scope::Read)?;
+    if req.scope > caller.scope {
+        return Err(ApiError::forbidden(
+            "insufficient_scope",
+            "a token cannot create a token with more scope than itself",
+        ));
+    }
+    if req.scope == Scope::Admin && !caller.author.is_admin {
+        return Err(ApiError::forbidden(
+            "admin_only",
+            "only administrators can hold admin tokens",
+        ));
+    }
+    if let Some(exp) = &req.expires_at {
+        if crate::db::parse_time(exp).is_none() {
+            return Err(ApiError::bad_request(
+                "invalid_expiry",
+                format!("`{exp}` is not an RFC 3339 time"),
+            ));
+        }
+    }
+    let (id, token) = state
+        .db
+        .create_token(
+            caller.author.id,
+            &req.name,
+            req.scope,
+            req.expires_at.as_deref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": id, "token": token, "scope": req.scope })),
+    ))
+}
+
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<TokenInfo>>> {
+    caller.require(Scope::Read)?;
+    Ok(Json(state.db.list_tokens(caller.author.id).await?))
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    caller.require(Scope::Read)?;
+    if state.db.revoke_token(caller.author.id, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!(
+            "you have no live token with id {id}"
+        )))
+    }
+}

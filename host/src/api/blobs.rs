@@ -1,0 +1,85 @@
+//! `GET /api/blobs/<sha256>.tar.gz`: archive bytes, immutable, with ETag and Range support.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use spm_core::package::Integrity;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub async fn get_blob(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let hex = file.strip_suffix(".tar.gz").unwrap_or(&file);
+    let integrity: Integrity = format!("sha256-{hex}")
+        .parse()
+        .map_err(|_| ApiError::not_found("no such package archive"))?;
+    let etag = format!("\"{integrity}\"");
+    let size = state
+        .blobs
+        .size(&integrity)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such package archive"))?;
+    let base = || {
+        let mut r = Response::builder()
+            .header(header::ETAG, &etag)
+            .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
+            .header(header::ACCEPT_RANGES, "bytes");
+        r = r.header(header::CONTENT_TYPE, "application/gzip");
+        r
+    };
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
+        return base()
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .map_err(ApiError::internal);
+    }
+    if let Some(range) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
+        let parsed = http_range_header::parse_range_header(range).map(|r| r.validate(size));
+        match parsed {
+            Ok(Ok(ranges)) if ranges.len() == 1 => {
+                let r = &ranges[0];
+                let (start, end) = (*r.start(), *r.end());
+                let bytes = state
+                    .blobs
+                    .get_range(&integrity, start..end + 1)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("no such package archive"))?;
+                return base()
+                    .status(StatusCode::PARTIAL_CONTENT)
+                    .header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{size}"))
+                    .header(header::CONTENT_LENGTH, bytes.len())
+                    .body(Body::from(bytes))
+                    .map_err(ApiError::internal);
+            }
+            Ok(Err(_)) => {
+                let mut resp = Response::new(Body::empty());
+                *resp.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
+                if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                    resp.headers_mut().insert(header::CONTENT_RANGE, v);
+                }
+                return Ok(resp);
+            }
+            // Malformed or multi-range requests get the whole body, as RFC 9110 allows.
+            _ => {}
+        }
+    }
+    let bytes = state
+        .blobs
+        .get(&integrity)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such package archive"))?;
+    base()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_LENGTH, bytes.len())
+        .body(Body::from(bytes))
+        .map_err(ApiError::internal)
+}

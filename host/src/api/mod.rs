@@ -1,0 +1,88 @@
+//! The HTTP API, one module per endpoint family, assembled into one router here.
+
+pub mod auth;
+pub mod blobs;
+pub mod health;
+pub mod skills;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Request, StatusCode};
+use axum::routing::{delete, get, post};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::state::AppState;
+
+/// Request ids: a per-process counter, enough to correlate log lines.
+#[derive(Clone, Default)]
+struct Counter(Arc<AtomicU64>);
+
+impl MakeRequestId for Counter {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.0.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("req-{n}"))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    let timeout = state.config.request_timeout;
+    let api = Router::new()
+        .route("/api/auth/register", post(auth::register))
+        .route(
+            "/api/tokens",
+            get(auth::list_tokens).post(auth::create_token),
+        )
+        .route("/api/tokens/{id}", delete(auth::revoke_token))
+        .route("/api/skills", post(skills::publish))
+        .route("/api/skills/search", get(skills::search))
+        .route("/api/skills/mine", get(skills::mine))
+        .route("/api/skills/{author}/{name}", get(skills::entry))
+        .route(
+            "/api/skills/{author}/{name}/versions",
+            get(skills::versions),
+        )
+        .route(
+            "/api/skills/{author}/{name}/versions/{version}",
+            delete(skills::remove_version),
+        )
+        .route(
+            "/api/skills/{author}/{name}/versions/{version}/yank",
+            post(skills::yank).delete(skills::unyank),
+        )
+        .route("/api/skills/{author}/{name}/content", get(skills::content))
+        .route(
+            "/api/skills/{author}/{name}/download",
+            get(skills::download),
+        )
+        .route("/api/blobs/{file}", get(blobs::get_blob))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .fallback(|| async { crate::error::ApiError::not_found("no such endpoint") });
+    let request_id = axum::http::HeaderName::from_static("x-request-id");
+    api.with_state(state)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, Counter::default()))
+}

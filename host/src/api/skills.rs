@@ -1,0 +1,311 @@
+//! `/api/skills`: publish, search, read, download, yank and remove.
+
+use axum::Json;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use serde::Deserialize;
+use spm_core::api::{
+    ContentResponse, DownloadResponse, PublishMetadata, PublishResponse, SearchResponse,
+    SkillEntry, VersionsResponse,
+};
+use spm_core::package::Integrity;
+
+use crate::auth::{Caller, MaybeCaller};
+use crate::db::skills::{SearchQuery, VersionRow};
+use crate::db::tokens::Scope;
+use crate::error::{ApiError, ApiResult};
+use crate::publish::{Upload, publish as publish_upload};
+use crate::state::AppState;
+
+/// `POST /api/skills`: multipart (`metadata` + `archive`) or JSON `{manifest, content}`.
+pub async fn publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    req: Request,
+) -> ApiResult<(StatusCode, Json<PublishResponse>)> {
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let upload = if is_multipart {
+        let mp = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| ApiError::bad_request("invalid_multipart", e.body_text()))?;
+        read_multipart(mp).await?
+    } else {
+        let bytes = axum::body::Bytes::from_request(req, &state)
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    e.status(),
+                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        "too_large"
+                    } else {
+                        "invalid_body"
+                    },
+                    e.body_text(),
+                )
+            })?;
+        let meta: PublishMetadata = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::bad_request(
+                "invalid_body",
+                format!("the body is not a publish request {{manifest, content}}: {e}"),
+            )
+        })?;
+        Upload {
+            metadata: Some(meta),
+            archive: None,
+        }
+    };
+    let (status, resp) = publish_upload(&state, &caller, upload).await?;
+    Ok((status, Json(resp)))
+}
+
+async fn read_multipart(mut mp: Multipart) -> ApiResult<Upload> {
+    let mut upload = Upload::default();
+    while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
+        match field.name() {
+            Some("metadata") => {
+                let text = field.bytes().await.map_err(multipart_error)?;
+                let meta: PublishMetadata = serde_json::from_slice(&text).map_err(|e| {
+                    ApiError::bad_request(
+                        "invalid_metadata",
+                        format!("the `metadata` part is not {{manifest, content}}: {e}"),
+                    )
+                })?;
+                upload.metadata = Some(meta);
+            }
+            Some("archive") => {
+                upload.archive = Some(field.bytes().await.map_err(multipart_error)?.to_vec())
+            }
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    let status = e.status();
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "too_large"
+    } else {
+        "invalid_multipart"
+    };
+    ApiError::new(status, code, e.body_text())
+}
+
+#[derive(Deserialize)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub tag: Option<String>,
+    pub author: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+fn paging(page: Option<i64>, per_page: Option<i64>) -> (i64, i64) {
+    (
+        page.unwrap_or(1).max(1),
+        per_page.unwrap_or(20).clamp(1, 100),
+    )
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Query(p): Query<SearchParams>,
+) -> ApiResult<Json<SearchResponse>> {
+    let (page, per_page) = paging(p.page, p.per_page);
+    let _ = p.kind; // every package here is a skill
+    let q = SearchQuery {
+        q: p.q,
+        tag: p.tag,
+        author: p.author,
+        page,
+        per_page,
+    };
+    let (skills, total) = state.db.search(&q).await?;
+    Ok(Json(SearchResponse {
+        skills,
+        total,
+        page,
+        per_page,
+    }))
+}
+
+pub async fn mine(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<SearchParams>,
+) -> ApiResult<Json<SearchResponse>> {
+    caller.require(Scope::Read)?;
+    let (page, per_page) = paging(p.page, p.per_page);
+    let (skills, total) = state.db.skills_of(caller.author.id, page, per_page).await?;
+    Ok(Json(SearchResponse {
+        skills,
+        total,
+        page,
+        per_page,
+    }))
+}
+
+async fn skill_id(state: &AppState, author: &str, name: &str) -> ApiResult<(i64, i64)> {
+    state
+        .db
+        .skill_id(author, name)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no skill `{author}/{name}` in this registry")))
+}
+
+pub async fn entry(
+    State(state): State<AppState>,
+    Path((author, name)): Path<(String, String)>,
+) -> ApiResult<Json<SkillEntry>> {
+    state
+        .db
+        .entry(&author, &name)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("no skill `{author}/{name}` in this registry")))
+}
+
+pub async fn versions(
+    State(state): State<AppState>,
+    Path((author, name)): Path<(String, String)>,
+) -> ApiResult<Json<VersionsResponse>> {
+    let (id, _) = skill_id(&state, &author, &name).await?;
+    Ok(Json(VersionsResponse {
+        name: format!("{author}/{name}"),
+        versions: state.db.versions(id).await?,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct VersionParam {
+    pub version: Option<String>,
+}
+
+async fn version_row(
+    state: &AppState,
+    author: &str,
+    name: &str,
+    version: Option<&str>,
+) -> ApiResult<(i64, VersionRow)> {
+    let (id, _) = skill_id(state, author, name).await?;
+    let row = state
+        .db
+        .version(id, version)
+        .await?
+        .ok_or_else(|| match version {
+            Some(v) => ApiError::not_found(format!("`{author}/{name}` has no version {v}")),
+            None => ApiError::not_found(format!("`{author}/{name}` has no versions")),
+        })?;
+    Ok((id, row))
+}
+
+pub async fn content(
+    State(state): State<AppState>,
+    Path((author, name)): Path<(String, String)>,
+    Query(q): Query<VersionParam>,
+) -> ApiResult<Json<ContentResponse>> {
+    let (_, v) = version_row(&state, &author, &name, q.version.as_deref()).await?;
+    Ok(Json(ContentResponse {
+        name: format!("{author}/{name}"),
+        version: v.version,
+        content: v.content,
+        manifest: v.manifest,
+        integrity: v.integrity,
+        tokens_estimate: v.tokens_estimate,
+    }))
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    Path((author, name)): Path<(String, String)>,
+    Query(q): Query<VersionParam>,
+) -> ApiResult<Json<DownloadResponse>> {
+    let (id, v) = version_row(&state, &author, &name, q.version.as_deref()).await?;
+    let integrity: Integrity = v.integrity.parse().map_err(ApiError::internal)?;
+    let download_url = match state.blobs.presigned_url(&integrity).await {
+        Some(url) => url,
+        None => format!("{}/api/blobs/{}.tar.gz", state.public_url, integrity.hex()),
+    };
+    state.db.count_download(id).await?;
+    Ok(Json(DownloadResponse {
+        name: format!("{author}/{name}"),
+        version: v.version,
+        manifest: v.manifest,
+        integrity: v.integrity,
+        tokens_estimate: v.tokens_estimate,
+        download_url,
+        package_type: Some("skill".into()),
+    }))
+}
+
+async fn owned(state: &AppState, caller: &Caller, author: &str, name: &str) -> ApiResult<i64> {
+    let (id, owner) = skill_id(state, author, name).await?;
+    if owner != caller.author.id && !caller.author.is_admin {
+        return Err(ApiError::forbidden(
+            "not_owner",
+            format!("`{author}/{name}` belongs to `{author}`, not to you"),
+        ));
+    }
+    Ok(id)
+}
+
+async fn set_yank(
+    state: AppState,
+    caller: Caller,
+    author: String,
+    name: String,
+    version: String,
+    yanked: bool,
+) -> ApiResult<Json<serde_json::Value>> {
+    caller.require(Scope::Publish)?;
+    let id = owned(&state, &caller, &author, &name).await?;
+    if !state.db.set_yanked(id, &version, yanked).await? {
+        return Err(ApiError::not_found(format!(
+            "`{author}/{name}` has no version {version}"
+        )));
+    }
+    Ok(Json(
+        serde_json::json!({ "name": format!("{author}/{name}"), "version": version, "yanked": yanked }),
+    ))
+}
+
+pub async fn yank(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((author, name, version)): Path<(String, String, String)>,
+) -> ApiResult<Json<serde_json::Value>> {
+    set_yank(state, caller, author, name, version, true).await
+}
+
+pub async fn unyank(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((author, name, version)): Path<(String, String, String)>,
+) -> ApiResult<Json<serde_json::Value>> {
+    set_yank(state, caller, author, name, version, false).await
+}
+
+/// Removing a version breaks everyone who depends on it, so only admins may.
+pub async fn remove_version(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    Path((author, name, version)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    let caller = caller.ok_or_else(|| ApiError::unauthorized("authentication required"))?;
+    caller.require(Scope::Admin)?;
+    let (id, _) = skill_id(&state, &author, &name).await?;
+    if state.db.delete_version(id, &version).await? {
+        tracing::warn!(by = %caller.author.name, skill = %format!("{author}/{name}"), %version, "version removed");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!(
+            "`{author}/{name}` has no version {version}"
+        )))
+    }
+}

@@ -1,0 +1,283 @@
+//! The publish path: everything the server checks before a version exists.
+//!
+//! Never trusts the client: the archive is unpacked (in memory, with the core safety
+//! limits), its `SKILL.md` (or legacy `skill.json`) is the source of truth and must agree
+//! with the metadata sent beside it, the integrity is recomputed, dependencies must exist,
+//! and the version must be new and greater than every existing one. The blob is stored
+//! before the version row commits, so no version ever lacks its blob.
+
+use std::path::Path;
+
+use axum::http::StatusCode;
+use spm_core::api::{PublishMetadata, PublishResponse, client_manifest, tokens_estimate};
+use spm_core::package::{Files, Integrity, PackLimits, UnpackLimits, pack, read_archive};
+use spm_core::skill::{Manifest, Options, SKILL_FILE, Skill};
+
+use crate::auth::Caller;
+use crate::db::skills::{InsertOutcome, NewVersion};
+use crate::db::tokens::Scope;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// What a publish request carried.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub metadata: Option<PublishMetadata>,
+    pub archive: Option<Vec<u8>>,
+}
+
+/// The skill read out of an archive.
+struct Parsed {
+    manifest: Manifest,
+    /// The instruction text (SKILL.md, or the legacy entry file).
+    content: String,
+}
+
+pub async fn publish(
+    state: &AppState,
+    caller: &Caller,
+    upload: Upload,
+) -> ApiResult<(StatusCode, PublishResponse)> {
+    caller.require(Scope::Publish)?;
+    if caller.author.id == 0 {
+        return Err(ApiError::forbidden(
+            "no_account",
+            "the bootstrap token cannot publish; create an account first",
+        ));
+    }
+    let limits = PackLimits::default();
+    let archive = match (upload.archive, &upload.metadata) {
+        (Some(a), _) => a,
+        (None, Some(meta)) => archive_from_metadata(meta, &limits)?,
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "missing_archive",
+                "send a multipart `archive` (skill.tar.gz) or a JSON body {manifest, content}",
+            ));
+        }
+    };
+    if archive.len() as u64 > limits.max_packed_bytes {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "package_too_large",
+            format!(
+                "the package is {} bytes; the limit is {}",
+                archive.len(),
+                limits.max_packed_bytes
+            ),
+        ));
+    }
+    let integrity = Integrity::of(&archive);
+    let unpack_limits = UnpackLimits::from(limits);
+    let files = read_archive(&archive, &unpack_limits).map_err(|e| {
+        ApiError::bad_request("invalid_archive", format!("the archive was refused: {e}"))
+    })?;
+    let parsed = parse_skill(&files)?;
+    let m = &parsed.manifest;
+    let version = m
+        .version
+        .clone()
+        .ok_or_else(|| ApiError::bad_request("missing_version", "the skill has no version"))?;
+
+    if let Some(meta) = &upload.metadata {
+        check_agreement(meta, m)?;
+    }
+    if let Some(author) = m.author.as_deref() {
+        if author != caller.author.name {
+            return Err(ApiError::forbidden(
+                "not_owner",
+                format!(
+                    "you are `{}`, but the skill names `{author}` as its author; only `{author}` can publish `{author}/{}`",
+                    caller.author.name, m.name
+                ),
+            ));
+        }
+    }
+    let mut deps = Vec::new();
+    for (id, req) in &m.dependencies {
+        let Some((skill_id, _)) = state.db.skill_id(&id.author, &id.name).await? else {
+            return Err(ApiError::bad_request(
+                "unknown_dependency",
+                format!("the dependency `{id}` does not exist in this registry"),
+            ));
+        };
+        let versions = state.db.versions(skill_id).await?;
+        let satisfied = versions
+            .iter()
+            .filter(|v| !v.yanked)
+            .filter_map(|v| semver::Version::parse(&v.version).ok())
+            .any(|v| req.matches(&v));
+        if !satisfied {
+            return Err(ApiError::bad_request(
+                "unsatisfiable_dependency",
+                format!("no published version of `{id}` matches `{req}`"),
+            ));
+        }
+        deps.push((id.author.clone(), id.name.clone(), req.to_string()));
+    }
+
+    state.blobs.put(&integrity, archive.clone()).await?;
+    let new = NewVersion {
+        author_id: caller.author.id,
+        author_name: caller.author.name.clone(),
+        name: m.name.clone(),
+        description: m.description.clone(),
+        tags: m.tags.clone(),
+        version: version.clone(),
+        integrity: integrity.to_string(),
+        size: archive.len() as i64,
+        manifest: client_manifest(m, &caller.author.name),
+        tokens_estimate: tokens_estimate(&parsed.content),
+        content: parsed.content,
+        publisher_id: caller.author.id,
+        safety_status: "clean".into(),
+        safety_score: None,
+        safety_findings: serde_json::json!([]),
+        trust_level: "community".into(),
+        dependencies: deps,
+    };
+    match state.db.insert_version(&new).await? {
+        InsertOutcome::Inserted { updated } => {
+            tracing::info!(skill = %format!("{}/{}", caller.author.name, m.name), %version, %integrity, "published");
+            Ok((
+                StatusCode::CREATED,
+                PublishResponse {
+                    published: true,
+                    name: m.name.clone(),
+                    version: version.to_string(),
+                    updated,
+                    size: archive.len() as i64,
+                    integrity: integrity.to_string(),
+                    safety_status: "clean".into(),
+                },
+            ))
+        }
+        InsertOutcome::VersionExists => Err(ApiError::conflict(
+            "version_exists",
+            format!(
+                "{}/{}@{version} already exists; versions are immutable, so bump the version",
+                caller.author.name, m.name
+            ),
+        )),
+        InsertOutcome::NotGreater { latest } => Err(ApiError::conflict(
+            "version_not_greater",
+            format!(
+                "{version} is not greater than the latest version {latest}; publish a higher version"
+            ),
+        )),
+    }
+}
+
+/// Finds and checks the skill inside the archive.
+fn parse_skill(files: &Files) -> ApiResult<Parsed> {
+    let opts = Options {
+        require_version: true,
+        ..Options::default()
+    };
+    let skill_md = files.get(SKILL_FILE);
+    let legacy_json = files.get("skill.json");
+    let has_frontmatter =
+        skill_md.is_some_and(|b| b.starts_with(b"---") || b.starts_with(b"\xEF\xBB\xBF---"));
+    let skill = match (skill_md, legacy_json) {
+        (Some(md), _) if has_frontmatter => Skill::from_bytes(md, Path::new(SKILL_FILE), &opts),
+        (md, Some(json)) => {
+            let entry = legacy_entry(files, json, md)?;
+            let mut skill = Skill::from_legacy(json, &entry, Path::new("skill.json"), &opts);
+            skill.source = Some(entry);
+            skill
+        }
+        (Some(md), None) => Skill::from_bytes(md, Path::new(SKILL_FILE), &opts),
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "missing_skill_md",
+                "the archive has no SKILL.md at its root",
+            ));
+        }
+    };
+    if skill.has_errors() {
+        let errors: Vec<_> = skill.diagnostics.iter().filter(|d| d.is_error()).collect();
+        let first = errors.first().map(|d| d.to_string()).unwrap_or_default();
+        return Err(ApiError::bad_request(
+            "invalid_skill",
+            format!("the skill is not valid: {first}"),
+        )
+        .with_details(serde_json::json!({ "diagnostics": errors })));
+    }
+    let manifest = skill
+        .manifest
+        .ok_or_else(|| ApiError::bad_request("invalid_skill", "the skill is not valid"))?;
+    Ok(Parsed {
+        manifest,
+        content: skill.source.unwrap_or_default(),
+    })
+}
+
+/// The legacy entry file: `entry` from skill.json, else SKILL.md, else the only markdown file.
+fn legacy_entry(files: &Files, json: &[u8], skill_md: Option<&Vec<u8>>) -> ApiResult<String> {
+    let manifest: serde_json::Value = serde_json::from_slice(json).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_manifest",
+            format!("skill.json is not valid JSON: {e}"),
+        )
+    })?;
+    let entry = manifest.get("entry").and_then(|e| e.as_str());
+    let bytes = match entry {
+        Some(path) => files.get(path.trim_start_matches("./")).ok_or_else(|| {
+            ApiError::bad_request(
+                "missing_entry",
+                format!("skill.json names the entry `{path}`, which is not in the archive"),
+            )
+        })?,
+        None => skill_md.ok_or_else(|| {
+            ApiError::bad_request(
+                "missing_entry",
+                "skill.json has no `entry` and there is no SKILL.md",
+            )
+        })?,
+    };
+    String::from_utf8(bytes.clone())
+        .map_err(|_| ApiError::bad_request("invalid_entry", "the entry file is not UTF-8 text"))
+}
+
+/// The metadata sent beside the archive must describe the same skill.
+fn check_agreement(meta: &PublishMetadata, m: &Manifest) -> ApiResult<()> {
+    let field = |k: &str| meta.manifest.get(k).and_then(|v| v.as_str());
+    if let Some(name) = field("name") {
+        if name != m.name {
+            return Err(ApiError::bad_request(
+                "metadata_mismatch",
+                format!(
+                    "the metadata names `{name}` but the package's SKILL.md names `{}`",
+                    m.name
+                ),
+            ));
+        }
+    }
+    if let (Some(v), Some(pkg)) = (field("version"), m.version.as_ref()) {
+        if semver::Version::parse(v).ok().as_ref() != Some(pkg) {
+            return Err(ApiError::bad_request(
+                "metadata_mismatch",
+                format!("the metadata says version {v} but the package's SKILL.md says {pkg}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A JSON publish of a skill that is only its SKILL.md: the server packs it, the same way
+/// the CLI would. Content without frontmatter is a legacy skill: `skill.json` beside it.
+fn archive_from_metadata(meta: &PublishMetadata, limits: &PackLimits) -> ApiResult<Vec<u8>> {
+    let dir = tempfile::tempdir().map_err(ApiError::internal)?;
+    std::fs::write(dir.path().join(SKILL_FILE), &meta.content).map_err(ApiError::internal)?;
+    if !meta
+        .content
+        .trim_start_matches('\u{feff}')
+        .starts_with("---")
+    {
+        let json = serde_json::to_vec_pretty(&meta.manifest).map_err(ApiError::internal)?;
+        std::fs::write(dir.path().join("skill.json"), json).map_err(ApiError::internal)?;
+    }
+    let package = pack(dir.path(), limits)
+        .map_err(|e| ApiError::bad_request("invalid_skill", e.to_string()))?;
+    Ok(package.bytes)
+}

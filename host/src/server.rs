@@ -1,0 +1,108 @@
+//! Starting and stopping the registry: connect, migrate, serve, drain on shutdown.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::state::AppState;
+use crate::storage::Blobs;
+
+/// Connects to the database (migrating it) and the blob store.
+pub async fn state(config: Config, public_url: Option<String>) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let blobs = Blobs::open(&config.storage)?;
+    let public_url = public_url
+        .or_else(|| config.public_url.clone())
+        .unwrap_or_else(|| format!("http://{}", config.addr()));
+    Ok(AppState {
+        db,
+        blobs,
+        config: Arc::new(config),
+        public_url: public_url.trim_end_matches('/').into(),
+    })
+}
+
+/// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = crate::api::router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// `spm server start`: log set-up, the configuration summary, and serve until Ctrl-C/SIGTERM.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SPM_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info")
+            }),
+        )
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+    let addr = config.addr();
+    eprintln!("spm registry\n{}", config.summary());
+    let listener = TcpListener::bind(addr).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {addr}: {e} (is another server using the port? try --port)"
+        )
+    })?;
+    let state = state(config, None).await?;
+    tracing::info!(%addr, "registry listening");
+    serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("registry stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// `spm server create-admin`: an admin account and its admin token.
+pub async fn create_admin(config: &Config, name: &str) -> anyhow::Result<String> {
+    spm_core::skill::check_author(name).map_err(|e| anyhow::anyhow!("the name `{name}` {e}"))?;
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let author = match db.author_by_name(name).await? {
+        Some(a) => {
+            db.set_admin(a.id, true).await?;
+            a
+        }
+        None => db
+            .create_author(name, None, true)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the name `{name}` was just taken"))?,
+    };
+    let (_, token) = db
+        .create_token(author.id, "admin", crate::db::tokens::Scope::Admin, None)
+        .await?;
+    Ok(token)
+}

@@ -1,0 +1,16 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::storage::Blobs;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub blobs: Blobs,
+    pub config: Arc<Config>,
+    /// Base URL for links the server hands out (download URLs).
+    pub public_url: Arc<str>,
+}
