@@ -21,6 +21,8 @@ pub enum StorageConfig {
         endpoint: Option<String>,
         access_key_id: Option<String>,
         secret_access_key: Option<String>,
+        /// Key prefix inside the bucket (lets several registries or tests share one bucket).
+        prefix: Option<String>,
         /// Hand out presigned URLs for downloads instead of streaming through the server.
         presign: bool,
     },
@@ -72,6 +74,7 @@ pub struct FileStorage {
     pub endpoint: Option<String>,
     pub access_key_id: Option<String>,
     pub secret_access_key: Option<String>,
+    pub prefix: Option<String>,
     pub presign: Option<bool>,
 }
 
@@ -202,6 +205,7 @@ impl Config {
                 endpoint: env("S3_ENDPOINT").or(fs.endpoint),
                 access_key_id: env("S3_ACCESS_KEY_ID").or(fs.access_key_id),
                 secret_access_key: env("S3_SECRET_ACCESS_KEY").or(fs.secret_access_key),
+                prefix: env("S3_PREFIX").or(fs.prefix),
                 presign: env("S3_PRESIGN")
                     .map(|v| v == "true" || v == "1")
                     .or(fs.presign)
@@ -257,8 +261,10 @@ impl Config {
                 access_key_id,
                 secret_access_key,
                 presign,
+                prefix,
             } => format!(
-                "s3 bucket={bucket} region={region} endpoint={} access_key_id={} secret_access_key={} presign={presign}",
+                "s3 bucket={bucket} prefix={} region={region} endpoint={} access_key_id={} secret_access_key={} presign={presign}",
+                prefix.as_deref().unwrap_or("/"),
                 endpoint.as_deref().unwrap_or("(aws)"),
                 access_key_id.as_deref().map_or("(none)".into(), mask),
                 secret_access_key.as_deref().map_or("(none)", |_| "****"),

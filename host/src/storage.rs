@@ -59,12 +59,16 @@ impl Blobs {
                 access_key_id,
                 secret_access_key,
                 presign,
+                prefix,
             } => {
                 let mut b = services::S3::default()
                     .bucket(bucket)
                     .region(region)
                     .disable_config_load()
                     .disable_ec2_metadata();
+                if let Some(p) = prefix {
+                    b = b.root(p);
+                }
                 if let Some(e) = endpoint {
                     b = b.endpoint(e);
                 }

@@ -55,7 +55,7 @@ pub async fn publish(
         })?;
         Upload {
             metadata: Some(meta),
-            archive: None,
+            ..Upload::default()
         }
     };
     let (status, resp) = publish_upload(&state, &caller, upload).await?;
@@ -78,6 +78,10 @@ async fn read_multipart(mut mp: Multipart) -> ApiResult<Upload> {
             }
             Some("archive") => {
                 upload.archive = Some(field.bytes().await.map_err(multipart_error)?.to_vec())
+            }
+            Some("integrity") => {
+                let text = field.text().await.map_err(multipart_error)?;
+                upload.claimed_integrity = Some(text.trim().to_string());
             }
             _ => {}
         }

@@ -24,6 +24,9 @@ use crate::state::AppState;
 pub struct Upload {
     pub metadata: Option<PublishMetadata>,
     pub archive: Option<Vec<u8>>,
+    /// An integrity the client computed (multipart `integrity` part, or `integrity` /
+    /// `security.integrity` in the metadata manifest); must match the archive.
+    pub claimed_integrity: Option<String>,
 }
 
 /// The skill read out of an archive.
@@ -68,6 +71,23 @@ pub async fn publish(
         ));
     }
     let integrity = Integrity::of(&archive);
+    let claimed = upload.claimed_integrity.clone().or_else(|| {
+        let m = &upload.metadata.as_ref()?.manifest;
+        m.get("integrity")
+            .or_else(|| m.get("security")?.get("integrity"))?
+            .as_str()
+            .map(str::to_string)
+    });
+    if let Some(claimed) = claimed.filter(|c| !c.is_empty()) {
+        if claimed != integrity.to_string() {
+            return Err(ApiError::bad_request(
+                "integrity_mismatch",
+                format!(
+                    "the client says the archive is {claimed}, but the bytes received hash to {integrity}; the upload was altered or corrupted"
+                ),
+            ));
+        }
+    }
     let unpack_limits = UnpackLimits::from(limits);
     let files = read_archive(&archive, &unpack_limits).map_err(|e| {
         ApiError::bad_request("invalid_archive", format!("the archive was refused: {e}"))
