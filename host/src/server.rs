@@ -48,6 +48,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             }),
         )
         .with_target(false)
+        .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
     let addr = config.addr();

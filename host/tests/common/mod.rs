@@ -67,7 +67,7 @@ pub async fn fresh_pg_database() -> Option<(String, String)> {
     Some((url.to_string(), name))
 }
 
-async fn drop_pg_database(name: &str) {
+pub async fn drop_pg_database(name: &str) {
     if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
         let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(&mut conn)
