@@ -11,15 +11,18 @@ use crate::skill::Manifest;
 
 /// Every error response: a human message and a stable machine code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: String,
     pub code: String,
     /// Extra structured detail (diagnostics, safety findings), when there is any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub details: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,18 +30,21 @@ pub struct RegisterRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthorRef {
     pub id: i64,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterResponse {
     pub author: AuthorRef,
     pub token: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Trigger {
     pub description: String,
     pub tags: Vec<String>,
@@ -49,6 +55,7 @@ pub struct Trigger {
 
 /// A skill as listed by search and returned by `GET /api/skills/:author/:name`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SkillEntry {
     pub name: String,
     pub version: String,
@@ -70,6 +77,7 @@ pub struct SkillEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResponse {
     pub skills: Vec<SkillEntry>,
     pub total: i64,
@@ -78,6 +86,7 @@ pub struct SearchResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionInfo {
     pub version: String,
     pub created_at: String,
@@ -88,25 +97,30 @@ pub struct VersionInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionsResponse {
     pub name: String,
     pub versions: Vec<VersionInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContentResponse {
     pub name: String,
     pub version: String,
     pub content: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub manifest: serde_json::Value,
     pub integrity: String,
     pub tokens_estimate: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DownloadResponse {
     pub name: String,
     pub version: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub manifest: serde_json::Value,
     pub integrity: String,
     pub tokens_estimate: i64,
@@ -117,7 +131,9 @@ pub struct DownloadResponse {
 
 /// The `metadata` part of a multipart publish, or the whole body of a JSON publish.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishMetadata {
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub manifest: serde_json::Value,
     /// The text of SKILL.md (or of the legacy entry file).
     pub content: String,
@@ -128,6 +144,7 @@ pub struct PublishMetadata {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishResponse {
     pub published: bool,
     pub name: String,

@@ -992,3 +992,46 @@ async fn health_and_readiness(db: DbKind) {
     assert_ne!(r["database"], "ok");
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_document_covers_every_route() {
+    let Some(s) = Server::start(DbKind::Sqlite).await else {
+        return;
+    };
+    let (st, doc) = s.get_json("/api/openapi.json").await;
+    assert_eq!(st, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/auth/register",
+        "/api/tokens",
+        "/api/tokens/{id}",
+        "/api/skills",
+        "/api/skills/search",
+        "/api/skills/mine",
+        "/api/skills/{author}/{name}",
+        "/api/skills/{author}/{name}/versions",
+        "/api/skills/{author}/{name}/versions/{version}",
+        "/api/skills/{author}/{name}/versions/{version}/yank",
+        "/api/skills/{author}/{name}/content",
+        "/api/skills/{author}/{name}/download",
+        "/api/blobs/{file}",
+        "/healthz",
+        "/readyz",
+    ] {
+        assert!(paths.contains_key(p), "OpenAPI lacks {p}");
+    }
+    for schema in [
+        "SkillEntry",
+        "SearchResponse",
+        "PublishResponse",
+        "ErrorBody",
+        "DownloadResponse",
+    ] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "OpenAPI lacks schema {schema}"
+        );
+    }
+    s.stop().await;
+}

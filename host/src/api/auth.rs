@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use spm_core::api::{AuthorRef, RegisterRequest, RegisterResponse};
+use spm_core::api::{AuthorRef, ErrorBody, RegisterRequest, RegisterResponse};
 use spm_core::skill::check_author;
 
 use crate::auth::Caller;
@@ -12,6 +12,8 @@ use crate::db::tokens::{Scope, TokenInfo};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = RegisterResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn register(
     State(state): State<AppState>,
     body: Option<Json<RegisterRequest>>,
@@ -57,7 +59,7 @@ pub async fn register(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewToken {
     #[serde(default = "default_token_name")]
     pub name: String,
@@ -75,6 +77,8 @@ fn default_scope() -> Scope {
     Scope::Publish
 }
 
+#[utoipa::path(post, path = "/api/tokens", tag = "auth", request_body = NewToken,
+    responses((status = 201, description = "{id, token, scope}; the token is shown only here"), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
@@ -116,6 +120,8 @@ pub async fn create_token(
     ))
 }
 
+#[utoipa::path(get, path = "/api/tokens", tag = "auth",
+    responses((status = 200, body = Vec<TokenInfo>), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn list_tokens(
     State(state): State<AppState>,
     caller: Caller,
@@ -124,6 +130,8 @@ pub async fn list_tokens(
     Ok(Json(state.db.list_tokens(caller.author.id).await?))
 }
 
+#[utoipa::path(delete, path = "/api/tokens/{id}", tag = "auth", params(("id" = i64, Path)),
+    responses((status = 204, description = "revoked"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     caller: Caller,

@@ -8,7 +8,12 @@ use spm_core::package::Integrity;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+#[allow(unused_imports)]
+use spm_core::api::ErrorBody;
 
+#[utoipa::path(get, path = "/api/blobs/{file}", tag = "skills", params(("file" = String, Path, description = "<sha256 hex>.tar.gz")),
+    responses((status = 200, description = "the archive bytes; ETag is the integrity, immutable"), (status = 206, description = "a byte range"),
+        (status = 304, description = "not modified"), (status = 404, body = ErrorBody), (status = 416, description = "range not satisfiable")))]
 pub async fn get_blob(
     State(state): State<AppState>,
     Path(file): Path<String>,

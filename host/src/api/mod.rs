@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod blobs;
 pub mod health;
+pub mod openapi;
 pub mod skills;
 
 use std::sync::Arc;
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
             get(skills::download),
         )
         .route("/api/blobs/{file}", get(blobs::get_blob))
+        .route("/api/openapi.json", get(openapi::openapi_json))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(|| async { crate::error::ApiError::not_found("no such endpoint") });

@@ -5,7 +5,7 @@ use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use serde::Deserialize;
 use spm_core::api::{
-    ContentResponse, DownloadResponse, PublishMetadata, PublishResponse, SearchResponse,
+    ContentResponse, DownloadResponse, ErrorBody, PublishMetadata, PublishResponse, SearchResponse,
     SkillEntry, VersionsResponse,
 };
 use spm_core::package::Integrity;
@@ -18,6 +18,11 @@ use crate::publish::{Upload, publish as publish_upload};
 use crate::state::AppState;
 
 /// `POST /api/skills`: multipart (`metadata` + `archive`) or JSON `{manifest, content}`.
+#[utoipa::path(post, path = "/api/skills", tag = "skills",
+    request_body(content = PublishMetadata, description = "JSON {manifest, content}; or multipart/form-data with a `metadata` part (this JSON), an `archive` part (skill.tar.gz) and an optional `integrity` part"),
+    responses((status = 201, body = PublishResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn publish(
     State(state): State<AppState>,
     caller: Caller,
@@ -99,7 +104,8 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     ApiError::new(status, code, e.body_text())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     pub q: Option<String>,
     pub tag: Option<String>,
@@ -117,6 +123,8 @@ fn paging(page: Option<i64>, per_page: Option<i64>) -> (i64, i64) {
     )
 }
 
+#[utoipa::path(get, path = "/api/skills/search", tag = "skills", params(SearchParams),
+    responses((status = 200, body = SearchResponse)))]
 pub async fn search(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,
@@ -139,6 +147,8 @@ pub async fn search(
     }))
 }
 
+#[utoipa::path(get, path = "/api/skills/mine", tag = "skills", params(SearchParams),
+    responses((status = 200, body = SearchResponse), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn mine(
     State(state): State<AppState>,
     caller: Caller,
@@ -163,6 +173,8 @@ async fn skill_id(state: &AppState, author: &str, name: &str) -> ApiResult<(i64,
         .ok_or_else(|| ApiError::not_found(format!("no skill `{author}/{name}` in this registry")))
 }
 
+#[utoipa::path(get, path = "/api/skills/{author}/{name}", tag = "skills", params(("author" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = SkillEntry), (status = 404, body = ErrorBody)))]
 pub async fn entry(
     State(state): State<AppState>,
     Path((author, name)): Path<(String, String)>,
@@ -175,6 +187,8 @@ pub async fn entry(
         .ok_or_else(|| ApiError::not_found(format!("no skill `{author}/{name}` in this registry")))
 }
 
+#[utoipa::path(get, path = "/api/skills/{author}/{name}/versions", tag = "skills", params(("author" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = VersionsResponse), (status = 404, body = ErrorBody)))]
 pub async fn versions(
     State(state): State<AppState>,
     Path((author, name)): Path<(String, String)>,
@@ -186,7 +200,8 @@ pub async fn versions(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionParam {
     pub version: Option<String>,
 }
@@ -209,6 +224,9 @@ async fn version_row(
     Ok((id, row))
 }
 
+#[utoipa::path(get, path = "/api/skills/{author}/{name}/content", tag = "skills",
+    params(("author" = String, Path), ("name" = String, Path), VersionParam),
+    responses((status = 200, body = ContentResponse), (status = 404, body = ErrorBody)))]
 pub async fn content(
     State(state): State<AppState>,
     Path((author, name)): Path<(String, String)>,
@@ -225,6 +243,9 @@ pub async fn content(
     }))
 }
 
+#[utoipa::path(get, path = "/api/skills/{author}/{name}/download", tag = "skills",
+    params(("author" = String, Path), ("name" = String, Path), VersionParam),
+    responses((status = 200, body = DownloadResponse), (status = 404, body = ErrorBody)))]
 pub async fn download(
     State(state): State<AppState>,
     Path((author, name)): Path<(String, String)>,
@@ -279,6 +300,9 @@ async fn set_yank(
     ))
 }
 
+#[utoipa::path(post, path = "/api/skills/{author}/{name}/versions/{version}/yank", tag = "skills",
+    params(("author" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+    responses((status = 200, description = "yanked"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn yank(
     State(state): State<AppState>,
     caller: Caller,
@@ -287,6 +311,9 @@ pub async fn yank(
     set_yank(state, caller, author, name, version, true).await
 }
 
+#[utoipa::path(delete, path = "/api/skills/{author}/{name}/versions/{version}/yank", tag = "skills",
+    params(("author" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+    responses((status = 200, description = "unyanked"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn unyank(
     State(state): State<AppState>,
     caller: Caller,
@@ -296,6 +323,9 @@ pub async fn unyank(
 }
 
 /// Removing a version breaks everyone who depends on it, so only admins may.
+#[utoipa::path(delete, path = "/api/skills/{author}/{name}/versions/{version}", tag = "admin",
+    params(("author" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+    responses((status = 204, description = "removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn remove_version(
     State(state): State<AppState>,
     MaybeCaller(caller): MaybeCaller,
