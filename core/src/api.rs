@@ -94,6 +94,9 @@ pub struct VersionInfo {
     pub safety_status: String,
     pub integrity: String,
     pub size: i64,
+    /// `author/name` → semver range, for dependency resolution.
+    #[serde(default)]
+    pub dependencies: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

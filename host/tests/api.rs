@@ -821,6 +821,8 @@ async fn dependencies_must_exist(db: DbKind) {
     assert_eq!(r.status(), 201);
     let (_, c) = s.get_json("/api/skills/alice/app/content").await;
     assert_eq!(c["manifest"]["dependencies"]["alice/lib"], "^2");
+    let (_, v) = s.get_json("/api/skills/alice/app/versions").await;
+    assert_eq!(v["versions"][0]["dependencies"]["alice/lib"], "^2");
     s.stop().await;
 }
 

@@ -309,7 +309,25 @@ impl Db {
                 safety_status: r.try_get("safety_status")?,
                 integrity: r.try_get("integrity")?,
                 size: r.try_get("size")?,
+                dependencies: Default::default(),
             });
+        }
+        let deps = sqlx::query(
+            "SELECT v.version, d.dep_author, d.dep_name, d.req FROM dependencies d JOIN versions v ON v.id = d.version_id WHERE v.skill_id = $1",
+        )
+        .bind(skill_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for d in &deps {
+            let version: String = d.try_get("version")?;
+            let id = format!(
+                "{}/{}",
+                d.try_get::<String, _>("dep_author")?,
+                d.try_get::<String, _>("dep_name")?
+            );
+            if let Some(v) = out.iter_mut().find(|v| v.version == version) {
+                v.dependencies.insert(id, d.try_get("req")?);
+            }
         }
         out.sort_by(|a, b| {
             Version::parse(&b.version)
