@@ -14,6 +14,7 @@
 pub mod api;
 pub mod diagnostic;
 pub mod package;
+pub mod resolve;
 pub mod scaffold;
 pub mod skill;
 
