@@ -1,21 +1,24 @@
-//! The `spm` command line: argument parsing and dispatch. Each command lives in
-//! [`commands`]; rendering of diagnostics in [`render`].
+//! The `spm` command line: argument parsing and dispatch. Each command family lives in
+//! [`commands`]; talking to a registry in [`client`]; installing in [`install`].
 
+mod client;
 mod commands;
 mod discover;
+mod home;
+mod install;
+mod project;
 mod render;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
     name = "spm",
     version,
-    about = "Install, validate and publish AI-agent skills",
-    propagate_version = true
+    about = "Install, validate and publish AI-agent skills"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -47,6 +50,36 @@ enum Command {
     },
     /// Validate, pack and publish a skill
     Publish(commands::publish::Args),
+    /// Log in to a registry: register a new account (--name) or store a token (--token)
+    Login(commands::login::LoginArgs),
+    /// Forget the token of a registry
+    Logout {
+        #[arg(long)]
+        registry: Option<String>,
+    },
+    /// Manage registries
+    #[command(subcommand)]
+    Registry(commands::login::RegistryCommand),
+    /// Add skills (and their dependencies) to the project
+    Add(commands::deps::AddArgs),
+    /// Install the project's skills exactly as skills.lock records them
+    Install(commands::deps::InstallArgs),
+    /// Update skills within their ranges (--latest moves the ranges)
+    Update(commands::deps::UpdateArgs),
+    /// Remove skills from the project
+    Remove(commands::deps::RemoveArgs),
+    /// Check installed files against skills.lock
+    Verify(commands::deps::Target),
+    /// Show the installed skills as a tree
+    List(commands::query::ListArgs),
+    /// Show a skill's versions, safety status, trust level and permissions
+    Info(commands::query::InfoArgs),
+    /// Search the registry
+    Search(commands::query::SearchArgs),
+    /// Yank a published version (or --undo) so new installs skip it
+    Yank(commands::query::YankArgs),
+    /// Print shell completions
+    Completions { shell: clap_complete::Shell },
     /// Run the registry server
     #[command(subcommand)]
     Server(ServerCommand),
@@ -60,6 +93,15 @@ enum ServerCommand {
     CreateAdmin(commands::server::AdminArgs),
 }
 
+fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+    f: F,
+) -> anyhow::Result<ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(f)
+}
+
 fn main() -> ExitCode {
     render::install_hook();
     let cli = Cli::parse();
@@ -71,7 +113,23 @@ fn main() -> ExitCode {
         Command::Create { name, author } => {
             commands::init::run(&PathBuf::from(&name), Some(&name), author.as_deref())
         }
-        Command::Publish(args) => commands::publish::run(&args),
+        Command::Publish(args) => block_on(commands::publish::run(&args)),
+        Command::Login(args) => block_on(commands::login::login(&args)),
+        Command::Logout { registry } => commands::login::logout(registry.as_deref()),
+        Command::Registry(cmd) => commands::login::registry(&cmd),
+        Command::Add(args) => block_on(commands::deps::add(&args)),
+        Command::Install(args) => block_on(commands::deps::install(&args)),
+        Command::Update(args) => block_on(commands::deps::update(&args)),
+        Command::Remove(args) => block_on(commands::deps::remove(&args)),
+        Command::Verify(target) => commands::deps::verify(&target),
+        Command::List(args) => commands::query::list(&args),
+        Command::Info(args) => block_on(commands::query::info(&args)),
+        Command::Search(args) => block_on(commands::query::search(&args)),
+        Command::Yank(args) => block_on(commands::query::yank(&args)),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "spm", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Server(ServerCommand::Start(args)) => commands::server::start(&args),
         Command::Server(ServerCommand::CreateAdmin(args)) => commands::server::create_admin(&args),
     };
@@ -81,5 +139,15 @@ fn main() -> ExitCode {
             eprintln!("error: {err:#}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

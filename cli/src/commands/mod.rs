@@ -1,6 +1,9 @@
-//! One module per `spm` subcommand.
+//! One module per `spm` subcommand family.
 
+pub mod deps;
 pub mod init;
+pub mod login;
 pub mod publish;
+pub mod query;
 pub mod server;
 pub mod validate;

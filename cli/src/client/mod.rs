@@ -1,0 +1,256 @@
+//! The registry's HTTP API from the client side. Errors carry the server's own message
+//! and code, so commands can say in plain words why something was refused.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use spm_core::api::{
+    ContentResponse, DownloadResponse, ErrorBody, PublishResponse, RegisterResponse,
+    SearchResponse, SkillEntry, VersionsResponse,
+};
+
+use crate::home::{RegistryEntry, token_for};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("cannot reach the registry at {url}: {message}")]
+    Network { url: String, message: String },
+    #[error("{message}")]
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+        details: Option<serde_json::Value>,
+    },
+    #[error("the registry at {url} sent something unexpected: {message}")]
+    Decode { url: String, message: String },
+}
+
+impl ClientError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Api { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    pub base: String,
+    token: Option<String>,
+}
+
+impl Client {
+    pub fn new(registry: &RegistryEntry) -> anyhow::Result<Client> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("spm/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(120))
+            .build()?;
+        Ok(Client {
+            http,
+            base: registry.url.trim_end_matches('/').to_string(),
+            token: token_for(registry),
+        })
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        let mut r = self
+            .http
+            .request(method, url)
+            .header("X-SPM-Version", env!("CARGO_PKG_VERSION"));
+        if let Some(t) = &self.token {
+            r = r.bearer_auth(t);
+        }
+        r
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+        url: &str,
+    ) -> Result<T, ClientError> {
+        let resp = req.send().await.map_err(|e| ClientError::Network {
+            url: url.to_string(),
+            message: root_cause(&e),
+        })?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| ClientError::Network {
+            url: url.to_string(),
+            message: root_cause(&e),
+        })?;
+        if !status.is_success() {
+            return Err(api_error(status, &bytes));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode {
+            url: url.to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let url = self.url(path);
+        self.send(self.request(reqwest::Method::GET, &url), &url)
+            .await
+    }
+
+    pub async fn register(&self, name: &str) -> Result<RegisterResponse, ClientError> {
+        let url = self.url("/api/auth/register");
+        self.send(
+            self.request(reqwest::Method::POST, &url)
+                .json(&serde_json::json!({ "name": name })),
+            &url,
+        )
+        .await
+    }
+
+    pub async fn search(
+        &self,
+        q: &str,
+        page: i64,
+        per_page: i64,
+    ) -> Result<SearchResponse, ClientError> {
+        let url = self.url("/api/skills/search");
+        let req = self.request(reqwest::Method::GET, &url).query(&[
+            ("q", q.to_string()),
+            ("page", page.to_string()),
+            ("per_page", per_page.to_string()),
+        ]);
+        self.send(req, &url).await
+    }
+
+    pub async fn entry(&self, id: &str) -> Result<SkillEntry, ClientError> {
+        self.get(&format!("/api/skills/{id}")).await
+    }
+
+    pub async fn versions(&self, id: &str) -> Result<VersionsResponse, ClientError> {
+        self.get(&format!("/api/skills/{id}/versions")).await
+    }
+
+    pub async fn content(
+        &self,
+        id: &str,
+        version: Option<&str>,
+    ) -> Result<ContentResponse, ClientError> {
+        match version {
+            Some(v) => {
+                self.get(&format!("/api/skills/{id}/content?version={v}"))
+                    .await
+            }
+            None => self.get(&format!("/api/skills/{id}/content")).await,
+        }
+    }
+
+    pub async fn download_info(
+        &self,
+        id: &str,
+        version: &str,
+    ) -> Result<DownloadResponse, ClientError> {
+        self.get(&format!("/api/skills/{id}/download?version={version}"))
+            .await
+    }
+
+    /// The bytes behind a download URL (the registry's own route or a presigned one).
+    pub async fn fetch(&self, url: &str) -> Result<Vec<u8>, ClientError> {
+        let same_host = url.starts_with(&self.base);
+        let req = if same_host {
+            self.request(reqwest::Method::GET, url)
+        } else {
+            self.http.get(url)
+        };
+        let resp = req.send().await.map_err(|e| ClientError::Network {
+            url: url.to_string(),
+            message: root_cause(&e),
+        })?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| ClientError::Network {
+            url: url.to_string(),
+            message: root_cause(&e),
+        })?;
+        if !status.is_success() {
+            return Err(api_error(status, &bytes));
+        }
+        Ok(bytes.to_vec())
+    }
+
+    pub async fn publish(
+        &self,
+        metadata: serde_json::Value,
+        archive: Vec<u8>,
+        integrity: &str,
+    ) -> Result<PublishResponse, ClientError> {
+        let url = self.url("/api/skills");
+        let form = reqwest::multipart::Form::new()
+            .text("metadata", metadata.to_string())
+            .text("integrity", integrity.to_string())
+            .part(
+                "archive",
+                reqwest::multipart::Part::bytes(archive).file_name("skill.tar.gz"),
+            );
+        self.send(
+            self.request(reqwest::Method::POST, &url).multipart(form),
+            &url,
+        )
+        .await
+    }
+
+    pub async fn set_yanked(
+        &self,
+        id: &str,
+        version: &str,
+        yanked: bool,
+    ) -> Result<serde_json::Value, ClientError> {
+        let url = self.url(&format!("/api/skills/{id}/versions/{version}/yank"));
+        let method = if yanked {
+            reqwest::Method::POST
+        } else {
+            reqwest::Method::DELETE
+        };
+        self.send(self.request(method, &url), &url).await
+    }
+}
+
+fn api_error(status: StatusCode, bytes: &[u8]) -> ClientError {
+    match serde_json::from_slice::<ErrorBody>(bytes) {
+        Ok(body) => ClientError::Api {
+            status: status.as_u16(),
+            code: body.code,
+            message: body.error,
+            details: body.details,
+        },
+        Err(_) => ClientError::Api {
+            status: status.as_u16(),
+            code: "http".into(),
+            message: format!("the registry answered {status}"),
+            details: None,
+        },
+    }
+}
+
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg = s.to_string();
+        source = s.source();
+    }
+    msg
+}

@@ -1,0 +1,366 @@
+//! `spm add`, `spm install`, `spm update`, `spm remove` and `spm verify`.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use semver::{Version, VersionReq};
+use spm_core::skill::SkillId;
+
+use crate::client::Client;
+use crate::home::{Config, RegistryEntry};
+use crate::install::{self, Outcome};
+use crate::project::{Lockfile, Project};
+
+#[derive(clap::Args, Clone)]
+pub struct Target {
+    /// Install globally into ~/.spm/installed instead of the project
+    #[arg(short, long)]
+    pub global: bool,
+    /// Registry name or URL [default: the configured default]
+    #[arg(long)]
+    pub registry: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct AddArgs {
+    /// Skills to add: author/name, author/name@^1.2, author/name@1.2.3
+    #[arg(required = true)]
+    pub skills: Vec<String>,
+    /// Version or range for a single skill
+    #[arg(long)]
+    pub version: Option<String>,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+/// `author/name[@range]` → id and requirement (`None` = newest).
+fn parse_spec(spec: &str, version: Option<&str>) -> anyhow::Result<(String, Option<VersionReq>)> {
+    let (id, range) = match spec.rsplit_once('@').filter(|(a, _)| !a.is_empty()) {
+        Some((id, r)) => (id, Some(r.to_string())),
+        None => (spec, None),
+    };
+    let id: SkillId = id.parse().with_context(|| {
+        format!("`{spec}` is not a skill; expected author/name or author/name@range")
+    })?;
+    let range = version.map(str::to_string).or(range);
+    let req = match range {
+        None => None,
+        Some(r) => Some(
+            parse_req(&r).with_context(|| format!("`{r}` is not a version or range for {id}"))?,
+        ),
+    };
+    Ok((id.to_string(), req))
+}
+
+/// A bare full version means exactly that version (like npm); anything else is a range.
+fn parse_req(text: &str) -> anyhow::Result<VersionReq> {
+    let t = text.trim();
+    if Version::parse(t).is_ok() {
+        return Ok(VersionReq::parse(&format!("={t}"))?);
+    }
+    Ok(VersionReq::parse(t)?)
+}
+
+fn requirements(deps: &BTreeMap<String, String>) -> anyhow::Result<BTreeMap<String, VersionReq>> {
+    deps.iter()
+        .map(|(id, r)| {
+            Ok((
+                id.clone(),
+                VersionReq::parse(r)
+                    .with_context(|| format!("spm.json: `{r}` is not a valid range for {id}"))?,
+            ))
+        })
+        .collect()
+}
+
+fn client_for(target: &Target, fallback_url: Option<&str>) -> anyhow::Result<Client> {
+    let config = Config::load()?;
+    match config.select(target.registry.as_deref(), None) {
+        Ok(entry) => Client::new(&entry),
+        Err(e) => match fallback_url {
+            Some(url) => Client::new(&RegistryEntry {
+                name: url.into(),
+                url: url.into(),
+                token: None,
+            }),
+            None => Err(e),
+        },
+    }
+}
+
+fn report(outcome: &Outcome, started: Instant) {
+    for (id, v) in &outcome.installed {
+        println!("+ {id}@{v}");
+    }
+    for id in &outcome.removed {
+        println!("- {id}");
+    }
+    println!(
+        "{} installed ({} from cache), {} unchanged, {} removed in {:.2}s",
+        outcome.installed.len(),
+        outcome.from_cache,
+        outcome.unchanged,
+        outcome.removed.len(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn pins(lock: Option<&Lockfile>) -> BTreeMap<String, Version> {
+    lock.map(|l| {
+        l.skills
+            .iter()
+            .filter_map(|(id, s)| Some((id.clone(), Version::parse(&s.version).ok()?)))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+pub async fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    if args.version.is_some() && args.skills.len() > 1 {
+        bail!("--version applies to one skill; write author/name@version for several");
+    }
+    let project = Project::locate(args.target.global)?;
+    let mut manifest = project.manifest()?;
+    let lock = project.lockfile()?;
+    let mut reqs = requirements(&manifest.dependencies)?;
+    let mut unpinned = Vec::new();
+    for spec in &args.skills {
+        let (id, req) = parse_spec(spec, args.version.as_deref())?;
+        match req {
+            Some(r) => {
+                reqs.insert(id.clone(), r.clone());
+                manifest.dependencies.insert(id, r.to_string());
+            }
+            None => {
+                reqs.insert(id.clone(), VersionReq::STAR);
+                unpinned.push(id);
+            }
+        }
+    }
+    let client = client_for(&args.target, None)?;
+    let new_lock = install::resolve_lock(&client, &reqs, &pins(lock.as_ref())).await?;
+    for id in unpinned {
+        let v = &new_lock.skills[&id].version;
+        manifest.dependencies.insert(id, format!("^{v}"));
+    }
+    let outcome = install::install_lock(&project, &new_lock, Some(&client), false).await?;
+    project.save_manifest(&manifest)?;
+    project.save_lockfile(&new_lock)?;
+    report(&outcome, started);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct InstallArgs {
+    /// Fail instead of resolving when spm.json and skills.lock disagree
+    #[arg(long)]
+    pub frozen: bool,
+    /// Reinstall even skills that look up to date
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+/// Why the lockfile does not satisfy the manifest, if it does not.
+fn lock_mismatch(reqs: &BTreeMap<String, VersionReq>, lock: &Lockfile) -> Option<String> {
+    for (id, req) in reqs {
+        match lock.skills.get(id) {
+            None => return Some(format!("{id} is in spm.json but not in skills.lock")),
+            Some(l) => {
+                let ok = Version::parse(&l.version).is_ok_and(|v| req.matches(&v));
+                if !ok {
+                    return Some(format!(
+                        "skills.lock has {id}@{} but spm.json asks for {req}",
+                        l.version
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let project = Project::locate(args.target.global)?;
+    let manifest = project.manifest()?;
+    let reqs = requirements(&manifest.dependencies)?;
+    let lock = project.lockfile()?;
+    let lock = match lock {
+        Some(lock) => match lock_mismatch(&reqs, &lock) {
+            None => lock,
+            Some(why) if args.frozen => {
+                bail!("--frozen: {why}; run `spm install` without --frozen to update skills.lock")
+            }
+            Some(_) => {
+                let client = client_for(&args.target, None)?;
+                install::resolve_lock(&client, &reqs, &pins(Some(&lock))).await?
+            }
+        },
+        None if args.frozen => bail!("--frozen: there is no {}", project.lock_path.display()),
+        None if reqs.is_empty() => {
+            println!(
+                "Nothing to install: {} lists no skills.",
+                project.manifest_path.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        None => {
+            install::resolve_lock(&client_for(&args.target, None)?, &reqs, &BTreeMap::new()).await?
+        }
+    };
+    // A registry is only needed for archives that are not cached; the lockfile says where.
+    let fallback = lock.skills.values().next().map(|l| l.registry.clone());
+    let client = client_for(&args.target, fallback.as_deref()).ok();
+    let outcome = install::install_lock(&project, &lock, client.as_ref(), args.force).await?;
+    project.save_lockfile(&lock)?;
+    report(&outcome, started);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct UpdateArgs {
+    /// Skills to update (default: all)
+    pub skills: Vec<String>,
+    /// Move ranges in spm.json to the newest versions (may cross major versions)
+    #[arg(long)]
+    pub latest: bool,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let project = Project::locate(args.target.global)?;
+    let mut manifest = project.manifest()?;
+    let mut reqs = requirements(&manifest.dependencies)?;
+    for s in &args.skills {
+        if !reqs.contains_key(s) {
+            bail!("{s} is not a dependency in spm.json");
+        }
+    }
+    let chosen: Vec<String> = if args.skills.is_empty() {
+        reqs.keys().cloned().collect()
+    } else {
+        args.skills.clone()
+    };
+    if args.latest {
+        for id in &chosen {
+            reqs.insert(id.clone(), VersionReq::STAR);
+        }
+    }
+    let client = client_for(&args.target, None)?;
+    let lock = install::resolve_lock(&client, &reqs, &BTreeMap::new()).await?;
+    if args.latest {
+        for id in &chosen {
+            manifest
+                .dependencies
+                .insert(id.clone(), format!("^{}", lock.skills[id].version));
+        }
+        project.save_manifest(&manifest)?;
+    }
+    let outcome = install::install_lock(&project, &lock, Some(&client), false).await?;
+    project.save_lockfile(&lock)?;
+    report(&outcome, started);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct RemoveArgs {
+    #[arg(required = true)]
+    pub skills: Vec<String>,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let project = Project::locate(args.target.global)?;
+    let mut manifest = project.manifest()?;
+    for s in &args.skills {
+        if manifest.dependencies.remove(s).is_none() {
+            bail!(
+                "{s} is not a dependency in {}",
+                project.manifest_path.display()
+            );
+        }
+    }
+    let reqs = requirements(&manifest.dependencies)?;
+    let old = project.lockfile()?;
+    let lock = if reqs.is_empty() {
+        Lockfile::default()
+    } else {
+        let fallback = old
+            .as_ref()
+            .and_then(|l| l.skills.values().next().map(|s| s.registry.clone()));
+        let client = client_for(&args.target, fallback.as_deref())?;
+        // Keep what is still needed at the versions already locked.
+        let kept: BTreeMap<String, VersionReq> = reqs.clone();
+        install::resolve_lock(&client, &kept, &pins(old.as_ref())).await?
+    };
+    let outcome = install::install_lock(&project, &lock, None, false).await?;
+    project.save_manifest(&manifest)?;
+    project.save_lockfile(&lock)?;
+    report(&outcome, started);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn verify(target: &Target) -> anyhow::Result<ExitCode> {
+    let project = Project::locate(target.global)?;
+    let Some(lock) = project.lockfile()? else {
+        bail!(
+            "there is no {} to verify against",
+            project.lock_path.display()
+        );
+    };
+    let problems = install::verify(&project, &lock)?;
+    if problems.is_empty() {
+        println!("{} skills match skills.lock", lock.skills.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    for p in &problems {
+        println!("✗ {p}");
+    }
+    println!(
+        "{} problem{} found; `spm install --force` restores the locked files",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    Ok(ExitCode::from(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_like_npm() {
+        assert_eq!(parse_spec("a/b", None).unwrap(), ("a/b".into(), None));
+        assert_eq!(
+            parse_spec("a/b@^1.2", None).unwrap().1.unwrap().to_string(),
+            "^1.2"
+        );
+        assert_eq!(
+            parse_spec("a/b@1.2.3", None)
+                .unwrap()
+                .1
+                .unwrap()
+                .to_string(),
+            "=1.2.3"
+        );
+        assert_eq!(
+            parse_spec("a/b", Some("~2"))
+                .unwrap()
+                .1
+                .unwrap()
+                .to_string(),
+            "~2"
+        );
+        assert!(parse_spec("nope", None).is_err());
+        assert!(parse_spec("a/b@what", None).is_err());
+    }
+}

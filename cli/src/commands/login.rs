@@ -1,0 +1,201 @@
+//! `spm login`, `spm logout` and `spm registry add|list|remove`.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use crate::client::Client;
+use crate::home::{Config, RegistryEntry};
+
+#[derive(clap::Args)]
+pub struct LoginArgs {
+    /// The registry's URL, e.g. http://localhost:3717
+    pub url: String,
+    /// Create an account with this name and store its token
+    #[arg(long, conflicts_with = "token")]
+    pub name: Option<String>,
+    /// Store an existing token
+    #[arg(long)]
+    pub token: Option<String>,
+    /// What to call this registry locally [default: its host]
+    #[arg(long = "as", value_name = "NAME")]
+    pub alias: Option<String>,
+}
+
+fn default_name(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
+        })
+        .unwrap_or_else(|| "default".into())
+}
+
+fn check_url(url: &str) -> anyhow::Result<()> {
+    let u = url::Url::parse(url).with_context(|| {
+        format!("`{url}` is not a URL; expected e.g. https://registry.example.com")
+    })?;
+    if !matches!(u.scheme(), "http" | "https") {
+        bail!("`{url}` must start with http:// or https://");
+    }
+    Ok(())
+}
+
+pub async fn login(args: &LoginArgs) -> anyhow::Result<ExitCode> {
+    check_url(&args.url)?;
+    let mut config = Config::load()?;
+    let name = args
+        .alias
+        .clone()
+        .unwrap_or_else(|| default_name(&args.url));
+    let mut entry = RegistryEntry {
+        name: name.clone(),
+        url: args.url.trim_end_matches('/').to_string(),
+        token: None,
+    };
+    let token = match (&args.name, &args.token) {
+        (_, Some(t)) => t.clone(),
+        (Some(account), None) => {
+            let client = Client::new(&entry)?;
+            let resp = client.register(account).await.map_err(|e| match e.code() {
+                Some("name_taken") => anyhow::anyhow!("the name `{account}` is taken on {}; if it is yours, use `spm login {} --token <token>`", args.url, args.url),
+                _ => anyhow::anyhow!("registration failed: {e}"),
+            })?;
+            eprintln!("Registered `{}` on {}", resp.author.name, args.url);
+            resp.token
+        }
+        (None, None) => {
+            bail!("give --name <account> to register, or --token <token> to use an existing one")
+        }
+    };
+    entry.token = Some(token);
+    config.upsert(entry);
+    config.save()?;
+    println!("Logged in to {} as registry `{name}`", args.url);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn logout(registry: Option<&str>) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load()?;
+    let target = config.select(registry, None)?;
+    match config.registries.iter_mut().find(|r| r.name == target.name) {
+        Some(r) => r.token = None,
+        None => bail!("no registry named `{}`", target.name),
+    }
+    config.save()?;
+    println!("Logged out of `{}`", target.name);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Subcommand)]
+pub enum RegistryCommand {
+    /// Add (or update) a registry
+    Add {
+        url: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        token: Option<String>,
+        /// Use this registry for skills by these authors (e.g. @acme); `*` makes it the default
+        #[arg(long)]
+        scope: Vec<String>,
+    },
+    /// List registries
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a registry and its token
+    Remove { name: String },
+}
+
+pub fn registry(cmd: &RegistryCommand) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load()?;
+    match cmd {
+        RegistryCommand::Add {
+            url,
+            name,
+            token,
+            scope,
+        } => {
+            check_url(url)?;
+            config.upsert(RegistryEntry {
+                name: name.clone(),
+                url: url.trim_end_matches('/').to_string(),
+                token: token.clone(),
+            });
+            for s in scope {
+                let key = if s == "*" || s.starts_with('@') {
+                    s.clone()
+                } else {
+                    format!("@{s}")
+                };
+                config.scopes.insert(key, name.clone());
+            }
+            config.save()?;
+            println!("Added registry `{name}` ({url})");
+        }
+        RegistryCommand::List { json } => {
+            let default = config.scopes.get("*").cloned();
+            if *json {
+                let list: Vec<_> = config
+                    .registries
+                    .iter()
+                    .map(|r| serde_json::json!({"name": r.name, "url": r.url, "logged_in": r.token.is_some(), "default": Some(&r.name) == default.as_ref()}))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({"registries": list, "scopes": config.scopes})
+                    )?
+                );
+            } else if config.registries.is_empty() {
+                println!("No registries. Add one with `spm registry add <url> --name <name>`.");
+            } else {
+                for r in &config.registries {
+                    let mark = if Some(&r.name) == default.as_ref() {
+                        "*"
+                    } else {
+                        " "
+                    };
+                    let login = if r.token.is_some() {
+                        "logged in"
+                    } else {
+                        "no token"
+                    };
+                    let scopes: Vec<&str> = config
+                        .scopes
+                        .iter()
+                        .filter(|(k, v)| *v == &r.name && k.as_str() != "*")
+                        .map(|(k, _)| k.as_str())
+                        .collect();
+                    let scopes = if scopes.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  scopes: {}", scopes.join(", "))
+                    };
+                    println!("{mark} {:<16} {:<40} {login}{scopes}", r.name, r.url);
+                }
+            }
+        }
+        RegistryCommand::Remove { name } => {
+            let before = config.registries.len();
+            config.registries.retain(|r| &r.name != name);
+            if config.registries.len() == before {
+                bail!("no registry named `{name}`");
+            }
+            config.scopes.retain(|_, v| v != name);
+            if !config.scopes.contains_key("*") {
+                if let Some(first) = config.registries.first() {
+                    config.scopes.insert("*".into(), first.name.clone());
+                }
+            }
+            config.save()?;
+            println!("Removed registry `{name}`");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,254 @@
+//! Read-only commands: `spm search`, `spm info`, `spm list`. Each has `--json`.
+
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use spm_core::skill::SkillId;
+
+use super::deps::Target;
+use crate::client::Client;
+use crate::home::Config;
+use crate::project::{Lockfile, Project};
+
+fn client(registry: Option<&str>, author: Option<&str>) -> anyhow::Result<Client> {
+    Client::new(&Config::load()?.select(registry, author)?)
+}
+
+fn clip(s: &str, n: usize) -> String {
+    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= n {
+        one_line
+    } else {
+        format!("{}…", one_line.chars().take(n - 1).collect::<String>())
+    }
+}
+
+#[derive(clap::Args)]
+pub struct SearchArgs {
+    pub query: Vec<String>,
+    #[arg(long, default_value_t = 1)]
+    pub page: i64,
+    #[arg(long, default_value_t = 20)]
+    pub per_page: i64,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long)]
+    pub registry: Option<String>,
+}
+
+pub async fn search(args: &SearchArgs) -> anyhow::Result<ExitCode> {
+    let c = client(args.registry.as_deref(), None)?;
+    let res = c
+        .search(&args.query.join(" "), args.page, args.per_page)
+        .await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&res)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if res.skills.is_empty() {
+        println!("No skills found.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:<32} {:<10} {:<8} {:<10} {:>8}  DESCRIPTION",
+        "SKILL", "VERSION", "SAFETY", "TRUST", "INSTALLS"
+    );
+    for s in &res.skills {
+        println!(
+            "{:<32} {:<10} {:<8} {:<10} {:>8}  {}",
+            clip(&format!("{}/{}", s.author, s.name), 32),
+            s.version,
+            s.safety_status,
+            s.trust_level,
+            s.installs,
+            clip(&s.description, 60)
+        );
+    }
+    let shown = (args.page - 1) * args.per_page + res.skills.len() as i64;
+    if shown < res.total {
+        println!(
+            "{shown} of {} shown; --page {} for more",
+            res.total,
+            args.page + 1
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct InfoArgs {
+    /// author/name
+    pub skill: String,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long)]
+    pub registry: Option<String>,
+}
+
+pub async fn info(args: &InfoArgs) -> anyhow::Result<ExitCode> {
+    let id: SkillId = args
+        .skill
+        .parse()
+        .with_context(|| format!("`{}` is not author/name", args.skill))?;
+    let c = client(args.registry.as_deref(), Some(&id.author))?;
+    let id = id.to_string();
+    let entry = c.entry(&id).await?;
+    let versions = c.versions(&id).await?;
+    let content = c.content(&id, Some(&entry.version)).await?;
+    let permissions: Vec<String> = content.manifest["security"]["permissions"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if args.json {
+        let out = serde_json::json!({ "skill": entry, "versions": versions.versions, "permissions": permissions, "manifest": content.manifest });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{id}@{}", entry.version);
+    println!("{}", entry.description);
+    println!();
+    println!("safety:      {}", entry.safety_status);
+    println!("trust:       {}", entry.trust_level);
+    println!(
+        "license:     {}",
+        entry.license.as_deref().unwrap_or("(none)")
+    );
+    if let Some(r) = &entry.repository {
+        println!("repository:  {r}");
+    }
+    println!(
+        "permissions: {}",
+        if permissions.is_empty() {
+            "(none declared)".to_string()
+        } else {
+            permissions.join(", ")
+        }
+    );
+    println!("installs:    {}", entry.installs);
+    println!("tokens:      ~{}", entry.tokens_estimate);
+    println!("versions:");
+    for v in &versions.versions {
+        let yanked = if v.yanked { "  (yanked)" } else { "" };
+        println!(
+            "  {:<12} {}  {}{yanked}",
+            v.version,
+            v.created_at.get(..10).unwrap_or(&v.created_at),
+            v.safety_status
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct ListArgs {
+    /// How deep to show dependencies (0 = direct only)
+    #[arg(long)]
+    pub depth: Option<usize>,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+pub fn list(args: &ListArgs) -> anyhow::Result<ExitCode> {
+    let project = Project::locate(args.target.global)?;
+    let manifest = project.manifest()?;
+    let lock = project.lockfile()?.unwrap_or_default();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "dependencies": manifest.dependencies, "skills": lock.skills })
+            )?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if lock.skills.is_empty() {
+        println!("No skills installed in {}.", project.root.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{}", project.root.display());
+    let roots: Vec<&String> = manifest.dependencies.keys().collect();
+    for (i, id) in roots.iter().enumerate() {
+        tree(
+            &lock,
+            id,
+            "",
+            i + 1 == roots.len(),
+            0,
+            args.depth.unwrap_or(usize::MAX),
+            &mut BTreeSet::new(),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn tree(
+    lock: &Lockfile,
+    id: &str,
+    prefix: &str,
+    last: bool,
+    depth: usize,
+    max: usize,
+    path: &mut BTreeSet<String>,
+) {
+    let branch = if last { "└── " } else { "├── " };
+    let version = lock
+        .skills
+        .get(id)
+        .map_or("(missing)", |l| l.version.as_str());
+    println!("{prefix}{branch}{id}@{version}");
+    if depth >= max || !path.insert(id.to_string()) {
+        return;
+    }
+    let deps: Vec<&String> = lock
+        .skills
+        .get(id)
+        .map(|l| l.dependencies.keys().collect())
+        .unwrap_or_default();
+    let child_prefix = format!("{prefix}{}", if last { "    " } else { "│   " });
+    for (i, d) in deps.iter().enumerate() {
+        tree(
+            lock,
+            d,
+            &child_prefix,
+            i + 1 == deps.len(),
+            depth + 1,
+            max,
+            path,
+        );
+    }
+    path.remove(id);
+}
+
+#[derive(clap::Args)]
+pub struct YankArgs {
+    /// author/name@version
+    pub skill: String,
+    /// Undo a yank
+    #[arg(long)]
+    pub undo: bool,
+    #[arg(long)]
+    pub registry: Option<String>,
+}
+
+/// `spm yank author/name@version`: new resolutions skip it; lockfiles keep working.
+pub async fn yank(args: &YankArgs) -> anyhow::Result<ExitCode> {
+    let (id, version) = args
+        .skill
+        .rsplit_once('@')
+        .with_context(|| format!("`{}` must be author/name@version", args.skill))?;
+    let sid: SkillId = id.parse()?;
+    let c = client(args.registry.as_deref(), Some(&sid.author))?;
+    c.set_yanked(id, version, !args.undo).await?;
+    println!(
+        "{} {id}@{version}",
+        if args.undo { "unyanked" } else { "yanked" }
+    );
+    Ok(ExitCode::SUCCESS)
+}

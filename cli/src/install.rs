@@ -1,0 +1,368 @@
+//! Resolving, downloading, verifying and unpacking skills.
+//!
+//! Order matters for safety: every archive is downloaded (or taken from the cache) and its
+//! SHA-256 checked against the lockfile's integrity before anything in the install
+//! directory changes; then each skill is unpacked into a temporary directory and swapped
+//! into place, so a failure never leaves a half-installed skill.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use futures_util::future::join_all;
+use indicatif::{ProgressBar, ProgressStyle};
+use semver::{Version, VersionReq};
+use spm_core::api::VersionsResponse;
+use spm_core::package::{Integrity, UnpackLimits, read_archive, unpack};
+use spm_core::resolve::{Candidate, Index, resolve};
+use tokio::sync::Semaphore;
+
+use crate::client::{Client, ClientError};
+use crate::home;
+use crate::project::{InstalledSkill, Locked, Lockfile, Project};
+
+const PARALLEL_DOWNLOADS: usize = 8;
+
+/// Every version of every skill reachable from `roots`, fetched level by level in parallel.
+pub async fn gather(
+    client: &Client,
+    roots: impl IntoIterator<Item = String>,
+) -> anyhow::Result<(Index, BTreeMap<String, VersionsResponse>)> {
+    let mut index = Index::default();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut infos = BTreeMap::new();
+    let mut frontier: Vec<String> = roots
+        .into_iter()
+        .filter(|r| seen.insert(r.clone()))
+        .collect();
+    while !frontier.is_empty() {
+        let fetched = join_all(
+            frontier
+                .iter()
+                .map(|id| async move { (id.clone(), client.versions(id).await) }),
+        )
+        .await;
+        let mut next = Vec::new();
+        for (id, result) in fetched {
+            let info = match result {
+                Ok(info) => info,
+                Err(e) if e.status() == Some(404) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            for v in &info.versions {
+                let Ok(version) = Version::parse(&v.version) else {
+                    continue;
+                };
+                let mut deps = BTreeMap::new();
+                for (dep, range) in &v.dependencies {
+                    let req = VersionReq::parse(range).with_context(|| {
+                        format!("{id}@{version} has an invalid range `{range}` for {dep}")
+                    })?;
+                    deps.insert(dep.clone(), req);
+                    if seen.insert(dep.clone()) {
+                        next.push(dep.clone());
+                    }
+                }
+                index.insert(
+                    id.clone(),
+                    Candidate {
+                        version,
+                        yanked: v.yanked,
+                        dependencies: deps,
+                    },
+                );
+            }
+            infos.insert(id, info);
+        }
+        frontier = next;
+    }
+    Ok((index, infos))
+}
+
+/// Resolves the manifest's requirements into a new lockfile.
+pub async fn resolve_lock(
+    client: &Client,
+    requirements: &BTreeMap<String, VersionReq>,
+    pinned: &BTreeMap<String, Version>,
+) -> anyhow::Result<Lockfile> {
+    let (index, infos) = gather(client, requirements.keys().cloned()).await?;
+    let chosen = resolve(requirements, &index, pinned)?;
+    let downloads = join_all(chosen.iter().map(|(id, v)| async move {
+        (id.clone(), client.download_info(id, &v.to_string()).await)
+    }))
+    .await;
+    let mut lock = Lockfile::default();
+    for (id, dl) in downloads {
+        let dl = dl.with_context(|| format!("cannot get the download of {id}"))?;
+        let info = infos
+            .get(&id)
+            .and_then(|i| i.versions.iter().find(|v| v.version == dl.version));
+        lock.skills.insert(
+            id.clone(),
+            Locked {
+                version: dl.version.clone(),
+                resolved: dl.download_url,
+                integrity: dl.integrity,
+                registry: client.base.clone(),
+                dependencies: info.map(|i| i.dependencies.clone()).unwrap_or_default(),
+            },
+        );
+    }
+    Ok(lock)
+}
+
+/// Where an archive with this integrity is cached.
+fn cache_path(integrity: &Integrity) -> anyhow::Result<PathBuf> {
+    Ok(home::cache_dir()?.join(format!("{}.tar.gz", integrity.hex())))
+}
+
+/// The archive for one locked skill: from the cache when it verifies, else downloaded and
+/// verified, then cached.
+async fn obtain(
+    client: Option<&Client>,
+    id: &str,
+    locked: &Locked,
+) -> anyhow::Result<(Vec<u8>, bool)> {
+    let integrity: Integrity = locked
+        .integrity
+        .parse()
+        .with_context(|| format!("{id}: bad integrity in the lockfile"))?;
+    let cached = cache_path(&integrity)?;
+    if let Ok(bytes) = std::fs::read(&cached) {
+        if integrity.verify(&bytes).is_ok() {
+            return Ok((bytes, true));
+        }
+        let _ = std::fs::remove_file(&cached);
+    }
+    let Some(client) = client else {
+        bail!(
+            "{id}@{} is not in the local cache and no registry is reachable",
+            locked.version
+        );
+    };
+    let bytes = match client.fetch(&locked.resolved).await {
+        Ok(b) => b,
+        // A presigned URL may have expired: ask the registry for a fresh one.
+        Err(ClientError::Api { .. }) | Err(ClientError::Network { .. }) => {
+            let dl = client.download_info(id, &locked.version).await?;
+            client.fetch(&dl.download_url).await?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    integrity.verify(&bytes).map_err(|e| {
+        anyhow::anyhow!("{id}@{}: the downloaded archive does not match the lockfile ({e}); nothing was installed", locked.version)
+    })?;
+    if let Some(dir) = cached.parent() {
+        std::fs::create_dir_all(dir).ok();
+        let tmp = dir.join(format!(".{}.part", integrity.hex()));
+        if std::fs::write(&tmp, &bytes).is_ok() {
+            let _ = std::fs::rename(&tmp, &cached);
+        }
+    }
+    Ok((bytes, false))
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub installed: Vec<(String, String)>,
+    pub unchanged: usize,
+    pub removed: Vec<String>,
+    pub from_cache: usize,
+}
+
+/// Makes the install directory hold exactly the lockfile's skills.
+pub async fn install_lock(
+    project: &Project,
+    lock: &Lockfile,
+    client: Option<&Client>,
+    force: bool,
+) -> anyhow::Result<Outcome> {
+    let mut state = project.state().unwrap_or_default();
+    let todo: Vec<(&String, &Locked)> = lock
+        .skills
+        .iter()
+        .filter(|(id, l)| {
+            force
+                || !project.skill_dir(id).is_dir()
+                || state
+                    .skills
+                    .get(*id)
+                    .is_none_or(|s| s.integrity != l.integrity)
+        })
+        .collect();
+    let mut outcome = Outcome {
+        unchanged: lock.skills.len() - todo.len(),
+        ..Outcome::default()
+    };
+
+    // Phase 1: every archive, verified, before anything on disk changes.
+    let bar = progress(todo.len() as u64, "downloading");
+    let sem = Arc::new(Semaphore::new(PARALLEL_DOWNLOADS));
+    let results = join_all(todo.iter().map(|(id, l)| {
+        let (sem, bar) = (sem.clone(), bar.clone());
+        async move {
+            let _permit = sem.acquire().await;
+            let r = obtain(client, id, l).await;
+            bar.inc(1);
+            r
+        }
+    }))
+    .await;
+    bar.finish_and_clear();
+    let mut archives = Vec::new();
+    for ((id, l), r) in todo.iter().zip(results) {
+        let (bytes, cached) = r?;
+        outcome.from_cache += usize::from(cached);
+        archives.push((*id, *l, bytes));
+    }
+
+    // Phase 2: unpack each into place atomically.
+    for (id, l, bytes) in archives {
+        let files = install_one(project, id, &bytes)
+            .with_context(|| format!("cannot install {id}@{}", l.version))?;
+        state.skills.insert(
+            id.clone(),
+            InstalledSkill {
+                version: l.version.clone(),
+                integrity: l.integrity.clone(),
+                files,
+            },
+        );
+        outcome.installed.push((id.clone(), l.version.clone()));
+    }
+
+    // Skills no longer in the lockfile go.
+    let stale: Vec<String> = state
+        .skills
+        .keys()
+        .filter(|id| !lock.skills.contains_key(*id))
+        .cloned()
+        .collect();
+    for id in stale {
+        let dir = project.skill_dir(&id);
+        if dir.is_dir() {
+            std::fs::remove_dir_all(&dir)
+                .with_context(|| format!("cannot remove {}", dir.display()))?;
+        }
+        if let Some(parent) = dir.parent() {
+            let _ = std::fs::remove_dir(parent); // only if empty
+        }
+        state.skills.remove(&id);
+        outcome.removed.push(id);
+    }
+    project.save_state(&state)?;
+    Ok(outcome)
+}
+
+/// Unpacks one verified archive into its directory, replacing an older install.
+fn install_one(
+    project: &Project,
+    id: &str,
+    bytes: &[u8],
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let limits = UnpackLimits::default();
+    let files = read_archive(bytes, &limits)?;
+    let hashes = files
+        .iter()
+        .map(|(p, b)| (p.clone(), Integrity::of(b).to_string()))
+        .collect();
+    let dest = project.skill_dir(id);
+    let parent = dest.parent().context("install path has no parent")?;
+    std::fs::create_dir_all(parent)?;
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staged = parent.join(format!(".{name}.spm-new"));
+    let old = parent.join(format!(".{name}.spm-old"));
+    for leftover in [&staged, &old] {
+        if leftover.exists() {
+            std::fs::remove_dir_all(leftover)?;
+        }
+    }
+    unpack(bytes, &staged, &limits)?;
+    if dest.exists() {
+        std::fs::rename(&dest, &old)?;
+    }
+    if let Err(e) = std::fs::rename(&staged, &dest) {
+        if old.exists() {
+            let _ = std::fs::rename(&old, &dest);
+        }
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(e.into());
+    }
+    if old.exists() {
+        std::fs::remove_dir_all(&old)?;
+    }
+    Ok(hashes)
+}
+
+/// Checks installed files against what was unpacked and against the lockfile.
+pub fn verify(project: &Project, lock: &Lockfile) -> anyhow::Result<Vec<String>> {
+    let state = project.state()?;
+    let mut problems = Vec::new();
+    for (id, l) in &lock.skills {
+        let Some(s) = state.skills.get(id) else {
+            problems.push(format!("{id}: not installed (run `spm install`)"));
+            continue;
+        };
+        if s.integrity != l.integrity || s.version != l.version {
+            problems.push(format!(
+                "{id}: installed {} ({}) but the lockfile says {} ({})",
+                s.version, s.integrity, l.version, l.integrity
+            ));
+            continue;
+        }
+        let dir = project.skill_dir(id);
+        let mut on_disk = BTreeMap::new();
+        collect_files(&dir, &dir, &mut on_disk)?;
+        for (path, hash) in &s.files {
+            match on_disk.get(path) {
+                None => problems.push(format!("{id}: {path} is missing")),
+                Some(h) if h != hash => problems.push(format!("{id}: {path} was modified")),
+                Some(_) => {}
+            }
+        }
+        for path in on_disk.keys().filter(|p| !s.files.contains_key(*p)) {
+            problems.push(format!("{id}: {path} was added"));
+        }
+    }
+    Ok(problems)
+}
+
+fn collect_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut BTreeMap<String, String>,
+) -> anyhow::Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let entry = entry?;
+        let path = entry.path();
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            collect_files(root, &path, out)?;
+        } else {
+            let rel = path
+                .strip_prefix(root)?
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(&path)?;
+            out.insert(rel, Integrity::of(&bytes).to_string());
+        }
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr (hidden when stderr is not a terminal).
+pub fn progress(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
+}

