@@ -70,10 +70,10 @@ impl Config {
         } else {
             self.registries.push(entry);
         }
-        if !self.scopes.contains_key("*") {
-            if let Some(first) = self.registries.first() {
-                self.scopes.insert("*".into(), first.name.clone());
-            }
+        if !self.scopes.contains_key("*")
+            && let Some(first) = self.registries.first()
+        {
+            self.scopes.insert("*".into(), first.name.clone());
         }
     }
 

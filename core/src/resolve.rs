@@ -73,7 +73,7 @@ pub fn resolve(
         }
         set
     };
-    for (dep, _) in root {
+    for dep in root.keys() {
         if !index.packages.contains_key(dep) {
             return Err(ResolveError::Unknown(dep.clone()));
         }

@@ -48,18 +48,19 @@ fn bearer(parts: &Parts) -> Option<&str> {
 }
 
 async fn resolve(state: &AppState, token: &str) -> Result<Caller, ApiError> {
-    if let Some(boot) = &state.config.bootstrap_token {
-        if !boot.is_empty() && constant_time_eq(boot.as_bytes(), token.as_bytes()) {
-            let author = Author {
-                id: 0,
-                name: "bootstrap".into(),
-                is_admin: true,
-            };
-            return Ok(Caller {
-                author,
-                scope: Scope::Admin,
-            });
-        }
+    if let Some(boot) = &state.config.bootstrap_token
+        && !boot.is_empty()
+        && constant_time_eq(boot.as_bytes(), token.as_bytes())
+    {
+        let author = Author {
+            id: 0,
+            name: "bootstrap".into(),
+            is_admin: true,
+        };
+        return Ok(Caller {
+            author,
+            scope: Scope::Admin,
+        });
     }
     match state.db.authenticate(token).await? {
         Ok((author, scope)) => Ok(Caller { author, scope }),

@@ -188,10 +188,10 @@ pub fn registry(cmd: &RegistryCommand) -> anyhow::Result<ExitCode> {
                 bail!("no registry named `{name}`");
             }
             config.scopes.retain(|_, v| v != name);
-            if !config.scopes.contains_key("*") {
-                if let Some(first) = config.registries.first() {
-                    config.scopes.insert("*".into(), first.name.clone());
-                }
+            if !config.scopes.contains_key("*")
+                && let Some(first) = config.registries.first()
+            {
+                config.scopes.insert("*".into(), first.name.clone());
             }
             config.save()?;
             println!("Removed registry `{name}`");

@@ -188,7 +188,7 @@ fn explain(e: &ClientError) -> String {
             status: 409,
             message,
             ..
-        } => format!("{message}"),
+        } => message.to_string(),
         ClientError::Api {
             status: 413,
             message,

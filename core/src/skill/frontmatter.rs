@@ -65,7 +65,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
                 "a `---` line appears at line {}: frontmatter must be the very first thing in the file, so move it to the top",
                 Location::in_text(text, at, 0).line
             ),
-            None => "begin the file with:\n---\nname: my-skill\ndescription: What the skill does and when to use it.\n---".to_string(),
+            None => "start the file with a frontmatter block (a `---` line, `name:` and `description:`, a closing `---`), e.g.\n---\nname: my-skill\ndescription: What the skill does and when to use it.\n---".to_string(),
         };
         return Err(Diagnostic::error(
             "frontmatter/missing",

@@ -97,13 +97,13 @@ pub async fn create_token(
             "only administrators can hold admin tokens",
         ));
     }
-    if let Some(exp) = &req.expires_at {
-        if crate::db::parse_time(exp).is_none() {
-            return Err(ApiError::bad_request(
-                "invalid_expiry",
-                format!("`{exp}` is not an RFC 3339 time"),
-            ));
-        }
+    if let Some(exp) = &req.expires_at
+        && crate::db::parse_time(exp).is_none()
+    {
+        return Err(ApiError::bad_request(
+            "invalid_expiry",
+            format!("`{exp}` is not an RFC 3339 time"),
+        ));
     }
     let (id, token) = state
         .db

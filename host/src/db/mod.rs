@@ -56,18 +56,16 @@ impl Db {
         } else {
             Backend::Postgres
         };
-        if backend == Backend::Sqlite {
-            if let Some(path) = sqlite_path(url) {
-                if let Some(dir) = std::path::Path::new(&path)
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                {
-                    std::fs::create_dir_all(dir).map_err(|source| DbError::Dir {
-                        path: dir.display().to_string(),
-                        source,
-                    })?;
-                }
-            }
+        if backend == Backend::Sqlite
+            && let Some(path) = sqlite_path(url)
+            && let Some(dir) = std::path::Path::new(&path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|source| DbError::Dir {
+                path: dir.display().to_string(),
+                source,
+            })?;
         }
         let mut opts = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         opts = match backend {
@@ -102,10 +100,9 @@ impl Db {
         if let Some(found) = applied
             .ok()
             .and_then(|rows| rows.into_iter().map(|r| r.0).max())
+            && found > known
         {
-            if found > known {
-                return Err(DbError::SchemaTooNew { found, known });
-            }
+            return Err(DbError::SchemaTooNew { found, known });
         }
         self.migrator().run(&self.pool).await?;
         Ok(())

@@ -194,10 +194,9 @@ impl Db {
             .iter()
             .filter_map(|(_, s, _)| Version::parse(s).ok())
             .max()
+            && v.version <= latest
         {
-            if v.version <= latest {
-                return Ok(InsertOutcome::NotGreater { latest });
-            }
+            return Ok(InsertOutcome::NotGreater { latest });
         }
         let inserted = sqlx::query(
             "INSERT INTO versions (skill_id, version, integrity, size, manifest, content, published_at, publisher_id, \

@@ -129,10 +129,10 @@ impl Db {
         if row.try_get::<Option<String>, _>("revoked_at")?.is_some() {
             return Ok(Err(Rejection::Revoked));
         }
-        if let Some(exp) = row.try_get::<Option<String>, _>("expires_at")? {
-            if parse_time(&exp).is_none_or(|t| t <= time::OffsetDateTime::now_utc()) {
-                return Ok(Err(Rejection::Expired));
-            }
+        if let Some(exp) = row.try_get::<Option<String>, _>("expires_at")?
+            && parse_time(&exp).is_none_or(|t| t <= time::OffsetDateTime::now_utc())
+        {
+            return Ok(Err(Rejection::Expired));
         }
         let scope: String = row.try_get("scope")?;
         let author = Author {

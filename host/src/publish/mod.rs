@@ -78,15 +78,15 @@ pub async fn publish(
             .as_str()
             .map(str::to_string)
     });
-    if let Some(claimed) = claimed.filter(|c| !c.is_empty()) {
-        if claimed != integrity.to_string() {
-            return Err(ApiError::bad_request(
-                "integrity_mismatch",
-                format!(
-                    "the client says the archive is {claimed}, but the bytes received hash to {integrity}; the upload was altered or corrupted"
-                ),
-            ));
-        }
+    if let Some(claimed) = claimed.filter(|c| !c.is_empty())
+        && claimed != integrity.to_string()
+    {
+        return Err(ApiError::bad_request(
+            "integrity_mismatch",
+            format!(
+                "the client says the archive is {claimed}, but the bytes received hash to {integrity}; the upload was altered or corrupted"
+            ),
+        ));
     }
     let unpack_limits = UnpackLimits::from(limits);
     let files = read_archive(&archive, &unpack_limits).map_err(|e| {
@@ -102,16 +102,16 @@ pub async fn publish(
     if let Some(meta) = &upload.metadata {
         check_agreement(meta, m)?;
     }
-    if let Some(author) = m.author.as_deref() {
-        if author != caller.author.name {
-            return Err(ApiError::forbidden(
-                "not_owner",
-                format!(
-                    "you are `{}`, but the skill names `{author}` as its author; only `{author}` can publish `{author}/{}`",
-                    caller.author.name, m.name
-                ),
-            ));
-        }
+    if let Some(author) = m.author.as_deref()
+        && author != caller.author.name
+    {
+        return Err(ApiError::forbidden(
+            "not_owner",
+            format!(
+                "you are `{}`, but the skill names `{author}` as its author; only `{author}` can publish `{author}/{}`",
+                caller.author.name, m.name
+            ),
+        ));
     }
     let mut deps = Vec::new();
     for (id, req) in &m.dependencies {
@@ -262,24 +262,24 @@ fn legacy_entry(files: &Files, json: &[u8], skill_md: Option<&Vec<u8>>) -> ApiRe
 /// The metadata sent beside the archive must describe the same skill.
 fn check_agreement(meta: &PublishMetadata, m: &Manifest) -> ApiResult<()> {
     let field = |k: &str| meta.manifest.get(k).and_then(|v| v.as_str());
-    if let Some(name) = field("name") {
-        if name != m.name {
-            return Err(ApiError::bad_request(
-                "metadata_mismatch",
-                format!(
-                    "the metadata names `{name}` but the package's SKILL.md names `{}`",
-                    m.name
-                ),
-            ));
-        }
+    if let Some(name) = field("name")
+        && name != m.name
+    {
+        return Err(ApiError::bad_request(
+            "metadata_mismatch",
+            format!(
+                "the metadata names `{name}` but the package's SKILL.md names `{}`",
+                m.name
+            ),
+        ));
     }
-    if let (Some(v), Some(pkg)) = (field("version"), m.version.as_ref()) {
-        if semver::Version::parse(v).ok().as_ref() != Some(pkg) {
-            return Err(ApiError::bad_request(
-                "metadata_mismatch",
-                format!("the metadata says version {v} but the package's SKILL.md says {pkg}"),
-            ));
-        }
+    if let (Some(v), Some(pkg)) = (field("version"), m.version.as_ref())
+        && semver::Version::parse(v).ok().as_ref() != Some(pkg)
+    {
+        return Err(ApiError::bad_request(
+            "metadata_mismatch",
+            format!("the metadata says version {v} but the package's SKILL.md says {pkg}"),
+        ));
     }
     Ok(())
 }
