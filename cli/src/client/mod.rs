@@ -83,23 +83,31 @@ impl Client {
         r
     }
 
+    /// Sends a request and returns the body of a successful answer.
+    async fn send_raw(
+        &self,
+        req: reqwest::RequestBuilder,
+        url: &str,
+    ) -> Result<Vec<u8>, ClientError> {
+        let network = |e: reqwest::Error| ClientError::Network {
+            url: url.to_string(),
+            message: root_cause(&e),
+        };
+        let resp = req.send().await.map_err(network)?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(network)?;
+        if !status.is_success() {
+            return Err(api_error(status, &bytes));
+        }
+        Ok(bytes.to_vec())
+    }
+
     async fn send<T: DeserializeOwned>(
         &self,
         req: reqwest::RequestBuilder,
         url: &str,
     ) -> Result<T, ClientError> {
-        let resp = req.send().await.map_err(|e| ClientError::Network {
-            url: url.to_string(),
-            message: root_cause(&e),
-        })?;
-        let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| ClientError::Network {
-            url: url.to_string(),
-            message: root_cause(&e),
-        })?;
-        if !status.is_success() {
-            return Err(api_error(status, &bytes));
-        }
+        let bytes = self.send_raw(req, url).await?;
         serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode {
             url: url.to_string(),
             message: e.to_string(),
@@ -176,19 +184,7 @@ impl Client {
         } else {
             self.http.get(url)
         };
-        let resp = req.send().await.map_err(|e| ClientError::Network {
-            url: url.to_string(),
-            message: root_cause(&e),
-        })?;
-        let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| ClientError::Network {
-            url: url.to_string(),
-            message: root_cause(&e),
-        })?;
-        if !status.is_success() {
-            return Err(api_error(status, &bytes));
-        }
-        Ok(bytes.to_vec())
+        self.send_raw(req, url).await
     }
 
     pub async fn publish(
