@@ -69,7 +69,7 @@ enum Command {
     /// Remove skills from the project
     Remove(commands::deps::RemoveArgs),
     /// Check installed files against skills.lock
-    Verify(commands::deps::Target),
+    Verify(commands::deps::VerifyArgs),
     /// Show the installed skills as a tree
     List(commands::query::ListArgs),
     /// Show a skill's versions, safety status, trust level and permissions
@@ -121,7 +121,7 @@ fn main() -> ExitCode {
         Command::Install(args) => block_on(commands::deps::install(&args)),
         Command::Update(args) => block_on(commands::deps::update(&args)),
         Command::Remove(args) => block_on(commands::deps::remove(&args)),
-        Command::Verify(target) => commands::deps::verify(&target),
+        Command::Verify(args) => commands::deps::verify(&args),
         Command::List(args) => commands::query::list(&args),
         Command::Info(args) => block_on(commands::query::info(&args)),
         Command::Search(args) => block_on(commands::query::search(&args)),

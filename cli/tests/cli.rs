@@ -315,6 +315,18 @@ fn publish_dry_run_refuses_oversized_packages_and_symlinks() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("the limit is"));
+    spm()
+        .args(["publish", "--dry-run", "--max-file-size", "100"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("`data.txt` is"));
+    spm()
+        .args(["publish", "--dry-run", "--max-files", "1"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("more than 1 files"));
     #[cfg(unix)]
     {
         let dir = valid(t.path(), "linked");

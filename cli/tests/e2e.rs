@@ -524,3 +524,54 @@ fn registries_tokens_and_completions() {
     let comp = u.ok(dir.path(), &["completions", "bash"]);
     assert!(comp.contains("spm"), "completions are empty");
 }
+
+#[test]
+fn update_latest_global_installs_and_dry_runs() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    publish(&alice, work.path(), "u", "1.0.0", &[]);
+    let project = tempfile::tempdir().unwrap();
+    // A dry run resolves but writes nothing.
+    let plan = alice.ok(project.path(), &["add", "alice/u", "--dry-run"]);
+    assert!(
+        plan.contains("+ alice/u@1.0.0") && plan.contains("nothing was changed"),
+        "{plan}"
+    );
+    assert!(!project.path().join("skills.lock").exists() && !project.path().join(".spm").exists());
+    alice.ok(project.path(), &["add", "alice/u@^1"]);
+    publish(&alice, work.path(), "u", "1.1.0", &[]);
+    publish(&alice, work.path(), "u", "2.0.0", &[]);
+    // update stays within ^1; --latest moves the range.
+    let out = alice.ok(project.path(), &["update"]);
+    assert!(out.contains("+ alice/u@1.1.0"), "{out}");
+    let plan = alice.ok(project.path(), &["update", "--latest", "--dry-run"]);
+    assert!(plan.contains("~ alice/u 1.1.0 -> 2.0.0"), "{plan}");
+    assert_eq!(
+        read_json(&project.path().join("spm.json"))["dependencies"]["alice/u"],
+        "^1"
+    );
+    alice.ok(project.path(), &["update", "--latest"]);
+    assert_eq!(
+        read_json(&project.path().join("spm.json"))["dependencies"]["alice/u"],
+        "^2.0.0"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&alice.ok(project.path(), &["verify", "--json"])).unwrap();
+    assert_eq!(v["problems"].as_array().unwrap().len(), 0);
+    // Global installs live in SPM_HOME.
+    let elsewhere = tempfile::tempdir().unwrap();
+    alice.ok(elsewhere.path(), &["add", "-g", "alice/u@1.0.0"]);
+    assert!(
+        alice
+            .home
+            .path()
+            .join("installed/alice/u/SKILL.md")
+            .is_file()
+    );
+    assert!(alice.home.path().join("skills.lock").is_file());
+    assert!(!elsewhere.path().join("spm.json").exists());
+    let listed = alice.ok(elsewhere.path(), &["list", "-g", "--json"]);
+    assert!(listed.contains("\"alice/u\""), "{listed}");
+}

@@ -31,6 +31,9 @@ pub struct AddArgs {
     /// Version or range for a single skill
     #[arg(long)]
     pub version: Option<String>,
+    /// Resolve and show what would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub target: Target,
 }
@@ -107,6 +110,29 @@ fn report(outcome: &Outcome, started: Instant) {
     );
 }
 
+/// Prints what installing `lock` would change, and changes nothing.
+fn show_plan(project: &Project, lock: &Lockfile) -> anyhow::Result<ExitCode> {
+    let state = project.state()?;
+    for (id, l) in &lock.skills {
+        match state.skills.get(id) {
+            None => println!("+ {id}@{}", l.version),
+            Some(s) if s.integrity != l.integrity => {
+                println!("~ {id} {} -> {}", s.version, l.version)
+            }
+            Some(_) => println!("= {id}@{}", l.version),
+        }
+    }
+    for id in state
+        .skills
+        .keys()
+        .filter(|id| !lock.skills.contains_key(*id))
+    {
+        println!("- {id}");
+    }
+    println!("dry run: nothing was changed");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn pins(lock: Option<&Lockfile>) -> BTreeMap<String, Version> {
     lock.map(|l| {
         l.skills
@@ -146,6 +172,9 @@ pub async fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
         let v = &new_lock.skills[&id].version;
         manifest.dependencies.insert(id, format!("^{v}"));
     }
+    if args.dry_run {
+        return show_plan(&project, &new_lock);
+    }
     let outcome = install::install_lock(&project, &new_lock, Some(&client), false).await?;
     project.save_manifest(&manifest)?;
     project.save_lockfile(&new_lock)?;
@@ -161,6 +190,9 @@ pub struct InstallArgs {
     /// Reinstall even skills that look up to date
     #[arg(long)]
     pub force: bool,
+    /// Show what would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub target: Target,
 }
@@ -213,6 +245,9 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
             install::resolve_lock(&client_for(&args.target, None)?, &reqs, &BTreeMap::new()).await?
         }
     };
+    if args.dry_run {
+        return show_plan(&project, &lock);
+    }
     // A registry is only needed for archives that are not cached; the lockfile says where.
     let fallback = lock.skills.values().next().map(|l| l.registry.clone());
     let client = client_for(&args.target, fallback.as_deref()).ok();
@@ -229,6 +264,9 @@ pub struct UpdateArgs {
     /// Move ranges in spm.json to the newest versions (may cross major versions)
     #[arg(long)]
     pub latest: bool,
+    /// Resolve and show what would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub target: Target,
 }
@@ -255,6 +293,9 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
     }
     let client = client_for(&args.target, None)?;
     let lock = install::resolve_lock(&client, &reqs, &BTreeMap::new()).await?;
+    if args.dry_run {
+        return show_plan(&project, &lock);
+    }
     if args.latest {
         for id in &chosen {
             manifest
@@ -273,6 +314,9 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
 pub struct RemoveArgs {
     #[arg(required = true)]
     pub skills: Vec<String>,
+    /// Show what would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub target: Target,
 }
@@ -302,6 +346,9 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
         let kept: BTreeMap<String, VersionReq> = reqs.clone();
         install::resolve_lock(&client, &kept, &pins(old.as_ref())).await?
     };
+    if args.dry_run {
+        return show_plan(&project, &lock);
+    }
     let outcome = install::install_lock(&project, &lock, None, false).await?;
     project.save_manifest(&manifest)?;
     project.save_lockfile(&lock)?;
@@ -309,8 +356,16 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn verify(target: &Target) -> anyhow::Result<ExitCode> {
-    let project = Project::locate(target.global)?;
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+pub fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let project = Project::locate(args.target.global)?;
     let Some(lock) = project.lockfile()? else {
         bail!(
             "there is no {} to verify against",
@@ -318,6 +373,19 @@ pub fn verify(target: &Target) -> anyhow::Result<ExitCode> {
         );
     };
     let problems = install::verify(&project, &lock)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "skills": lock.skills.len(), "problems": problems })
+            )?
+        );
+        return Ok(if problems.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     if problems.is_empty() {
         println!("{} skills match skills.lock", lock.skills.len());
         return Ok(ExitCode::SUCCESS);

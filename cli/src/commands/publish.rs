@@ -32,9 +32,25 @@ pub struct Args {
     /// Largest packed size accepted, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = PackLimits::default().max_packed_bytes)]
     pub max_size: u64,
+    /// Most files in one package
+    #[arg(long, value_name = "N", default_value_t = PackLimits::default().max_files)]
+    pub max_files: usize,
+    /// Largest single file, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = PackLimits::default().max_file_bytes)]
+    pub max_file_size: u64,
     /// Registry name or URL [default: the configured default]
     #[arg(long)]
     pub registry: Option<String>,
+}
+
+impl Args {
+    fn limits(&self) -> PackLimits {
+        PackLimits {
+            max_packed_bytes: self.max_size,
+            max_files: self.max_files,
+            max_file_bytes: self.max_file_size,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -202,10 +218,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if args.all {
         return run_all(args).await;
     }
-    let limits = PackLimits {
-        max_packed_bytes: args.max_size,
-        ..PackLimits::default()
-    };
+    let limits = args.limits();
     let skill = Skill::load(
         &args.dir,
         &Options {
@@ -316,10 +329,7 @@ async fn run_all(args: &Args) -> anyhow::Result<ExitCode> {
     if dirs.is_empty() {
         anyhow::bail!("no SKILL.md found in {} or below it", args.dir.display());
     }
-    let limits = PackLimits {
-        max_packed_bytes: args.max_size,
-        ..PackLimits::default()
-    };
+    let limits = args.limits();
     let items: Vec<(PathBuf, Option<Manifest>)> = dirs
         .into_iter()
         .map(|d| {
