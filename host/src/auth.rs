@@ -7,6 +7,7 @@ use axum::http::request::Parts;
 use crate::db::authors::Author;
 use crate::db::tokens::{Rejection, Scope};
 use crate::error::ApiError;
+use crate::plugins::AuthOutcome;
 use crate::state::AppState;
 
 /// An authenticated caller.
@@ -47,7 +48,69 @@ fn bearer(parts: &Parts) -> Option<&str> {
     Some(token.trim()).filter(|t| !t.is_empty())
 }
 
-async fn resolve(state: &AppState, token: &str) -> Result<Caller, ApiError> {
+/// Asks the auth plugins (in order) about a credential; `None` when none claims it.
+async fn from_plugins(
+    state: &AppState,
+    token: &str,
+    parts: &Parts,
+) -> Result<Option<Caller>, ApiError> {
+    if state.plugins.is_empty() {
+        return Ok(None);
+    }
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .filter(|(k, _)| *k != axum::http::header::AUTHORIZATION)
+        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    match state.plugins.authenticate(Some(token), headers).await {
+        Ok(AuthOutcome::NotMine) => Ok(None),
+        Ok(AuthOutcome::Denied { plugin, reason }) => Err(ApiError::unauthorized(format!(
+            "{reason} (auth plugin `{plugin}`)"
+        ))),
+        Ok(AuthOutcome::Authenticated {
+            name,
+            scopes,
+            plugin,
+        }) => {
+            spm_core::skill::check_author(&name).map_err(|e| {
+                ApiError::unauthorized(format!(
+                    "auth plugin `{plugin}` named the account `{name}`, which {e}"
+                ))
+            })?;
+            let author = match state.db.author_by_name(&name).await? {
+                Some(a) => a,
+                None => match state.db.create_author(&name, None, false).await? {
+                    Some(a) => a,
+                    None => state
+                        .db
+                        .author_by_name(&name)
+                        .await?
+                        .ok_or_else(|| ApiError::internal("account vanished"))?,
+                },
+            };
+            let scope = scopes
+                .iter()
+                .filter_map(|s| s.parse::<Scope>().ok())
+                .max()
+                .unwrap_or(Scope::Read);
+            Ok(Some(Caller { author, scope }))
+        }
+        Err(f) => Err(ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "plugin_failed",
+            format!(
+                "auth plugin `{}` failed: {}; the request was refused",
+                f.plugin, f.reason
+            ),
+        )),
+    }
+}
+
+async fn resolve(state: &AppState, token: &str, parts: &Parts) -> Result<Caller, ApiError> {
+    if let Some(caller) = from_plugins(state, token, parts).await? {
+        return Ok(caller);
+    }
     if let Some(boot) = &state.config.bootstrap_token
         && !boot.is_empty()
         && constant_time_eq(boot.as_bytes(), token.as_bytes())
@@ -86,7 +149,7 @@ impl FromRequestParts<AppState> for Caller {
                 "authentication required: send `Authorization: Bearer <token>`",
             ));
         };
-        resolve(state, token).await
+        resolve(state, token, parts).await
     }
 }
 
@@ -101,7 +164,7 @@ impl FromRequestParts<AppState> for MaybeCaller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match bearer(parts) {
-            Some(token) => Ok(MaybeCaller(Some(resolve(state, token).await?))),
+            Some(token) => Ok(MaybeCaller(Some(resolve(state, token, parts).await?))),
             None => Ok(MaybeCaller(None)),
         }
     }

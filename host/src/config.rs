@@ -44,6 +44,10 @@ pub struct Config {
     /// Largest request body (publish uploads).
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
+    /// WebAssembly plugins (`[[plugins]]` in spm.toml).
+    pub plugins: Vec<crate::plugins::PluginSpec>,
+    /// Relative plugin paths are resolved against this (the config file's folder).
+    pub config_base: PathBuf,
 }
 
 /// The `spm.toml` file; every key is optional.
@@ -61,6 +65,8 @@ pub struct FileConfig {
     pub request_timeout_secs: Option<u64>,
     #[serde(default)]
     pub storage: FileStorage,
+    #[serde(default)]
+    pub plugins: Vec<crate::plugins::PluginSpec>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -238,6 +244,12 @@ impl Config {
                 .map(|v| v as usize)
                 .or(file.max_body_bytes)
                 .unwrap_or(12 * 1024 * 1024),
+            plugins: file.plugins,
+            config_base: file_path
+                .as_ref()
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or_else(|| PathBuf::from(".")),
             request_timeout: Duration::from_secs(
                 parse_env("SPM_REQUEST_TIMEOUT_SECS")?
                     .or(file.request_timeout_secs)

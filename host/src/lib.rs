@@ -5,6 +5,7 @@
 //! - [`storage`]: content-addressed package blobs (local disk or S3).
 //! - [`publish`]: the checks every publish goes through.
 //! - [`api`]: the HTTP endpoints, one module per family; [`auth`] resolves callers.
+//! - [`plugins`]: WebAssembly safety scanners, auth providers and storage policies.
 //! - [`server`]: start-up, serving and graceful shutdown.
 
 pub mod api;
@@ -12,6 +13,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod plugins;
 pub mod publish;
 pub mod server;
 pub mod state;

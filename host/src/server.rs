@@ -7,6 +7,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::plugins::Plugins;
 use crate::state::AppState;
 use crate::storage::Blobs;
 
@@ -15,6 +16,12 @@ pub async fn state(config: Config, public_url: Option<String>) -> anyhow::Result
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     let blobs = Blobs::open(&config.storage)?;
+    let cache = config.data_dir.join("plugin-cache");
+    let plugins = tokio::task::spawn_blocking({
+        let (specs, base) = (config.plugins.clone(), config.config_base.clone());
+        move || Plugins::load(&specs, Some(cache), &base)
+    })
+    .await??;
     let public_url = public_url
         .or_else(|| config.public_url.clone())
         .unwrap_or_else(|| format!("http://{}", config.addr()));
@@ -23,6 +30,7 @@ pub async fn state(config: Config, public_url: Option<String>) -> anyhow::Result
         blobs,
         config: Arc::new(config),
         public_url: public_url.trim_end_matches('/').into(),
+        plugins,
     })
 }
 

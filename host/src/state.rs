@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::plugins::Plugins;
 use crate::storage::Blobs;
 
 #[derive(Clone)]
@@ -13,4 +14,5 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Base URL for links the server hands out (download URLs).
     pub public_url: Arc<str>,
+    pub plugins: Plugins,
 }

@@ -122,12 +122,12 @@ pub mod policy {
     pub use spm::plugin::types::SkillFile;
 }
 
-#[cfg(feature = "scanner")]
-use scanner::spm::plugin::host;
 #[cfg(all(feature = "auth", not(feature = "scanner")))]
 use auth::spm::plugin::host;
 #[cfg(all(feature = "policy", not(any(feature = "scanner", feature = "auth"))))]
 use policy::spm::plugin::host;
+#[cfg(feature = "scanner")]
+use scanner::spm::plugin::host;
 
 /// This plugin's setting `key` from the server configuration.
 #[cfg(any(feature = "scanner", feature = "auth", feature = "policy"))]
@@ -174,19 +174,27 @@ pub mod log {
 /// The text files of a package: `(path, text)`.
 #[cfg(feature = "scanner")]
 pub fn text_files(pkg: &scanner::SkillPackage) -> impl Iterator<Item = (&str, &str)> {
-    pkg.files.iter().filter_map(|f| Some((f.path.as_str(), f.text.as_deref()?)))
+    pkg.files
+        .iter()
+        .filter_map(|f| Some((f.path.as_str(), f.text.as_deref()?)))
 }
 
 /// The text files of a package: `(path, text)`.
 #[cfg(all(feature = "policy", not(feature = "scanner")))]
 pub fn text_files(pkg: &policy::SkillPackage) -> impl Iterator<Item = (&str, &str)> {
-    pkg.files.iter().filter_map(|f| Some((f.path.as_str(), f.text.as_deref()?)))
+    pkg.files
+        .iter()
+        .filter_map(|f| Some((f.path.as_str(), f.text.as_deref()?)))
 }
 
 /// The 1-based line number of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> u32 {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() as u32 + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u32
+        + 1
 }
 
 /// Whether `name` matches a simple glob with `*` wildcards (for name rules in policies).

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod blobs;
 pub mod health;
 pub mod openapi;
+pub mod plugins;
 pub mod skills;
 
 use std::sync::Arc;
@@ -69,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/blobs/{file}", get(blobs::get_blob))
         .route("/api/openapi.json", get(openapi::openapi_json))
+        .route("/api/plugins", get(plugins::list))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(|| async { crate::error::ApiError::not_found("no such endpoint") });

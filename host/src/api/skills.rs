@@ -248,10 +248,35 @@ pub async fn content(
     responses((status = 200, body = DownloadResponse), (status = 404, body = ErrorBody)))]
 pub async fn download(
     State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
     Path((author, name)): Path<(String, String)>,
     Query(q): Query<VersionParam>,
 ) -> ApiResult<Json<DownloadResponse>> {
     let (id, v) = version_row(&state, &author, &name, q.version.as_deref()).await?;
+    if !state.plugins.is_empty() {
+        let ctx = crate::plugins::bindings::v0_1_0::DownloadContext {
+            author: author.clone(),
+            name: name.clone(),
+            version: v.version.clone(),
+            requester: caller.map(|c| c.author.name),
+        };
+        match state.plugins.check_download(&ctx).await {
+            Ok(Ok(())) => {}
+            Ok(Err((plugin, reason))) => {
+                return Err(ApiError::forbidden(
+                    "policy_denied",
+                    format!("{reason} (storage policy `{plugin}`)"),
+                ));
+            }
+            Err(f) => {
+                return Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "plugin_failed",
+                    format!("plugin `{}` failed: {}", f.plugin, f.reason),
+                ));
+            }
+        }
+    }
     let integrity: Integrity = v.integrity.parse().map_err(ApiError::internal)?;
     let download_url = match state.blobs.presigned_url(&integrity).await {
         Some(url) => url,

@@ -17,6 +17,7 @@ use crate::auth::Caller;
 use crate::db::skills::{InsertOutcome, NewVersion};
 use crate::db::tokens::Scope;
 use crate::error::{ApiError, ApiResult};
+use crate::plugins::{Failure, PackageMeta, PluginFinding, package_view};
 use crate::state::AppState;
 
 /// What a publish request carried.
@@ -136,6 +137,7 @@ pub async fn publish(
         deps.push((id.author.clone(), id.name.clone(), req.to_string()));
     }
 
+    let safety = judge(state, caller, m, &files, archive.len() as u64).await?;
     state.blobs.put(&integrity, archive.clone()).await?;
     let new = NewVersion {
         author_id: caller.author.id,
@@ -150,9 +152,9 @@ pub async fn publish(
         tokens_estimate: tokens_estimate(&parsed.content),
         content: parsed.content,
         publisher_id: caller.author.id,
-        safety_status: "clean".into(),
-        safety_score: None,
-        safety_findings: serde_json::json!([]),
+        safety_status: safety.status.into(),
+        safety_score: safety.score,
+        safety_findings: serde_json::to_value(&safety.findings).unwrap_or_default(),
         trust_level: "community".into(),
         dependencies: deps,
     };
@@ -168,7 +170,7 @@ pub async fn publish(
                     updated,
                     size: archive.len() as i64,
                     integrity: integrity.to_string(),
-                    safety_status: "clean".into(),
+                    safety_status: safety.status.into(),
                 },
             ))
         }
@@ -186,6 +188,101 @@ pub async fn publish(
             ),
         )),
     }
+}
+
+/// The safety verdict on a package.
+struct Safety {
+    status: &'static str,
+    score: Option<f64>,
+    findings: Vec<PluginFinding>,
+}
+
+fn plugin_failed(f: &Failure) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "plugin_failed",
+        format!(
+            "plugin `{}` failed: {}; the publish was refused (the plugin is fail-closed)",
+            f.plugin, f.reason
+        ),
+    )
+}
+
+/// Storage policies, then scanners. A denial or a blocking finding refuses the publish
+/// before anything is stored.
+async fn judge(
+    state: &AppState,
+    caller: &Caller,
+    m: &Manifest,
+    files: &Files,
+    packed: u64,
+) -> ApiResult<Safety> {
+    if state.plugins.is_empty() {
+        return Ok(Safety {
+            status: "clean",
+            score: None,
+            findings: Vec::new(),
+        });
+    }
+    let meta = PackageMeta {
+        author: &caller.author.name,
+        publisher: &caller.author.name,
+        packed_size: packed,
+        manifest_json: client_manifest(m, &caller.author.name).to_string(),
+    };
+    let view = package_view(m, meta, files);
+    match state.plugins.check_publish(&view).await {
+        Ok(Ok(())) => {}
+        Ok(Err((plugin, reason))) => {
+            return Err(ApiError::forbidden(
+                "policy_denied",
+                format!("{reason} (storage policy `{plugin}`)"),
+            ));
+        }
+        Err(f) => return Err(plugin_failed(&f)),
+    }
+    let (findings, failures) = state.plugins.scan(&view).await;
+    if let Some(f) = failures.iter().find(|f| !f.fail_open) {
+        return Err(plugin_failed(f));
+    }
+    let weight = |s: &str| match s {
+        "critical" => 60.0,
+        "high" => 40.0,
+        "medium" => 15.0,
+        "low" => 5.0,
+        _ => 0.0,
+    };
+    let score = (100.0 - findings.iter().map(|f| weight(&f.severity)).sum::<f64>()).max(0.0);
+    let blocking: Vec<&PluginFinding> = findings
+        .iter()
+        .filter(|f| matches!(f.severity.as_str(), "critical" | "high"))
+        .collect();
+    if !blocking.is_empty() {
+        let first = blocking[0];
+        let place = match (&first.file, first.line) {
+            (Some(file), Some(line)) => format!(" at {file}:{line}"),
+            (Some(file), None) => format!(" in {file}"),
+            _ => String::new(),
+        };
+        return Err(ApiError::forbidden(
+            "blocked",
+            format!(
+                "the publish was blocked: {} [{}]{place}, found by `{}`",
+                first.message, first.rule, first.plugin
+            ),
+        )
+        .with_details(serde_json::json!({ "safety_status": "blocked", "findings": findings })));
+    }
+    let status = if findings.iter().any(|f| f.severity == "medium") {
+        "flagged"
+    } else {
+        "clean"
+    };
+    Ok(Safety {
+        status,
+        score: Some(score),
+        findings,
+    })
 }
 
 /// Finds and checks the skill inside the archive.

@@ -90,6 +90,7 @@ pub struct Options {
     pub storage: Option<StorageConfig>,
     pub allow_registration: bool,
     pub max_body_bytes: usize,
+    pub plugins: Vec<spm_host::plugins::PluginSpec>,
 }
 
 impl Options {
@@ -99,6 +100,7 @@ impl Options {
             storage: None,
             allow_registration: true,
             max_body_bytes: 12 << 20,
+            plugins: Vec::new(),
         }
     }
 }
@@ -136,6 +138,8 @@ impl Server {
             bootstrap_token: Some("bootstrap-secret-for-tests".into()),
             max_body_bytes: opts.max_body_bytes,
             request_timeout: Duration::from_secs(30),
+            plugins: opts.plugins,
+            config_base: std::path::PathBuf::from("."),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -413,5 +417,34 @@ impl Drop for Seaweed {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The plugin components, built from `plugins/` once per machine state (the build is
+/// incremental). `None` (with a message) when no wasm toolchain is installed, outside CI.
+pub fn plugin_components() -> Option<std::path::PathBuf> {
+    static BUILT: std::sync::OnceLock<Result<std::path::PathBuf, String>> =
+        std::sync::OnceLock::new();
+    let result = BUILT.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| root.join("target"))
+            .join("wasm-plugins");
+        std::fs::create_dir_all(&target).map_err(|e| e.to_string())?;
+        // One build at a time across test processes.
+        let lock = std::fs::File::create(target.join(".build-lock")).map_err(|e| e.to_string())?;
+        lock.lock().map_err(|e| e.to_string())?;
+        let built = spm_host::plugins::build::build(&root.join("plugins"), &target, &[])
+            .map_err(|e| e.to_string())?;
+        Ok(built[0].parent().unwrap().to_path_buf())
+    });
+    match result {
+        Ok(dir) => Some(dir.clone()),
+        Err(e) if e.contains("no toolchain") && !in_ci() => {
+            eprintln!("SKIPPED: {e}");
+            None
+        }
+        Err(e) => panic!("building the plugins failed: {e}"),
     }
 }

@@ -1,0 +1,24 @@
+//! `GET /api/plugins` (admin): the loaded plugins, their world, API version and call statistics.
+
+use axum::Json;
+use axum::extract::State;
+
+use crate::auth::Caller;
+use crate::db::tokens::Scope;
+#[allow(unused_imports)]
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use crate::plugins::PluginStatus;
+use crate::state::AppState;
+#[allow(unused_imports)]
+use spm_core::api::ErrorBody;
+
+#[utoipa::path(get, path = "/api/plugins", tag = "admin",
+    responses((status = 200, body = Vec<PluginStatus>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<PluginStatus>>> {
+    caller.require(Scope::Admin)?;
+    Ok(Json(state.plugins.status()))
+}

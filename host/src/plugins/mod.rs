@@ -1,0 +1,542 @@
+//! WebAssembly plugins: safety scanners, auth providers and storage policies that
+//! self-hosters add without forking the server.
+//!
+//! - [`bindings`]: host bindings per supported `spm:plugin` API version (`wit/`).
+//! - [`runtime`]: the engine, the compile cache, per-call stores with deadline and memory cap.
+//! - [`build`]: turning a plugin crate into a component (used by `spm plugin build` and tests).
+//!
+//! Where plugins sit: auth providers are asked in order before the built-in token check;
+//! storage policies run before a blob is stored (and before a download is served);
+//! scanners run on every publish and their findings decide the safety status. A plugin that
+//! fails (trap, deadline, memory, garbage) never takes the server down: the request it was
+//! judging gets an error naming it, and by default the failure refuses the request
+//! (fail-closed); `fail_open = true` lets it through instead.
+
+pub mod bindings;
+pub mod build;
+pub mod runtime;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use spm_core::package::Files;
+
+use bindings::v0_1_0 as v1;
+use runtime::{Limits, Pre, Runtime};
+
+/// The API version this host implements (and the newest it loads).
+pub const API_VERSION: &str = "0.1.0";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Scanner,
+    Auth,
+    Policy,
+}
+
+impl Kind {
+    pub fn world(self) -> &'static str {
+        match self {
+            Kind::Scanner => "safety-scanner",
+            Kind::Auth => "auth-provider",
+            Kind::Policy => "storage-policy",
+        }
+    }
+}
+
+fn default_timeout() -> u64 {
+    100
+}
+
+fn default_memory() -> u64 {
+    64
+}
+
+/// One `[[plugins]]` entry of `spm.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginSpec {
+    /// Name used in logs and errors (default: the file name).
+    pub name: Option<String>,
+    pub path: PathBuf,
+    pub kind: Kind,
+    /// Wall-clock deadline per call.
+    #[serde(default = "default_timeout")]
+    pub timeout_ms: u64,
+    /// Memory cap per call, in MiB.
+    #[serde(default = "default_memory")]
+    pub memory_mb: u64,
+    /// Let requests through when this plugin fails (default: refuse them).
+    #[serde(default)]
+    pub fail_open: bool,
+    /// The plugin's own settings, read with `get-config`.
+    #[serde(default)]
+    pub settings: BTreeMap<String, String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PluginError {
+    #[error("plugin engine: {0}")]
+    Engine(String),
+    #[error("plugin `{plugin}` cannot be loaded: {reason}")]
+    Invalid { plugin: String, reason: String },
+    #[error("plugin `{plugin}` failed: {reason}")]
+    Failed { plugin: String, reason: String },
+}
+
+#[derive(Debug, Default)]
+struct Stats {
+    calls: AtomicU64,
+    failures: AtomicU64,
+    micros: AtomicU64,
+}
+
+struct Loaded {
+    name: Arc<str>,
+    spec: PluginSpec,
+    api_version: String,
+    settings: Arc<BTreeMap<String, String>>,
+    pre: Pre,
+    stats: Stats,
+    from_cache: bool,
+}
+
+/// What `GET /api/plugins` shows of a plugin.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PluginStatus {
+    pub name: String,
+    pub kind: Kind,
+    pub world: String,
+    pub api_version: String,
+    pub path: String,
+    pub timeout_ms: u64,
+    pub memory_mb: u64,
+    pub fail_open: bool,
+    pub loaded_from_cache: bool,
+    pub calls: u64,
+    pub failures: u64,
+    pub avg_micros: u64,
+}
+
+/// The outcome of one plugin call that failed, with the plugin's policy attached.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub plugin: String,
+    pub reason: String,
+    pub fail_open: bool,
+}
+
+/// A scanner's finding, with the plugin that made it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PluginFinding {
+    pub plugin: String,
+    pub rule: String,
+    pub category: String,
+    pub severity: String,
+    pub message: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+}
+
+/// The result of an auth provider chain.
+#[derive(Debug, Clone)]
+pub enum AuthOutcome {
+    NotMine,
+    Authenticated {
+        name: String,
+        scopes: Vec<String>,
+        plugin: String,
+    },
+    Denied {
+        plugin: String,
+        reason: String,
+    },
+}
+
+/// Limits on what a scanner may return.
+const MAX_FINDINGS: usize = 1000;
+const MAX_OUTPUT_BYTES: usize = 1 << 20;
+
+/// All configured plugins, loaded.
+#[derive(Clone, Default)]
+pub struct Plugins {
+    runtime: Option<Runtime>,
+    loaded: Arc<Vec<Loaded>>,
+}
+
+impl Plugins {
+    /// Compiles (or loads from `cache_dir`) and pre-instantiates every plugin in `specs`.
+    pub fn load(
+        specs: &[PluginSpec],
+        cache_dir: Option<PathBuf>,
+        base: &Path,
+    ) -> Result<Plugins, PluginError> {
+        if specs.is_empty() {
+            return Ok(Plugins::default());
+        }
+        let max_memory =
+            specs.iter().map(|s| s.memory_mb).max().unwrap_or(64) as usize * 1024 * 1024;
+        let runtime = Runtime::new(cache_dir, max_memory)?;
+        let mut loaded = Vec::new();
+        for spec in specs {
+            let path = if spec.path.is_absolute() {
+                spec.path.clone()
+            } else {
+                base.join(&spec.path)
+            };
+            let name: Arc<str> = spec
+                .name
+                .clone()
+                .unwrap_or_else(|| {
+                    path.file_stem()
+                        .map_or("plugin".into(), |s| s.to_string_lossy().replace('_', "-"))
+                })
+                .into();
+            let wasm = runtime::read(&path)?;
+            let (component, from_cache) = runtime.compile(&wasm, &name)?;
+            let (kind, api_version) =
+                runtime::inspect(&runtime.engine, &component).map_err(|reason| {
+                    PluginError::Invalid {
+                        plugin: name.to_string(),
+                        reason,
+                    }
+                })?;
+            if kind != spec.kind {
+                return Err(PluginError::Invalid {
+                    plugin: name.to_string(),
+                    reason: format!(
+                        "it implements `{}` but is configured as kind `{:?}`",
+                        kind.world(),
+                        spec.kind
+                    )
+                    .to_lowercase(),
+                });
+            }
+            if !api_version.starts_with("0.1.") {
+                return Err(PluginError::Invalid {
+                    plugin: name.to_string(),
+                    reason: format!(
+                        "it was built for spm:plugin@{api_version}; this server supports 0.1.x"
+                    ),
+                });
+            }
+            let pre = runtime::pre_instantiate(&runtime.engine, &component, kind, &name)?;
+            tracing::info!(plugin = %name, world = kind.world(), %api_version, from_cache, "plugin loaded");
+            loaded.push(Loaded {
+                name,
+                settings: Arc::new(spec.settings.clone()),
+                spec: spec.clone(),
+                api_version,
+                pre,
+                stats: Stats::default(),
+                from_cache,
+            });
+        }
+        Ok(Plugins {
+            runtime: Some(runtime),
+            loaded: Arc::new(loaded),
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.loaded.is_empty()
+    }
+
+    pub fn status(&self) -> Vec<PluginStatus> {
+        self.loaded
+            .iter()
+            .map(|p| {
+                let calls = p.stats.calls.load(Ordering::Relaxed);
+                PluginStatus {
+                    name: p.name.to_string(),
+                    kind: p.spec.kind,
+                    world: p.spec.kind.world().into(),
+                    api_version: p.api_version.clone(),
+                    path: p.spec.path.display().to_string(),
+                    timeout_ms: p.spec.timeout_ms,
+                    memory_mb: p.spec.memory_mb,
+                    fail_open: p.spec.fail_open,
+                    loaded_from_cache: p.from_cache,
+                    calls,
+                    failures: p.stats.failures.load(Ordering::Relaxed),
+                    avg_micros: p
+                        .stats
+                        .micros
+                        .load(Ordering::Relaxed)
+                        .checked_div(calls)
+                        .unwrap_or(0),
+                }
+            })
+            .collect()
+    }
+
+    fn of_kind(&self, kind: Kind) -> Vec<usize> {
+        self.loaded
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.spec.kind == kind)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Runs plugin `i` on a blocking thread with its limits; `f` does the call.
+    async fn call<R: Send + 'static>(
+        &self,
+        i: usize,
+        f: impl FnOnce(&Pre, &mut wasmtime::Store<runtime::Ctx>) -> wasmtime::Result<R> + Send + 'static,
+    ) -> Result<R, Failure> {
+        let Some(runtime) = self.runtime.clone() else {
+            return Err(Failure {
+                plugin: "?".into(),
+                reason: "no plugin runtime".into(),
+                fail_open: false,
+            });
+        };
+        let loaded = self.loaded.clone();
+        let fail = |reason: String| {
+            let p = &loaded[i];
+            Failure {
+                plugin: p.name.to_string(),
+                reason,
+                fail_open: p.spec.fail_open,
+            }
+        };
+        let p = &loaded[i];
+        let limits = Limits {
+            timeout: Duration::from_millis(p.spec.timeout_ms),
+            memory: (p.spec.memory_mb as usize) << 20,
+        };
+        let (name, settings) = (p.name.clone(), p.settings.clone());
+        let task_loaded = loaded.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let mut store = runtime::store(&runtime.engine, &name, &settings, limits);
+            let r = f(&task_loaded[i].pre, &mut store)
+                .map_err(|e| runtime::describe(&e, limits, started));
+            (r, started.elapsed())
+        })
+        .await;
+        let (r, elapsed) = result.map_err(|e| fail(format!("its worker thread failed: {e}")))?;
+        let p = &loaded[i];
+        p.stats.calls.fetch_add(1, Ordering::Relaxed);
+        p.stats
+            .micros
+            .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
+        if r.is_err() {
+            p.stats.failures.fetch_add(1, Ordering::Relaxed);
+        }
+        r.map_err(|reason| {
+            tracing::warn!(plugin = %p.name, %reason, "plugin call failed");
+            fail(reason)
+        })
+    }
+
+    /// Every scanner on `pkg`. Failures are returned beside the findings of the others.
+    pub async fn scan(&self, pkg: &v1::SkillPackage) -> (Vec<PluginFinding>, Vec<Failure>) {
+        let mut findings = Vec::new();
+        let mut failures = Vec::new();
+        for i in self.of_kind(Kind::Scanner) {
+            let pkg = pkg.clone();
+            let r = self
+                .call(i, move |pre, store| {
+                    let Pre::Scanner(pre) = pre else {
+                        unreachable!("kind checked at load")
+                    };
+                    let inst = pre.instantiate(&mut *store)?;
+                    inst.call_scan(store, &pkg)
+                })
+                .await;
+            let name = self.loaded[i].name.to_string();
+            match r {
+                Ok(Ok(list)) => {
+                    let bytes: usize = list
+                        .iter()
+                        .map(|f| f.message.len() + f.rule_id.len() + f.category.len())
+                        .sum();
+                    if list.len() > MAX_FINDINGS || bytes > MAX_OUTPUT_BYTES {
+                        self.loaded[i]
+                            .stats
+                            .failures
+                            .fetch_add(1, Ordering::Relaxed);
+                        failures.push(Failure {
+                            plugin: name,
+                            reason: format!(
+                                "it returned {} findings ({bytes} bytes); the limit is {MAX_FINDINGS} findings and {MAX_OUTPUT_BYTES} bytes",
+                                list.len()
+                            ),
+                            fail_open: self.loaded[i].spec.fail_open,
+                        });
+                        continue;
+                    }
+                    findings.extend(list.into_iter().map(|f| PluginFinding {
+                        plugin: name.clone(),
+                        rule: f.rule_id,
+                        category: f.category,
+                        severity: severity_name(f.severity).into(),
+                        message: f.message,
+                        file: f.file,
+                        line: f.line,
+                    }));
+                }
+                Ok(Err(msg)) => failures.push(Failure {
+                    plugin: name,
+                    reason: format!("it reported an error: {msg}"),
+                    fail_open: self.loaded[i].spec.fail_open,
+                }),
+                Err(f) => failures.push(f),
+            }
+        }
+        (findings, failures)
+    }
+
+    /// The auth chain: the first provider that claims the credential decides.
+    pub async fn authenticate(
+        &self,
+        bearer: Option<&str>,
+        headers: Vec<(String, String)>,
+    ) -> Result<AuthOutcome, Failure> {
+        for i in self.of_kind(Kind::Auth) {
+            let req = v1::AuthRequest {
+                bearer_token: bearer.map(str::to_string),
+                headers: headers.clone(),
+            };
+            let r = self
+                .call(i, move |pre, store| {
+                    let Pre::Auth(pre) = pre else {
+                        unreachable!("kind checked at load")
+                    };
+                    let inst = pre.instantiate(&mut *store)?;
+                    inst.call_authenticate(store, &req)
+                })
+                .await;
+            let plugin = self.loaded[i].name.to_string();
+            match r {
+                Ok(v1::AuthResult::NotMine) => continue,
+                Ok(v1::AuthResult::Authenticated(id)) => {
+                    return Ok(AuthOutcome::Authenticated {
+                        name: id.name,
+                        scopes: id.scopes,
+                        plugin,
+                    });
+                }
+                Ok(v1::AuthResult::Denied(reason)) => {
+                    return Ok(AuthOutcome::Denied { plugin, reason });
+                }
+                Err(f) if f.fail_open => continue,
+                Err(f) => return Err(f),
+            }
+        }
+        Ok(AuthOutcome::NotMine)
+    }
+
+    /// Storage policies on a publish: `Err((plugin, reason))` when one denies it.
+    pub async fn check_publish(
+        &self,
+        pkg: &v1::SkillPackage,
+    ) -> Result<Result<(), (String, String)>, Failure> {
+        for i in self.of_kind(Kind::Policy) {
+            let pkg = pkg.clone();
+            let r = self
+                .call(i, move |pre, store| {
+                    let Pre::Policy(pre) = pre else {
+                        unreachable!("kind checked at load")
+                    };
+                    let inst = pre.instantiate(&mut *store)?;
+                    inst.call_check_publish(store, &pkg)
+                })
+                .await;
+            match r {
+                Ok(v1::Decision::Allow) => {}
+                Ok(v1::Decision::Deny(reason)) => {
+                    return Ok(Err((self.loaded[i].name.to_string(), reason)));
+                }
+                Err(f) if f.fail_open => {}
+                Err(f) => return Err(f),
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Storage policies on a download.
+    pub async fn check_download(
+        &self,
+        ctx: &v1::DownloadContext,
+    ) -> Result<Result<(), (String, String)>, Failure> {
+        for i in self.of_kind(Kind::Policy) {
+            let ctx = ctx.clone();
+            let r = self
+                .call(i, move |pre, store| {
+                    let Pre::Policy(pre) = pre else {
+                        unreachable!("kind checked at load")
+                    };
+                    let inst = pre.instantiate(&mut *store)?;
+                    inst.call_check_download(store, &ctx)
+                })
+                .await;
+            match r {
+                Ok(v1::Decision::Allow) => {}
+                Ok(v1::Decision::Deny(reason)) => {
+                    return Ok(Err((self.loaded[i].name.to_string(), reason)));
+                }
+                Err(f) if f.fail_open => {}
+                Err(f) => return Err(f),
+            }
+        }
+        Ok(Ok(()))
+    }
+}
+
+pub fn severity_name(s: v1::Severity) -> &'static str {
+    match s {
+        v1::Severity::Info => "info",
+        v1::Severity::Low => "low",
+        v1::Severity::Medium => "medium",
+        v1::Severity::High => "high",
+        v1::Severity::Critical => "critical",
+    }
+}
+
+/// Metadata of the package a plugin judges.
+pub struct PackageMeta<'a> {
+    pub author: &'a str,
+    pub publisher: &'a str,
+    pub packed_size: u64,
+    pub manifest_json: String,
+}
+
+/// The read-only view of a package that plugins receive.
+pub fn package_view(
+    m: &spm_core::skill::Manifest,
+    meta: PackageMeta<'_>,
+    files: &Files,
+) -> v1::SkillPackage {
+    v1::SkillPackage {
+        author: meta.author.to_string(),
+        name: m.name.clone(),
+        version: m
+            .version
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        description: m.description.clone(),
+        license: m.license.clone(),
+        tags: m.tags.clone(),
+        permissions: m.permissions.iter().map(ToString::to_string).collect(),
+        manifest_json: meta.manifest_json,
+        publisher: meta.publisher.to_string(),
+        packed_size: meta.packed_size,
+        files: files
+            .iter()
+            .map(|(path, bytes)| v1::SkillFile {
+                path: path.clone(),
+                size: bytes.len() as u64,
+                text: std::str::from_utf8(bytes).ok().map(str::to_string),
+            })
+            .collect(),
+    }
+}

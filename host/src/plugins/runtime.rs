@@ -1,0 +1,291 @@
+//! Loading and calling WebAssembly components under hard limits.
+//!
+//! One [`Engine`] for all plugins (epoch interruption on, a pooling allocator when the
+//! address space allows, on-demand otherwise). Each plugin is compiled once, with the
+//! compiled artifact cached on disk keyed by the engine's compatibility hash and the
+//! plugin's SHA-256, and pre-instantiated; every call gets a fresh [`Store`] with a memory
+//! cap and a wall-clock deadline, so calls share no state and a runaway plugin is stopped.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimits,
+    StoreLimitsBuilder,
+};
+
+use super::bindings::v0_1_0 as v1;
+use super::{Kind, PluginError};
+
+/// Epoch ticks happen this often; deadlines are rounded up to it.
+pub const TICK: Duration = Duration::from_millis(5);
+
+/// What a plugin's store holds: its identity for logs, its settings, its limits.
+pub struct Ctx {
+    pub plugin: Arc<str>,
+    pub settings: Arc<BTreeMap<String, String>>,
+    pub limits: StoreLimits,
+}
+
+impl v1::scanner::spm::plugin::types::Host for Ctx {}
+
+impl v1::Host for Ctx {
+    fn log(&mut self, level: v1::LogLevel, message: String) {
+        let message: String = message.chars().take(2000).collect();
+        let plugin = &*self.plugin;
+        match level {
+            v1::LogLevel::Trace | v1::LogLevel::Debug => tracing::debug!(plugin, "{message}"),
+            v1::LogLevel::Info => tracing::info!(plugin, "{message}"),
+            v1::LogLevel::Warn => tracing::warn!(plugin, "{message}"),
+            v1::LogLevel::Error => tracing::error!(plugin, "{message}"),
+        }
+    }
+
+    fn get_config(&mut self, key: String) -> Option<String> {
+        self.settings.get(&key).cloned()
+    }
+
+    fn config_entries(&mut self) -> Vec<(String, String)> {
+        self.settings
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    fn now(&mut self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    }
+}
+
+/// The engine plus the ticker that drives deadlines.
+#[derive(Clone)]
+pub struct Runtime {
+    pub engine: Engine,
+    pub pooling: bool,
+    cache_dir: Option<PathBuf>,
+}
+
+fn base_config() -> Config {
+    let mut cfg = Config::new();
+    cfg.wasm_component_model(true);
+    cfg.epoch_interruption(true);
+    cfg
+}
+
+impl Runtime {
+    /// `max_memory` is the largest memory cap any plugin has.
+    pub fn new(cache_dir: Option<PathBuf>, max_memory: usize) -> Result<Runtime, PluginError> {
+        let mut pool = PoolingAllocationConfig::default();
+        pool.total_component_instances(64)
+            .total_core_instances(128)
+            .total_memories(64)
+            .total_tables(128)
+            .max_memory_size(max_memory.max(1 << 20));
+        let mut cfg = base_config();
+        cfg.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        let (engine, pooling) = match Engine::new(&cfg) {
+            Ok(e) => (e, true),
+            Err(e) => {
+                tracing::warn!(error = %e, "pooling allocator unavailable; instantiating on demand");
+                (
+                    Engine::new(&base_config()).map_err(|e| PluginError::Engine(e.to_string()))?,
+                    false,
+                )
+            }
+        };
+        let weak = engine.weak();
+        std::thread::Builder::new()
+            .name("spm-plugin-epoch".into())
+            .spawn(move || {
+                while let Some(engine) = weak.upgrade() {
+                    engine.increment_epoch();
+                    drop(engine);
+                    std::thread::sleep(TICK);
+                }
+            })
+            .map_err(|e| PluginError::Engine(e.to_string()))?;
+        Ok(Runtime {
+            engine,
+            pooling,
+            cache_dir,
+        })
+    }
+
+    fn cache_path(&self, wasm: &[u8]) -> Option<PathBuf> {
+        let dir = self.cache_dir.as_ref()?;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.engine.precompile_compatibility_hash().hash(&mut h);
+        let digest: String = Sha256::digest(wasm)
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Some(dir.join(format!("{:016x}-{digest}.cwasm", h.finish())))
+    }
+
+    /// Compiles `wasm`, or loads the artifact this server compiled before. Returns whether
+    /// the cache was used.
+    pub fn compile(&self, wasm: &[u8], name: &str) -> Result<(Component, bool), PluginError> {
+        let cached = self.cache_path(wasm);
+        if let Some(path) = cached.as_ref().filter(|p| p.is_file()) {
+            // SAFETY: the cache directory holds only artifacts this server serialised itself
+            // from `Component::serialize`, named by the engine's compatibility hash and the
+            // source's SHA-256; a file that fails to load is recompiled.
+            match unsafe { Component::deserialize_file(&self.engine, path) } {
+                Ok(c) => return Ok((c, true)),
+                Err(e) => {
+                    tracing::warn!(plugin = name, error = %e, "compiled-plugin cache entry unusable; recompiling")
+                }
+            }
+        }
+        let component = Component::new(&self.engine, wasm).map_err(|e| PluginError::Invalid {
+            plugin: name.to_string(),
+            reason: format!("not a valid WebAssembly component: {e:#}"),
+        })?;
+        if let Some(path) = cached {
+            if let Ok(bytes) = component.serialize() {
+                if let Some(dir) = path.parent() {
+                    let _ = std::fs::create_dir_all(dir);
+                }
+                let tmp = path.with_extension("part");
+                if std::fs::write(&tmp, bytes).is_ok() {
+                    let _ = std::fs::rename(&tmp, &path);
+                }
+            }
+        }
+        Ok((component, false))
+    }
+}
+
+/// Which world a component implements and which API version it imports.
+pub fn inspect(engine: &Engine, component: &Component) -> Result<(Kind, String), String> {
+    let ty = component.component_type();
+    let exports: Vec<String> = ty.exports(engine).map(|(n, _)| n.to_string()).collect();
+    let imports: Vec<String> = ty.imports(engine).map(|(n, _)| n.to_string()).collect();
+    let kind = if exports.iter().any(|e| e == "scan") {
+        Kind::Scanner
+    } else if exports.iter().any(|e| e == "authenticate") {
+        Kind::Auth
+    } else if exports.iter().any(|e| e == "check-publish") {
+        Kind::Policy
+    } else {
+        return Err(format!(
+            "it exports none of the spm plugin worlds (exports: {})",
+            exports.join(", ")
+        ));
+    };
+    let version = imports
+        .iter()
+        .find_map(|i| i.strip_prefix("spm:plugin/host@"))
+        .map(str::to_string)
+        .unwrap_or_else(|| super::API_VERSION.to_string());
+    for i in &imports {
+        if !i.starts_with("spm:plugin/") {
+            return Err(format!("it imports `{i}`, which spm does not provide"));
+        }
+    }
+    Ok((kind, version))
+}
+
+/// A plugin ready to be called: its pre-instantiated component for its world.
+pub enum Pre {
+    Scanner(v1::scanner::SafetyScannerPre<Ctx>),
+    Auth(v1::auth::AuthProviderPre<Ctx>),
+    Policy(v1::policy::StoragePolicyPre<Ctx>),
+}
+
+pub fn pre_instantiate(
+    engine: &Engine,
+    component: &Component,
+    kind: Kind,
+    name: &str,
+) -> Result<Pre, PluginError> {
+    let invalid = |e: wasmtime::Error| PluginError::Invalid {
+        plugin: name.to_string(),
+        reason: format!("{e:#}"),
+    };
+    let mut linker: Linker<Ctx> = Linker::new(engine);
+    v1::scanner::SafetyScanner::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
+        .map_err(invalid)?;
+    let pre = linker.instantiate_pre(component).map_err(invalid)?;
+    Ok(match kind {
+        Kind::Scanner => Pre::Scanner(v1::scanner::SafetyScannerPre::new(pre).map_err(invalid)?),
+        Kind::Auth => Pre::Auth(v1::auth::AuthProviderPre::new(pre).map_err(invalid)?),
+        Kind::Policy => Pre::Policy(v1::policy::StoragePolicyPre::new(pre).map_err(invalid)?),
+    })
+}
+
+/// Limits for one call.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub timeout: Duration,
+    pub memory: usize,
+}
+
+/// A fresh store with the plugin's limits and deadline.
+pub fn store(
+    engine: &Engine,
+    name: &Arc<str>,
+    settings: &Arc<BTreeMap<String, String>>,
+    limits: Limits,
+) -> Store<Ctx> {
+    let ctx = Ctx {
+        plugin: name.clone(),
+        settings: settings.clone(),
+        limits: StoreLimitsBuilder::new()
+            .memory_size(limits.memory)
+            .instances(16)
+            .trap_on_grow_failure(true)
+            .build(),
+    };
+    let mut store = Store::new(engine, ctx);
+    store.limiter(|c| &mut c.limits);
+    let ticks = (limits.timeout.as_millis() / TICK.as_millis()).max(1) as u64 + 1;
+    store.set_epoch_deadline(ticks);
+    store.epoch_deadline_trap();
+    store
+}
+
+/// Turns a wasmtime failure into words a publisher and an operator can act on.
+pub fn describe(err: &wasmtime::Error, limits: Limits, started: Instant) -> String {
+    if let Some(trap) = err.downcast_ref::<wasmtime::Trap>() {
+        return match trap {
+            wasmtime::Trap::Interrupt => format!(
+                "it ran past its {} ms deadline and was stopped",
+                limits.timeout.as_millis()
+            ),
+            wasmtime::Trap::UnreachableCodeReached => {
+                "it trapped (panicked or aborted)".to_string()
+            }
+            other => format!("it trapped: {other}"),
+        };
+    }
+    let text = format!("{err:#}");
+    if text.contains("memory")
+        && (text.contains("grow") || text.contains("limit") || text.contains("exceed"))
+    {
+        return format!("it exceeded its {} MiB memory limit", limits.memory >> 20);
+    }
+    if started.elapsed() >= limits.timeout {
+        return format!(
+            "it ran past its {} ms deadline and was stopped",
+            limits.timeout.as_millis()
+        );
+    }
+    format!("it failed: {}", text.lines().next().unwrap_or(&text))
+}
+
+/// Reads a plugin file.
+pub fn read(path: &Path) -> Result<Vec<u8>, PluginError> {
+    std::fs::read(path).map_err(|e| PluginError::Invalid {
+        plugin: path.display().to_string(),
+        reason: format!("cannot read it: {e}"),
+    })
+}

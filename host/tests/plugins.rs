@@ -1,0 +1,399 @@
+//! WebAssembly plugins loaded by the real host: the plugins we ship, end to end through a
+//! running server, and misbehaving ones that must not hurt it. The components are built from
+//! source (`plugins/`) by the first test that needs them.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use common::{DbKind, Options, Server, blob_count, plugin_components};
+use hmac::{Hmac, Mac};
+use serde_json::json;
+use sha2::Sha256;
+use spm_host::plugins::{Kind, PluginSpec, Plugins};
+
+fn spec(dir: &std::path::Path, file: &str, kind: Kind, settings: &[(&str, &str)]) -> PluginSpec {
+    PluginSpec {
+        name: None,
+        path: dir.join(format!("{file}.wasm")),
+        kind,
+        timeout_ms: 100,
+        memory_mb: 64,
+        fail_open: false,
+        settings: settings
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+fn jwt(claims: serde_json::Value, secret: &str) -> String {
+    let h = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let p = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{h}.{p}").as_bytes());
+    format!(
+        "{h}.{p}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// A packed skill with extra files.
+fn archive(name: &str, extra_frontmatter: &str, files: &[(&str, &str)]) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let skill = dir.path().join(name);
+    std::fs::create_dir(&skill).unwrap();
+    std::fs::write(
+        skill.join("SKILL.md"),
+        common::skill_md(name, "1.0.0", extra_frontmatter),
+    )
+    .unwrap();
+    for (path, text) in files {
+        let p = skill.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    spm_core::package::pack(&skill, &Default::default())
+        .unwrap()
+        .bytes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn shipped_plugins_end_to_end() {
+    let Some(dir) = plugin_components() else {
+        return;
+    };
+    let plugins = vec![
+        spec(&dir, "secrets_scanner", Kind::Scanner, &[]),
+        spec(
+            &dir,
+            "license_policy",
+            Kind::Policy,
+            &[
+                ("allowed_licenses", "MIT, Apache-2.0"),
+                ("reserved_names", "official-*"),
+            ],
+        ),
+        spec(
+            &dir,
+            "jwt_auth",
+            Kind::Auth,
+            &[
+                ("secret", "jwt-test-secret"),
+                ("issuer", "https://id.example"),
+            ],
+        ),
+    ];
+    let Some(s) = Server::start_with(Options {
+        plugins,
+        ..Options::new(DbKind::Sqlite)
+    })
+    .await
+    else {
+        return;
+    };
+    let t = s.register("alice").await;
+
+    // A fake AWS key on line 3 of a script: refused, naming the finding and the line.
+    let leaky = archive(
+        "deploy",
+        "license: MIT\n",
+        &[(
+            "scripts/deploy.sh",
+            "#!/bin/sh\n# deploy\nexport AWS_ACCESS_KEY_ID=AKIAZ7XQ2LMN4PRS5TUV\n",
+        )],
+    );
+    let r = s.publish(&t, leaky, json!({})).await;
+    assert_eq!(r.status(), 403);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "blocked");
+    let msg = body["error"].as_str().unwrap();
+    assert!(
+        msg.contains("secrets/aws-access-key")
+            && msg.contains("scripts/deploy.sh:3")
+            && msg.contains("secrets-scanner"),
+        "{msg}"
+    );
+    assert_eq!(body["details"]["findings"][0]["line"], 3);
+    assert_eq!(blob_count(s.dir.path()), 0, "a blocked package was stored");
+
+    // A license the policy does not allow.
+    let r = s
+        .publish(
+            &t,
+            archive("gpl-thing", "license: GPL-3.0-only\n", &[]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "policy_denied");
+    assert!(
+        body["error"].as_str().unwrap().contains("GPL-3.0-only")
+            && body["error"].as_str().unwrap().contains("license-policy"),
+        "{body}"
+    );
+    let r = s
+        .publish(
+            &t,
+            archive("official-tools", "license: MIT\n", &[]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+
+    // A clean MIT skill goes through, scanned.
+    let r = s
+        .publish(
+            &t,
+            archive(
+                "clean",
+                "license: MIT\n",
+                &[("README.md", "Nothing secret here.\n")],
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+
+    // JWTs from the organisation's identity system.
+    let good = jwt(
+        json!({"sub": "jwtuser", "iss": "https://id.example", "scope": "publish", "exp": now() + 600}),
+        "jwt-test-secret",
+    );
+    let r = s
+        .publish(&good, archive("from-jwt", "license: MIT\n", &[]), json!({}))
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let (st, e) = s.get_json("/api/skills/jwtuser/from-jwt").await;
+    assert_eq!((st, e["author"].as_str()), (200, Some("jwtuser")));
+    let expired = jwt(
+        json!({"sub": "jwtuser", "iss": "https://id.example", "scope": "publish", "exp": now() - 10}),
+        "jwt-test-secret",
+    );
+    let r = s
+        .publish(&expired, archive("late", "license: MIT\n", &[]), json!({}))
+        .await;
+    assert_eq!(r.status(), 401);
+    assert!(r.text().await.unwrap().contains("expired"));
+    let forged = jwt(
+        json!({"sub": "root", "iss": "https://id.example", "scope": "admin", "exp": now() + 600}),
+        "guessed-secret",
+    );
+    let r = s
+        .publish(&forged, archive("forged", "license: MIT\n", &[]), json!({}))
+        .await;
+    assert_eq!(r.status(), 401);
+    assert!(r.text().await.unwrap().contains("signature"));
+    let wrong_issuer = jwt(
+        json!({"sub": "x", "iss": "https://evil.example", "exp": now() + 600}),
+        "jwt-test-secret",
+    );
+    assert_eq!(
+        s.publish(
+            &wrong_issuer,
+            archive("x", "license: MIT\n", &[]),
+            json!({})
+        )
+        .await
+        .status(),
+        401
+    );
+    // Ordinary spm tokens still work: the JWT provider says "not mine".
+    assert_eq!(
+        s.publish(
+            &t,
+            archive("plain", "license: Apache-2.0\n", &[]),
+            json!({})
+        )
+        .await
+        .status(),
+        201
+    );
+
+    // Admins see the plugins and their statistics.
+    let admin = spm_host::server::create_admin(&s.state.config, "root")
+        .await
+        .unwrap();
+    let list: serde_json::Value = s
+        .http
+        .get(s.at("/api/plugins"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["secrets-scanner", "license-policy", "jwt-auth"]);
+    assert_eq!(list[0]["world"], "safety-scanner");
+    assert_eq!(list[0]["api_version"], "0.1.0");
+    assert!(list[0]["calls"].as_u64().unwrap() >= 2);
+    assert_eq!(
+        s.http
+            .get(s.at("/api/plugins"))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    s.stop().await;
+}
+
+/// Publishes through a server whose only scanner is `fixture`; returns status, error text and
+/// how long it took, while checking the server answers other requests meanwhile.
+async fn misbehave(fixture: &str, fail_open: bool) -> Option<(u16, String, Duration)> {
+    let dir = plugin_components()?;
+    let mut p = spec(&dir, fixture, Kind::Scanner, &[]);
+    p.fail_open = fail_open;
+    let s = Server::start_with(Options {
+        plugins: vec![p],
+        ..Options::new(DbKind::Sqlite)
+    })
+    .await?;
+    let t = s.register("alice").await;
+    let started = Instant::now();
+    let publish = {
+        let (http, url, t) = (s.http.clone(), s.at("/api/skills"), t.clone());
+        let form = reqwest::multipart::Form::new().part(
+            "archive",
+            reqwest::multipart::Part::bytes(archive("victim", "", &[])).file_name("s.tgz"),
+        );
+        tokio::spawn(async move {
+            http.post(url)
+                .bearer_auth(t)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        })
+    };
+    // The server keeps answering while the plugin misbehaves.
+    for _ in 0..5 {
+        let h = Instant::now();
+        let (st, _) = s.get_json("/healthz").await;
+        assert_eq!(st, 200);
+        assert!(
+            h.elapsed() < Duration::from_secs(1),
+            "healthz took {:?}",
+            h.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let r = publish.await.unwrap();
+    let elapsed = started.elapsed();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    s.stop().await;
+    Some((status, text, elapsed))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_endless_loop_is_stopped_at_the_deadline() {
+    let Some((status, text, elapsed)) = misbehave("fixture_endless_loop", false).await else {
+        return;
+    };
+    assert_eq!(status, 503, "{text}");
+    assert!(
+        text.contains("fixture-endless-loop") && text.contains("100 ms deadline"),
+        "{text}"
+    );
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_gigabyte_allocation_hits_the_memory_cap() {
+    let Some((status, text, elapsed)) = misbehave("fixture_huge_alloc", false).await else {
+        return;
+    };
+    assert_eq!(status, 503, "{text}");
+    assert!(
+        text.contains("fixture-huge-alloc")
+            && (text.contains("memory") || text.contains("trapped")),
+        "{text}"
+    );
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_trap_is_a_clear_error_and_fail_open_lets_it_through() {
+    let Some((status, text, _)) = misbehave("fixture_trap", false).await else {
+        return;
+    };
+    assert_eq!(status, 503, "{text}");
+    assert!(
+        text.contains("fixture-trap") && text.contains("trapped"),
+        "{text}"
+    );
+    let Some((status, text, _)) = misbehave("fixture_trap", true).await else {
+        return;
+    };
+    assert_eq!(status, 201, "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_huge_result_is_refused() {
+    let Some((status, text, elapsed)) = misbehave("fixture_huge_result", false).await else {
+        return;
+    };
+    assert_eq!(status, 503, "{text}");
+    assert!(
+        text.contains("fixture-huge-result") && text.contains("limit is 1000 findings"),
+        "{text}"
+    );
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compiled_plugins_are_cached_and_kinds_are_checked() {
+    let Some(dir) = plugin_components() else {
+        return;
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let specs = vec![
+        spec(&dir, "secrets_scanner", Kind::Scanner, &[]),
+        spec(&dir, "license_policy", Kind::Policy, &[]),
+    ];
+    let first = Plugins::load(&specs, Some(cache.path().to_path_buf()), &dir).unwrap();
+    assert!(first.status().iter().all(|p| !p.loaded_from_cache));
+    let second = Plugins::load(&specs, Some(cache.path().to_path_buf()), &dir).unwrap();
+    assert!(second.status().iter().all(|p| p.loaded_from_cache));
+    // A scanner configured as a policy is refused with a reason.
+    let wrong = vec![spec(&dir, "secrets_scanner", Kind::Policy, &[])];
+    let err = Plugins::load(&wrong, None, &dir)
+        .err()
+        .expect("kind mismatch accepted")
+        .to_string();
+    assert!(err.contains("safety-scanner"), "{err}");
+    // Garbage is not a component.
+    let junk = tempfile::tempdir().unwrap();
+    std::fs::write(junk.path().join("junk.wasm"), b"not wasm").unwrap();
+    let err = Plugins::load(
+        &[spec(junk.path(), "junk", Kind::Scanner, &[])],
+        None,
+        junk.path(),
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(err.contains("not a valid WebAssembly component"), "{err}");
+    let _ = BTreeMap::<String, String>::new();
+}
