@@ -78,6 +78,9 @@ enum Command {
     Search(commands::query::SearchArgs),
     /// Yank a published version (or --undo) so new installs skip it
     Yank(commands::query::YankArgs),
+    /// Build, check and try WebAssembly plugins
+    #[command(subcommand)]
+    Plugin(commands::plugin::PluginCommand),
     /// Print shell completions
     Completions { shell: clap_complete::Shell },
     /// Run the registry server
@@ -126,6 +129,7 @@ fn main() -> ExitCode {
         Command::Info(args) => block_on(commands::query::info(&args)),
         Command::Search(args) => block_on(commands::query::search(&args)),
         Command::Yank(args) => block_on(commands::query::yank(&args)),
+        Command::Plugin(cmd) => block_on(commands::plugin::run(&cmd)),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "spm", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

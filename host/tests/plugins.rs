@@ -397,3 +397,23 @@ async fn compiled_plugins_are_cached_and_kinds_are_checked() {
     assert!(err.contains("not a valid WebAssembly component"), "{err}");
     let _ = BTreeMap::<String, String>::new();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_template_builds_and_runs() {
+    let Some(dir) = plugin_components() else { return };
+    let target = dir.ancestors().nth(2).unwrap().to_path_buf();
+    let template = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plugin-template");
+    let built = tokio::task::spawn_blocking(move || spm_host::plugins::build::build(&template, &target, &[])).await.unwrap().unwrap();
+    let report = spm_host::plugins::check(&built[0]).await.unwrap();
+    assert_eq!((report.world.as_str(), report.name.as_str()), ("safety-scanner", "word-flagger"));
+    let mut p = spec(built[0].parent().unwrap(), "plugin_template", Kind::Scanner, &[("words", "FIXME")]);
+    p.timeout_ms = 1000;
+    let plugins = Plugins::load(&[p], None, &dir).unwrap();
+    let files: spm_core::package::Files = [("SKILL.md".to_string(), b"a\nFIXME b\n".to_vec())].into();
+    let m = spm_core::skill::Manifest { name: "x".into(), ..Default::default() };
+    let meta = spm_host::plugins::PackageMeta { author: "a", publisher: "a", packed_size: 1, manifest_json: "{}".into() };
+    let (findings, failures) = plugins.scan(&spm_host::plugins::package_view(&m, meta, &files)).await;
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].line, Some(2));
+}

@@ -3,6 +3,7 @@
 pub mod deps;
 pub mod init;
 pub mod login;
+pub mod plugin;
 pub mod publish;
 pub mod query;
 pub mod server;

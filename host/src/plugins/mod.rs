@@ -540,3 +540,60 @@ pub fn package_view(
             .collect(),
     }
 }
+
+/// What `spm plugin check` reports about a component file.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub kind: Kind,
+    pub world: String,
+    pub api_version: String,
+    pub name: String,
+    pub version: String,
+    pub description: String,
+}
+
+/// Loads a component file, says which world and API version it implements, and asks it for
+/// its `info()`; or explains why it is not a valid spm plugin.
+pub async fn check(path: &Path) -> Result<CheckReport, PluginError> {
+    let wasm = runtime::read(path)?;
+    let name = path.display().to_string();
+    let runtime = Runtime::new(None, 64 << 20)?;
+    let (component, _) = runtime.compile(&wasm, &name)?;
+    let (kind, api_version) =
+        runtime::inspect(&runtime.engine, &component).map_err(|reason| PluginError::Invalid { plugin: name.clone(), reason })?;
+    let spec = PluginSpec {
+        name: Some(name.clone()),
+        path: path.to_path_buf(),
+        kind,
+        timeout_ms: 1000,
+        memory_mb: 64,
+        fail_open: false,
+        settings: BTreeMap::new(),
+    };
+    let plugins = Plugins::load(&[spec], None, Path::new("."))?;
+    let info = plugins
+        .call(0, |pre, store| match pre {
+            Pre::Scanner(p) => {
+                let i = p.instantiate(&mut *store)?;
+                i.call_info(store)
+            }
+            Pre::Auth(p) => {
+                let i = p.instantiate(&mut *store)?;
+                i.call_info(store)
+            }
+            Pre::Policy(p) => {
+                let i = p.instantiate(&mut *store)?;
+                i.call_info(store)
+            }
+        })
+        .await
+        .map_err(|f| PluginError::Failed { plugin: f.plugin, reason: f.reason })?;
+    Ok(CheckReport {
+        kind,
+        world: kind.world().into(),
+        api_version,
+        name: info.name,
+        version: info.version,
+        description: info.description,
+    })
+}
