@@ -415,6 +415,24 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_parses_with_its_plugins() {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/spm.toml");
+        let over = Overrides {
+            config_file: Some(file),
+            ..Overrides::default()
+        };
+        let c = Config::load(&over, &env_of(&[])).unwrap();
+        assert_eq!(c.plugins.len(), 3);
+        assert_eq!(c.plugins[1].settings["reserved_names"], "official-*");
+        assert!(c.config_base.ends_with("examples"));
+        assert!(
+            c.summary().contains("plugin     scanner"),
+            "{}",
+            c.summary()
+        );
+    }
+
+    #[test]
     fn bad_values_are_explained() {
         assert!(
             Config::load(&Overrides::default(), &env_of(&[("PORT", "x")]))

@@ -264,6 +264,10 @@ async fn misbehave(fixture: &str, fail_open: bool) -> Option<(u16, String, Durat
     let dir = plugin_components()?;
     let mut p = spec(&dir, fixture, Kind::Scanner, &[]);
     p.fail_open = fail_open;
+    if fixture != "fixture_endless_loop" {
+        // Generous, so the limit under test (memory, trap, output) is what stops it, even on a busy machine.
+        p.timeout_ms = 3000;
+    }
     let s = Server::start_with(Options {
         plugins: vec![p],
         ..Options::new(DbKind::Sqlite)
@@ -400,20 +404,108 @@ async fn compiled_plugins_are_cached_and_kinds_are_checked() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_example_template_builds_and_runs() {
-    let Some(dir) = plugin_components() else { return };
+    let Some(dir) = plugin_components() else {
+        return;
+    };
     let target = dir.ancestors().nth(2).unwrap().to_path_buf();
-    let template = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plugin-template");
-    let built = tokio::task::spawn_blocking(move || spm_host::plugins::build::build(&template, &target, &[])).await.unwrap().unwrap();
+    let template =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plugin-template");
+    let built = tokio::task::spawn_blocking(move || {
+        spm_host::plugins::build::build(&template, &target, &[])
+    })
+    .await
+    .unwrap()
+    .unwrap();
     let report = spm_host::plugins::check(&built[0]).await.unwrap();
-    assert_eq!((report.world.as_str(), report.name.as_str()), ("safety-scanner", "word-flagger"));
-    let mut p = spec(built[0].parent().unwrap(), "plugin_template", Kind::Scanner, &[("words", "FIXME")]);
+    assert_eq!(
+        (report.world.as_str(), report.name.as_str()),
+        ("safety-scanner", "word-flagger")
+    );
+    let mut p = spec(
+        built[0].parent().unwrap(),
+        "plugin_template",
+        Kind::Scanner,
+        &[("words", "FIXME")],
+    );
     p.timeout_ms = 1000;
     let plugins = Plugins::load(&[p], None, &dir).unwrap();
-    let files: spm_core::package::Files = [("SKILL.md".to_string(), b"a\nFIXME b\n".to_vec())].into();
-    let m = spm_core::skill::Manifest { name: "x".into(), ..Default::default() };
-    let meta = spm_host::plugins::PackageMeta { author: "a", publisher: "a", packed_size: 1, manifest_json: "{}".into() };
-    let (findings, failures) = plugins.scan(&spm_host::plugins::package_view(&m, meta, &files)).await;
+    let files: spm_core::package::Files =
+        [("SKILL.md".to_string(), b"a\nFIXME b\n".to_vec())].into();
+    let m = spm_core::skill::Manifest {
+        name: "x".into(),
+        ..Default::default()
+    };
+    let meta = spm_host::plugins::PackageMeta {
+        author: "a",
+        publisher: "a",
+        packed_size: 1,
+        manifest_json: "{}".into(),
+    };
+    let (findings, failures) = plugins
+        .scan(&spm_host::plugins::package_view(&m, meta, &files))
+        .await;
     assert!(failures.is_empty(), "{failures:?}");
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].line, Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn outbound_http_only_to_granted_hosts() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(dir) = plugin_components() else {
+        return;
+    };
+    // A tiny HTTP server on loopback.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = sock.read(&mut buf).await;
+            let _ = sock
+                .write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
+                )
+                .await;
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}/key");
+    let scan = |allowed: Option<&str>| {
+        let mut settings = vec![("url", url.as_str())];
+        if let Some(a) = allowed {
+            settings.push(("allowed_hosts", a));
+        }
+        let p = spec(&dir, "fixture_http_probe", Kind::Scanner, &settings);
+        Plugins::load(&[p], None, &dir)
+    };
+    let view = {
+        let files: spm_core::package::Files = [("SKILL.md".to_string(), b"x".to_vec())].into();
+        let m = spm_core::skill::Manifest {
+            name: "x".into(),
+            ..Default::default()
+        };
+        let meta = spm_host::plugins::PackageMeta {
+            author: "a",
+            publisher: "a",
+            packed_size: 1,
+            manifest_json: "{}".into(),
+        };
+        spm_host::plugins::package_view(&m, meta, &files)
+    };
+    let granted = scan(Some("127.0.0.1")).unwrap();
+    let (f, failures) = granted.scan(&view).await;
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(f[0].message, "200 hello");
+    let elsewhere = scan(Some("*.example.com, api.example.org")).unwrap();
+    let (f, _) = elsewhere.scan(&view).await;
+    assert!(
+        f[0].message.contains("not in this plugin's allowed_hosts"),
+        "{}",
+        f[0].message
+    );
+    let err = scan(None)
+        .err()
+        .expect("an ungranted HTTP import was loaded")
+        .to_string();
+    assert!(err.contains("allowed_hosts"), "{err}");
 }

@@ -123,11 +123,37 @@ pub mod policy {
 }
 
 #[cfg(all(feature = "auth", not(feature = "scanner")))]
-use auth::spm::plugin::host;
+use auth::spm::plugin::{host, http as http_api};
 #[cfg(all(feature = "policy", not(any(feature = "scanner", feature = "auth"))))]
-use policy::spm::plugin::host;
+use policy::spm::plugin::{host, http as http_api};
 #[cfg(feature = "scanner")]
-use scanner::spm::plugin::host;
+use scanner::spm::plugin::{host, http as http_api};
+
+/// Outbound HTTP, for plugins the operator granted it (`allowed_hosts` in the plugin's
+/// settings). A plugin that uses it without a grant is refused when the server loads it.
+#[cfg(any(feature = "scanner", feature = "auth", feature = "policy"))]
+pub mod http {
+    pub use super::http_api::Response;
+
+    /// Any request; the host enforces the allowed hosts and the call's deadline.
+    pub fn fetch(
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Response, String> {
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        super::http_api::fetch(method, url, &headers, body)
+    }
+
+    /// `GET url`.
+    pub fn get(url: &str) -> Result<Response, String> {
+        fetch("GET", url, &[], &[])
+    }
+}
 
 /// This plugin's setting `key` from the server configuration.
 #[cfg(any(feature = "scanner", feature = "auth", feature = "policy"))]

@@ -48,9 +48,15 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         PluginCommand::Build { dir, out } => {
             let target = dir.join("target").join("spm-wasm");
-            eprintln!("building {} ({:?})", dir.display(), plugins::build::detect()?);
+            eprintln!(
+                "building {} ({:?})",
+                dir.display(),
+                plugins::build::detect()?
+            );
             let dir2 = dir.clone();
-            let built = tokio::task::spawn_blocking(move || plugins::build::build(&dir2, &target, &[])).await??;
+            let built =
+                tokio::task::spawn_blocking(move || plugins::build::build(&dir2, &target, &[]))
+                    .await??;
             for f in built {
                 match out {
                     Some(o) => {
@@ -69,7 +75,12 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
                 if *json {
                     println!("{}", serde_json::to_string_pretty(&r)?);
                 } else {
-                    println!("{}: {} plugin, spm:plugin@{}", file.display(), r.world, r.api_version);
+                    println!(
+                        "{}: {} plugin, spm:plugin@{}",
+                        file.display(),
+                        r.world,
+                        r.api_version
+                    );
                     println!("  {} {} — {}", r.name, r.version, r.description);
                 }
                 Ok(ExitCode::SUCCESS)
@@ -79,11 +90,22 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
-        PluginCommand::Run { file, skill, settings, token, timeout_ms, json } => {
+        PluginCommand::Run {
+            file,
+            skill,
+            settings,
+            token,
+            timeout_ms,
+            json,
+        } => {
             let report = plugins::check(file).await?;
             let settings: BTreeMap<String, String> = settings
                 .iter()
-                .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).with_context(|| format!("`{kv}` is not KEY=VALUE")))
+                .map(|kv| {
+                    kv.split_once('=')
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .with_context(|| format!("`{kv}` is not KEY=VALUE"))
+                })
                 .collect::<anyhow::Result<_>>()?;
             let spec = PluginSpec {
                 name: Some(report.name.clone()),
@@ -96,19 +118,32 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
             };
             let loaded = Plugins::load(&[spec], None, std::path::Path::new("."))?;
             if report.kind == Kind::Auth {
-                let outcome = loaded.authenticate(token.as_deref(), Vec::new()).await.map_err(|f| anyhow::anyhow!("{}: {}", f.plugin, f.reason))?;
+                let outcome = loaded
+                    .authenticate(token.as_deref(), Vec::new())
+                    .await
+                    .map_err(|f| anyhow::anyhow!("{}: {}", f.plugin, f.reason))?;
                 let text = match outcome {
-                    AuthOutcome::NotMine => "not mine (the next provider would be asked)".to_string(),
-                    AuthOutcome::Authenticated { name, scopes, .. } => format!("authenticated as {name} with scopes {}", scopes.join(" ")),
+                    AuthOutcome::NotMine => {
+                        "not mine (the next provider would be asked)".to_string()
+                    }
+                    AuthOutcome::Authenticated { name, scopes, .. } => {
+                        format!("authenticated as {name} with scopes {}", scopes.join(" "))
+                    }
                     AuthOutcome::Denied { reason, .. } => format!("denied: {reason}"),
                 };
                 println!("{text}");
                 return Ok(ExitCode::SUCCESS);
             }
-            let Some(skill_dir) = skill else { bail!("give the skill folder to judge") };
+            let Some(skill_dir) = skill else {
+                bail!("give the skill folder to judge")
+            };
             let s = Skill::load(skill_dir, &Options::default());
             let Some(m) = s.manifest.clone() else {
-                bail!("{} is not a valid skill; run `spm validate {}`", skill_dir.display(), skill_dir.display());
+                bail!(
+                    "{} is not a valid skill; run `spm validate {}`",
+                    skill_dir.display(),
+                    skill_dir.display()
+                );
             };
             let package = pack(skill_dir, &PackLimits::default())?;
             let files = read_archive(&package.bytes, &UnpackLimits::default())?;
@@ -121,7 +156,10 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
             };
             let view = plugins::package_view(&m, meta, &files);
             if report.kind == Kind::Policy {
-                let d = loaded.check_publish(&view).await.map_err(|f| anyhow::anyhow!("{}: {}", f.plugin, f.reason))?;
+                let d = loaded
+                    .check_publish(&view)
+                    .await
+                    .map_err(|f| anyhow::anyhow!("{}: {}", f.plugin, f.reason))?;
                 match d {
                     Ok(()) => println!("allow"),
                     Err((_, reason)) => {
@@ -149,7 +187,16 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
                     println!("{:<9} {place}  [{}] {}", f.severity, f.rule, f.message);
                 }
             }
-            Ok(if findings.iter().any(|f| matches!(f.severity.as_str(), "high" | "critical")) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(
+                if findings
+                    .iter()
+                    .any(|f| matches!(f.severity.as_str(), "high" | "critical"))
+                {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                },
+            )
         }
     }
 }

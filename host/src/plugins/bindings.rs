@@ -19,6 +19,7 @@ pub mod v0_1_0 {
             with: {
                 "spm:plugin/types": super::scanner::spm::plugin::types,
                 "spm:plugin/host": super::scanner::spm::plugin::host,
+                "spm:plugin/http": super::scanner::spm::plugin::http,
             },
         });
     }
@@ -30,11 +31,13 @@ pub mod v0_1_0 {
             with: {
                 "spm:plugin/types": super::scanner::spm::plugin::types,
                 "spm:plugin/host": super::scanner::spm::plugin::host,
+                "spm:plugin/http": super::scanner::spm::plugin::http,
             },
         });
     }
 
     pub use scanner::spm::plugin::host::{Host, LogLevel};
+    pub use scanner::spm::plugin::http::{Host as HttpHost, Response as HttpResponse};
     pub use scanner::spm::plugin::types::{
         AuthRequest, AuthResult, Decision, DownloadContext, Finding, Identity, PluginInfo,
         Severity, SkillFile, SkillPackage,

@@ -104,6 +104,8 @@ struct Loaded {
     pre: Pre,
     stats: Stats,
     from_cache: bool,
+    /// Hosts this plugin may reach over HTTP (`allowed_hosts`, comma-separated).
+    allowed_hosts: Option<Arc<Vec<String>>>,
 }
 
 /// What `GET /api/plugins` shows of a plugin.
@@ -225,7 +227,21 @@ impl Plugins {
                     ),
                 });
             }
-            let pre = runtime::pre_instantiate(&runtime.engine, &component, kind, &name)?;
+            let allowed_hosts = spec.settings.get("allowed_hosts").map(|v| {
+                Arc::new(
+                    v.split(',')
+                        .map(|h| h.trim().to_string())
+                        .filter(|h| !h.is_empty())
+                        .collect::<Vec<_>>(),
+                )
+            });
+            let pre = runtime::pre_instantiate(
+                &runtime.engine,
+                &component,
+                kind,
+                &name,
+                allowed_hosts.is_some(),
+            )?;
             tracing::info!(plugin = %name, world = kind.world(), %api_version, from_cache, "plugin loaded");
             loaded.push(Loaded {
                 name,
@@ -235,6 +251,7 @@ impl Plugins {
                 pre,
                 stats: Stats::default(),
                 from_cache,
+                allowed_hosts,
             });
         }
         Ok(Plugins {
@@ -312,10 +329,19 @@ impl Plugins {
             memory: (p.spec.memory_mb as usize) << 20,
         };
         let (name, settings) = (p.name.clone(), p.settings.clone());
+        let grant = p
+            .allowed_hosts
+            .clone()
+            .map(|allowed_hosts| runtime::HttpGrant {
+                allowed_hosts,
+                client: http_client(),
+                handle: tokio::runtime::Handle::current(),
+                deadline: Instant::now() + limits.timeout,
+            });
         let task_loaded = loaded.clone();
         let result = tokio::task::spawn_blocking(move || {
             let started = Instant::now();
-            let mut store = runtime::store(&runtime.engine, &name, &settings, limits);
+            let mut store = runtime::store(&runtime.engine, &name, &settings, limits, grant);
             let r = f(&task_loaded[i].pre, &mut store)
                 .map_err(|e| runtime::describe(&e, limits, started));
             (r, started.elapsed())
@@ -491,6 +517,21 @@ impl Plugins {
     }
 }
 
+/// One HTTP client for all plugin requests (connection reuse), without redirects (a
+/// redirect could leave the allowed hosts).
+fn http_client() -> reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("spm-plugin-host/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .unwrap_or_default()
+        })
+        .clone()
+}
+
 pub fn severity_name(s: v1::Severity) -> &'static str {
     match s {
         v1::Severity::Info => "info",
@@ -560,7 +601,10 @@ pub async fn check(path: &Path) -> Result<CheckReport, PluginError> {
     let runtime = Runtime::new(None, 64 << 20)?;
     let (component, _) = runtime.compile(&wasm, &name)?;
     let (kind, api_version) =
-        runtime::inspect(&runtime.engine, &component).map_err(|reason| PluginError::Invalid { plugin: name.clone(), reason })?;
+        runtime::inspect(&runtime.engine, &component).map_err(|reason| PluginError::Invalid {
+            plugin: name.clone(),
+            reason,
+        })?;
     let spec = PluginSpec {
         name: Some(name.clone()),
         path: path.to_path_buf(),
@@ -587,7 +631,10 @@ pub async fn check(path: &Path) -> Result<CheckReport, PluginError> {
             }
         })
         .await
-        .map_err(|f| PluginError::Failed { plugin: f.plugin, reason: f.reason })?;
+        .map_err(|f| PluginError::Failed {
+            plugin: f.plugin,
+            reason: f.reason,
+        })?;
     Ok(CheckReport {
         kind,
         world: kind.world().into(),

@@ -25,11 +25,110 @@ use super::{Kind, PluginError};
 /// Epoch ticks happen this often; deadlines are rounded up to it.
 pub const TICK: Duration = Duration::from_millis(5);
 
+/// Outbound HTTP granted to one plugin: the hosts it may reach, and how.
+#[derive(Clone)]
+pub struct HttpGrant {
+    pub allowed_hosts: Arc<Vec<String>>,
+    pub client: reqwest::Client,
+    pub handle: tokio::runtime::Handle,
+    /// The call's deadline; a request may not outlive it.
+    pub deadline: Instant,
+}
+
+/// Largest HTTP response body a plugin receives.
+const MAX_HTTP_BODY: usize = 1 << 20;
+
 /// What a plugin's store holds: its identity for logs, its settings, its limits.
 pub struct Ctx {
     pub plugin: Arc<str>,
     pub settings: Arc<BTreeMap<String, String>>,
     pub limits: StoreLimits,
+    pub http: Option<HttpGrant>,
+}
+
+/// `allowed_hosts` entries: `api.example.com`, `*.example.com`, `127.0.0.1:8080`.
+pub fn host_allowed(allowed: &[String], host: &str, port: Option<u16>) -> bool {
+    allowed.iter().any(|a| {
+        let (pat, pat_port) = match a.rsplit_once(':') {
+            Some((h, p)) if p.parse::<u16>().is_ok() => (h, p.parse::<u16>().ok()),
+            _ => (a.as_str(), None),
+        };
+        let host_ok = match pat.strip_prefix("*.") {
+            Some(suffix) => host.ends_with(&format!(".{suffix}")),
+            None => pat.eq_ignore_ascii_case(host),
+        };
+        host_ok && (pat_port.is_none() || pat_port == port)
+    })
+}
+
+impl v1::HttpHost for Ctx {
+    fn fetch(
+        &mut self,
+        method: String,
+        url: String,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Result<v1::HttpResponse, String> {
+        let Some(grant) = self.http.clone() else {
+            return Err("outbound HTTP is not granted to this plugin".into());
+        };
+        let parsed = url::Url::parse(&url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(format!(
+                "only http and https are allowed, not `{}`",
+                parsed.scheme()
+            ));
+        }
+        let host = parsed.host_str().unwrap_or_default().to_string();
+        if !host_allowed(&grant.allowed_hosts, &host, parsed.port_or_known_default()) {
+            return Err(format!(
+                "host `{host}` is not in this plugin's allowed_hosts"
+            ));
+        }
+        let remaining = grant.deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err("the call's deadline has passed".into());
+        }
+        let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| format!("`{method}` is not an HTTP method"))?;
+        let mut req = grant
+            .client
+            .request(method, parsed)
+            .timeout(remaining)
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        let plugin = self.plugin.clone();
+        grant.handle.block_on(async move {
+            let resp = req
+                .send()
+                .await
+                .map_err(|e| format!("request failed: {e}"))?;
+            let status = resp.status().as_u16();
+            let headers = resp
+                .headers()
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+                .collect();
+            let bytes = resp
+                .bytes()
+                .await
+                .map_err(|e| format!("reading the response failed: {e}"))?;
+            if bytes.len() > MAX_HTTP_BODY {
+                return Err(format!(
+                    "the response is {} bytes; plugins receive at most {MAX_HTTP_BODY}",
+                    bytes.len()
+                ));
+            }
+            tracing::debug!(plugin = &*plugin, status, "plugin http fetch");
+            Ok(v1::HttpResponse {
+                status,
+                headers,
+                body: bytes.to_vec(),
+            })
+        })
+    }
 }
 
 impl v1::scanner::spm::plugin::types::Host for Ctx {}
@@ -206,14 +305,29 @@ pub fn pre_instantiate(
     component: &Component,
     kind: Kind,
     name: &str,
+    http_granted: bool,
 ) -> Result<Pre, PluginError> {
     let invalid = |e: wasmtime::Error| PluginError::Invalid {
         plugin: name.to_string(),
         reason: format!("{e:#}"),
     };
+    let imports_http = component
+        .component_type()
+        .imports(engine)
+        .any(|(n, _)| n.starts_with("spm:plugin/http@"));
+    if imports_http && !http_granted {
+        return Err(PluginError::Invalid {
+            plugin: name.to_string(),
+            reason: "it imports outbound HTTP (spm:plugin/http), which is not granted: list the hosts it may reach in its `allowed_hosts` setting".into(),
+        });
+    }
     let mut linker: Linker<Ctx> = Linker::new(engine);
-    v1::scanner::SafetyScanner::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
+    v1::scanner::spm::plugin::host::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
         .map_err(invalid)?;
+    if http_granted {
+        v1::scanner::spm::plugin::http::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
+            .map_err(invalid)?;
+    }
     let pre = linker.instantiate_pre(component).map_err(invalid)?;
     Ok(match kind {
         Kind::Scanner => Pre::Scanner(v1::scanner::SafetyScannerPre::new(pre).map_err(invalid)?),
@@ -235,6 +349,7 @@ pub fn store(
     name: &Arc<str>,
     settings: &Arc<BTreeMap<String, String>>,
     limits: Limits,
+    http: Option<HttpGrant>,
 ) -> Store<Ctx> {
     let ctx = Ctx {
         plugin: name.clone(),
@@ -244,6 +359,7 @@ pub fn store(
             .instances(16)
             .trap_on_grow_failure(true)
             .build(),
+        http,
     };
     let mut store = Store::new(engine, ctx);
     store.limiter(|c| &mut c.limits);
@@ -280,6 +396,26 @@ pub fn describe(err: &wasmtime::Error, limits: Limits, started: Instant) -> Stri
         );
     }
     format!("it failed: {}", text.lines().next().unwrap_or(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_allowed;
+
+    #[test]
+    fn allowed_hosts_match_exactly_by_suffix_and_port() {
+        let allowed = vec![
+            "api.example.com".to_string(),
+            "*.corp.example".to_string(),
+            "127.0.0.1:8080".to_string(),
+        ];
+        assert!(host_allowed(&allowed, "api.example.com", Some(443)));
+        assert!(host_allowed(&allowed, "id.corp.example", Some(443)));
+        assert!(!host_allowed(&allowed, "corp.example", Some(443)));
+        assert!(!host_allowed(&allowed, "evil-api.example.com", Some(443)));
+        assert!(host_allowed(&allowed, "127.0.0.1", Some(8080)));
+        assert!(!host_allowed(&allowed, "127.0.0.1", Some(9090)));
+    }
 }
 
 /// Reads a plugin file.

@@ -23,7 +23,13 @@ fn prefixed(text: &str, prefix: &str, min: usize, alnum_only: bool) -> Vec<(usiz
         let start = from + pos;
         let before_ok = start == 0 || !is_key_char(bytes[start - 1]);
         let mut end = start + prefix.len();
-        while end < bytes.len() && (if alnum_only { bytes[end].is_ascii_alphanumeric() } else { is_key_char(bytes[end]) }) {
+        while end < bytes.len()
+            && (if alnum_only {
+                bytes[end].is_ascii_alphanumeric()
+            } else {
+                is_key_char(bytes[end])
+            })
+        {
             end += 1;
         }
         if before_ok && end - start - prefix.len() >= min {
@@ -46,20 +52,36 @@ pub fn entropy(s: &str) -> f64 {
         counts[b as usize] += 1;
     }
     let n = s.len() as f64;
-    counts.iter().filter(|&&c| c > 0).map(|&c| {
-        let p = c as f64 / n;
-        -p * p.log2()
-    }).sum()
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 const PREFIXED: &[(&str, &str, &str, usize, bool)] = &[
     ("aws-access-key", "AWS access key id", "AKIA", 16, true),
-    ("aws-access-key", "AWS temporary access key id", "ASIA", 16, true),
+    (
+        "aws-access-key",
+        "AWS temporary access key id",
+        "ASIA",
+        16,
+        true,
+    ),
     ("github-token", "GitHub token", "ghp_", 36, true),
     ("github-token", "GitHub OAuth token", "gho_", 36, true),
     ("github-token", "GitHub app token", "ghs_", 36, true),
     ("github-token", "GitHub refresh token", "ghr_", 36, true),
-    ("github-token", "GitHub fine-grained token", "github_pat_", 40, false),
+    (
+        "github-token",
+        "GitHub fine-grained token",
+        "github_pat_",
+        40,
+        false,
+    ),
     ("slack-token", "Slack bot token", "xoxb-", 20, false),
     ("slack-token", "Slack user token", "xoxp-", 20, false),
     ("slack-token", "Slack app token", "xapp-", 20, false),
@@ -69,7 +91,18 @@ const PREFIXED: &[(&str, &str, &str, usize, bool)] = &[
     ("google-api-key", "Google API key", "AIza", 35, false),
 ];
 
-const SECRET_NAMES: &[&str] = &["secret", "token", "password", "passwd", "api_key", "apikey", "api-key", "private_key", "access_key", "auth"];
+const SECRET_NAMES: &[&str] = &[
+    "secret",
+    "token",
+    "password",
+    "passwd",
+    "api_key",
+    "apikey",
+    "api-key",
+    "private_key",
+    "access_key",
+    "auth",
+];
 
 /// All secrets in `text`.
 pub fn find_secrets(text: &str, min_entropy: f64) -> Vec<Hit> {
@@ -80,13 +113,23 @@ pub fn find_secrets(text: &str, min_entropy: f64) -> Vec<Hit> {
             if rule == "aws-access-key" && e - s != 20 {
                 continue;
             }
-            hits.push(Hit { rule, what, offset: s, masked: mask(&text[s..e]) });
+            hits.push(Hit {
+                rule,
+                what,
+                offset: s,
+                masked: mask(&text[s..e]),
+            });
         }
     }
     // Generic `sk-` keys (OpenAI style) not already matched by a more specific prefix.
     for (s, e) in prefixed(text, "sk-", 40, false) {
         if !hits.iter().any(|h| h.offset == s) {
-            hits.push(Hit { rule: "openai-key", what: "OpenAI-style API key", offset: s, masked: mask(&text[s..e]) });
+            hits.push(Hit {
+                rule: "openai-key",
+                what: "OpenAI-style API key",
+                offset: s,
+                masked: mask(&text[s..e]),
+            });
         }
     }
     let mut from = 0;
@@ -94,7 +137,12 @@ pub fn find_secrets(text: &str, min_entropy: f64) -> Vec<Hit> {
         let s = from + pos;
         let line_end = text[s..].find('\n').map_or(text.len(), |i| s + i);
         if text[s..line_end].contains("PRIVATE KEY-----") {
-            hits.push(Hit { rule: "private-key", what: "private key block", offset: s, masked: text[s..line_end].trim().to_string() });
+            hits.push(Hit {
+                rule: "private-key",
+                what: "private key block",
+                offset: s,
+                masked: text[s..line_end].trim().to_string(),
+            });
         }
         from = s + 11;
     }
@@ -102,7 +150,10 @@ pub fn find_secrets(text: &str, min_entropy: f64) -> Vec<Hit> {
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         if let Some(hit) = assignment(line, min_entropy) {
-            hits.push(Hit { offset: line_start + hit.0, ..hit.1 });
+            hits.push(Hit {
+                offset: line_start + hit.0,
+                ..hit.1
+            });
         }
         line_start += line.len();
     }
@@ -113,12 +164,18 @@ pub fn find_secrets(text: &str, min_entropy: f64) -> Vec<Hit> {
 
 fn assignment(line: &str, min_entropy: f64) -> Option<(usize, Hit)> {
     let sep = line.find(['=', ':'])?;
-    let name = line[..sep].trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    let name = line[..sep]
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_ascii_lowercase();
     let name = name.rsplit([' ', '.', '$']).next().unwrap_or(&name);
     if !SECRET_NAMES.iter().any(|n| name.contains(n)) {
         return None;
     }
-    let value = line[sep + 1..].trim().trim_end_matches([',', ';']).trim_matches(['"', '\'', '`']);
+    let value = line[sep + 1..]
+        .trim()
+        .trim_end_matches([',', ';'])
+        .trim_matches(['"', '\'', '`']);
     let plausible = value.len() >= 20
         && value.len() <= 200
         && !value.contains(' ')
@@ -131,7 +188,15 @@ fn assignment(line: &str, min_entropy: f64) -> Option<(usize, Hit)> {
         return None;
     }
     let offset = sep + 1 + line[sep + 1..].find(value.get(..1)?)?;
-    Some((offset, Hit { rule: "high-entropy-assignment", what: "secret-looking value assigned to a secret name", offset: 0, masked: mask(value) }))
+    Some((
+        offset,
+        Hit {
+            rule: "high-entropy-assignment",
+            what: "secret-looking value assigned to a secret name",
+            offset: 0,
+            masked: mask(value),
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -162,6 +227,10 @@ API_TOKEN=\"q8Z2vN4xR7tL1mK9pW3sY6bH0cJ5dF2g\"
     #[test]
     fn ignores_placeholders_and_prose() {
         let text = "Set API_TOKEN=${API_TOKEN} or token: <your-token-here>.\npassword = \"changeme\"\nThe AKIA prefix marks AWS keys.\n";
-        assert!(find_secrets(text, 4.0).is_empty(), "{:?}", find_secrets(text, 4.0));
+        assert!(
+            find_secrets(text, 4.0).is_empty(),
+            "{:?}",
+            find_secrets(text, 4.0)
+        );
     }
 }
