@@ -236,26 +236,6 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
     go(pattern.as_bytes(), name.as_bytes())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_are_one_based() {
-        assert_eq!(line_of("a\nb\nc", 0), 1);
-        assert_eq!(line_of("a\nb\nc", 2), 2);
-        assert_eq!(line_of("a\nb\nc", 99), 3);
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob_match("internal-*", "internal-tools"));
-        assert!(glob_match("*", "x"));
-        assert!(!glob_match("internal-*", "tools"));
-        assert!(glob_match("a*b*c", "axxbyyc"));
-    }
-}
-
 /// Exports `$t` (implementing [`scanner::Guest`]) as this component's safety scanner.
 #[cfg(feature = "scanner")]
 #[macro_export]
@@ -281,4 +261,24 @@ macro_rules! export_storage_policy {
     ($t:ident) => {
         $crate::policy::export_storage_policy!($t);
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_one_based() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("internal-*", "internal-tools"));
+        assert!(glob_match("*", "x"));
+        assert!(!glob_match("internal-*", "tools"));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+    }
 }

@@ -59,13 +59,12 @@ fn host_rustc() -> Option<(PathBuf, String)> {
 
 /// Which toolchain this machine has.
 pub fn detect() -> Result<Toolchain, BuildError> {
-    if let Some((sysroot, _)) = host_rustc() {
-        if sysroot
+    if let Some((sysroot, _)) = host_rustc()
+        && sysroot
             .join("lib/rustlib/wasm32-unknown-unknown/lib")
             .is_dir()
-        {
-            return Ok(Toolchain::Rustup);
-        }
+    {
+        return Ok(Toolchain::Rustup);
     }
     let rustc =
         PathBuf::from(std::env::var("SPM_WASM_RUSTC").unwrap_or_else(|_| "/usr/bin/rustc".into()));

@@ -248,15 +248,15 @@ impl Runtime {
             plugin: name.to_string(),
             reason: format!("not a valid WebAssembly component: {e:#}"),
         })?;
-        if let Some(path) = cached {
-            if let Ok(bytes) = component.serialize() {
-                if let Some(dir) = path.parent() {
-                    let _ = std::fs::create_dir_all(dir);
-                }
-                let tmp = path.with_extension("part");
-                if std::fs::write(&tmp, bytes).is_ok() {
-                    let _ = std::fs::rename(&tmp, &path);
-                }
+        if let Some(path) = cached
+            && let Ok(bytes) = component.serialize()
+        {
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            let tmp = path.with_extension("part");
+            if std::fs::write(&tmp, bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, &path);
             }
         }
         Ok((component, false))
@@ -398,6 +398,14 @@ pub fn describe(err: &wasmtime::Error, limits: Limits, started: Instant) -> Stri
     format!("it failed: {}", text.lines().next().unwrap_or(&text))
 }
 
+/// Reads a plugin file.
+pub fn read(path: &Path) -> Result<Vec<u8>, PluginError> {
+    std::fs::read(path).map_err(|e| PluginError::Invalid {
+        plugin: path.display().to_string(),
+        reason: format!("cannot read it: {e}"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::host_allowed;
@@ -416,12 +424,4 @@ mod tests {
         assert!(host_allowed(&allowed, "127.0.0.1", Some(8080)));
         assert!(!host_allowed(&allowed, "127.0.0.1", Some(9090)));
     }
-}
-
-/// Reads a plugin file.
-pub fn read(path: &Path) -> Result<Vec<u8>, PluginError> {
-    std::fs::read(path).map_err(|e| PluginError::Invalid {
-        plugin: path.display().to_string(),
-        reason: format!("cannot read it: {e}"),
-    })
 }
