@@ -16,7 +16,8 @@ pub enum PluginCommand {
         /// The crate or workspace folder [default: .]
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// Copy the components here [default: print where they are]
+        /// Copy the components here [default: print where they are].
+        /// The build goes to DIR/target/spm-wasm, or to $SPM_PLUGIN_TARGET_DIR
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -47,7 +48,9 @@ pub enum PluginCommand {
 pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         PluginCommand::Build { dir, out } => {
-            let target = dir.join("target").join("spm-wasm");
+            let target = std::env::var_os("SPM_PLUGIN_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| dir.join("target").join("spm-wasm"));
             eprintln!(
                 "building {} ({:?})",
                 dir.display(),
