@@ -50,6 +50,8 @@ enum Command {
     },
     /// Validate, pack and publish a skill
     Publish(commands::publish::Args),
+    /// Scan a skill for prompt injection, exfiltration and other unsafe content (exit 1 blocked, 2 flagged)
+    Scan(commands::scan::Args),
     /// Log in to a registry: register a new account (--name) or store a token (--token)
     Login(commands::login::LoginArgs),
     /// Forget the token of a registry
@@ -117,6 +119,7 @@ fn main() -> ExitCode {
             commands::init::run(&PathBuf::from(&name), Some(&name), author.as_deref())
         }
         Command::Publish(args) => block_on(commands::publish::run(&args)),
+        Command::Scan(args) => commands::scan::run(&args),
         Command::Login(args) => block_on(commands::login::login(&args)),
         Command::Logout { registry } => commands::login::logout(registry.as_deref()),
         Command::Registry(cmd) => commands::login::registry(&cmd),

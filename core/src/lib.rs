@@ -15,6 +15,7 @@ pub mod api;
 pub mod diagnostic;
 pub mod package;
 pub mod resolve;
+pub mod safety;
 pub mod scaffold;
 pub mod skill;
 

@@ -299,8 +299,23 @@ impl Config {
             } else {
                 "none"
             },
-        )
+        ) + &self.plugins.iter().map(plugin_line).collect::<String>()
     }
+}
+
+fn plugin_line(p: &crate::plugins::PluginSpec) -> String {
+    let kind = match p.kind {
+        crate::plugins::Kind::Scanner => "scanner",
+        crate::plugins::Kind::Auth => "auth",
+        crate::plugins::Kind::Policy => "policy",
+    };
+    let open = if p.fail_open { ", fail-open" } else { "" };
+    format!(
+        "\nplugin     {kind} {} (timeout {} ms, memory {} MiB{open})",
+        p.path.display(),
+        p.timeout_ms,
+        p.memory_mb
+    )
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {

@@ -6,5 +6,6 @@ pub mod login;
 pub mod plugin;
 pub mod publish;
 pub mod query;
+pub mod scan;
 pub mod server;
 pub mod validate;

@@ -246,6 +246,32 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    // The registry's own scan, run here first so nothing unsafe is uploaded by accident.
+    let files = spm_core::package::read_archive(&prepared.package.bytes, &Default::default())?;
+    let report = spm_core::safety::scan(
+        files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
+        &Default::default(),
+    );
+    if !args.json {
+        println!(
+            "local scan:    {} (score {}/100)",
+            report.status.as_str(),
+            report.score
+        );
+    }
+    if report.status == spm_core::safety::Status::Blocked {
+        for f in report.counted() {
+            eprintln!(
+                "  {} {}:{} [{}] {}",
+                f.severity, f.file, f.line, f.rule, f.explanation
+            );
+        }
+        eprintln!(
+            "error: the registry would refuse this skill; see `spm scan {}`",
+            args.dir.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
     let client = Client::new(&Config::load()?.select(args.registry.as_deref(), None)?)?;
     if !client.has_token() {
         anyhow::bail!(

@@ -19,6 +19,7 @@ use crate::db::tokens::Scope;
 use crate::error::{ApiError, ApiResult};
 use crate::plugins::{Failure, PackageMeta, PluginFinding, package_view};
 use crate::state::AppState;
+use spm_core::safety::{self, Status as SafetyStatus, Thresholds};
 
 /// What a publish request carried.
 #[derive(Debug, Default)]
@@ -217,67 +218,97 @@ async fn judge(
     files: &Files,
     packed: u64,
 ) -> ApiResult<Safety> {
-    if state.plugins.is_empty() {
-        return Ok(Safety {
-            status: "clean",
-            score: None,
-            findings: Vec::new(),
-        });
-    }
-    let meta = PackageMeta {
-        author: &caller.author.name,
-        publisher: &caller.author.name,
-        packed_size: packed,
-        manifest_json: client_manifest(m, &caller.author.name).to_string(),
-    };
-    let view = package_view(m, meta, files);
-    match state.plugins.check_publish(&view).await {
-        Ok(Ok(())) => {}
-        Ok(Err((plugin, reason))) => {
-            return Err(ApiError::forbidden(
-                "policy_denied",
-                format!("{reason} (storage policy `{plugin}`)"),
-            ));
-        }
-        Err(f) => return Err(plugin_failed(&f)),
-    }
-    let (findings, failures) = state.plugins.scan(&view).await;
-    if let Some(f) = failures.iter().find(|f| !f.fail_open) {
-        return Err(plugin_failed(f));
-    }
-    let weight = |s: &str| match s {
-        "critical" => 60.0,
-        "high" => 40.0,
-        "medium" => 15.0,
-        "low" => 5.0,
-        _ => 0.0,
-    };
-    let score = (100.0 - findings.iter().map(|f| weight(&f.severity)).sum::<f64>()).max(0.0);
-    let blocking: Vec<&PluginFinding> = findings
-        .iter()
-        .filter(|f| matches!(f.severity.as_str(), "critical" | "high"))
+    // The built-in scanner (the same code `spm scan` runs locally).
+    let report = safety::scan(
+        files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
+        &Thresholds::default(),
+    );
+    let mut findings: Vec<PluginFinding> = report
+        .counted()
+        .map(|f| PluginFinding {
+            plugin: "built-in".into(),
+            rule: f.rule.clone(),
+            category: serde_json::to_value(f.category)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            severity: f.severity.to_string(),
+            message: format!("{}: {}", f.explanation, f.excerpt),
+            file: Some(f.file.clone()),
+            line: Some(f.line),
+        })
         .collect();
-    if !blocking.is_empty() {
-        let first = blocking[0];
-        let place = match (&first.file, first.line) {
-            (Some(file), Some(line)) => format!(" at {file}:{line}"),
-            (Some(file), None) => format!(" in {file}"),
-            _ => String::new(),
+    let mut blocked = report.status == SafetyStatus::Blocked;
+    let mut flagged = report.status == SafetyStatus::Flagged;
+    let mut score = f64::from(report.score);
+    if !state.plugins.is_empty() {
+        let meta = PackageMeta {
+            author: &caller.author.name,
+            publisher: &caller.author.name,
+            packed_size: packed,
+            manifest_json: client_manifest(m, &caller.author.name).to_string(),
         };
-        return Err(ApiError::forbidden(
-            "blocked",
-            format!(
-                "the publish was blocked: {} [{}]{place}, found by `{}`",
-                first.message, first.rule, first.plugin
-            ),
-        )
-        .with_details(serde_json::json!({ "safety_status": "blocked", "findings": findings })));
+        let view = package_view(m, meta, files);
+        match state.plugins.check_publish(&view).await {
+            Ok(Ok(())) => {}
+            Ok(Err((plugin, reason))) => {
+                return Err(ApiError::forbidden(
+                    "policy_denied",
+                    format!("{reason} (storage policy `{plugin}`)"),
+                ));
+            }
+            Err(f) => return Err(plugin_failed(&f)),
+        }
+        let (plugin_findings, failures) = state.plugins.scan(&view).await;
+        if let Some(f) = failures.iter().find(|f| !f.fail_open) {
+            return Err(plugin_failed(f));
+        }
+        // The strictest verdict wins.
+        for f in &plugin_findings {
+            match f.severity.as_str() {
+                "critical" | "high" => blocked = true,
+                "medium" => flagged = true,
+                _ => {}
+            }
+            score -= match f.severity.as_str() {
+                "critical" => 60.0,
+                "high" => 30.0,
+                "medium" => 12.0,
+                "low" => 4.0,
+                _ => 0.0,
+            };
+        }
+        findings.extend(plugin_findings);
     }
-    let status = if findings.iter().any(|f| f.severity == "medium") {
-        "flagged"
-    } else {
-        "clean"
-    };
+    let score = score.max(0.0);
+    if blocked {
+        let rank = |s: &str| match s {
+            "critical" => 0,
+            "high" => 1,
+            "medium" => 2,
+            _ => 3,
+        };
+        let first = findings.iter().min_by_key(|f| rank(&f.severity));
+        let text = match first {
+            Some(f) => {
+                let place = match (&f.file, f.line) {
+                    (Some(file), Some(line)) => format!(" at {file}:{line}"),
+                    (Some(file), None) => format!(" in {file}"),
+                    _ => String::new(),
+                };
+                format!(
+                    "the publish was blocked: {} [{}]{place}, found by `{}`",
+                    f.message, f.rule, f.plugin
+                )
+            }
+            None => {
+                format!("the publish was blocked: safety score {score:.0} is below the threshold")
+            }
+        };
+        return Err(ApiError::forbidden("blocked", text)
+            .with_details(serde_json::json!({ "safety_status": "blocked", "safety_score": score, "findings": findings })));
+    }
+    let status = if flagged { "flagged" } else { "clean" };
     Ok(Safety {
         status,
         score: Some(score),

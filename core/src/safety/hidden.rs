@@ -1,0 +1,222 @@
+//! Content a person reviewing a skill would not see: invisible Unicode, instructions in HTML
+//! comments, and base64 or hex that decodes to instructions or commands.
+
+use super::context::Context;
+use super::{Category, Finding, Severity};
+
+fn finding(
+    path: &str,
+    ctx: &Context,
+    offset: usize,
+    rule: &str,
+    severity: Severity,
+    excerpt: String,
+    why: &str,
+) -> Finding {
+    Finding {
+        rule: rule.into(),
+        category: Category::HiddenContent,
+        severity,
+        file: path.into(),
+        line: ctx.line(offset),
+        excerpt,
+        explanation: why.into(),
+        in_context: false,
+    }
+}
+
+const INSTRUCTION_WORDS: &[&str] = &[
+    "ignore",
+    "instruction",
+    "assistant",
+    "system prompt",
+    "you must",
+    "you are",
+    "do not tell",
+    "don't tell",
+    "secret",
+    "password",
+    "token",
+    "send",
+    "curl",
+    "execute",
+];
+
+pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    // Invisible characters (a leading byte-order mark is fine).
+    let mut reported = [false; 3];
+    for (i, c) in text.char_indices() {
+        let kind = match c {
+            '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' if i > 0 => 0,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => 1,
+            '\u{E0000}'..='\u{E007F}' => 2,
+            _ => continue,
+        };
+        if reported[kind] {
+            continue;
+        }
+        reported[kind] = true;
+        let (rule, sev, why) = match kind {
+            0 => (
+                "hidden/zero-width",
+                Severity::Medium,
+                "zero-width characters can hide text from a reviewer",
+            ),
+            1 => (
+                "hidden/bidi",
+                Severity::High,
+                "bidirectional control characters make text read differently than it runs",
+            ),
+            _ => (
+                "hidden/unicode-tags",
+                Severity::Critical,
+                "Unicode tag characters carry invisible instructions",
+            ),
+        };
+        out.push(finding(
+            path,
+            ctx,
+            i,
+            rule,
+            sev,
+            format!("U+{:04X}", c as u32),
+            why,
+        ));
+    }
+    // HTML comments that talk to the agent (in markdown, where rendering hides them).
+    let mut from = 0;
+    while let Some(s) = text[from..].find("<!--").filter(|_| ctx.markdown()) {
+        let start = from + s;
+        let Some(e) = text[start..].find("-->") else {
+            break;
+        };
+        let body = &text[start + 4..start + e];
+        let lower = body.to_lowercase();
+        let hits = INSTRUCTION_WORDS
+            .iter()
+            .filter(|w| lower.contains(*w))
+            .count();
+        if hits >= 2 {
+            let excerpt: String = body.trim().chars().take(120).collect();
+            out.push(finding(
+                path,
+                ctx,
+                start,
+                "hidden/html-comment",
+                Severity::High,
+                excerpt,
+                "instructions hidden in an HTML comment, invisible when rendered",
+            ));
+        }
+        from = start + e + 3;
+    }
+    // Encoded payloads: decode long base64 / hex runs and scan what they say.
+    for (offset, decoded) in encoded_runs(text) {
+        let inner = super::scan_text("(decoded)", &decoded);
+        let lower = decoded.to_lowercase();
+        if inner.iter().any(|f| f.severity >= Severity::Medium)
+            || lower.contains("http://")
+            || lower.contains("https://")
+        {
+            let excerpt: String = decoded.chars().take(100).collect();
+            out.push(finding(
+                path,
+                ctx,
+                offset,
+                "hidden/encoded-payload",
+                Severity::High,
+                excerpt,
+                "base64 or hex that decodes to instructions, commands or a URL",
+            ));
+        }
+    }
+    // In a document about attacks, hidden-content examples are examples; tag characters never are.
+    if ctx.teaching() {
+        for f in &mut out {
+            f.in_context = f.rule != "hidden/unicode-tags";
+        }
+    }
+    out
+}
+
+/// Long base64 or hex runs that decode to mostly printable text: `(offset, text)`.
+fn encoded_runs(text: &str) -> Vec<(usize, String)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() && out.len() < 50 {
+        let b64 = |c: u8| {
+            c.is_ascii_alphanumeric()
+                || c == b'+'
+                || c == b'/'
+                || c == b'='
+                || c == b'-'
+                || c == b'_'
+        };
+        if !b64(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && b64(bytes[i]) {
+            i += 1;
+        }
+        let run = &text[start..i];
+        if run.len() < 24 {
+            continue;
+        }
+        let decoded = if run.len().is_multiple_of(2) && run.bytes().all(|c| c.is_ascii_hexdigit()) {
+            hex_decode(run)
+        } else {
+            base64_decode(run)
+        };
+        if let Some(d) = decoded {
+            let printable = d
+                .iter()
+                .filter(|&&c| c == b'\n' || c == b'\t' || (0x20..0x7f).contains(&c))
+                .count();
+            if d.len() >= 12
+                && printable * 100 >= d.len() * 95
+                && let Ok(s) = String::from_utf8(d)
+            {
+                out.push((start, s));
+            }
+        }
+    }
+    out
+}
+
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+        .collect()
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        acc = (acc << 6) | val(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
