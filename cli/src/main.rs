@@ -70,6 +70,8 @@ enum Command {
     Update(commands::deps::UpdateArgs),
     /// Remove skills from the project
     Remove(commands::deps::RemoveArgs),
+    /// Print an installed skill for an agent, marked as data (Spotlighting)
+    Load(commands::load::Args),
     /// Check installed files against skills.lock
     Verify(commands::deps::VerifyArgs),
     /// Show the installed skills as a tree
@@ -128,6 +130,7 @@ fn main() -> ExitCode {
         Command::Update(args) => block_on(commands::deps::update(&args)),
         Command::Remove(args) => block_on(commands::deps::remove(&args)),
         Command::Verify(args) => commands::deps::verify(&args),
+        Command::Load(args) => commands::load::run(&args),
         Command::List(args) => commands::query::list(&args),
         Command::Info(args) => block_on(commands::query::info(&args)),
         Command::Search(args) => block_on(commands::query::search(&args)),

@@ -18,6 +18,7 @@ pub mod resolve;
 pub mod safety;
 pub mod scaffold;
 pub mod skill;
+pub mod spotlight;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use package::{Integrity, PackLimits, UnpackLimits};

@@ -2,6 +2,7 @@
 
 pub mod deps;
 pub mod init;
+pub mod load;
 pub mod login;
 pub mod plugin;
 pub mod publish;
