@@ -20,7 +20,7 @@ pub mod rules;
 use std::fmt;
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexSet};
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use context::Context;
@@ -142,15 +142,40 @@ struct Compiled {
 fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
-        // The patterns are constants of this crate; a bad one is a bug caught by the tests.
-        let set =
-            RegexSet::new(RULES.iter().map(|r| r.pattern)).expect("built-in safety rules compile");
-        let each = RULES
+        // ASCII semantics (`\b`, `\w`, case folding) keep every rule on the fast lazy DFA; the
+        // rules' words are ASCII. The patterns are constants of this crate; a bad one is a bug
+        // caught by the tests.
+        let patterns: Vec<&str> = RULES.iter().map(|r| r.pattern).collect();
+        let set = RegexSetBuilder::new(&patterns)
+            .unicode(false)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .expect("built-in safety rules compile");
+        let each = patterns
             .iter()
-            .map(|r| Regex::new(r.pattern).expect("built-in safety rule compiles"))
+            .map(|p| {
+                RegexBuilder::new(p)
+                    .unicode(false)
+                    .build()
+                    .expect("built-in safety rule compiles")
+            })
             .collect();
         Compiled { set, each }
     })
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 fn excerpt(text: &str, start: usize, end: usize) -> String {
@@ -209,16 +234,18 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
     let c = compiled();
     let ctx = Context::new(path, text, skill_teaching);
     let mut out = Vec::new();
-    for i in c.set.matches(text).iter() {
+    for i in c.set.matches(text.as_bytes()).iter() {
         let rule = &RULES[i];
-        for m in c.each[i].find_iter(text).take(20) {
+        for m in c.each[i].find_iter(text.as_bytes()).take(20) {
+            // Matches are ASCII-anchored; widen to char boundaries for slicing.
+            let (start, end) = (floor(text, m.start()), ceil(text, m.end()));
             let in_context = match rule.kind {
-                Kind::Prose => ctx.quoted(m.start()),
+                Kind::Prose => ctx.quoted(start),
                 Kind::Behaviour => {
                     ctx.teaching()
-                        || printed(ctx.line_text(m.start()), m.as_str())
+                        || printed(ctx.line_text(start), &text[start..end])
                         || (rule.id == "exfiltration/secret-read"
-                            && authenticates(ctx.line_text(m.start())))
+                            && authenticates(ctx.line_text(start)))
                 }
             };
             out.push(Finding {
@@ -226,8 +253,8 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
                 category: rule.category,
                 severity: rule.severity,
                 file: path.into(),
-                line: ctx.line(m.start()),
-                excerpt: excerpt(text, m.start(), m.end()),
+                line: ctx.line(start),
+                excerpt: excerpt(text, start, end),
                 explanation: rule.explanation.into(),
                 in_context,
             });
