@@ -15,10 +15,10 @@ fn main() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if let Ok(b) = std::fs::read(&p) {
-                if std::str::from_utf8(&b).is_ok() {
-                    files.push((p.display().to_string(), b));
-                }
+            } else if let Ok(b) = std::fs::read(&p)
+                && std::str::from_utf8(&b).is_ok()
+            {
+                files.push((p.display().to_string(), b));
             }
         }
     }
