@@ -85,9 +85,49 @@ pub async fn resolve_lock(
     client: &Client,
     requirements: &BTreeMap<String, VersionReq>,
     pinned: &BTreeMap<String, Version>,
+    allow_flagged: bool,
 ) -> anyhow::Result<Lockfile> {
     let (index, infos) = gather(client, requirements.keys().cloned()).await?;
     let chosen = resolve(requirements, &index, pinned)?;
+    let flagged: Vec<String> = chosen
+        .iter()
+        .filter_map(|(id, v)| {
+            let info = infos
+                .get(id)?
+                .versions
+                .iter()
+                .find(|i| i.version == v.to_string())?;
+            (info.safety_status == "flagged").then(|| {
+                let why: Vec<String> = info
+                    .findings
+                    .iter()
+                    .take(3)
+                    .map(|f| {
+                        format!(
+                            "{} at {}:{}",
+                            f["rule"].as_str().unwrap_or("?"),
+                            f["file"].as_str().unwrap_or("?"),
+                            f["line"]
+                        )
+                    })
+                    .collect();
+                format!(
+                    "  {id}@{v}: {}",
+                    if why.is_empty() {
+                        "flagged by the registry's safety scan".to_string()
+                    } else {
+                        why.join("; ")
+                    }
+                )
+            })
+        })
+        .collect();
+    if !flagged.is_empty() && !allow_flagged {
+        bail!(
+            "these versions were flagged by the registry's safety scan:\n{}\nreview them (`spm info <skill>`) and re-run with --allow-flagged to install anyway",
+            flagged.join("\n")
+        );
+    }
     let downloads = join_all(chosen.iter().map(|(id, v)| async move {
         (id.clone(), client.download_info(id, &v.to_string()).await)
     }))

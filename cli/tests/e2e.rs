@@ -575,3 +575,37 @@ fn update_latest_global_installs_and_dry_runs() {
     let listed = alice.ok(elsewhere.path(), &["list", "-g", "--json"]);
     assert!(listed.contains("\"alice/u\""), "{listed}");
 }
+
+#[test]
+fn flagged_versions_need_allow_flagged() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    let dir = skill(&work.path().join("w"), "perms", "1.0.0", &[]);
+    std::fs::write(dir.join("setup.sh"), "#!/bin/sh\nchmod 777 /opt/shared\n").unwrap();
+    let out = alice.ok(&dir, &["publish"]);
+    assert!(out.contains("safety:        flagged"), "{out}");
+    let info = alice.ok(work.path(), &["info", "alice/perms"]);
+    assert!(info.contains("safety:      flagged"), "{info}");
+    let project = tempfile::tempdir().unwrap();
+    let msg = alice.fails(project.path(), &["add", "alice/perms"]);
+    assert!(
+        msg.contains("escalation/world-writable at setup.sh:2") && msg.contains("--allow-flagged"),
+        "{msg}"
+    );
+    assert!(!project.path().join(".spm").exists());
+    alice.ok(project.path(), &["add", "alice/perms", "--allow-flagged"]);
+    assert!(
+        project
+            .path()
+            .join(".spm/skills/alice/perms/setup.sh")
+            .is_file()
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&alice.ok(work.path(), &["info", "alice/perms", "--json"])).unwrap();
+    assert_eq!(
+        v["versions"][0]["findings"][0]["rule"],
+        "escalation/world-writable"
+    );
+}

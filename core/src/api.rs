@@ -97,6 +97,12 @@ pub struct VersionInfo {
     /// `author/name` → semver range, for dependency resolution.
     #[serde(default)]
     pub dependencies: BTreeMap<String, String>,
+    #[serde(default)]
+    pub safety_score: Option<f64>,
+    /// What the safety scan found (built-in and plugin scanners).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub findings: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

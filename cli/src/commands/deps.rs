@@ -21,6 +21,9 @@ pub struct Target {
     /// Registry name or URL [default: the configured default]
     #[arg(long)]
     pub registry: Option<String>,
+    /// Install versions the registry's safety scan flagged
+    #[arg(long)]
+    pub allow_flagged: bool,
 }
 
 #[derive(clap::Args)]
@@ -167,7 +170,13 @@ pub async fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let client = client_for(&args.target, None)?;
-    let new_lock = install::resolve_lock(&client, &reqs, &pins(lock.as_ref())).await?;
+    let new_lock = install::resolve_lock(
+        &client,
+        &reqs,
+        &pins(lock.as_ref()),
+        args.target.allow_flagged,
+    )
+    .await?;
     for id in unpinned {
         let v = &new_lock.skills[&id].version;
         manifest.dependencies.insert(id, format!("^{v}"));
@@ -230,7 +239,13 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
             }
             Some(_) => {
                 let client = client_for(&args.target, None)?;
-                install::resolve_lock(&client, &reqs, &pins(Some(&lock))).await?
+                install::resolve_lock(
+                    &client,
+                    &reqs,
+                    &pins(Some(&lock)),
+                    args.target.allow_flagged,
+                )
+                .await?
             }
         },
         None if args.frozen => bail!("--frozen: there is no {}", project.lock_path.display()),
@@ -242,7 +257,13 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         None => {
-            install::resolve_lock(&client_for(&args.target, None)?, &reqs, &BTreeMap::new()).await?
+            install::resolve_lock(
+                &client_for(&args.target, None)?,
+                &reqs,
+                &BTreeMap::new(),
+                args.target.allow_flagged,
+            )
+            .await?
         }
     };
     if args.dry_run {
@@ -292,7 +313,8 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let client = client_for(&args.target, None)?;
-    let lock = install::resolve_lock(&client, &reqs, &BTreeMap::new()).await?;
+    let lock =
+        install::resolve_lock(&client, &reqs, &BTreeMap::new(), args.target.allow_flagged).await?;
     if args.dry_run {
         return show_plan(&project, &lock);
     }
@@ -344,7 +366,13 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
         let client = client_for(&args.target, fallback.as_deref())?;
         // Keep what is still needed at the versions already locked.
         let kept: BTreeMap<String, VersionReq> = reqs.clone();
-        install::resolve_lock(&client, &kept, &pins(old.as_ref())).await?
+        install::resolve_lock(
+            &client,
+            &kept,
+            &pins(old.as_ref()),
+            args.target.allow_flagged,
+        )
+        .await?
     };
     if args.dry_run {
         return show_plan(&project, &lock);

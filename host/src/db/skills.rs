@@ -295,7 +295,7 @@ impl Db {
 
     /// All versions, newest first by semver.
     pub async fn versions(&self, skill_id: i64) -> Result<Vec<VersionInfo>, DbError> {
-        let rows = sqlx::query("SELECT version, published_at, yanked, safety_status, integrity, size FROM versions WHERE skill_id = $1")
+        let rows = sqlx::query("SELECT version, published_at, yanked, safety_status, safety_score, safety_findings, integrity, size FROM versions WHERE skill_id = $1")
             .bind(skill_id)
             .fetch_all(&self.pool)
             .await?;
@@ -309,6 +309,9 @@ impl Db {
                 integrity: r.try_get("integrity")?,
                 size: r.try_get("size")?,
                 dependencies: Default::default(),
+                safety_score: r.try_get("safety_score")?,
+                findings: serde_json::from_str(&r.try_get::<String, _>("safety_findings")?)
+                    .unwrap_or_default(),
             });
         }
         let deps = sqlx::query(
