@@ -90,6 +90,9 @@ enum Command {
     /// Run the registry server
     #[command(subcommand)]
     Server(ServerCommand),
+    /// Administer a registry: review queue, trust levels, audit log
+    #[command(subcommand)]
+    Admin(commands::admin::AdminCommand),
 }
 
 #[derive(Subcommand)]
@@ -98,6 +101,8 @@ enum ServerCommand {
     Start(commands::server::StartArgs),
     /// Create an administrator account (or promote one) and print its admin token
     CreateAdmin(commands::server::AdminArgs),
+    /// Re-judge every stored version with the current safety rules and report what changed
+    Rescan(commands::server::RescanArgs),
 }
 
 fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
@@ -142,6 +147,8 @@ fn main() -> ExitCode {
         }
         Command::Server(ServerCommand::Start(args)) => commands::server::start(&args),
         Command::Server(ServerCommand::CreateAdmin(args)) => commands::server::create_admin(&args),
+        Command::Server(ServerCommand::Rescan(args)) => commands::server::rescan(&args),
+        Command::Admin(cmd) => block_on(commands::admin::run(&cmd)),
     };
     match result {
         Ok(code) => code,

@@ -609,3 +609,89 @@ fn flagged_versions_need_allow_flagged() {
         "escalation/world-writable"
     );
 }
+
+#[test]
+fn admin_review_trust_audit_and_rescan() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    let dir = skill(&work.path().join("w"), "perms", "1.0.0", &[]);
+    std::fs::write(dir.join("setup.sh"), "#!/bin/sh\nchmod 777 /opt/shared\n").unwrap();
+    alice.ok(&dir, &["publish"]);
+    let data = reg.data.path().join("spm-data");
+    let out = Command::new(env!("CARGO_BIN_EXE_spm"))
+        .args(["server", "create-admin", "--name", "root", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let admin_token = text(&out.stdout).trim().to_string();
+    let admin = |args: &[&str]| -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_spm"))
+            .args(args)
+            .env("SPM_HOME", alice.home.path())
+            .env("SPM_TOKEN", &admin_token)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "spm {args:?}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    };
+    // Non-admins are refused.
+    let msg = alice.fails(work.path(), &["admin", "review", "list"]);
+    assert!(msg.contains("`admin` is needed"), "{msg}");
+    let queue = admin(&["admin", "review", "list"]);
+    assert!(
+        queue.contains("alice/perms@1.0.0  flagged") && queue.contains("escalation/world-writable"),
+        "{queue}"
+    );
+    let out = admin(&[
+        "admin",
+        "review",
+        "approve",
+        "alice/perms@1.0.0",
+        "--reason",
+        "reviewed: shared scratch dir",
+    ]);
+    assert!(out.contains("clean (trust verified)"), "{out}");
+    admin(&["admin", "trust", "alice/perms", "trusted"]);
+    assert!(
+        alice
+            .ok(work.path(), &["info", "alice/perms"])
+            .contains("trust:       trusted")
+    );
+    // Rescanning re-judges with the current rules: the approval is re-examined.
+    let out = Command::new(env!("CARGO_BIN_EXE_spm"))
+        .args(["server", "rescan", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("alice/perms@1.0.0: clean -> flagged"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Blocking stops serving it, with a clear message, and resolution skips it.
+    admin(&[
+        "admin",
+        "review",
+        "block",
+        "alice/perms@1.0.0",
+        "--reason",
+        "unsafe",
+    ]);
+    let project = tempfile::tempdir().unwrap();
+    let msg = alice.fails(project.path(), &["add", "alice/perms", "--allow-flagged"]);
+    assert!(msg.contains("alice/perms"), "{msg}");
+    let audit = admin(&["admin", "audit"]);
+    for action in ["review.approve", "trust", "rescan", "review.block"] {
+        assert!(audit.contains(action), "{audit}");
+    }
+    assert!(audit.contains("root"));
+}

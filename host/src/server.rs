@@ -115,3 +115,67 @@ pub async fn create_admin(config: &Config, name: &str) -> anyhow::Result<String>
         .await?;
     Ok(token)
 }
+
+/// One version whose verdict changed in a rescan.
+#[derive(Debug, Clone)]
+pub struct Rejudged {
+    pub target: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// `spm server rescan`: re-judges every stored version with the current built-in rules and
+/// records what changed. A version an admin blocked stays blocked.
+pub async fn rescan(config: Config) -> anyhow::Result<(usize, Vec<Rejudged>)> {
+    let state = state(config, None).await?;
+    let items = state.db.review_items(None).await?;
+    let mut changed = Vec::new();
+    for item in &items {
+        let integrity: spm_core::package::Integrity = item.integrity.parse()?;
+        let Some(bytes) = state.blobs.get(&integrity).await? else {
+            tracing::warn!(version = %format!("{}/{}@{}", item.author, item.name, item.version), "blob missing; not rescanned");
+            continue;
+        };
+        let files = spm_core::package::read_archive(&bytes, &Default::default())?;
+        let report = spm_core::safety::scan(
+            files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
+            &Default::default(),
+        );
+        let after = report.status.as_str();
+        if after == item.safety_status || item.safety_status == "blocked" {
+            continue;
+        }
+        let findings: Vec<serde_json::Value> = report
+            .counted()
+            .map(|f| {
+                serde_json::json!({ "plugin": "built-in", "rule": f.rule, "severity": f.severity.to_string(),
+                    "message": format!("{}: {}", f.explanation, f.excerpt), "file": f.file, "line": f.line })
+            })
+            .collect();
+        state
+            .db
+            .set_safety(
+                item.version_id,
+                after,
+                Some(f64::from(report.score)),
+                Some(&serde_json::Value::Array(findings)),
+            )
+            .await?;
+        let target = format!("{}/{}@{}", item.author, item.name, item.version);
+        state
+            .db
+            .audit(
+                "rescan",
+                "rescan",
+                &target,
+                &format!("{} -> {after}", item.safety_status),
+            )
+            .await?;
+        changed.push(Rejudged {
+            target,
+            before: item.safety_status.clone(),
+            after: after.to_string(),
+        });
+    }
+    Ok((items.len(), changed))
+}

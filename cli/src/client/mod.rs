@@ -208,6 +208,21 @@ impl Client {
         .await
     }
 
+    /// Any JSON call (admin endpoints).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value, ClientError> {
+        let url = self.url(path);
+        let mut req = self.request(method, &url);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        self.send(req, &url).await
+    }
+
     pub async fn set_yanked(
         &self,
         id: &str,

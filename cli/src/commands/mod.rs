@@ -1,5 +1,6 @@
 //! One module per `spm` subcommand family.
 
+pub mod admin;
 pub mod deps;
 pub mod init;
 pub mod load;

@@ -82,3 +82,19 @@ pub fn create_admin(args: &AdminArgs) -> anyhow::Result<ExitCode> {
     println!("{token}");
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(clap::Args)]
+pub struct RescanArgs {
+    #[command(flatten)]
+    pub common: Common,
+}
+
+pub fn rescan(args: &RescanArgs) -> anyhow::Result<ExitCode> {
+    let config = load(&args.common, None, None, None)?;
+    let (total, changed) = runtime()?.block_on(spm_host::server::rescan(config))?;
+    for c in &changed {
+        println!("{}: {} -> {}", c.target, c.before, c.after);
+    }
+    println!("rescanned {total} versions: {} changed", changed.len());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,5 +1,6 @@
 //! The HTTP API, one module per endpoint family, assembled into one router here.
 
+pub mod admin;
 pub mod auth;
 pub mod blobs;
 pub mod health;
@@ -71,6 +72,16 @@ pub fn router(state: AppState) -> Router {
         .route("/api/blobs/{file}", get(blobs::get_blob))
         .route("/api/openapi.json", get(openapi::openapi_json))
         .route("/api/plugins", get(plugins::list))
+        .route("/api/admin/review", get(admin::review_list))
+        .route(
+            "/api/admin/review/{author}/{name}/{version}",
+            post(admin::review_decide),
+        )
+        .route(
+            "/api/admin/trust/{author}/{name}",
+            axum::routing::put(admin::set_trust),
+        )
+        .route("/api/admin/audit", get(admin::audit))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(|| async { crate::error::ApiError::not_found("no such endpoint") });

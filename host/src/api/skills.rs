@@ -206,6 +206,20 @@ pub struct VersionParam {
     pub version: Option<String>,
 }
 
+/// A version blocked after publication (review or rescan) is not served.
+fn refuse_blocked(author: &str, name: &str, v: &VersionRow) -> ApiResult<()> {
+    if v.safety_status == "blocked" {
+        return Err(ApiError::forbidden(
+            "blocked",
+            format!(
+                "{author}/{name}@{} was blocked after review and is no longer served; see its findings on the versions endpoint",
+                v.version
+            ),
+        ));
+    }
+    Ok(())
+}
+
 async fn version_row(
     state: &AppState,
     author: &str,
@@ -233,6 +247,7 @@ pub async fn content(
     Query(q): Query<VersionParam>,
 ) -> ApiResult<Json<ContentResponse>> {
     let (_, v) = version_row(&state, &author, &name, q.version.as_deref()).await?;
+    refuse_blocked(&author, &name, &v)?;
     Ok(Json(ContentResponse {
         name: format!("{author}/{name}"),
         version: v.version,
@@ -253,6 +268,7 @@ pub async fn download(
     Query(q): Query<VersionParam>,
 ) -> ApiResult<Json<DownloadResponse>> {
     let (id, v) = version_row(&state, &author, &name, q.version.as_deref()).await?;
+    refuse_blocked(&author, &name, &v)?;
     if !state.plugins.is_empty() {
         let ctx = crate::plugins::bindings::v0_1_0::DownloadContext {
             author: author.clone(),

@@ -4,6 +4,7 @@
 //! differ (search, schema checks) branch on [`Backend`]. Migrations live in
 //! `migrations/{sqlite,postgres}` and are embedded in the binary.
 
+pub mod admin;
 pub mod authors;
 pub mod skills;
 pub mod tokens;
