@@ -48,6 +48,16 @@ pub struct Config {
     pub plugins: Vec<crate::plugins::PluginSpec>,
     /// Relative plugin paths are resolved against this (the config file's folder).
     pub config_base: PathBuf,
+    /// Safety score bounds (`[safety]` in spm.toml).
+    pub safety: spm_core::safety::Thresholds,
+}
+
+/// `[safety]` in spm.toml.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSafety {
+    pub flag_below: Option<u32>,
+    pub block_below: Option<u32>,
 }
 
 /// The `spm.toml` file; every key is optional.
@@ -67,6 +77,8 @@ pub struct FileConfig {
     pub storage: FileStorage,
     #[serde(default)]
     pub plugins: Vec<crate::plugins::PluginSpec>,
+    #[serde(default)]
+    pub safety: FileSafety,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -244,6 +256,20 @@ impl Config {
                 .map(|v| v as usize)
                 .or(file.max_body_bytes)
                 .unwrap_or(12 * 1024 * 1024),
+            safety: {
+                let d = spm_core::safety::Thresholds::default();
+                let t = spm_core::safety::Thresholds {
+                    flag_below: file.safety.flag_below.unwrap_or(d.flag_below),
+                    block_below: file.safety.block_below.unwrap_or(d.block_below),
+                };
+                if t.block_below > t.flag_below || t.flag_below > 100 {
+                    return Err(ConfigError::Invalid(format!(
+                        "[safety] needs block_below <= flag_below <= 100 (got block_below = {}, flag_below = {})",
+                        t.block_below, t.flag_below
+                    )));
+                }
+                t
+            },
             plugins: file.plugins,
             config_base: file_path
                 .as_ref()
@@ -444,6 +470,26 @@ mod tests {
             c.summary().contains("plugin     scanner"),
             "{}",
             c.summary()
+        );
+    }
+
+    #[test]
+    fn safety_thresholds_come_from_the_file_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("spm.toml");
+        std::fs::write(&file, "[safety]\nflag_below = 90\nblock_below = 50\n").unwrap();
+        let over = Overrides {
+            config_file: Some(file.clone()),
+            ..Overrides::default()
+        };
+        let c = Config::load(&over, &env_of(&[])).unwrap();
+        assert_eq!((c.safety.flag_below, c.safety.block_below), (90, 50));
+        std::fs::write(&file, "[safety]\nflag_below = 10\nblock_below = 50\n").unwrap();
+        assert!(
+            Config::load(&over, &env_of(&[]))
+                .unwrap_err()
+                .to_string()
+                .contains("block_below")
         );
     }
 

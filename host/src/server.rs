@@ -139,7 +139,7 @@ pub async fn rescan(config: Config) -> anyhow::Result<(usize, Vec<Rejudged>)> {
         let files = spm_core::package::read_archive(&bytes, &Default::default())?;
         let report = spm_core::safety::scan(
             files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
-            &Default::default(),
+            &state.config.safety,
         );
         let after = report.status.as_str();
         if after == item.safety_status || item.safety_status == "blocked" {

@@ -19,7 +19,7 @@ use crate::db::tokens::Scope;
 use crate::error::{ApiError, ApiResult};
 use crate::plugins::{Failure, PackageMeta, PluginFinding, package_view};
 use crate::state::AppState;
-use spm_core::safety::{self, Status as SafetyStatus, Thresholds};
+use spm_core::safety::{self, Status as SafetyStatus};
 
 /// What a publish request carried.
 #[derive(Debug, Default)]
@@ -221,7 +221,7 @@ async fn judge(
     // The built-in scanner (the same code `spm scan` runs locally).
     let report = safety::scan(
         files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
-        &Thresholds::default(),
+        &state.config.safety,
     );
     let mut findings: Vec<PluginFinding> = report
         .counted()

@@ -140,6 +140,7 @@ impl Server {
             request_timeout: Duration::from_secs(30),
             plugins: opts.plugins,
             config_base: std::path::PathBuf::from("."),
+            safety: Default::default(),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
