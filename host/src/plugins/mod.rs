@@ -460,20 +460,26 @@ impl Plugins {
         Ok(AuthOutcome::NotMine)
     }
 
-    /// Storage policies on a publish: `Err((plugin, reason))` when one denies it.
-    pub async fn check_publish(
-        &self,
-        pkg: &v1::SkillPackage,
-    ) -> Result<Result<(), (String, String)>, Failure> {
+    /// Asks every storage policy in turn; the first denial wins: `Err((plugin, reason))`.
+    async fn policies<F>(&self, ask: F) -> Result<Result<(), (String, String)>, Failure>
+    where
+        F: Fn(
+                &v1::policy::StoragePolicy,
+                &mut wasmtime::Store<runtime::Ctx>,
+            ) -> wasmtime::Result<v1::Decision>
+            + Clone
+            + Send
+            + 'static,
+    {
         for i in self.of_kind(Kind::Policy) {
-            let pkg = pkg.clone();
+            let ask = ask.clone();
             let r = self
                 .call(i, move |pre, store| {
                     let Pre::Policy(pre) = pre else {
                         unreachable!("kind checked at load")
                     };
                     let inst = pre.instantiate(&mut *store)?;
-                    inst.call_check_publish(store, &pkg)
+                    ask(&inst, store)
                 })
                 .await;
             match r {
@@ -488,32 +494,24 @@ impl Plugins {
         Ok(Ok(()))
     }
 
+    /// Storage policies on a publish.
+    pub async fn check_publish(
+        &self,
+        pkg: &v1::SkillPackage,
+    ) -> Result<Result<(), (String, String)>, Failure> {
+        let pkg = pkg.clone();
+        self.policies(move |inst, store| inst.call_check_publish(store, &pkg))
+            .await
+    }
+
     /// Storage policies on a download.
     pub async fn check_download(
         &self,
         ctx: &v1::DownloadContext,
     ) -> Result<Result<(), (String, String)>, Failure> {
-        for i in self.of_kind(Kind::Policy) {
-            let ctx = ctx.clone();
-            let r = self
-                .call(i, move |pre, store| {
-                    let Pre::Policy(pre) = pre else {
-                        unreachable!("kind checked at load")
-                    };
-                    let inst = pre.instantiate(&mut *store)?;
-                    inst.call_check_download(store, &ctx)
-                })
-                .await;
-            match r {
-                Ok(v1::Decision::Allow) => {}
-                Ok(v1::Decision::Deny(reason)) => {
-                    return Ok(Err((self.loaded[i].name.to_string(), reason)));
-                }
-                Err(f) if f.fail_open => {}
-                Err(f) => return Err(f),
-            }
-        }
-        Ok(Ok(()))
+        let ctx = ctx.clone();
+        self.policies(move |inst, store| inst.call_check_download(store, &ctx))
+            .await
     }
 }
 
