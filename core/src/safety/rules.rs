@@ -58,7 +58,7 @@ pub const RULES: &[Rule] = &[
         category: Override,
         severity: Critical,
         kind: Prose,
-        pattern: r"(?i)\b(ignore|disregard|forget)\s+((all|any|the|your|every|of|these|those)\s+)*(previous|prior|above|earlier|preceding|former|original|system|initial|all|your|the|any)\s+(\w+\s+)?(instructions?|directions?|rules|prompts?|guidelines|guardrails|context)\b|\b(forget|disregard)\s+(everything|all)\s+(you|that|above|before)\b",
+        pattern: r"(?i)\b(ignore|disregard|forget)\s+((all|any|the|your|every|of|these|those)\s+)*(previous|prior|above|earlier|preceding|former|original|system|initial|all|your|the|any)\s+(\w+\s+)?(instructions?|directions?|rules|prompts?|guidelines|guardrails|context|tasks?|assignments?)\b|\b(forget|disregard)\s+(about\s+)?(everything|all)\b|\bignore\s+(everything|all)\s+(above|before|previous|prior|earlier)\b|\b(oubliez|ignorez|olvida|ignora)\s+(toutes?\s+|todas?\s+)?(les\s+|las\s+)?(instructions|consignes|instrucciones|r.gles|reglas)\b",
         explanation: "tells the agent to drop its instructions",
     },
     Rule {
@@ -84,6 +84,22 @@ pub const RULES: &[Rule] = &[
         kind: Prose,
         pattern: r"(?i)\b(from now on|henceforth|starting now),? you (are|will|must|shall)\b|\byour new (role|task|instructions?|goal) (is|are)\b|\bpretend (that )?you are\b|\bact as if you (have|had) no\b",
         explanation: "redefines who the agent is or what it must do",
+    },
+    Rule {
+        id: "override/prompt-extraction",
+        category: Override,
+        severity: High,
+        kind: Prose,
+        pattern: r"(?i)\b(show|reveal|print|tell|repeat|output|display|give)\s+(me\s+)?(all\s+)?your\s+(system\s+|initial\s+|original\s+|hidden\s+)?(prompt|prompts|prompt texts?|instructions|system message)\b",
+        explanation: "tries to extract the agent's own prompt or instructions",
+    },
+    Rule {
+        id: "override/new-task",
+        category: Override,
+        severity: High,
+        kind: Prose,
+        pattern: r"(?i)\bnow\s+(focus on|comes|here is|follows)\s+(your|a|the)\s+new\s+(task|instruction|assignment|role)\b",
+        explanation: "replaces the agent's task mid-stream",
     },
     Rule {
         id: "override/hide-from-user",
