@@ -96,14 +96,7 @@ async fn from_plugins(
                 .unwrap_or(Scope::Read);
             Ok(Some(Caller { author, scope }))
         }
-        Err(f) => Err(ApiError::new(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            "plugin_failed",
-            format!(
-                "auth plugin `{}` failed: {}; the request was refused",
-                f.plugin, f.reason
-            ),
-        )),
+        Err(f) => Err(f.into()),
     }
 }
 

@@ -83,3 +83,30 @@ impl From<crate::storage::StorageError> for ApiError {
         ApiError::internal(e)
     }
 }
+
+/// A plugin that failed while judging a request refuses it (fail-closed).
+impl From<crate::plugins::Failure> for ApiError {
+    fn from(f: crate::plugins::Failure) -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "plugin_failed",
+            format!(
+                "plugin `{}` failed: {}; the request was refused (the plugin is fail-closed)",
+                f.plugin, f.reason
+            ),
+        )
+    }
+}
+
+/// A storage-policy verdict as an API result: a denial is 403 naming the policy.
+pub fn policy_verdict(
+    verdict: Result<Result<(), (String, String)>, crate::plugins::Failure>,
+) -> ApiResult<()> {
+    match verdict? {
+        Ok(()) => Ok(()),
+        Err((plugin, reason)) => Err(ApiError::forbidden(
+            "policy_denied",
+            format!("{reason} (storage policy `{plugin}`)"),
+        )),
+    }
+}

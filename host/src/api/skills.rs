@@ -276,22 +276,7 @@ pub async fn download(
             version: v.version.clone(),
             requester: caller.map(|c| c.author.name),
         };
-        match state.plugins.check_download(&ctx).await {
-            Ok(Ok(())) => {}
-            Ok(Err((plugin, reason))) => {
-                return Err(ApiError::forbidden(
-                    "policy_denied",
-                    format!("{reason} (storage policy `{plugin}`)"),
-                ));
-            }
-            Err(f) => {
-                return Err(ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "plugin_failed",
-                    format!("plugin `{}` failed: {}", f.plugin, f.reason),
-                ));
-            }
-        }
+        crate::error::policy_verdict(state.plugins.check_download(&ctx).await)?;
     }
     let integrity: Integrity = v.integrity.parse().map_err(ApiError::internal)?;
     let download_url = match state.blobs.presigned_url(&integrity).await {

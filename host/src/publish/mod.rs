@@ -16,8 +16,8 @@ use spm_core::skill::{Manifest, Options, SKILL_FILE, Skill};
 use crate::auth::Caller;
 use crate::db::skills::{InsertOutcome, NewVersion};
 use crate::db::tokens::Scope;
-use crate::error::{ApiError, ApiResult};
-use crate::plugins::{Failure, PackageMeta, PluginFinding, package_view};
+use crate::error::{ApiError, ApiResult, policy_verdict};
+use crate::plugins::{PackageMeta, PluginFinding, package_view};
 use crate::state::AppState;
 use spm_core::safety::{self, Status as SafetyStatus};
 
@@ -198,17 +198,6 @@ struct Safety {
     findings: Vec<PluginFinding>,
 }
 
-fn plugin_failed(f: &Failure) -> ApiError {
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "plugin_failed",
-        format!(
-            "plugin `{}` failed: {}; the publish was refused (the plugin is fail-closed)",
-            f.plugin, f.reason
-        ),
-    )
-}
-
 /// Storage policies, then scanners. A denial or a blocking finding refuses the publish
 /// before anything is stored.
 async fn judge(
@@ -249,19 +238,10 @@ async fn judge(
             manifest_json: client_manifest(m, &caller.author.name).to_string(),
         };
         let view = package_view(m, meta, files);
-        match state.plugins.check_publish(&view).await {
-            Ok(Ok(())) => {}
-            Ok(Err((plugin, reason))) => {
-                return Err(ApiError::forbidden(
-                    "policy_denied",
-                    format!("{reason} (storage policy `{plugin}`)"),
-                ));
-            }
-            Err(f) => return Err(plugin_failed(&f)),
-        }
+        policy_verdict(state.plugins.check_publish(&view).await)?;
         let (plugin_findings, failures) = state.plugins.scan(&view).await;
         if let Some(f) = failures.iter().find(|f| !f.fail_open) {
-            return Err(plugin_failed(f));
+            return Err(f.clone().into());
         }
         // The strictest verdict wins.
         for f in &plugin_findings {
