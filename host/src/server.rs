@@ -124,44 +124,69 @@ pub struct Rejudged {
     pub after: String,
 }
 
-/// `spm server rescan`: re-judges every stored version with the current built-in rules and
-/// records what changed. A version an admin blocked stays blocked.
-pub async fn rescan(config: Config) -> anyhow::Result<(usize, Vec<Rejudged>)> {
+/// What a rescan did.
+#[derive(Debug, Clone, Default)]
+pub struct Rescan {
+    /// Versions looked at.
+    pub total: usize,
+    pub changed: Vec<Rejudged>,
+    /// Versions that could not be judged (blob missing, a plugin failed), with the reason;
+    /// their verdict is left as it was.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// `spm server rescan`: re-judges every stored version with the current built-in rules, the
+/// registry's name check and the configured plugin scanners, and records what changed. A
+/// version an admin blocked stays blocked.
+pub async fn rescan(config: Config) -> anyhow::Result<Rescan> {
     let state = state(config, None).await?;
     let items = state.db.review_items(None).await?;
-    let mut changed = Vec::new();
+    let mut out = Rescan {
+        total: items.len(),
+        ..Rescan::default()
+    };
     for item in &items {
-        let integrity: spm_core::package::Integrity = item.integrity.parse()?;
-        let Some(bytes) = state.blobs.get(&integrity).await? else {
-            tracing::warn!(version = %format!("{}/{}@{}", item.author, item.name, item.version), "blob missing; not rescanned");
-            continue;
+        let target = format!("{}/{}@{}", item.author, item.name, item.version);
+        let verdict = async {
+            let integrity: spm_core::package::Integrity = item.integrity.parse()?;
+            let Some(bytes) = state.blobs.get(&integrity).await? else {
+                anyhow::bail!("its archive {integrity} is missing from storage");
+            };
+            let files = spm_core::package::read_archive(&bytes, &Default::default())?;
+            let parsed =
+                crate::publish::parse_skill(&files).map_err(|e| anyhow::anyhow!(e.message))?;
+            crate::publish::judge(
+                &state,
+                &item.author,
+                &parsed.manifest,
+                &files,
+                bytes.len() as u64,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))
+        }
+        .await;
+        let verdict = match verdict {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!(version = %target, "not rescanned: {e:#}");
+                out.skipped.push((target, format!("{e:#}")));
+                continue;
+            }
         };
-        let files = spm_core::package::read_archive(&bytes, &Default::default())?;
-        let report = spm_core::safety::scan(
-            files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
-            &state.config.safety,
-        );
-        let after = report.status.as_str();
+        let after = verdict.status;
         if after == item.safety_status || item.safety_status == "blocked" {
             continue;
         }
-        let findings: Vec<serde_json::Value> = report
-            .counted()
-            .map(|f| {
-                serde_json::json!({ "plugin": "built-in", "rule": f.rule, "severity": f.severity.to_string(),
-                    "message": format!("{}: {}", f.explanation, f.excerpt), "file": f.file, "line": f.line })
-            })
-            .collect();
         state
             .db
             .set_safety(
                 item.version_id,
                 after,
-                Some(f64::from(report.score)),
-                Some(&serde_json::Value::Array(findings)),
+                Some(verdict.score),
+                Some(&serde_json::to_value(&verdict.findings)?),
             )
             .await?;
-        let target = format!("{}/{}@{}", item.author, item.name, item.version);
         state
             .db
             .audit(
@@ -171,11 +196,11 @@ pub async fn rescan(config: Config) -> anyhow::Result<(usize, Vec<Rejudged>)> {
                 &format!("{} -> {after}", item.safety_status),
             )
             .await?;
-        changed.push(Rejudged {
+        out.changed.push(Rejudged {
             target,
             before: item.safety_status.clone(),
             after: after.to_string(),
         });
     }
-    Ok((items.len(), changed))
+    Ok(out)
 }

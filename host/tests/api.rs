@@ -43,7 +43,55 @@ on_both!(
     mine_lists_own_skills,
     health_and_readiness,
     built_in_safety_scan_blocks_and_flags,
+    lookalike_names_are_flagged,
 );
+
+async fn lookalike_names_are_flagged(db: DbKind) {
+    let Some(s) = Server::start(db).await else {
+        return;
+    };
+    let alice = s.register("alice").await;
+    let bob = s.register("bob").await;
+    let publish = |t: String, name: &'static str| {
+        let s = &s;
+        async move {
+            let r = s
+                .publish(&t, pack_skill(name, "1.0.0", ""), json!({}))
+                .await;
+            assert_eq!(r.status(), 201, "{name}");
+            r.json::<serde_json::Value>().await.unwrap()["safety_status"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    assert_eq!(publish(alice.clone(), "zorblax-tool").await, "clean");
+    // One letter away from another author's skill: published, flagged, and says whose.
+    assert_eq!(publish(bob.clone(), "zorblux-tool").await, "flagged");
+    let (_, v) = s.get_json("/api/skills/bob/zorblux-tool/versions").await;
+    let f = &v["versions"][0]["findings"][0];
+    assert_eq!(f["rule"], "supply-chain/similar-name", "{v}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("alice/zorblax-tool"),
+        "{f}"
+    );
+    // The same name under another author is scoped, not a trick; one's own names never count.
+    assert_eq!(publish(bob.clone(), "zorblax-tool").await, "clean");
+    assert_eq!(publish(alice.clone(), "zorblax-tools").await, "clean");
+    // A typo of a well-known word, with no registry needed.
+    assert_eq!(publish(alice, "confg-validator").await, "flagged");
+    let (_, v) = s
+        .get_json("/api/skills/alice/confg-validator/versions")
+        .await;
+    assert_eq!(
+        v["versions"][0]["findings"][0]["rule"], "supply-chain/lookalike-name",
+        "{v}"
+    );
+    s.stop().await;
+}
 
 async fn built_in_safety_scan_blocks_and_flags(db: DbKind) {
     let Some(s) = Server::start(db).await else {

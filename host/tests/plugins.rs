@@ -509,3 +509,66 @@ async fn outbound_http_only_to_granted_hosts() {
         .to_string();
     assert!(err.contains("allowed_hosts"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn rescan_runs_the_configured_plugin_scanners() {
+    let Some(dir) = plugin_components() else {
+        return;
+    };
+    // Published while the registry had no plugins: the key is not the built-in scanner's job.
+    let Some(s) = Server::start(DbKind::Sqlite).await else {
+        return;
+    };
+    let t = s.register("alice").await;
+    let leaky = archive(
+        "deploy",
+        "license: MIT\n",
+        &[(
+            "scripts/deploy.sh",
+            "#!/bin/sh\n# deploy\nexport AWS_ACCESS_KEY_ID=AKIAZ7XQ2LMN4PRS5TUV\n",
+        )],
+    );
+    let r = s.publish(&t, leaky, json!({})).await;
+    assert_eq!(r.status(), 201);
+    let before = r.json::<serde_json::Value>().await.unwrap()["safety_status"].clone();
+    assert_ne!(before, "blocked");
+
+    // A plugin that fails: nothing is re-judged, and the rescan says which version and why.
+    let mut config = (*s.state.config).clone();
+    config.plugins = vec![spec(&dir, "fixture_trap", Kind::Scanner, &[])];
+    let r = spm_host::server::rescan(config.clone()).await.unwrap();
+    assert!(r.changed.is_empty(), "{:?}", r.changed);
+    assert_eq!(r.skipped.len(), 1);
+    assert!(
+        r.skipped[0].0 == "alice/deploy@1.0.0" && r.skipped[0].1.contains("fixture-trap"),
+        "{:?}",
+        r.skipped
+    );
+
+    // The operator adds the secrets scanner: the rescan blocks the version, which stops being served.
+    config.plugins = vec![spec(&dir, "secrets_scanner", Kind::Scanner, &[])];
+    let r = spm_host::server::rescan(config).await.unwrap();
+    assert_eq!(r.total, 1);
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    assert_eq!(r.changed.len(), 1);
+    assert_eq!(r.changed[0].target, "alice/deploy@1.0.0");
+    assert_eq!(r.changed[0].after, "blocked");
+    let (_, v) = s.get_json("/api/skills/alice/deploy/versions").await;
+    assert_eq!(v["versions"][0]["safety_status"], "blocked");
+    assert!(
+        v["versions"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "secrets/aws-access-key" && f["plugin"] == "secrets-scanner"),
+        "{v}"
+    );
+    let r = s
+        .http
+        .get(s.at("/api/skills/alice/deploy/download?version=1.0.0"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    s.stop().await;
+}

@@ -1,4 +1,6 @@
-//! `spm scan <dir>`: the registry's content-safety scan, run locally before publishing.
+//! `spm scan <dir>`: the registry's content-safety scan, run locally before publishing;
+//! `spm scan --eval <corpus>`: the scanner's detection and false-positive rates on labelled
+//! data.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,15 +18,55 @@ pub struct Args {
     /// Also list findings that were judged to be quotes or examples (not counted)
     #[arg(long)]
     pub all: bool,
+    /// Measure the scanner on a labelled corpus instead (a folder laid out like
+    /// ../shared/corpus: injection/skillfortify-claude, injection/deepset-train.jsonl, skills)
+    #[arg(long, value_name = "CORPUS", conflicts_with = "all")]
+    pub eval: Option<PathBuf>,
+    /// Scores below this are flagged (the registry's `[safety] flag_below`)
+    #[arg(long, value_name = "SCORE", default_value_t = Thresholds::default().flag_below)]
+    pub flag_below: u32,
+    /// Scores below this are blocked (the registry's `[safety] block_below`)
+    #[arg(long, value_name = "SCORE", default_value_t = Thresholds::default().block_below)]
+    pub block_below: u32,
+}
+
+fn eval(
+    args: &Args,
+    corpus: &std::path::Path,
+    thresholds: &Thresholds,
+) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let e = spm_core::safety::eval::evaluate(corpus, thresholds)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&e)?);
+    } else {
+        print!("{e}");
+        println!("({:.1} s)", started.elapsed().as_secs_f64());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let thresholds = Thresholds {
+        flag_below: args.flag_below,
+        block_below: args.block_below,
+    };
+    if thresholds.block_below > thresholds.flag_below || thresholds.flag_below > 100 {
+        anyhow::bail!(
+            "--block-below must not exceed --flag-below, and --flag-below must be at most 100 (got --block-below {} --flag-below {})",
+            thresholds.block_below,
+            thresholds.flag_below
+        );
+    }
+    if let Some(corpus) = &args.eval {
+        return eval(args, corpus, &thresholds);
+    }
     // Scan exactly what would be published.
     let package = pack(&args.dir, &PackLimits::default())?;
     let files = read_archive(&package.bytes, &UnpackLimits::default())?;
     let report = scan(
         files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
-        &Thresholds::default(),
+        &thresholds,
     );
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

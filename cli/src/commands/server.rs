@@ -91,10 +91,30 @@ pub struct RescanArgs {
 
 pub fn rescan(args: &RescanArgs) -> anyhow::Result<ExitCode> {
     let config = load(&args.common, None, None, None)?;
-    let (total, changed) = runtime()?.block_on(spm_host::server::rescan(config))?;
-    for c in &changed {
+    let r = runtime()?.block_on(spm_host::server::rescan(config))?;
+    for c in &r.changed {
         println!("{}: {} -> {}", c.target, c.before, c.after);
     }
-    println!("rescanned {total} versions: {} changed", changed.len());
-    Ok(ExitCode::SUCCESS)
+    for (target, why) in &r.skipped {
+        eprintln!("{target}: not rescanned: {why}");
+    }
+    println!(
+        "rescanned {} versions: {} changed{}",
+        r.total - r.skipped.len(),
+        r.changed.len(),
+        if r.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", {} could not be judged (left as they were)",
+                r.skipped.len()
+            )
+        }
+    );
+    // Versions that could not be judged are a failure the operator must look at.
+    Ok(if r.skipped.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

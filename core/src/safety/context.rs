@@ -1,6 +1,11 @@
 //! Where in a file a match sits: code fences and spans, quotes, blockquotes, negated or
 //! teaching sentences, and whether the whole document is about detecting attacks.
 
+use std::cell::OnceCell;
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Words that mark a sentence as describing, forbidding or detecting an attack.
 const NEGATION: &[&str] = &[
     "never ",
@@ -50,10 +55,87 @@ const TEACHING: &[&str] = &[
 
 pub struct Context<'a> {
     text: &'a str,
-    /// Byte ranges inside ``` / ~~~ fences or `inline code`.
-    code: Vec<(usize, usize)>,
-    teaching: bool,
     markdown: bool,
+    /// The skill's SKILL.md is about security, so every file's examples are examples.
+    skill_teaching: bool,
+    /// Byte ranges inside ``` / ~~~ fences or `inline code`; worked out when first needed
+    /// (most files have no match at all).
+    code: OnceCell<Vec<(usize, usize)>>,
+    teaching: OnceCell<bool>,
+}
+
+/// Fenced blocks and inline code spans of a markdown text, in order.
+fn code_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut code = Vec::new();
+    let mut fence_start: Option<usize> = None;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            match fence_start.take() {
+                Some(s) => code.push((s, pos + line.len())),
+                None => fence_start = Some(pos),
+            }
+        } else if fence_start.is_none() {
+            let mut in_span = None;
+            for i in memchr::memchr_iter(b'`', line.as_bytes()) {
+                match in_span.take() {
+                    Some(s) => code.push((pos + s, pos + i + 1)),
+                    None => in_span = Some(i),
+                }
+            }
+        }
+        pos += line.len();
+    }
+    if let Some(s) = fence_start {
+        code.push((s, text.len()));
+    }
+    code
+}
+
+fn teaching_words() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(TEACHING)
+            .expect("teaching words build")
+    })
+}
+
+/// How many teaching words the prose (text outside `code`) holds, stopping at `enough`.
+/// Words in URLs, host names and e-mail addresses do not count: an attacker's domain must not
+/// make its own skill look like a lesson.
+fn teaching_hits(text: &str, code: &[(usize, usize)], enough: usize) -> usize {
+    let mut segments = Vec::with_capacity(code.len() + 1);
+    let mut last = 0;
+    for &(s, e) in code {
+        if s >= last {
+            segments.push(&text[last..s]);
+            last = e;
+        }
+    }
+    segments.push(&text[last.min(text.len())..]);
+    let mut hits = 0;
+    for seg in segments {
+        for m in teaching_words().find_overlapping_iter(seg) {
+            let start = seg[..m.start()]
+                .rfind(char::is_whitespace)
+                .map_or(0, |i| i + 1);
+            let end = seg[m.end()..]
+                .find(char::is_whitespace)
+                .map_or(seg.len(), |i| m.end() + i);
+            let word = &seg[start..end];
+            if word.contains("://") || word.contains('@') || word.matches('.').count() >= 2 {
+                continue;
+            }
+            hits += 1;
+            if hits >= enough {
+                return hits;
+            }
+        }
+    }
+    hits
 }
 
 impl<'a> Context<'a> {
@@ -62,65 +144,31 @@ impl<'a> Context<'a> {
             || path.ends_with(".markdown")
             || path.ends_with(".mdx")
             || path.ends_with(".txt");
-        let mut code = Vec::new();
-        if markdown {
-            let mut fence_start: Option<usize> = None;
-            let mut pos = 0;
-            for line in text.split_inclusive('\n') {
-                let t = line.trim_start();
-                if t.starts_with("```") || t.starts_with("~~~") {
-                    match fence_start.take() {
-                        Some(s) => code.push((s, pos + line.len())),
-                        None => fence_start = Some(pos),
-                    }
-                } else if fence_start.is_none() {
-                    let mut in_span = None;
-                    for (i, b) in line.bytes().enumerate() {
-                        if b == b'`' {
-                            match in_span.take() {
-                                Some(s) => code.push((pos + s, pos + i + 1)),
-                                None => in_span = Some(i),
-                            }
-                        }
-                    }
-                }
-                pos += line.len();
-            }
-            if let Some(s) = fence_start {
-                code.push((s, text.len()));
-            }
-        }
-        // Count teaching words in prose only: not in code, not in URLs or host names
-        // (an attacker's domain must not make its own skill look like a lesson).
-        let mut prose = String::with_capacity(text.len());
-        let mut last = 0;
-        for &(s, e) in &code {
-            if s >= last {
-                prose.push_str(&text[last..s]);
-                last = e;
-            }
-        }
-        prose.push_str(&text[last.min(text.len())..]);
-        let words: Vec<&str> = prose
-            .split_whitespace()
-            .filter(|w| !w.contains("://") && w.matches('.').count() < 2 && !w.contains('@'))
-            .collect();
-        let lower = words.join(" ").to_lowercase();
-        let hits = TEACHING
-            .iter()
-            .map(|t| lower.matches(t).count())
-            .sum::<usize>();
         Context {
             text,
-            code,
-            teaching: skill_teaching || hits >= 4,
             markdown,
+            skill_teaching,
+            code: OnceCell::new(),
+            teaching: OnceCell::new(),
         }
+    }
+
+    fn code(&self) -> &[(usize, usize)] {
+        self.code.get_or_init(|| {
+            if self.markdown {
+                code_ranges(self.text)
+            } else {
+                Vec::new()
+            }
+        })
     }
 
     /// The document is about security or detection.
     pub fn teaching(&self) -> bool {
-        self.teaching
+        self.skill_teaching
+            || *self
+                .teaching
+                .get_or_init(|| teaching_hits(self.text, self.code(), 4) >= 4)
     }
 
     pub fn markdown(&self) -> bool {
@@ -145,13 +193,13 @@ impl<'a> Context<'a> {
     }
 
     fn in_code(&self, offset: usize) -> bool {
-        self.code.iter().any(|&(s, e)| offset >= s && offset < e)
+        self.code().iter().any(|&(s, e)| offset >= s && offset < e)
     }
 
     /// Whether an instruction-like phrase at `offset` is quoted, shown, negated or taught
     /// rather than addressed to the agent.
     pub fn quoted(&self, offset: usize) -> bool {
-        if self.teaching || (self.markdown && self.in_code(offset)) {
+        if self.teaching() || (self.markdown && self.in_code(offset)) {
             return true;
         }
         let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);

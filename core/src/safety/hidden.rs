@@ -1,6 +1,10 @@
 //! Content a person reviewing a skill would not see: invisible Unicode, instructions in HTML
 //! comments, and base64 or hex that decodes to instructions or commands.
 
+use std::sync::OnceLock;
+
+use regex::bytes::{Regex, RegexBuilder};
+
 use super::context::Context;
 use super::{Category, Finding, Severity};
 
@@ -46,7 +50,11 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     // Invisible characters (a leading byte-order mark is fine).
     let mut reported = [false; 3];
-    for (i, c) in text.char_indices() {
+    // Every such character starts with one of these bytes; ASCII text is skipped at memchr speed.
+    for i in memchr::memchr3_iter(0xE2, 0xEF, 0xF3, text.as_bytes()) {
+        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            continue;
+        };
         let kind = match c {
             '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' if i > 0 => 0,
             '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => 1,
@@ -132,7 +140,7 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
         }
     }
     // In a document about attacks, hidden-content examples are examples; tag characters never are.
-    if ctx.teaching() {
+    if !out.is_empty() && ctx.teaching() {
         for f in &mut out {
             f.in_context = f.rule != "hidden/unicode-tags";
         }
@@ -142,30 +150,20 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
 
 /// Long base64 or hex runs that decode to mostly printable text: `(offset, text)`.
 fn encoded_runs(text: &str) -> Vec<(usize, String)> {
-    let bytes = text.as_bytes();
+    static RUN: OnceLock<Regex> = OnceLock::new();
+    let run = RUN.get_or_init(|| {
+        RegexBuilder::new(r"[A-Za-z0-9+/=_-]{24,}")
+            .unicode(false)
+            .build()
+            .expect("the encoded-run pattern compiles")
+    });
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() && out.len() < 50 {
-        let b64 = |c: u8| {
-            c.is_ascii_alphanumeric()
-                || c == b'+'
-                || c == b'/'
-                || c == b'='
-                || c == b'-'
-                || c == b'_'
-        };
-        if !b64(bytes[i]) {
-            i += 1;
-            continue;
+    for m in run.find_iter(text.as_bytes()) {
+        if out.len() >= 50 {
+            break;
         }
-        let start = i;
-        while i < bytes.len() && b64(bytes[i]) {
-            i += 1;
-        }
-        let run = &text[start..i];
-        if run.len() < 24 {
-            continue;
-        }
+        // The run is ASCII, so these are char boundaries.
+        let run = &text[m.start()..m.end()];
         let decoded = if run.len().is_multiple_of(2) && run.bytes().all(|c| c.is_ascii_hexdigit()) {
             hex_decode(run)
         } else {
@@ -180,7 +178,7 @@ fn encoded_runs(text: &str) -> Vec<(usize, String)> {
                 && printable * 100 >= d.len() * 95
                 && let Ok(s) = String::from_utf8(d)
             {
-                out.push((start, s));
+                out.push((m.start(), s));
             }
         }
     }

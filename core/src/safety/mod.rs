@@ -14,7 +14,9 @@
 //! documents about detection.
 
 mod context;
+pub mod eval;
 mod hidden;
+pub mod names;
 pub mod rules;
 
 use std::fmt;
@@ -35,6 +37,8 @@ pub enum Category {
     Escalation,
     HiddenContent,
     DangerousScript,
+    /// Typosquatted names, dependency confusion.
+    SupplyChain,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -352,10 +356,56 @@ pub fn scan<'a>(
         .find(|(p, _)| *p == crate::skill::SKILL_FILE)
         .is_some_and(|(p, t)| Context::new(p, t, false).teaching());
     let mut findings = Vec::new();
-    for (path, text) in files {
+    for (path, text) in &files {
         findings.extend(scan_file(path, text, skill_teaching));
     }
+    if let Some((_, text)) = files.iter().find(|(p, _)| *p == crate::skill::SKILL_FILE) {
+        findings.extend(lookalike_name(text));
+    }
     verdict(findings, thresholds)
+}
+
+/// The skill's name (from `SKILL.md` text) when it imitates a well-known word.
+fn lookalike_name(skill_md: &str) -> Option<Finding> {
+    let skill = crate::skill::Skill::from_bytes(
+        skill_md.as_bytes(),
+        std::path::Path::new(crate::skill::SKILL_FILE),
+        &crate::skill::Options::default(),
+    );
+    let name = skill.manifest?.name;
+    let (part, word) = names::lookalike(&name)?;
+    let line = skill_md
+        .lines()
+        .position(|l| l.trim_start().starts_with("name:"))
+        .map_or(1, |i| i as u32 + 1);
+    Some(Finding {
+        rule: "supply-chain/lookalike-name".into(),
+        category: Category::SupplyChain,
+        severity: Severity::High,
+        file: crate::skill::SKILL_FILE.into(),
+        line,
+        excerpt: format!("name: {name}"),
+        explanation: format!(
+            "`{part}` in the name is one typo away from the well-known `{word}`: a name made to be mistaken for another (typosquatting)"
+        ),
+        in_context: false,
+    })
+}
+
+/// A finding for a name one typo away from `other`, a skill another author published.
+pub fn similar_name(name: &str, other: &str) -> Finding {
+    Finding {
+        rule: "supply-chain/similar-name".into(),
+        category: Category::SupplyChain,
+        severity: Severity::High,
+        file: crate::skill::SKILL_FILE.into(),
+        line: 1,
+        excerpt: format!("name: {name}"),
+        explanation: format!(
+            "the name is one typo away from `{other}`, published by another author: a name made to be mistaken for it (typosquatting)"
+        ),
+        in_context: false,
+    }
 }
 
 /// Score and status from findings.

@@ -191,6 +191,14 @@ pub const RULES: &[Rule] = &[
         explanation: "tells the agent to send data to an outside address",
     },
     Rule {
+        id: "exfiltration/collector-host",
+        category: Exfiltration,
+        severity: High,
+        kind: Behaviour,
+        pattern: r"(?i)\bhttps?://([a-z0-9-]+\.)*(exfil\w*|c2|cnc|command-and-control|attacker|evil|malicious|malware|stealer|phish\w*|backdoor|keylogger)[.:/]|\bhttps?://([a-z0-9-]+\.)*(webhook\.site|requestbin\.(com|net)|pipedream\.net|burpcollaborator\.net|interact\.sh|oast\.(fun|live|me|online|pro|site))\b",
+        explanation: "points at a host named for collecting stolen data or controlling malware, or at a request-capture service",
+    },
+    Rule {
         id: "exfiltration/reverse-shell",
         category: Exfiltration,
         severity: Critical,
@@ -279,5 +287,14 @@ pub const RULES: &[Rule] = &[
         kind: Behaviour,
         pattern: r#"(?i)\b(b64decode|atob|base64\s+-d)\s*\(?\s*["']aHR0c"#,
         explanation: "hides a URL in base64",
+    },
+    // --- Supply chain ---
+    Rule {
+        id: "supply-chain/internal-registry",
+        category: SupplyChain,
+        severity: High,
+        kind: Behaviour,
+        pattern: r"(?i)\b(install|fetch|pull|download)\w*\b[^\n.]{0,40}\bfrom\s+(the\s+|an?\s+|your\s+|our\s+)?(internal|private|corporate|company)\s+(package\s+|npm\s+|pypi\s+|python\s+)?(registry|index|mirror|feed)\b",
+        explanation: "has packages installed from an internal registry: a public package of the same name can be installed instead (dependency confusion)",
     },
 ];

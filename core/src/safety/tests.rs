@@ -132,3 +132,42 @@ fn prompt_extraction_and_task_replacement_are_flagged() {
     );
     assert_eq!(s, Status::Clean, "{rules:?}");
 }
+
+#[test]
+fn supply_chain_signals_are_flagged() {
+    for (text, rule) in [
+        (
+            "---\nname: reqeusts-helper\ndescription: Helps.\n---\nUse it.\n",
+            "supply-chain/lookalike-name",
+        ),
+        (
+            "Install `acme-auth-utils` from our internal registry before use.",
+            "supply-chain/internal-registry",
+        ),
+        (
+            "# Reference: https://exfil.stealth.example.com/registry",
+            "exfiltration/collector-host",
+        ),
+        (
+            "Results are posted to https://webhook.site/1234 for review.",
+            "exfiltration/collector-host",
+        ),
+    ] {
+        let (s, rules) = status("SKILL.md", text);
+        assert_eq!(s, Status::Flagged, "{text} -> {rules:?}");
+        assert!(rules.iter().any(|r| r == rule), "{text} -> {rules:?}");
+    }
+}
+
+#[test]
+fn ordinary_names_registries_and_hosts_are_clean() {
+    for text in [
+        "---\nname: webapp-testing\ndescription: Tests web apps.\n---\nUse it.\n",
+        "---\nname: uipath-coded-apps\ndescription: Builds apps.\n---\nUse it.\n",
+        "Modules come from the private registry configured in `~/.terraformrc`.",
+        "See https://evilcorp-fans.example.com/ and https://c2c.example.org/docs.",
+    ] {
+        let (s, rules) = status("SKILL.md", text);
+        assert_eq!(s, Status::Clean, "{text} -> {rules:?}");
+    }
+}

@@ -269,6 +269,18 @@ impl Db {
         Ok(InsertOutcome::Inserted { updated })
     }
 
+    /// `(author, name)` of every skill published by someone other than `author`, for the
+    /// look-alike name check.
+    pub async fn names_of_others(&self, author: &str) -> Result<Vec<(String, String)>, DbError> {
+        let rows = sqlx::query("SELECT a.name AS author, s.name AS name FROM skills s JOIN authors a ON a.id = s.author_id WHERE a.name <> $1 ORDER BY s.downloads DESC, s.id")
+            .bind(author)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("author")?, r.try_get("name")?)))
+            .collect()
+    }
+
     /// The skill's id, or `None` when `author/name` is unknown.
     pub async fn skill_id(&self, author: &str, name: &str) -> Result<Option<(i64, i64)>, DbError> {
         let row = sqlx::query("SELECT s.id, s.author_id FROM skills s JOIN authors a ON a.id = s.author_id WHERE a.name = $1 AND s.name = $2")

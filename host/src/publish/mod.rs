@@ -6,6 +6,8 @@
 //! and the version must be new and greater than every existing one. The blob is stored
 //! before the version row commits, so no version ever lacks its blob.
 
+mod judge;
+
 use std::path::Path;
 
 use axum::http::StatusCode;
@@ -17,9 +19,9 @@ use crate::auth::Caller;
 use crate::db::skills::{InsertOutcome, NewVersion};
 use crate::db::tokens::Scope;
 use crate::error::{ApiError, ApiResult, policy_verdict};
-use crate::plugins::{PackageMeta, PluginFinding, package_view};
+use crate::plugins::{PackageMeta, package_view};
 use crate::state::AppState;
-use spm_core::safety::{self, Status as SafetyStatus};
+pub use judge::{Verdict, judge, refusal};
 
 /// What a publish request carried.
 #[derive(Debug, Default)]
@@ -32,10 +34,10 @@ pub struct Upload {
 }
 
 /// The skill read out of an archive.
-struct Parsed {
-    manifest: Manifest,
+pub(crate) struct Parsed {
+    pub manifest: Manifest,
     /// The instruction text (SKILL.md, or the legacy entry file).
-    content: String,
+    pub content: String,
 }
 
 pub async fn publish(
@@ -138,7 +140,24 @@ pub async fn publish(
         deps.push((id.author.clone(), id.name.clone(), req.to_string()));
     }
 
-    let safety = judge(state, caller, m, &files, archive.len() as u64).await?;
+    if !state.plugins.is_empty() {
+        let meta = PackageMeta {
+            author: &caller.author.name,
+            publisher: &caller.author.name,
+            packed_size: archive.len() as u64,
+            manifest_json: client_manifest(m, &caller.author.name).to_string(),
+        };
+        policy_verdict(
+            state
+                .plugins
+                .check_publish(&package_view(m, meta, &files))
+                .await,
+        )?;
+    }
+    let safety = judge(state, &caller.author.name, m, &files, archive.len() as u64).await?;
+    if safety.status == "blocked" {
+        return Err(refusal(&safety));
+    }
     state.blobs.put(&integrity, archive.clone()).await?;
     let new = NewVersion {
         author_id: caller.author.id,
@@ -154,7 +173,7 @@ pub async fn publish(
         content: parsed.content,
         publisher_id: caller.author.id,
         safety_status: safety.status.into(),
-        safety_score: safety.score,
+        safety_score: Some(safety.score),
         safety_findings: serde_json::to_value(&safety.findings).unwrap_or_default(),
         trust_level: "community".into(),
         dependencies: deps,
@@ -191,113 +210,8 @@ pub async fn publish(
     }
 }
 
-/// The safety verdict on a package.
-struct Safety {
-    status: &'static str,
-    score: Option<f64>,
-    findings: Vec<PluginFinding>,
-}
-
-/// Storage policies, then scanners. A denial or a blocking finding refuses the publish
-/// before anything is stored.
-async fn judge(
-    state: &AppState,
-    caller: &Caller,
-    m: &Manifest,
-    files: &Files,
-    packed: u64,
-) -> ApiResult<Safety> {
-    // The built-in scanner (the same code `spm scan` runs locally).
-    let report = safety::scan(
-        files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
-        &state.config.safety,
-    );
-    let mut findings: Vec<PluginFinding> = report
-        .counted()
-        .map(|f| PluginFinding {
-            plugin: "built-in".into(),
-            rule: f.rule.clone(),
-            category: serde_json::to_value(f.category)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-            severity: f.severity.to_string(),
-            message: format!("{}: {}", f.explanation, f.excerpt),
-            file: Some(f.file.clone()),
-            line: Some(f.line),
-        })
-        .collect();
-    let mut blocked = report.status == SafetyStatus::Blocked;
-    let mut flagged = report.status == SafetyStatus::Flagged;
-    let mut score = f64::from(report.score);
-    if !state.plugins.is_empty() {
-        let meta = PackageMeta {
-            author: &caller.author.name,
-            publisher: &caller.author.name,
-            packed_size: packed,
-            manifest_json: client_manifest(m, &caller.author.name).to_string(),
-        };
-        let view = package_view(m, meta, files);
-        policy_verdict(state.plugins.check_publish(&view).await)?;
-        let (plugin_findings, failures) = state.plugins.scan(&view).await;
-        if let Some(f) = failures.iter().find(|f| !f.fail_open) {
-            return Err(f.clone().into());
-        }
-        // The strictest verdict wins.
-        for f in &plugin_findings {
-            match f.severity.as_str() {
-                "critical" | "high" => blocked = true,
-                "medium" => flagged = true,
-                _ => {}
-            }
-            score -= match f.severity.as_str() {
-                "critical" => 60.0,
-                "high" => 30.0,
-                "medium" => 12.0,
-                "low" => 4.0,
-                _ => 0.0,
-            };
-        }
-        findings.extend(plugin_findings);
-    }
-    let score = score.max(0.0);
-    if blocked {
-        let rank = |s: &str| match s {
-            "critical" => 0,
-            "high" => 1,
-            "medium" => 2,
-            _ => 3,
-        };
-        let first = findings.iter().min_by_key(|f| rank(&f.severity));
-        let text = match first {
-            Some(f) => {
-                let place = match (&f.file, f.line) {
-                    (Some(file), Some(line)) => format!(" at {file}:{line}"),
-                    (Some(file), None) => format!(" in {file}"),
-                    _ => String::new(),
-                };
-                format!(
-                    "the publish was blocked: {} [{}]{place}, found by `{}`",
-                    f.message, f.rule, f.plugin
-                )
-            }
-            None => {
-                format!("the publish was blocked: safety score {score:.0} is below the threshold")
-            }
-        };
-        return Err(ApiError::forbidden("blocked", text)
-            .with_details(serde_json::json!({ "safety_status": "blocked", "safety_score": score, "findings": findings })));
-    }
-    let status = if flagged { "flagged" } else { "clean" };
-    Ok(Safety {
-        status,
-        score: Some(score),
-        findings,
-    })
-}
-
 /// Finds and checks the skill inside the archive.
-fn parse_skill(files: &Files) -> ApiResult<Parsed> {
+pub(crate) fn parse_skill(files: &Files) -> ApiResult<Parsed> {
     let opts = Options {
         require_version: true,
         ..Options::default()

@@ -1,0 +1,136 @@
+//! The safety verdict on a package, shared by publishing and `spm server rescan`.
+//!
+//! The built-in scanner (the same code `spm scan` runs locally), the registry's own name
+//! check (a name one typo away from another author's skill), then every plugin scanner.
+//! The strictest verdict wins; the score is the built-in score less each plugin finding.
+
+use spm_core::api::client_manifest;
+use spm_core::package::Files;
+use spm_core::safety::{self, Status};
+use spm_core::skill::Manifest;
+
+use crate::error::{ApiError, ApiResult};
+use crate::plugins::{PackageMeta, PluginFinding, package_view};
+use crate::state::AppState;
+
+/// What the scanners made of a package.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    /// `clean`, `flagged` or `blocked`.
+    pub status: &'static str,
+    pub score: f64,
+    pub findings: Vec<PluginFinding>,
+}
+
+/// Judges `files` as `author`'s skill `m`. Errors are plugin failures (fail-closed) and
+/// database errors; a blocking verdict is a [`Verdict`], see [`refusal`].
+pub async fn judge(
+    state: &AppState,
+    author: &str,
+    m: &Manifest,
+    files: &Files,
+    packed: u64,
+) -> ApiResult<Verdict> {
+    let mut found = safety::scan(
+        files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
+        &state.config.safety,
+    )
+    .findings;
+    let others = state.db.names_of_others(author).await?;
+    if let Some(other) = safety::names::similar_to(&m.name, others.iter().map(|(_, n)| n.as_str()))
+        && let Some((a, n)) = others.iter().find(|(_, n)| n == other)
+    {
+        found.push(safety::similar_name(&m.name, &format!("{a}/{n}")));
+    }
+    let report = safety::verdict(found, &state.config.safety);
+    let mut findings: Vec<PluginFinding> = report
+        .counted()
+        .map(|f| PluginFinding {
+            plugin: "built-in".into(),
+            rule: f.rule.clone(),
+            category: serde_json::to_value(f.category)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            severity: f.severity.to_string(),
+            message: format!("{}: {}", f.explanation, f.excerpt),
+            file: Some(f.file.clone()),
+            line: Some(f.line),
+        })
+        .collect();
+    let mut blocked = report.status == Status::Blocked;
+    let mut flagged = report.status == Status::Flagged;
+    let mut score = f64::from(report.score);
+    if !state.plugins.is_empty() {
+        let meta = PackageMeta {
+            author,
+            publisher: author,
+            packed_size: packed,
+            manifest_json: client_manifest(m, author).to_string(),
+        };
+        let view = package_view(m, meta, files);
+        let (plugin_findings, failures) = state.plugins.scan(&view).await;
+        if let Some(f) = failures.iter().find(|f| !f.fail_open) {
+            return Err(f.clone().into());
+        }
+        for f in &plugin_findings {
+            match f.severity.as_str() {
+                "critical" | "high" => blocked = true,
+                "medium" => flagged = true,
+                _ => {}
+            }
+            score -= match f.severity.as_str() {
+                "critical" => 60.0,
+                "high" => 30.0,
+                "medium" => 12.0,
+                "low" => 4.0,
+                _ => 0.0,
+            };
+        }
+        findings.extend(plugin_findings);
+    }
+    let status = if blocked {
+        "blocked"
+    } else if flagged {
+        "flagged"
+    } else {
+        "clean"
+    };
+    Ok(Verdict {
+        status,
+        score: score.max(0.0),
+        findings,
+    })
+}
+
+/// The 403 for a blocked verdict: the worst finding in words, all findings as details.
+pub fn refusal(v: &Verdict) -> ApiError {
+    let rank = |s: &str| match s {
+        "critical" => 0,
+        "high" => 1,
+        "medium" => 2,
+        _ => 3,
+    };
+    let text = match v.findings.iter().min_by_key(|f| rank(&f.severity)) {
+        Some(f) => {
+            let place = match (&f.file, f.line) {
+                (Some(file), Some(line)) => format!(" at {file}:{line}"),
+                (Some(file), None) => format!(" in {file}"),
+                _ => String::new(),
+            };
+            format!(
+                "the publish was blocked: {} [{}]{place}, found by `{}`",
+                f.message, f.rule, f.plugin
+            )
+        }
+        None => format!(
+            "the publish was blocked: safety score {:.0} is below the threshold",
+            v.score
+        ),
+    };
+    ApiError::forbidden("blocked", text).with_details(serde_json::json!({
+        "safety_status": "blocked",
+        "safety_score": v.score,
+        "findings": v.findings,
+    }))
+}
