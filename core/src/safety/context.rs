@@ -12,6 +12,8 @@ const NEGATION: &[&str] = &[
     "don't ",
     "do not ",
     "must not ",
+    "cannot ",
+    "can't ",
     "should not ",
     "avoid",
     "refuse",

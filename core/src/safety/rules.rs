@@ -294,7 +294,7 @@ pub const RULES: &[Rule] = &[
         category: SupplyChain,
         severity: High,
         kind: Behaviour,
-        pattern: r"(?i)\b(install|fetch|pull|download)\w*\b[^\n.]{0,40}\bfrom\s+(the\s+|an?\s+|your\s+|our\s+)?(internal|private|corporate|company)\s+(package\s+|npm\s+|pypi\s+|python\s+)?(registry|index|mirror|feed)\b",
-        explanation: "has packages installed from an internal registry: a public package of the same name can be installed instead (dependency confusion)",
+        pattern: r"(?i)\b(install|fetch|pull|download)\w*\b[^\n.]{0,40}\bfrom\s+(the\s+|an?\s+|your\s+|our\s+)?(internal|private|corporate|company)\s+(package\s+|npm\s+|pypi\s+|python\s+)?(registry|index|mirror|feed)\b|\b(wrapper|wraps|shim|client|requires|depends on|built on|loads [a-z]+ from)\s+(for\s+|the\s+|our\s+|an?\s+)*(internal|private|in-house|proprietary)\s+(package|library|module|dependency|sdk)\s+`?[a-z0-9][a-z0-9_.-]+",
+        explanation: "depends on an internal package or registry: a public package of the same name can be installed instead (dependency confusion)",
     },
 ];
