@@ -8,20 +8,11 @@ fn main() {
     let root = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "../shared/corpus/skills".into());
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut stack = vec![std::path::PathBuf::from(&root)];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(b) = std::fs::read(&p)
-                && std::str::from_utf8(&b).is_ok()
-            {
-                files.push((p.display().to_string(), b));
-            }
-        }
-    }
+    let files: Vec<(String, Vec<u8>)> = spm_core::safety::eval::read_tree(root.as_ref())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .filter(|(_, b)| std::str::from_utf8(b).is_ok())
+        .collect();
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     let runs = 5;
     let t = Instant::now();

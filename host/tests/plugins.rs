@@ -68,6 +68,18 @@ fn archive(name: &str, extra_frontmatter: &str, files: &[(&str, &str)]) -> Vec<u
         .bytes
 }
 
+/// `deploy` with a fake AWS key on line 3 of `scripts/deploy.sh`.
+fn leaky_archive() -> Vec<u8> {
+    archive(
+        "deploy",
+        "license: MIT\n",
+        &[(
+            "scripts/deploy.sh",
+            "#!/bin/sh\n# deploy\nexport AWS_ACCESS_KEY_ID=AKIAZ7XQ2LMN4PRS5TUV\n",
+        )],
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn shipped_plugins_end_to_end() {
     let Some(dir) = plugin_components() else {
@@ -105,14 +117,7 @@ async fn shipped_plugins_end_to_end() {
     let t = s.register("alice").await;
 
     // A fake AWS key on line 3 of a script: refused, naming the finding and the line.
-    let leaky = archive(
-        "deploy",
-        "license: MIT\n",
-        &[(
-            "scripts/deploy.sh",
-            "#!/bin/sh\n# deploy\nexport AWS_ACCESS_KEY_ID=AKIAZ7XQ2LMN4PRS5TUV\n",
-        )],
-    );
+    let leaky = leaky_archive();
     let r = s.publish(&t, leaky, json!({})).await;
     assert_eq!(r.status(), 403);
     let body: serde_json::Value = r.json().await.unwrap();
@@ -520,14 +525,7 @@ async fn rescan_runs_the_configured_plugin_scanners() {
         return;
     };
     let t = s.register("alice").await;
-    let leaky = archive(
-        "deploy",
-        "license: MIT\n",
-        &[(
-            "scripts/deploy.sh",
-            "#!/bin/sh\n# deploy\nexport AWS_ACCESS_KEY_ID=AKIAZ7XQ2LMN4PRS5TUV\n",
-        )],
-    );
+    let leaky = leaky_archive();
     let r = s.publish(&t, leaky, json!({})).await;
     assert_eq!(r.status(), 201);
     let before = r.json::<serde_json::Value>().await.unwrap()["safety_status"].clone();

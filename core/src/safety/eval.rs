@@ -105,8 +105,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> EvalError + '_ {
     }
 }
 
-/// Every regular file under `dir`, as `(relative path, bytes)`.
-fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, EvalError> {
+/// Every regular file under `dir` (up to 10 MiB each), as `(relative path, bytes)`, sorted.
+pub fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, EvalError> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
