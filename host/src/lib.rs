@@ -6,6 +6,7 @@
 //! - [`publish`]: the checks every publish goes through.
 //! - [`api`]: the HTTP endpoints, one module per family; [`auth`] resolves callers.
 //! - [`plugins`]: WebAssembly safety scanners, auth providers and storage policies.
+//! - [`web`]: the web UI: search and skill pages with safety status and trust.
 //! - [`server`]: start-up, serving and graceful shutdown.
 
 pub mod api;
@@ -18,6 +19,7 @@ pub mod publish;
 pub mod server;
 pub mod state;
 pub mod storage;
+pub mod web;
 
 pub use config::Config;
 pub use state::AppState;

@@ -84,7 +84,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/admin/audit", get(admin::audit))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .fallback(|| async { crate::error::ApiError::not_found("no such endpoint") });
+        .merge(crate::web::routes())
+        .fallback(crate::web::fallback);
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     api.with_state(state)
         .layer(DefaultBodyLimit::max(max_body))
