@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod blobs;
+pub mod graphql;
 pub mod health;
 pub mod openapi;
 pub mod plugins;
@@ -82,6 +83,12 @@ pub fn router(state: AppState) -> Router {
             axum::routing::put(admin::set_trust),
         )
         .route("/api/admin/audit", get(admin::audit))
+        .route(
+            "/graphql",
+            get(graphql::graphiql)
+                .post(graphql::execute)
+                .layer(axum::Extension(graphql::schema(state.clone()))),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(crate::web::routes())

@@ -116,7 +116,7 @@ pub struct SearchParams {
     pub per_page: Option<i64>,
 }
 
-fn paging(page: Option<i64>, per_page: Option<i64>) -> (i64, i64) {
+pub(crate) fn paging(page: Option<i64>, per_page: Option<i64>) -> (i64, i64) {
     (
         page.unwrap_or(1).max(1),
         per_page.unwrap_or(20).clamp(1, 100),
