@@ -44,7 +44,67 @@ on_both!(
     health_and_readiness,
     built_in_safety_scan_blocks_and_flags,
     lookalike_names_are_flagged,
+    feedback_sets_confidence,
 );
+
+async fn feedback_sets_confidence(db: DbKind) {
+    let Some(s) = Server::start(db).await else {
+        return;
+    };
+    let t = s.register("alice").await;
+    assert_eq!(
+        s.publish_skill(&t, "notes", "1.0.0", "").await.status(),
+        201
+    );
+    let (_, e) = s.get_json("/api/skills/alice/notes").await;
+    assert!(e["confidence"].is_null(), "no feedback yet: {e}");
+    let send =
+        |body: serde_json::Value, path: &'static str| s.http.post(s.at(path)).json(&body).send();
+    for result in ["success", "success", "partial", "failure"] {
+        let r = send(
+            json!({"result": result, "comment": "ok"}),
+            "/api/skills/alice/notes/feedback",
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 204, "{result}");
+    }
+    // 3 of 4 worked, weighted by log2(4 + 1) / 5 = 0.46: 0.35.
+    let (_, e) = s.get_json("/api/skills/alice/notes").await;
+    assert_eq!(e["confidence"], 0.35, "{e}");
+    let r = send(
+        json!({"result": "great"}),
+        "/api/skills/alice/notes/feedback",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("`success`, `partial` or `failure`")
+    );
+    let r = send(
+        json!({"result": "success", "comment": "x".repeat(2001)}),
+        "/api/skills/alice/notes/feedback",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = send(
+        json!({"result": "success"}),
+        "/api/skills/alice/nothing/feedback",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 404);
+    // Refused reports were not counted.
+    let (_, e) = s.get_json("/api/skills/alice/notes").await;
+    assert_eq!(e["confidence"], 0.35);
+    s.stop().await;
+}
 
 async fn lookalike_names_are_flagged(db: DbKind) {
     let Some(s) = Server::start(db).await else {

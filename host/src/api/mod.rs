@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod blobs;
+pub mod feedback;
 pub mod graphql;
 pub mod health;
 pub mod openapi;
@@ -66,6 +67,10 @@ pub fn router(state: AppState) -> Router {
             post(skills::yank).delete(skills::unyank),
         )
         .route("/api/skills/{author}/{name}/content", get(skills::content))
+        .route(
+            "/api/skills/{author}/{name}/feedback",
+            post(feedback::feedback),
+        )
         .route(
             "/api/skills/{author}/{name}/download",
             get(skills::download),

@@ -76,9 +76,21 @@ fn version_row(r: &AnyRow) -> Result<VersionRow, sqlx::Error> {
 }
 
 const ENTRY_COLS: &str = "s.id AS skill_id, s.name, s.description, s.tags, s.downloads, s.created_at, s.updated_at, a.name AS author, \
-     v.version, v.manifest, v.safety_status, v.safety_score, v.trust_level, v.tokens_estimate";
+     v.version, v.manifest, v.safety_status, v.safety_score, v.trust_level, v.tokens_estimate, s.feedback_total, s.feedback_success";
 const ENTRY_FROM: &str =
     "skills s JOIN authors a ON a.id = s.author_id JOIN versions v ON v.id = s.latest_version_id";
+
+/// The existing client's confidence score: the share of uses that worked (success or
+/// partial), weighted by how many there were (full weight from about 32 reports), rounded to
+/// two places. `None` before any feedback.
+pub fn confidence(success: i64, total: i64) -> Option<f64> {
+    if total <= 0 {
+        return None;
+    }
+    let rate = success as f64 / total as f64;
+    let weight = (((total + 1) as f64).log2() / 5.0).min(1.0);
+    Some((rate * weight * 100.0).round() / 100.0)
+}
 
 fn entry_row(r: &AnyRow) -> Result<SkillEntry, sqlx::Error> {
     let manifest: String = r.try_get("manifest")?;
@@ -102,7 +114,7 @@ fn entry_row(r: &AnyRow) -> Result<SkillEntry, sqlx::Error> {
         tokens_estimate: r.try_get("tokens_estimate")?,
         installs: r.try_get("downloads")?,
         avg_rating: None,
-        confidence: None,
+        confidence: confidence(r.try_get("feedback_success")?, r.try_get("feedback_total")?),
         safety_status: r.try_get("safety_status")?,
         safety_score: r.try_get("safety_score")?,
         trust_level: r.try_get("trust_level")?,
@@ -279,6 +291,33 @@ impl Db {
         rows.iter()
             .map(|r| Ok((r.try_get("author")?, r.try_get("name")?)))
             .collect()
+    }
+
+    /// Records one feedback report and updates the skill's counts, atomically.
+    pub async fn add_feedback(
+        &self,
+        skill_id: i64,
+        author_id: Option<i64>,
+        result: &str,
+        comment: Option<&str>,
+    ) -> Result<(), DbError> {
+        let success = i64::from(matches!(result, "success" | "partial"));
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO feedback (skill_id, author_id, result, comment, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(skill_id)
+            .bind(author_id)
+            .bind(result)
+            .bind(comment)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE skills SET feedback_total = feedback_total + 1, feedback_success = feedback_success + $1 WHERE id = $2")
+            .bind(success)
+            .bind(skill_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The skill's id, or `None` when `author/name` is unknown.
