@@ -50,6 +50,20 @@ pub struct Config {
     pub config_base: PathBuf,
     /// Safety score bounds (`[safety]` in spm.toml).
     pub safety: spm_core::safety::Thresholds,
+    /// GitHub sign-in (device flow); `None` unless `GITHUB_CLIENT_ID` is set.
+    pub github: Option<GithubConfig>,
+}
+
+/// A GitHub OAuth app. The device flow needs only the client id; the URLs can point at
+/// GitHub Enterprise (or, in tests, a local server speaking GitHub's protocol).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GithubConfig {
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    /// `GITHUB_URL`, default `https://github.com`.
+    pub web_url: String,
+    /// `GITHUB_API_URL`, default `https://api.github.com`.
+    pub api_url: String,
 }
 
 /// `[safety]` in spm.toml.
@@ -271,6 +285,18 @@ impl Config {
                 t
             },
             plugins: file.plugins,
+            github: env("GITHUB_CLIENT_ID").map(|client_id| GithubConfig {
+                client_id,
+                client_secret: env("GITHUB_CLIENT_SECRET"),
+                web_url: env("GITHUB_URL")
+                    .unwrap_or_else(|| "https://github.com".into())
+                    .trim_end_matches('/')
+                    .into(),
+                api_url: env("GITHUB_API_URL")
+                    .unwrap_or_else(|| "https://api.github.com".into())
+                    .trim_end_matches('/')
+                    .into(),
+            }),
             config_base: file_path
                 .as_ref()
                 .and_then(|p| p.parent().map(Path::to_path_buf))

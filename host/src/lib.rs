@@ -4,7 +4,8 @@
 //! - [`db`]: the metadata database (SQLite or PostgreSQL) and its queries.
 //! - [`storage`]: content-addressed package blobs (local disk or S3).
 //! - [`publish`]: the checks every publish goes through.
-//! - [`api`]: the HTTP endpoints, one module per family; [`auth`] resolves callers.
+//! - [`api`]: the HTTP endpoints, one module per family; [`auth`] resolves callers;
+//!   [`github`] is the client for GitHub sign-in.
 //! - [`plugins`]: WebAssembly safety scanners, auth providers and storage policies.
 //! - [`web`]: the web UI: search and skill pages with safety status and trust.
 //! - [`server`]: start-up, serving and graceful shutdown.
@@ -14,6 +15,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod github;
 pub mod plugins;
 pub mod publish;
 pub mod server;

@@ -31,6 +31,7 @@ pub async fn state(config: Config, public_url: Option<String>) -> anyhow::Result
         config: Arc::new(config),
         public_url: public_url.trim_end_matches('/').into(),
         plugins,
+        device_sessions: Default::default(),
     })
 }
 

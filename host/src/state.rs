@@ -15,4 +15,6 @@ pub struct AppState {
     /// Base URL for links the server hands out (download URLs).
     pub public_url: Arc<str>,
     pub plugins: Plugins,
+    /// GitHub device-flow sign-ins in progress.
+    pub device_sessions: crate::api::github::DeviceSessions,
 }

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod blobs;
 pub mod feedback;
+pub mod github;
 pub mod graphql;
 pub mod health;
 pub mod openapi;
@@ -45,6 +46,8 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     let api = Router::new()
         .route("/api/auth/register", post(auth::register))
+        .route("/auth/github/device", post(github::start))
+        .route("/auth/github/device/poll", post(github::poll))
         .route(
             "/api/tokens",
             get(auth::list_tokens).post(auth::create_token),

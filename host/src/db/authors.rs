@@ -47,6 +47,42 @@ impl Db {
         }
     }
 
+    /// The author who signed in with GitHub account `github_id`.
+    pub async fn author_by_github_id(&self, github_id: i64) -> Result<Option<Author>, DbError> {
+        let row = sqlx::query("SELECT id, name, is_admin FROM authors WHERE github_id = $1")
+            .bind(github_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(from_row).transpose()?)
+    }
+
+    /// Creates an account linked to a verified GitHub account; `Ok(None)` when the name is taken.
+    pub async fn create_github_author(
+        &self,
+        name: &str,
+        login: &str,
+        github_id: i64,
+    ) -> Result<Option<Author>, DbError> {
+        let res = sqlx::query(
+            "INSERT INTO authors (name, github_username, github_id, is_admin, created_at) VALUES ($1, $2, $3, 0, $4) RETURNING id",
+        )
+        .bind(name)
+        .bind(login)
+        .bind(github_id)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await;
+        match res {
+            Ok(row) => Ok(Some(Author {
+                id: row.try_get("id")?,
+                name: name.to_string(),
+                is_admin: false,
+            })),
+            Err(e) if super::is_unique_violation(&e) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub async fn author_by_name(&self, name: &str) -> Result<Option<Author>, DbError> {
         let row = sqlx::query("SELECT id, name, is_admin FROM authors WHERE name = $1")
             .bind(name)

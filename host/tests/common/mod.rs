@@ -91,6 +91,7 @@ pub struct Options {
     pub allow_registration: bool,
     pub max_body_bytes: usize,
     pub plugins: Vec<spm_host::plugins::PluginSpec>,
+    pub github: Option<spm_host::config::GithubConfig>,
 }
 
 impl Options {
@@ -101,6 +102,7 @@ impl Options {
             allow_registration: true,
             max_body_bytes: 12 << 20,
             plugins: Vec::new(),
+            github: None,
         }
     }
 }
@@ -141,6 +143,7 @@ impl Server {
             plugins: opts.plugins,
             config_base: std::path::PathBuf::from("."),
             safety: Default::default(),
+            github: opts.github,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
