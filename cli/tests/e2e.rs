@@ -15,6 +15,11 @@ struct Registry {
 
 impl Registry {
     fn start() -> Registry {
+        Registry::start_with_env(&[])
+    }
+
+    /// A registry whose process also gets `env` (e.g. GitHub settings).
+    fn start_with_env(env: &[(&str, &str)]) -> Registry {
         let data = tempfile::tempdir().unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -27,6 +32,7 @@ impl Registry {
             .env_remove("DATABASE_URL")
             .env_remove("STORAGE_TYPE")
             .env("SPM_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -694,4 +700,104 @@ fn admin_review_trust_audit_and_rescan() {
         assert!(audit.contains(action), "{audit}");
     }
     assert!(audit.contains("root"));
+}
+
+/// A local fake of GitHub's device flow and user API on a thread: the first token poll is
+/// pending, the next one succeeds for the user `octo` (id 1). Returns its base URL.
+fn fake_github() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut polls = 0;
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // Read the head, then as much body as Content-Length says.
+            let (head, body_len) = loop {
+                let n = stream.read(&mut chunk).unwrap_or(0);
+                if n == 0 {
+                    break (String::new(), 0);
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&buf[..end]).to_string();
+                    let len = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    while buf.len() < end + 4 + len {
+                        let n = stream.read(&mut chunk).unwrap_or(0);
+                        if n == 0 {
+                            break;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                    }
+                    break (head, len);
+                }
+            };
+            let _ = body_len;
+            let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
+            let body = match path.as_str() {
+                "/login/device/code" => r#"{"device_code":"dc","user_code":"ABCD-1234","verification_uri":"https://github.example/login/device","expires_in":900,"interval":1}"#.to_string(),
+                "/login/oauth/access_token" => {
+                    polls += 1;
+                    if polls == 1 {
+                        r#"{"error":"authorization_pending"}"#.to_string()
+                    } else {
+                        r#"{"access_token":"gho_x","token_type":"bearer"}"#.to_string()
+                    }
+                }
+                "/user" => r#"{"login":"octo","id":1}"#.to_string(),
+                _ => "{}".to_string(),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn login_with_github_device_flow_then_publish() {
+    let gh = fake_github();
+    let reg = Registry::start_with_env(&[
+        ("GITHUB_CLIENT_ID", "test-client"),
+        ("GITHUB_URL", &gh),
+        ("GITHUB_API_URL", &gh),
+    ]);
+    let user = User::new();
+    let work = tempfile::tempdir().unwrap();
+    let out = user.spm(work.path(), &["login", &reg.url, "--github"]);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("https://github.example/login/device") && err.contains("ABCD-1234"),
+        "{err}"
+    );
+    assert!(err.contains("Signed in with GitHub as `octo`"), "{err}");
+    // The stored token publishes as the GitHub account.
+    let skill = work.path().join("hello");
+    std::fs::create_dir(&skill).unwrap();
+    std::fs::write(
+        skill.join("SKILL.md"),
+        "---\nname: hello\ndescription: Says hello.\nversion: 1.0.0\nauthor: octo\n---\nSay hello.\n",
+    )
+    .unwrap();
+    user.ok(work.path(), &["publish", "hello"]);
+    assert!(
+        user.ok(work.path(), &["info", "octo/hello"])
+            .contains("octo/hello")
+    );
+    // Without GitHub configured on the registry, the CLI says what to do instead.
+    let plain = Registry::start();
+    let msg = user.fails(work.path(), &["login", &plain.url, "--github"]);
+    assert!(msg.contains("GITHUB_CLIENT_ID"), "{msg}");
 }

@@ -14,6 +14,9 @@ pub struct LoginArgs {
     /// Create an account with this name and store its token
     #[arg(long, conflicts_with = "token")]
     pub name: Option<String>,
+    /// Sign in with GitHub (device flow): enter the code shown at github.com/login/device
+    #[arg(long, conflicts_with_all = ["name", "token"])]
+    pub github: bool,
     /// Store an existing token
     #[arg(long)]
     pub token: Option<String>,
@@ -57,6 +60,7 @@ pub async fn login(args: &LoginArgs) -> anyhow::Result<ExitCode> {
         token: None,
     };
     let token = match (&args.name, &args.token) {
+        _ if args.github => github_sign_in(&Client::new(&entry)?).await?,
         (_, Some(t)) => t.clone(),
         (Some(account), None) => {
             let client = Client::new(&entry)?;
@@ -68,7 +72,9 @@ pub async fn login(args: &LoginArgs) -> anyhow::Result<ExitCode> {
             resp.token
         }
         (None, None) => {
-            bail!("give --name <account> to register, or --token <token> to use an existing one")
+            bail!(
+                "give --name <account> to register, --github to sign in with GitHub, or --token <token> to use an existing one"
+            )
         }
     };
     entry.token = Some(token);
@@ -76,6 +82,65 @@ pub async fn login(args: &LoginArgs) -> anyhow::Result<ExitCode> {
     config.save()?;
     println!("Logged in to {} as registry `{name}`", args.url);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The device flow through the registry: show the code, poll until it is entered.
+async fn github_sign_in(client: &Client) -> anyhow::Result<String> {
+    use serde_json::json;
+    let start = client
+        .call(
+            reqwest::Method::POST,
+            "/auth/github/device",
+            Some(json!({})),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("GitHub sign-in could not start: {e}"))?;
+    let (Some(session), Some(code), Some(uri)) = (
+        start["session_id"].as_str(),
+        start["user_code"].as_str(),
+        start["verification_uri"].as_str(),
+    ) else {
+        bail!("the registry's answer to a GitHub sign-in was not understood: {start}");
+    };
+    eprintln!("Open {uri} and enter the code {code}");
+    eprintln!("Waiting for GitHub…");
+    let mut interval = start["interval"].as_u64().unwrap_or(5).clamp(1, 60);
+    let deadline = std::time::Instant::now()
+        + std::time::Duration::from_secs(start["expires_in"].as_u64().unwrap_or(900).min(3600));
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(interval)).await;
+        if std::time::Instant::now() > deadline {
+            bail!("the code expired before it was entered; run `spm login --github` again");
+        }
+        match client
+            .call(
+                reqwest::Method::POST,
+                "/auth/github/device/poll",
+                Some(json!({ "session_id": session })),
+            )
+            .await
+        {
+            Ok(v) if v["status"] == "complete" => {
+                let token = v["token"]
+                    .as_str()
+                    .ok_or_else(|| anyhow::anyhow!("the registry sent no token: {v}"))?;
+                eprintln!(
+                    "Signed in with GitHub as `{}`",
+                    v["author"]["name"].as_str().unwrap_or("?")
+                );
+                return Ok(token.to_string());
+            }
+            Ok(v) => {
+                if let Some(i) = v["interval"].as_u64() {
+                    interval = i.clamp(1, 60);
+                }
+            }
+            Err(e) if e.status() == Some(410) => {
+                bail!("the code expired before it was entered; run `spm login --github` again")
+            }
+            Err(e) => bail!("GitHub sign-in failed: {e}"),
+        }
+    }
 }
 
 pub fn logout(registry: Option<&str>) -> anyhow::Result<ExitCode> {
