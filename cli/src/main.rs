@@ -4,6 +4,7 @@
 mod client;
 mod commands;
 mod discover;
+mod github_source;
 mod home;
 mod install;
 mod project;

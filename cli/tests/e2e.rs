@@ -702,22 +702,30 @@ fn admin_review_trust_audit_and_rescan() {
     assert!(audit.contains("root"));
 }
 
-/// A local fake of GitHub's device flow and user API on a thread: the first token poll is
-/// pending, the next one succeeds for the user `octo` (id 1). Returns its base URL.
-fn fake_github() -> String {
+/// One HTTP/1.1 request as a fake server sees it: method and path.
+struct Req {
+    method: String,
+    path: String,
+}
+
+/// A local HTTP server on a thread, answering each request with `handler`'s
+/// `(status, extra headers, body)`; one request per connection. Returns its base URL.
+fn fake_http(
+    handler: impl Fn(&Req, &str) -> (u16, Vec<(String, String)>, Vec<u8>) + Send + 'static,
+) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    let base = url.clone();
     std::thread::spawn(move || {
-        let mut polls = 0;
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let mut buf = Vec::new();
             let mut chunk = [0u8; 4096];
             // Read the head, then as much body as Content-Length says.
-            let (head, body_len) = loop {
+            let head = loop {
                 let n = stream.read(&mut chunk).unwrap_or(0);
                 if n == 0 {
-                    break (String::new(), 0);
+                    break String::new();
                 }
                 buf.extend_from_slice(&chunk[..n]);
                 if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -737,32 +745,164 @@ fn fake_github() -> String {
                         }
                         buf.extend_from_slice(&chunk[..n]);
                     }
-                    break (head, len);
+                    break head;
                 }
             };
-            let _ = body_len;
-            let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
-            let body = match path.as_str() {
-                "/login/device/code" => r#"{"device_code":"dc","user_code":"ABCD-1234","verification_uri":"https://github.example/login/device","expires_in":900,"interval":1}"#.to_string(),
-                "/login/oauth/access_token" => {
-                    polls += 1;
-                    if polls == 1 {
-                        r#"{"error":"authorization_pending"}"#.to_string()
-                    } else {
-                        r#"{"access_token":"gho_x","token_type":"bearer"}"#.to_string()
-                    }
-                }
-                "/user" => r#"{"login":"octo","id":1}"#.to_string(),
-                _ => "{}".to_string(),
+            let mut words = head.split_whitespace();
+            let req = Req {
+                method: words.next().unwrap_or("").to_string(),
+                path: words.next().unwrap_or("").to_string(),
             };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            let (status, headers, body) = handler(&req, &base);
+            let mut out = format!(
+                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
                 body.len()
             );
+            for (k, v) in headers {
+                out.push_str(&format!("{k}: {v}\r\n"));
+            }
+            out.push_str("\r\n");
+            let _ = stream.write_all(out.as_bytes());
+            let _ = stream.write_all(&body);
         }
     });
     url
+}
+
+fn json_reply(body: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    (
+        200,
+        vec![("Content-Type".into(), "application/json".into())],
+        body.as_bytes().to_vec(),
+    )
+}
+
+/// A local fake of GitHub's device flow and user API: the first token poll is pending, the
+/// next one succeeds for the user `octo` (id 1).
+fn fake_github() -> String {
+    let polls = std::sync::atomic::AtomicU32::new(0);
+    fake_http(move |req, _| match req.path.as_str() {
+        "/login/device/code" => json_reply(
+            r#"{"device_code":"dc","user_code":"ABCD-1234","verification_uri":"https://github.example/login/device","expires_in":900,"interval":1}"#,
+        ),
+        "/login/oauth/access_token" => {
+            if polls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                json_reply(r#"{"error":"authorization_pending"}"#)
+            } else {
+                json_reply(r#"{"access_token":"gho_x","token_type":"bearer"}"#)
+            }
+        }
+        "/user" => json_reply(r#"{"login":"octo","id":1}"#),
+        _ => (404, Vec::new(), b"{}".to_vec()),
+    })
+}
+
+/// A repository tarball as GitHub's API serves it: a pax global header, one top folder, and
+/// a symbolic link outside the skill's folder.
+fn repo_tarball() -> Vec<u8> {
+    let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::default(),
+    ));
+    let mut g = tar::Header::new_ustar();
+    let pax = b"52 comment=0123456789abcdef0123456789abcdef01234567\n";
+    g.set_entry_type(tar::EntryType::XGlobalHeader);
+    g.set_size(pax.len() as u64);
+    g.set_cksum();
+    b.append_data(&mut g, "pax_global_header", &pax[..])
+        .unwrap();
+    let mut file = |path: &str, text: &str| {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(text.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, path, text.as_bytes()).unwrap();
+    };
+    file("octo-skills-abc123/README.md", "# skills\n");
+    file(
+        "octo-skills-abc123/skills/greet/SKILL.md",
+        "---\nname: greet\ndescription: Greets people.\nversion: 1.0.0\nauthor: octo\n---\nRun scripts/hello.sh.\n",
+    );
+    file(
+        "octo-skills-abc123/skills/greet/scripts/hello.sh",
+        "#!/bin/sh\necho hello\n",
+    );
+    let mut link = tar::Header::new_gnu();
+    link.set_entry_type(tar::EntryType::Symlink);
+    link.set_size(0);
+    b.append_link(&mut link, "octo-skills-abc123/docs", "README.md")
+        .unwrap();
+    b.into_inner().unwrap().finish().unwrap()
+}
+
+#[test]
+fn publish_from_a_github_repository() {
+    let tarball = repo_tarball();
+    // GitHub's API redirects tarball requests to codeload.
+    let gh = fake_http(
+        move |req, base| match (req.method.as_str(), req.path.as_str()) {
+            ("GET", "/repos/octo/skills/tarball/v1") => (
+                302,
+                vec![(
+                    "Location".into(),
+                    format!("{base}/codeload/octo/skills/tar.gz/v1"),
+                )],
+                Vec::new(),
+            ),
+            ("GET", "/codeload/octo/skills/tar.gz/v1") => (
+                200,
+                vec![("Content-Type".into(), "application/x-gzip".into())],
+                tarball.clone(),
+            ),
+            _ => (404, Vec::new(), br#"{"message":"Not Found"}"#.to_vec()),
+        },
+    );
+    let reg = Registry::start();
+    let user = User::new();
+    let work = tempfile::tempdir().unwrap();
+    user.ok(work.path(), &["login", &reg.url, "--name", "octo"]);
+    let spm = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_spm"))
+            .args(args)
+            .current_dir(work.path())
+            .env("SPM_HOME", user.home.path())
+            .env("NO_COLOR", "1")
+            .env("GITHUB_API_URL", &gh)
+            .env_remove("GITHUB_TOKEN")
+            .env_remove("SPM_TOKEN")
+            .output()
+            .unwrap()
+    };
+    let out = spm(&["publish", "--github", "octo/skills@v1", "skills/greet"]);
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("github.com/octo/skills@v1"));
+    // Installed from the registry, the script came along.
+    let project = tempfile::tempdir().unwrap();
+    user.ok(project.path(), &["add", "octo/greet"]);
+    let script = project
+        .path()
+        .join(".spm/skills/octo/greet/scripts/hello.sh");
+    assert!(script.is_file(), "{}", script.display());
+    // A missing repository and a missing folder say so.
+    let out = spm(&["publish", "--github", "octo/missing", "skills/greet"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("github.com/octo/missing was not found"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = spm(&["publish", "--github", "octo/skills@v1", "skills/nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("nothing found at `skills/nope`"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

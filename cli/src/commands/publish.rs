@@ -17,9 +17,13 @@ use crate::{discover, install, render};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The skill directory (with --all: the folder to search) [default: .]
+    /// The skill directory (with --all: the folder to search; with --github: the skill's
+    /// folder inside the repository) [default: .]
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+    /// Publish from a GitHub repository: owner/repo or owner/repo@ref (GITHUB_TOKEN for private ones)
+    #[arg(long, value_name = "OWNER/REPO[@REF]", conflicts_with = "all")]
+    pub github: Option<String>,
     /// Publish every skill below DIR, dependencies first
     #[arg(long)]
     pub all: bool,
@@ -219,8 +223,27 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return run_all(args).await;
     }
     let limits = args.limits();
+    // From GitHub: the skill's folder, fetched into a temporary one named like it.
+    let mut _fetched = None;
+    let dir = match &args.github {
+        Some(spec) => {
+            let src = crate::github_source::parse(spec)?;
+            let tmp = tempfile::tempdir()?;
+            let folder = args
+                .dir
+                .file_name()
+                .filter(|_| args.dir != Path::new("."))
+                .map_or_else(|| src.repo.clone().into(), |n| n.to_os_string());
+            let target = tmp.path().join(folder);
+            crate::github_source::fetch(&src, &args.dir, &target).await?;
+            eprintln!("fetched {src} `{}`", args.dir.display());
+            _fetched = Some(tmp);
+            target
+        }
+        None => args.dir.clone(),
+    };
     let skill = Skill::load(
-        &args.dir,
+        &dir,
         &Options {
             require_version: true,
             ..Options::default()
@@ -232,11 +255,11 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if skill.has_errors() {
         eprintln!(
             "error: {} is not valid; fix the errors above before publishing",
-            args.dir.display()
+            dir.display()
         );
         return Ok(ExitCode::from(1));
     }
-    let prepared = prepare(&args.dir, &limits).map_err(anyhow::Error::msg)?;
+    let prepared = prepare(&dir, &limits).map_err(anyhow::Error::msg)?;
     if args.dry_run || !args.json {
         print_package(&prepared, args.json, args.dry_run)?;
     }
@@ -268,7 +291,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         eprintln!(
             "error: the registry would refuse this skill; see `spm scan {}`",
-            args.dir.display()
+            dir.display()
         );
         return Ok(ExitCode::from(1));
     }
