@@ -27,11 +27,33 @@ impl Db {
         github: Option<&str>,
         is_admin: bool,
     ) -> Result<Option<Author>, DbError> {
+        self.insert_author(name, github, None, is_admin).await
+    }
+
+    /// Creates an account linked to a verified GitHub account; `Ok(None)` when the name is taken.
+    pub async fn create_github_author(
+        &self,
+        name: &str,
+        login: &str,
+        github_id: i64,
+    ) -> Result<Option<Author>, DbError> {
+        self.insert_author(name, Some(login), Some(github_id), false)
+            .await
+    }
+
+    async fn insert_author(
+        &self,
+        name: &str,
+        github: Option<&str>,
+        github_id: Option<i64>,
+        is_admin: bool,
+    ) -> Result<Option<Author>, DbError> {
         let res = sqlx::query(
-            "INSERT INTO authors (name, github_username, is_admin, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO authors (name, github_username, github_id, is_admin, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(name)
         .bind(github)
+        .bind(github_id)
         .bind(i64::from(is_admin))
         .bind(now())
         .fetch_one(&self.pool)
@@ -54,33 +76,6 @@ impl Db {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.as_ref().map(from_row).transpose()?)
-    }
-
-    /// Creates an account linked to a verified GitHub account; `Ok(None)` when the name is taken.
-    pub async fn create_github_author(
-        &self,
-        name: &str,
-        login: &str,
-        github_id: i64,
-    ) -> Result<Option<Author>, DbError> {
-        let res = sqlx::query(
-            "INSERT INTO authors (name, github_username, github_id, is_admin, created_at) VALUES ($1, $2, $3, 0, $4) RETURNING id",
-        )
-        .bind(name)
-        .bind(login)
-        .bind(github_id)
-        .bind(now())
-        .fetch_one(&self.pool)
-        .await;
-        match res {
-            Ok(row) => Ok(Some(Author {
-                id: row.try_get("id")?,
-                name: name.to_string(),
-                is_admin: false,
-            })),
-            Err(e) if super::is_unique_violation(&e) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
     }
 
     pub async fn author_by_name(&self, name: &str) -> Result<Option<Author>, DbError> {
