@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load figures for the registry: metadata GETs per second, archive download throughput and
+# Load figures for the registry: metadata GETs, web pages and GraphQL queries per second, archive download throughput and
 # publish latency of a 50 KB skill, on SQLite and (when reachable) PostgreSQL.
 #
 #   bench/registry.sh            # needs wrk (apt-get install wrk), curl, python3
@@ -70,6 +70,15 @@ PY
   wrk -t2 -c32 -d"$DURATION" "$url/api/skills/bench/fifty" | grep -E "Requests/sec|Latency "
   echo "[$label] GET /api/skills/search?q=bench:"
   wrk -t2 -c32 -d"$DURATION" "$url/api/skills/search?q=bench" | grep -E "Requests/sec|Latency "
+  echo "[$label] GET /skills/bench/fifty (web page, rendered SKILL.md):"
+  wrk -t2 -c32 -d"$DURATION" "$url/skills/bench/fifty" | grep -E "Requests/sec|Latency "
+  echo "[$label] POST /graphql (a skill with its versions and findings):"
+  cat > "$work/graphql.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"query":"{ skill(author: \\"bench\\", name: \\"fifty\\") { latestVersion safetyStatus trustLevel versions { version safetyStatus findings { rule line } } } }"}'
+LUA
+  wrk -t2 -c32 -d"$DURATION" -s "$work/graphql.lua" "$url/graphql" | grep -E "Requests/sec|Latency "
   echo "[$label] GET 5 MB archive ($(stat -c %s "$work/big-$label/skill.tar.gz") bytes):"
   wrk -t2 -c8 -d"$DURATION" "$blob" | grep -E "Requests/sec|Transfer/sec|Latency "
   kill "$pid"; wait "$pid" 2>/dev/null || true
