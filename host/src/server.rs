@@ -162,6 +162,7 @@ pub async fn rescan(config: Config) -> anyhow::Result<Rescan> {
                 &parsed.manifest,
                 &files,
                 bytes.len() as u64,
+                crate::publish::Stage::Rescan,
             )
             .await
             .map_err(|e| anyhow::anyhow!(e.message))

@@ -9,7 +9,7 @@ use spm_core::package::Files;
 use spm_core::safety::{self, Status};
 use spm_core::skill::Manifest;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, policy_verdict};
 use crate::plugins::{PackageMeta, PluginFinding, package_view};
 use crate::state::AppState;
 
@@ -22,14 +22,25 @@ pub struct Verdict {
     pub findings: Vec<PluginFinding>,
 }
 
-/// Judges `files` as `author`'s skill `m`. Errors are plugin failures (fail-closed) and
-/// database errors; a blocking verdict is a [`Verdict`], see [`refusal`].
+/// Why a package is being judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// A new version: storage policies decide first (a denial is a 403 `policy_denied`).
+    Publish,
+    /// A stored version, re-judged: only the scanners run.
+    Rescan,
+}
+
+/// Judges `files` as `author`'s skill `m`. Errors are plugin failures (fail-closed),
+/// storage-policy denials and database errors; a blocking verdict is a [`Verdict`], see
+/// [`refusal`].
 pub async fn judge(
     state: &AppState,
     author: &str,
     m: &Manifest,
     files: &Files,
     packed: u64,
+    stage: Stage,
 ) -> ApiResult<Verdict> {
     let mut found = safety::scan(
         files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
@@ -69,6 +80,9 @@ pub async fn judge(
             manifest_json: client_manifest(m, author).to_string(),
         };
         let view = package_view(m, meta, files);
+        if stage == Stage::Publish {
+            policy_verdict(state.plugins.check_publish(&view).await)?;
+        }
         let (plugin_findings, failures) = state.plugins.scan(&view).await;
         if let Some(f) = failures.iter().find(|f| !f.fail_open) {
             return Err(f.clone().into());

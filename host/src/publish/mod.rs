@@ -18,10 +18,9 @@ use spm_core::skill::{Manifest, Options, SKILL_FILE, Skill};
 use crate::auth::Caller;
 use crate::db::skills::{InsertOutcome, NewVersion};
 use crate::db::tokens::Scope;
-use crate::error::{ApiError, ApiResult, policy_verdict};
-use crate::plugins::{PackageMeta, package_view};
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-pub use judge::{Verdict, judge, refusal};
+pub use judge::{Stage, Verdict, judge, refusal};
 
 /// What a publish request carried.
 #[derive(Debug, Default)]
@@ -140,21 +139,15 @@ pub async fn publish(
         deps.push((id.author.clone(), id.name.clone(), req.to_string()));
     }
 
-    if !state.plugins.is_empty() {
-        let meta = PackageMeta {
-            author: &caller.author.name,
-            publisher: &caller.author.name,
-            packed_size: archive.len() as u64,
-            manifest_json: client_manifest(m, &caller.author.name).to_string(),
-        };
-        policy_verdict(
-            state
-                .plugins
-                .check_publish(&package_view(m, meta, &files))
-                .await,
-        )?;
-    }
-    let safety = judge(state, &caller.author.name, m, &files, archive.len() as u64).await?;
+    let safety = judge(
+        state,
+        &caller.author.name,
+        m,
+        &files,
+        archive.len() as u64,
+        Stage::Publish,
+    )
+    .await?;
     if safety.status == "blocked" {
         return Err(refusal(&safety));
     }
