@@ -276,7 +276,7 @@ impl Config {
                     flag_below: file.safety.flag_below.unwrap_or(d.flag_below),
                     block_below: file.safety.block_below.unwrap_or(d.block_below),
                 };
-                if t.block_below > t.flag_below || t.flag_below > 100 {
+                if !t.is_valid() {
                     return Err(ConfigError::Invalid(format!(
                         "[safety] needs block_below <= flag_below <= 100 (got block_below = {}, flag_below = {})",
                         t.block_below, t.flag_below

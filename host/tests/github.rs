@@ -87,6 +87,18 @@ async fn post(s: &Server, path: &str, body: Value) -> (u16, Value) {
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
+/// A new sign-in whose first token poll GitHub answers with `answer`; the poll's status and body.
+async fn sign_in_once(s: &Server, fake: &Fake, answer: Value) -> (u16, Value) {
+    let (_, start) = post(s, "/auth/github/device", json!({})).await;
+    fake.polls.lock().unwrap().push_back(answer);
+    post(
+        s,
+        "/auth/github/device/poll",
+        json!({"session_id": start["session_id"]}),
+    )
+    .await
+}
+
 async fn device_flow_signs_in_and_links_accounts(db: DbKind) {
     let (gh, fake) = fake_github().await;
     let Some(s) = Server::start_with(Options {
@@ -142,14 +154,7 @@ async fn device_flow_signs_in_and_links_accounts(db: DbKind) {
     assert_eq!(post(&s, "/auth/github/device/poll", poll).await.0, 404);
 
     // Signing in again finds the same account by GitHub id.
-    let (_, start) = post(&s, "/auth/github/device", json!({})).await;
-    script(&[json!({"access_token": "gho_octo"})]);
-    let (_, v) = post(
-        &s,
-        "/auth/github/device/poll",
-        json!({"session_id": start["session_id"]}),
-    )
-    .await;
+    let (_, v) = sign_in_once(&s, &fake, json!({"access_token": "gho_octo"})).await;
     assert_eq!(v["author"]["id"], first_id);
 
     // An account that only claimed a GitHub name at registration is never taken over.
@@ -160,14 +165,7 @@ async fn device_flow_signs_in_and_links_accounts(db: DbKind) {
     )
     .await;
     assert_eq!(st, 201);
-    let (_, start) = post(&s, "/auth/github/device", json!({})).await;
-    script(&[json!({"access_token": "gho_mallory"})]);
-    let (st, v) = post(
-        &s,
-        "/auth/github/device/poll",
-        json!({"session_id": start["session_id"]}),
-    )
-    .await;
+    let (st, v) = sign_in_once(&s, &fake, json!({"access_token": "gho_mallory"})).await;
     assert_eq!(st, 409, "{v}");
     assert!(
         v["error"]
@@ -177,23 +175,9 @@ async fn device_flow_signs_in_and_links_accounts(db: DbKind) {
     );
 
     // Expired and cancelled codes, unknown sessions.
-    let (_, start) = post(&s, "/auth/github/device", json!({})).await;
-    script(&[json!({"error": "expired_token"})]);
-    let (st, v) = post(
-        &s,
-        "/auth/github/device/poll",
-        json!({"session_id": start["session_id"]}),
-    )
-    .await;
+    let (st, v) = sign_in_once(&s, &fake, json!({"error": "expired_token"})).await;
     assert_eq!(st, 410, "{v}");
-    let (_, start) = post(&s, "/auth/github/device", json!({})).await;
-    script(&[json!({"error": "access_denied"})]);
-    let (st, _) = post(
-        &s,
-        "/auth/github/device/poll",
-        json!({"session_id": start["session_id"]}),
-    )
-    .await;
+    let (st, _) = sign_in_once(&s, &fake, json!({"error": "access_denied"})).await;
     assert_eq!(st, 403);
     let (st, _) = post(
         &s,

@@ -51,7 +51,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         flag_below: args.flag_below,
         block_below: args.block_below,
     };
-    if thresholds.block_below > thresholds.flag_below || thresholds.flag_below > 100 {
+    if !thresholds.is_valid() {
         anyhow::bail!(
             "--block-below must not exceed --flag-below, and --flag-below must be at most 100 (got --block-below {} --flag-below {})",
             thresholds.block_below,

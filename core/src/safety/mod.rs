@@ -115,6 +115,13 @@ pub struct Thresholds {
     pub block_below: u32,
 }
 
+impl Thresholds {
+    /// `block_below <= flag_below <= 100`: anything else cannot be meant.
+    pub fn is_valid(&self) -> bool {
+        self.block_below <= self.flag_below && self.flag_below <= 100
+    }
+}
+
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
