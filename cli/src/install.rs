@@ -16,6 +16,7 @@ use semver::{Version, VersionReq};
 use spm_core::api::VersionsResponse;
 use spm_core::package::{Integrity, UnpackLimits, read_archive, unpack};
 use spm_core::resolve::{Candidate, Index, resolve};
+use spm_core::skill::SkillId;
 use tokio::sync::Semaphore;
 
 use crate::client::{Client, ClientError};
@@ -25,14 +26,15 @@ use crate::project::{InstalledSkill, Locked, Lockfile, Project};
 const PARALLEL_DOWNLOADS: usize = 8;
 
 /// Every version of every skill reachable from `roots`, fetched level by level in parallel.
+/// Dependency ids the registry sends are parsed like any other untrusted id.
 pub async fn gather(
     client: &Client,
-    roots: impl IntoIterator<Item = String>,
-) -> anyhow::Result<(Index, BTreeMap<String, VersionsResponse>)> {
+    roots: impl IntoIterator<Item = SkillId>,
+) -> anyhow::Result<(Index, BTreeMap<SkillId, VersionsResponse>)> {
     let mut index = Index::default();
-    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut seen: BTreeSet<SkillId> = BTreeSet::new();
     let mut infos = BTreeMap::new();
-    let mut frontier: Vec<String> = roots
+    let mut frontier: Vec<SkillId> = roots
         .into_iter()
         .filter(|r| seen.insert(r.clone()))
         .collect();
@@ -56,16 +58,19 @@ pub async fn gather(
                 };
                 let mut deps = BTreeMap::new();
                 for (dep, range) in &v.dependencies {
+                    let dep_id: SkillId = dep.parse().with_context(|| {
+                        format!("the registry lists `{dep}` as a dependency of {id}@{version}")
+                    })?;
                     let req = VersionReq::parse(range).with_context(|| {
                         format!("{id}@{version} has an invalid range `{range}` for {dep}")
                     })?;
-                    deps.insert(dep.clone(), req);
-                    if seen.insert(dep.clone()) {
-                        next.push(dep.clone());
+                    deps.insert(dep_id.to_string(), req);
+                    if seen.insert(dep_id.clone()) {
+                        next.push(dep_id);
                     }
                 }
                 index.insert(
-                    id.clone(),
+                    id.to_string(),
                     Candidate {
                         version,
                         yanked: v.yanked,
@@ -83,12 +88,16 @@ pub async fn gather(
 /// Resolves the manifest's requirements into a new lockfile.
 pub async fn resolve_lock(
     client: &Client,
-    requirements: &BTreeMap<String, VersionReq>,
-    pinned: &BTreeMap<String, Version>,
+    requirements: &BTreeMap<SkillId, VersionReq>,
+    pinned: &BTreeMap<SkillId, Version>,
     allow_flagged: bool,
 ) -> anyhow::Result<Lockfile> {
     let (index, infos) = gather(client, requirements.keys().cloned()).await?;
-    let chosen = resolve(requirements, &index, pinned)?;
+    let chosen: BTreeMap<SkillId, Version> =
+        resolve(&by_name(requirements), &index, &by_name(pinned))?
+            .into_iter()
+            .map(|(id, v)| Ok((id.parse::<SkillId>()?, v)))
+            .collect::<anyhow::Result<_>>()?;
     let flagged: Vec<String> = chosen
         .iter()
         .filter_map(|(id, v)| {
@@ -138,6 +147,10 @@ pub async fn resolve_lock(
         let info = infos
             .get(&id)
             .and_then(|i| i.versions.iter().find(|v| v.version == dl.version));
+        let mut dependencies = BTreeMap::new();
+        for (dep, range) in info.map(|i| &i.dependencies).into_iter().flatten() {
+            dependencies.insert(dep.parse::<SkillId>()?, range.clone());
+        }
         lock.skills.insert(
             id.clone(),
             Locked {
@@ -145,11 +158,16 @@ pub async fn resolve_lock(
                 resolved: dl.download_url,
                 integrity: dl.integrity,
                 registry: client.base.clone(),
-                dependencies: info.map(|i| i.dependencies.clone()).unwrap_or_default(),
+                dependencies,
             },
         );
     }
     Ok(lock)
+}
+
+/// The resolver speaks `author/name` strings.
+fn by_name<V: Clone>(m: &BTreeMap<SkillId, V>) -> BTreeMap<String, V> {
+    m.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 
 /// Where an archive with this integrity is cached.
@@ -161,7 +179,7 @@ fn cache_path(integrity: &Integrity) -> anyhow::Result<PathBuf> {
 /// verified, then cached.
 async fn obtain(
     client: Option<&Client>,
-    id: &str,
+    id: &SkillId,
     locked: &Locked,
 ) -> anyhow::Result<(Vec<u8>, bool)> {
     let integrity: Integrity = locked
@@ -219,18 +237,18 @@ pub async fn install_lock(
     force: bool,
 ) -> anyhow::Result<Outcome> {
     let mut state = project.state().unwrap_or_default();
-    let todo: Vec<(&String, &Locked)> = lock
-        .skills
-        .iter()
-        .filter(|(id, l)| {
-            force
-                || !project.skill_dir(id).is_dir()
-                || state
-                    .skills
-                    .get(*id)
-                    .is_none_or(|s| s.integrity != l.integrity)
-        })
-        .collect();
+    let mut todo: Vec<(&SkillId, &Locked)> = Vec::new();
+    for (id, l) in &lock.skills {
+        let stale = force
+            || !project.skill_dir(id)?.is_dir()
+            || state
+                .skills
+                .get(id)
+                .is_none_or(|s| s.integrity != l.integrity);
+        if stale {
+            todo.push((id, l));
+        }
+    }
     let mut outcome = Outcome {
         unchanged: lock.skills.len() - todo.len(),
         ..Outcome::default()
@@ -269,18 +287,18 @@ pub async fn install_lock(
                 files,
             },
         );
-        outcome.installed.push((id.clone(), l.version.clone()));
+        outcome.installed.push((id.to_string(), l.version.clone()));
     }
 
     // Skills no longer in the lockfile go.
-    let stale: Vec<String> = state
+    let stale: Vec<SkillId> = state
         .skills
         .keys()
         .filter(|id| !lock.skills.contains_key(*id))
         .cloned()
         .collect();
     for id in stale {
-        let dir = project.skill_dir(&id);
+        let dir = project.skill_dir(&id)?;
         if dir.is_dir() {
             std::fs::remove_dir_all(&dir)
                 .with_context(|| format!("cannot remove {}", dir.display()))?;
@@ -289,7 +307,7 @@ pub async fn install_lock(
             let _ = std::fs::remove_dir(parent); // only if empty
         }
         state.skills.remove(&id);
-        outcome.removed.push(id);
+        outcome.removed.push(id.to_string());
     }
     project.save_state(&state)?;
     Ok(outcome)
@@ -298,7 +316,7 @@ pub async fn install_lock(
 /// Unpacks one verified archive into its directory, replacing an older install.
 fn install_one(
     project: &Project,
-    id: &str,
+    id: &SkillId,
     bytes: &[u8],
 ) -> anyhow::Result<BTreeMap<String, String>> {
     let limits = UnpackLimits::default();
@@ -307,7 +325,7 @@ fn install_one(
         .iter()
         .map(|(p, b)| (p.clone(), Integrity::of(b).to_string()))
         .collect();
-    let dest = project.skill_dir(id);
+    let dest = project.skill_dir(id)?;
     let parent = dest.parent().context("install path has no parent")?;
     std::fs::create_dir_all(parent)?;
     let name = dest
@@ -354,7 +372,7 @@ pub fn verify(project: &Project, lock: &Lockfile) -> anyhow::Result<Vec<String>>
             ));
             continue;
         }
-        let dir = project.skill_dir(id);
+        let dir = project.skill_dir(id)?;
         let mut on_disk = BTreeMap::new();
         collect_files(&dir, &dir, &mut on_disk)?;
         for (path, hash) in &s.files {
@@ -405,4 +423,124 @@ pub fn progress(len: u64, what: &str) -> ProgressBar {
     }
     bar.set_message(what.to_string());
     bar
+}
+
+/// Splits the lockfile into what the manifest needs (its entries and, through the locked
+/// versions' dependencies, everything below them) and entries nothing needs. The second are
+/// reported and never installed: a lockfile from a cloned repository is untrusted input.
+pub fn needed(
+    roots: impl IntoIterator<Item = SkillId>,
+    lock: &Lockfile,
+) -> (Lockfile, Vec<SkillId>) {
+    let mut keep = BTreeSet::new();
+    let mut stack: Vec<SkillId> = roots.into_iter().collect();
+    while let Some(id) = stack.pop() {
+        if !keep.insert(id.clone()) {
+            continue;
+        }
+        if let Some(l) = lock.skills.get(&id) {
+            stack.extend(l.dependencies.keys().cloned());
+        }
+    }
+    let mut pruned = lock.clone();
+    let extra: Vec<SkillId> = lock
+        .skills
+        .keys()
+        .filter(|id| !keep.contains(*id))
+        .cloned()
+        .collect();
+    for id in &extra {
+        pruned.skills.remove(id);
+    }
+    (pruned, extra)
+}
+
+/// Asks the registry whether every locked version is still served. A version the registry
+/// now reports as blocked, or no longer has (removed by an admin), is refused before
+/// anything is downloaded or taken from the cache, with what to do next. When the registry
+/// cannot be reached the check is skipped with a note (offline installs from the cache keep
+/// working).
+pub async fn check_still_served(
+    client: &Client,
+    lock: &Lockfile,
+    direct: &BTreeSet<SkillId>,
+) -> anyhow::Result<()> {
+    let answers = join_all(
+        lock.skills
+            .keys()
+            .map(|id| async move { (id, client.versions(id).await) }),
+    )
+    .await;
+    let mut refused = Vec::new();
+    for (id, answer) in answers {
+        let Some(l) = lock.skills.get(id) else {
+            continue;
+        };
+        let info = match answer {
+            Ok(info) => Some(info),
+            Err(e) if e.status() == Some(404) => None,
+            Err(e @ ClientError::Network { .. }) => {
+                eprintln!(
+                    "note: could not check with the registry that the locked versions are still served ({e}); installing from the lockfile as it is"
+                );
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let entry = info
+            .as_ref()
+            .and_then(|i| i.versions.iter().find(|v| v.version == l.version));
+        let why = match entry {
+            None => "was removed from the registry",
+            Some(v) if v.safety_status == "blocked" => "was blocked by the registry",
+            Some(_) => continue,
+        };
+        let fix = if direct.contains(id) {
+            format!(
+                "`spm update {id}` to move to a version that is still served, or `spm remove {id}`"
+            )
+        } else {
+            "`spm update` to re-resolve the skills that depend on it".to_string()
+        };
+        refused.push(format!("  {id}@{} {why}; run {fix}", l.version));
+    }
+    if !refused.is_empty() {
+        bail!(
+            "skills.lock pins versions that are no longer served; nothing was installed:\n{}",
+            refused.join("\n")
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locked(deps: &[&str]) -> Locked {
+        Locked {
+            version: "1.0.0".into(),
+            resolved: String::new(),
+            integrity: String::new(),
+            registry: String::new(),
+            dependencies: deps
+                .iter()
+                .map(|d| (d.parse().unwrap(), "^1".to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn lock_entries_nothing_needs_are_split_off() {
+        let id = |s: &str| -> SkillId { s.parse().unwrap() };
+        let mut lock = Lockfile::default();
+        lock.skills.insert(id("a/top"), locked(&["a/mid"]));
+        lock.skills.insert(id("a/mid"), locked(&["a/leaf"]));
+        lock.skills.insert(id("a/leaf"), locked(&[]));
+        lock.skills.insert(id("a/stray"), locked(&["a/leaf"]));
+        let (kept, extra) = needed([id("a/top")], &lock);
+        assert_eq!(extra, vec![id("a/stray")]);
+        assert_eq!(kept.skills.len(), 3);
+        assert!(!kept.skills.contains_key(&id("a/stray")));
+    }
 }

@@ -1,11 +1,17 @@
 //! Where skills are installed and recorded: a project (`spm.json`, `skills.lock`,
 //! `.spm/skills/<author>/<name>/`) or the global install (`~/.spm/installed/...`).
+//!
+//! A cloned repository's `spm.json` and `skills.lock` are untrusted input: every skill id in
+//! them is parsed as `author/name` with the format's name rules when the file is read (an
+//! error names the file and the entry), and every install path is built from a parsed id and
+//! checked to stay inside the install root, never through a symbolic link.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use spm_core::skill::SkillId;
 
 use crate::home;
 
@@ -15,8 +21,8 @@ pub const LOCKFILE: &str = "skills.lock";
 /// The direct dependencies a project asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
-    #[serde(default)]
-    pub dependencies: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "id_map")]
+    pub dependencies: BTreeMap<SkillId, String>,
     /// Keys other tools keep in spm.json, preserved on rewrite.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -30,8 +36,8 @@ pub struct Locked {
     pub integrity: String,
     /// The registry's URL.
     pub registry: String,
-    #[serde(default)]
-    pub dependencies: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "id_map")]
+    pub dependencies: BTreeMap<SkillId, String>,
 }
 
 /// `skills.lock`: every installed skill, sorted by name so it diffs well.
@@ -39,7 +45,8 @@ pub struct Locked {
 pub struct Lockfile {
     pub lock_version: u32,
     pub generated: String,
-    pub skills: BTreeMap<String, Locked>,
+    #[serde(deserialize_with = "id_map")]
+    pub skills: BTreeMap<SkillId, Locked>,
 }
 
 impl Default for Lockfile {
@@ -55,7 +62,8 @@ impl Default for Lockfile {
 /// What `spm` recorded about each installed skill's files, for `spm verify`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstallState {
-    pub skills: BTreeMap<String, InstalledSkill>,
+    #[serde(default, deserialize_with = "id_map")]
+    pub skills: BTreeMap<SkillId, InstalledSkill>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,9 +117,33 @@ impl Project {
         }
     }
 
-    pub fn skill_dir(&self, id: &str) -> PathBuf {
-        let (author, name) = id.split_once('/').unwrap_or(("", id));
-        self.install_dir.join(author).join(name)
+    /// Where `id` is installed: `<install root>/<author>/<name>`. Refuses a path that would
+    /// leave the install root or pass through a symbolic link (a repository can commit
+    /// `.spm/skills/alice` as a link to anywhere).
+    pub fn skill_dir(&self, id: &SkillId) -> anyhow::Result<PathBuf> {
+        let author_dir = self.install_dir.join(&id.author);
+        let dir = author_dir.join(&id.name);
+        let inside = dir.strip_prefix(&self.install_dir).is_ok_and(|rest| {
+            rest.components().count() == 2
+                && rest
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)))
+        });
+        anyhow::ensure!(
+            inside,
+            "refusing to use {} for {id}: it is not inside {}",
+            dir.display(),
+            self.install_dir.display()
+        );
+        for p in [&self.install_dir, &author_dir, &dir] {
+            if std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()) {
+                anyhow::bail!(
+                    "{} is a symbolic link; spm does not install through links (remove it and run the command again)",
+                    p.display()
+                );
+            }
+        }
+        Ok(dir)
     }
 
     pub fn manifest(&self) -> anyhow::Result<Manifest> {
@@ -148,6 +180,25 @@ impl Project {
     }
 }
 
+/// A JSON object keyed by skill ids, each parsed; a bad key is an error naming it.
+fn id_map<'de, D, V>(d: D) -> Result<BTreeMap<SkillId, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    let raw = BTreeMap::<String, V>::deserialize(d)?;
+    raw.into_iter()
+        .map(|(key, v)| {
+            let id: SkillId = key.parse().map_err(|e| {
+                serde::de::Error::custom(format!(
+                    "the entry `{key}` is not a skill id of the form author/name ({e})"
+                ))
+            })?;
+            Ok((id, v))
+        })
+        .collect()
+}
+
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<Option<T>> {
     match std::fs::read_to_string(path) {
         Ok(text) => serde_json::from_str(&text)
@@ -169,4 +220,64 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> anyhow::Result<()> {
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lock_with(key: &str) -> String {
+        format!(
+            r#"{{"lock_version": 1, "generated": "t", "skills": {{"{key}": {{"version": "1.0.0", "resolved": "http://r/x", "integrity": "sha256-00", "registry": "http://r"}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn lockfile_ids_are_parsed_and_bad_ones_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = Project::at(dir.path());
+        for bad in [
+            "x/../../../../victim/important",
+            "../x",
+            "a/b/c",
+            "Alice/x",
+            "x",
+        ] {
+            std::fs::write(&p.lock_path, lock_with(bad)).unwrap();
+            let err = format!("{:#}", p.lockfile().unwrap_err());
+            assert!(
+                err.contains("skills.lock") && err.contains(bad),
+                "{bad}: {err}"
+            );
+        }
+        std::fs::write(&p.lock_path, lock_with("alice/x")).unwrap();
+        let lock = p.lockfile().unwrap().unwrap();
+        assert!(lock.skills.contains_key(&"alice/x".parse().unwrap()));
+        std::fs::write(
+            &p.manifest_path,
+            r#"{"dependencies": {"alice/../../x": "^1"}}"#,
+        )
+        .unwrap();
+        let err = format!("{:#}", p.manifest().unwrap_err());
+        assert!(
+            err.contains("spm.json") && err.contains("alice/../../x"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn install_paths_stay_inside_the_root_and_never_follow_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = Project::at(dir.path());
+        let id: SkillId = "alice/x".parse().unwrap();
+        assert_eq!(
+            p.skill_dir(&id).unwrap(),
+            dir.path().join(".spm/skills/alice/x")
+        );
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(&p.install_dir).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), p.install_dir.join("alice")).unwrap();
+        let err = p.skill_dir(&id).unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+    }
 }

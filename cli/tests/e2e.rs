@@ -941,3 +941,246 @@ fn login_with_github_device_flow_then_publish() {
     let msg = user.fails(work.path(), &["login", &plain.url, "--github"]);
     assert!(msg.contains("GITHUB_CLIENT_ID"), "{msg}");
 }
+
+/// One HTTP/1.1 request over a plain socket: the status and body.
+fn http(method: &str, url: &str, token: Option<&str>) -> (u16, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut s = TcpStream::connect(host).unwrap();
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let out = String::from_utf8_lossy(&out).into_owned();
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (status, body)
+}
+
+fn copy_project(from: &Path) -> tempfile::TempDir {
+    let to = tempfile::tempdir().unwrap();
+    for f in ["spm.json", "skills.lock"] {
+        std::fs::copy(from.join(f), to.path().join(f)).unwrap();
+    }
+    to
+}
+
+/// Issue #11, defect 1: a lockfile entry whose id walks out of the project is an error that
+/// names the file and the entry, and nothing outside the project changes; an entry nothing
+/// needs is reported, not installed; a linked install folder is not written through.
+#[test]
+fn a_hostile_lockfile_cannot_touch_files_outside_the_project() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    publish(&alice, work.path(), "x", "1.0.0", &[]);
+    publish(&alice, work.path(), "extra", "1.0.0", &[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let victim = tmp.path().join("victim/important");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::fs::write(victim.join("keep.txt"), "precious").unwrap();
+    let project = tmp.path().join("proj");
+    std::fs::create_dir_all(&project).unwrap();
+    alice.ok(&project, &["add", "alice/x", "alice/extra"]);
+    let lock_path = project.join("skills.lock");
+    let good = read_json(&lock_path);
+
+    // `.spm/skills/x/../../../../victim/important` is tmp/victim/important.
+    let mut lock = good.clone();
+    let real = lock["skills"]["alice/x"].clone();
+    lock["skills"]["x/../../../../victim/important"] = real;
+    std::fs::write(&lock_path, lock.to_string()).unwrap();
+    for args in [
+        &["install"][..],
+        &["install", "--frozen"],
+        &["install", "--force"],
+    ] {
+        let msg = alice.fails(&project, args);
+        assert!(
+            msg.contains("skills.lock") && msg.contains("x/../../../../victim/important"),
+            "{args:?}: {msg}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(victim.join("keep.txt")).unwrap(),
+        "precious"
+    );
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
+
+    // The same in spm.json, and in a locked version's dependencies.
+    std::fs::write(&lock_path, good.to_string()).unwrap();
+    let manifest = read_json(&project.join("spm.json"));
+    let mut bad = manifest.clone();
+    bad["dependencies"]["../../evil"] = serde_json::json!("^1");
+    std::fs::write(project.join("spm.json"), bad.to_string()).unwrap();
+    let msg = alice.fails(&project, &["install"]);
+    assert!(
+        msg.contains("spm.json") && msg.contains("../../evil"),
+        "{msg}"
+    );
+    std::fs::write(project.join("spm.json"), manifest.to_string()).unwrap();
+    let mut lock = good.clone();
+    lock["skills"]["alice/x"]["dependencies"]["alice/../../y"] = serde_json::json!("^1");
+    std::fs::write(&lock_path, lock.to_string()).unwrap();
+    let msg = alice.fails(&project, &["install"]);
+    assert!(
+        msg.contains("skills.lock") && msg.contains("alice/../../y"),
+        "{msg}"
+    );
+
+    // A valid entry that nothing needs is reported and not installed.
+    let mut m = manifest.clone();
+    m["dependencies"]
+        .as_object_mut()
+        .unwrap()
+        .remove("alice/extra");
+    std::fs::write(project.join("spm.json"), m.to_string()).unwrap();
+    std::fs::write(&lock_path, good.to_string()).unwrap();
+    let clone = copy_project(&project);
+    let out = alice.spm(clone.path(), &["install"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("alice/extra") && err.contains("not installed"),
+        "{err}"
+    );
+    assert!(clone.path().join(".spm/skills/alice/x/SKILL.md").is_file());
+    assert!(!clone.path().join(".spm/skills/alice/extra").exists());
+    assert!(
+        read_json(&clone.path().join("skills.lock"))["skills"]
+            .get("alice/extra")
+            .is_none(),
+        "the rewritten lockfile still lists the unneeded entry"
+    );
+
+    // A repository that commits `.spm/skills/alice` as a link elsewhere is not written through.
+    let linked = copy_project(&project);
+    std::fs::create_dir_all(linked.path().join(".spm/skills")).unwrap();
+    std::os::unix::fs::symlink(&victim, linked.path().join(".spm/skills/alice")).unwrap();
+    let msg = alice.fails(linked.path(), &["install"]);
+    assert!(msg.contains("symbolic link"), "{msg}");
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
+
+    // `spm load` takes an id, not a path.
+    let msg = alice.fails(&project, &["load", "alice/../../victim"]);
+    assert!(msg.contains("alice/../../victim"), "{msg}");
+}
+
+/// Issue #11, defect 2: after an admin blocks or removes a version, its archive is no longer
+/// served, and installs from a lockfile that pins it refuse it (warm cache or not) and say
+/// what to do.
+#[test]
+fn blocked_and_removed_versions_are_refused_from_the_lockfile() {
+    let boot = "e2e-bootstrap-token";
+    let reg = Registry::start_with_env(&[("SPM_BOOTSTRAP_TOKEN", boot)]);
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    publish(&alice, work.path(), "b", "1.0.0", &[]);
+    publish(&alice, work.path(), "r", "1.0.0", &[]);
+    publish(&alice, work.path(), "top", "1.0.0", &[("alice/b", "^1")]);
+    let project = tempfile::tempdir().unwrap();
+    alice.ok(project.path(), &["add", "alice/top", "alice/r"]);
+    let lock = read_json(&project.path().join("skills.lock"));
+    let b_url = lock["skills"]["alice/b"]["resolved"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(http("GET", &b_url, None).0, 200);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_spm"))
+        .args([
+            "admin",
+            "review",
+            "block",
+            "alice/b@1.0.0",
+            "--reason",
+            "e2e",
+        ])
+        .env("SPM_HOME", alice.home.path())
+        .env("SPM_TOKEN", boot)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (st, body) = http("GET", &b_url, None);
+    assert_eq!(st, 403, "{body}");
+
+    // A clean home, empty cache: refused, nothing installed, and told what to do.
+    let bob = User::new();
+    for args in [&["install"][..], &["install", "--frozen"]] {
+        let clone = copy_project(project.path());
+        let msg = bob.fails(clone.path(), args);
+        assert!(
+            msg.contains("alice/b@1.0.0 was blocked") && msg.contains("`spm update`"),
+            "{args:?}: {msg}"
+        );
+        assert!(
+            !clone.path().join(".spm").exists(),
+            "{args:?}: something was installed"
+        );
+    }
+    // Alice has it cached: the cached copy is not used either.
+    let clone = copy_project(project.path());
+    let msg = alice.fails(clone.path(), &["install"]);
+    assert!(msg.contains("alice/b@1.0.0 was blocked"), "{msg}");
+    // Already installed and now blocked: a plain `spm install` says so too.
+    let msg = alice.fails(project.path(), &["install"]);
+    assert!(msg.contains("alice/b@1.0.0 was blocked"), "{msg}");
+
+    // Removed by an admin: the archive is gone and the lockfile's pin is refused.
+    let (st, _) = http(
+        "DELETE",
+        &format!("{}/api/skills/alice/r/versions/1.0.0", reg.url),
+        Some(boot),
+    );
+    assert_eq!(st, 204);
+    let r_url = lock["skills"]["alice/r"]["resolved"].as_str().unwrap();
+    assert_eq!(http("GET", r_url, None).0, 404);
+    let clone = copy_project(project.path());
+    let msg = bob.fails(clone.path(), &["install", "--frozen"]);
+    assert!(
+        msg.contains("alice/r@1.0.0 was removed") && msg.contains("spm update alice/r"),
+        "{msg}"
+    );
+
+    // The way out that the message names works once a fixed version exists.
+    publish(&alice, work.path(), "b", "1.0.1", &[]);
+    let mut m = read_json(&project.path().join("spm.json"));
+    m["dependencies"].as_object_mut().unwrap().remove("alice/r");
+    std::fs::write(project.path().join("spm.json"), m.to_string()).unwrap();
+    let out = alice.ok(project.path(), &["update"]);
+    assert!(out.contains("alice/b@1.0.1"), "{out}");
+    alice.ok(project.path(), &["install"]);
+}
+
+/// Issue #11, defects 4 and 5: a version with build metadata installs by its exact version
+/// (the `+` is encoded), and cannot shadow the same version without it.
+#[test]
+fn versions_with_build_metadata_install_by_exact_version() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    publish(&alice, work.path(), "meta", "1.0.0+build.1", &[]);
+    let project = tempfile::tempdir().unwrap();
+    let out = alice.ok(project.path(), &["add", "alice/meta@1.0.0+build.1"]);
+    assert!(out.contains("alice/meta@1.0.0+build.1"), "{out}");
+    let again = work.path().join("again");
+    let dir = skill(&again, "meta", "1.0.0", &[]);
+    let msg = alice.fails(&dir, &["publish"]);
+    assert!(msg.contains("build metadata"), "{msg}");
+    let out = alice.ok(project.path(), &["info", "alice/meta"]);
+    assert!(out.contains("1.0.0+build.1"), "{out}");
+}

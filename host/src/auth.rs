@@ -10,6 +10,27 @@ use crate::error::ApiError;
 use crate::plugins::AuthOutcome;
 use crate::state::AppState;
 
+/// Who the bootstrap token acts as, in the audit log and messages. It is not a valid account
+/// name, so no account can be mistaken for it.
+pub const BOOTSTRAP_ACTOR: &str = "(bootstrap token)";
+
+/// Refuses an account name on the registry's reserved list (403 `reserved_name`).
+pub fn refuse_reserved(state: &AppState, name: &str) -> Result<(), ApiError> {
+    if state.config.is_reserved(name) {
+        return Err(ApiError::forbidden(
+            "reserved_name",
+            format!("the name `{name}` is reserved on this registry; choose another"),
+        ));
+    }
+    Ok(())
+}
+
+/// Creates an ordinary account unless its name is reserved; `None` when it is taken.
+async fn create_unreserved(state: &AppState, name: &str) -> Result<Option<Author>, ApiError> {
+    refuse_reserved(state, name)?;
+    Ok(state.db.create_author(name, None, false).await?)
+}
+
 /// An authenticated caller.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -80,7 +101,7 @@ async fn from_plugins(
             })?;
             let author = match state.db.author_by_name(&name).await? {
                 Some(a) => a,
-                None => match state.db.create_author(&name, None, false).await? {
+                None => match create_unreserved(state, &name).await? {
                     Some(a) => a,
                     None => state
                         .db
@@ -110,7 +131,7 @@ async fn resolve(state: &AppState, token: &str, parts: &Parts) -> Result<Caller,
     {
         let author = Author {
             id: 0,
-            name: "bootstrap".into(),
+            name: BOOTSTRAP_ACTOR.into(),
             is_admin: true,
         };
         return Ok(Caller {

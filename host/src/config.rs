@@ -44,6 +44,13 @@ pub struct Config {
     /// Largest request body (publish uploads).
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
+    /// How long a client may take to send its request headers (also how long an idle
+    /// keep-alive connection is kept).
+    pub header_read_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog.
+    pub max_connections: usize,
+    /// Names no one may register as an account (`admin`, `root`, the registry's routes, …).
+    pub reserved_names: Vec<String>,
     /// WebAssembly plugins (`[[plugins]]` in spm.toml).
     pub plugins: Vec<crate::plugins::PluginSpec>,
     /// Relative plugin paths are resolved against this (the config file's folder).
@@ -87,6 +94,10 @@ pub struct FileConfig {
     pub bootstrap_token: Option<String>,
     pub max_body_bytes: Option<usize>,
     pub request_timeout_secs: Option<u64>,
+    pub header_read_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
+    /// Replaces the default reserved-name list.
+    pub reserved_names: Option<Vec<String>>,
     #[serde(default)]
     pub storage: FileStorage,
     #[serde(default)]
@@ -136,7 +147,62 @@ pub enum ConfigError {
     Invalid(String),
 }
 
+/// Account names refused by default: administrative words, the registry's own routes, and
+/// names that would read as the registry speaking.
+pub const DEFAULT_RESERVED_NAMES: &[&str] = &[
+    "admin",
+    "administrator",
+    "root",
+    "superuser",
+    "sudo",
+    "system",
+    "bootstrap",
+    "spm",
+    "registry",
+    "official",
+    "staff",
+    "moderator",
+    "support",
+    "security",
+    "help",
+    "abuse",
+    "api",
+    "www",
+    "web",
+    "auth",
+    "login",
+    "logout",
+    "signup",
+    "register",
+    "graphql",
+    "healthz",
+    "readyz",
+    "metrics",
+    "static",
+    "assets",
+    "blobs",
+    "skills",
+    "search",
+    "tokens",
+    "plugins",
+    "badge",
+    "orgs",
+    "null",
+    "undefined",
+    "anonymous",
+    "nobody",
+    "everyone",
+    "mcp",
+];
+
 impl Config {
+    /// Whether `name` may not be registered as an account.
+    pub fn is_reserved(&self, name: &str) -> bool {
+        self.reserved_names
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(name))
+    }
+
     /// Builds the effective configuration. `env` is passed in so tests need not touch the
     /// process environment.
     pub fn load(
@@ -265,7 +331,10 @@ impl Config {
                 .or_else(|| env("SPM_PUBLIC_URL"))
                 .or(file.public_url),
             allow_registration,
-            bootstrap_token: env("SPM_BOOTSTRAP_TOKEN").or(file.bootstrap_token),
+            // An empty token is no token (`SPM_BOOTSTRAP_TOKEN=` in a compose file).
+            bootstrap_token: env("SPM_BOOTSTRAP_TOKEN")
+                .or(file.bootstrap_token)
+                .filter(|t| !t.trim().is_empty()),
             max_body_bytes: parse_env("SPM_MAX_BODY_BYTES")?
                 .map(|v| v as usize)
                 .or(file.max_body_bytes)
@@ -307,6 +376,29 @@ impl Config {
                     .or(file.request_timeout_secs)
                     .unwrap_or(30),
             ),
+            header_read_timeout: Duration::from_secs(
+                parse_env("SPM_HEADER_TIMEOUT_SECS")?
+                    .or(file.header_read_timeout_secs)
+                    .unwrap_or(10)
+                    .max(1),
+            ),
+            max_connections: parse_env("SPM_MAX_CONNECTIONS")?
+                .map(|v| v as usize)
+                .or(file.max_connections)
+                .unwrap_or(1024),
+            reserved_names: match env("SPM_RESERVED_NAMES") {
+                Some(list) => list
+                    .split(',')
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                    .collect(),
+                None => file.reserved_names.unwrap_or_else(|| {
+                    DEFAULT_RESERVED_NAMES
+                        .iter()
+                        .map(|n| n.to_string())
+                        .collect()
+                }),
+            },
         })
     }
 

@@ -36,16 +36,86 @@ pub async fn state(config: Config, public_url: Option<String>) -> anyhow::Result
 }
 
 /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+///
+/// Connections are served by hyper directly (not `axum::serve`) so that the limits in
+/// [`ConnLimits`] hold: a client must finish its request headers within the header-read
+/// timeout (this also bounds how long an idle keep-alive connection is kept), headers are
+/// capped in size, and at most `max_connections` are open at once; further clients wait in
+/// the listen backlog.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let limits = ConnLimits::from(state.config.as_ref());
     let app = crate::api::router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot?,
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!("cannot accept a connection: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = limits
+            .http1()
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!("connection ended: {e}");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
     Ok(())
+}
+
+/// Per-connection limits, from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnLimits {
+    pub header_read_timeout: std::time::Duration,
+    pub max_connections: usize,
+    /// Request line plus headers.
+    pub max_header_bytes: usize,
+}
+
+impl From<&Config> for ConnLimits {
+    fn from(c: &Config) -> Self {
+        ConnLimits {
+            header_read_timeout: c.header_read_timeout,
+            max_connections: c.max_connections,
+            max_header_bytes: 64 * 1024,
+        }
+    }
+}
+
+impl ConnLimits {
+    fn http1(&self) -> hyper::server::conn::http1::Builder {
+        let mut b = hyper::server::conn::http1::Builder::new();
+        b.timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(self.header_read_timeout)
+            .max_buf_size(self.max_header_bytes.max(8192))
+            .max_headers(100)
+            .keep_alive(true);
+        b
+    }
 }
 
 /// `spm server start`: log set-up, the configuration summary, and serve until Ctrl-C/SIGTERM.

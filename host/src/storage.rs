@@ -43,6 +43,10 @@ impl Blobs {
                 })?;
                 let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
                 let tmp = root.join(".tmp");
+                // Partial writes of a server that was killed mid-publish.
+                if tmp.is_dir() {
+                    let _ = std::fs::remove_dir_all(&tmp);
+                }
                 std::fs::create_dir_all(&tmp).map_err(|source| StorageError::Dir {
                     path: tmp.display().to_string(),
                     source,
@@ -94,6 +98,12 @@ impl Blobs {
             return Ok(());
         }
         self.op.write(&key, bytes).await?;
+        Ok(())
+    }
+
+    /// Deletes a blob (a no-op when it is not there).
+    pub async fn delete(&self, integrity: &Integrity) -> Result<(), StorageError> {
+        self.op.delete(&key(integrity)).await?;
         Ok(())
     }
 

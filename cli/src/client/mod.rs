@@ -10,6 +10,8 @@ use spm_core::api::{
     SearchResponse, SkillEntry, VersionsResponse,
 };
 
+use spm_core::skill::SkillId;
+
 use crate::home::{RegistryEntry, token_for};
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +54,17 @@ pub struct Client {
 
 impl Client {
     pub fn new(registry: &RegistryEntry) -> anyhow::Result<Client> {
+        let parsed = url::Url::parse(&registry.url).map_err(|e| {
+            anyhow::anyhow!(
+                "the registry URL `{}` is not valid ({e}); it looks like http://localhost:3717",
+                registry.url
+            )
+        })?;
+        anyhow::ensure!(
+            matches!(parsed.scheme(), "http" | "https"),
+            "the registry URL `{}` must start with http:// or https://",
+            registry.url
+        );
         let http = reqwest::Client::builder()
             .user_agent(concat!("spm/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
@@ -70,6 +83,30 @@ impl Client {
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// `<base>/api/skills/<author>/<name>[/<tail>...]?<query>`, every segment and query value
+    /// percent-encoded (a version such as `1.0.0+build.1` keeps its `+`).
+    fn skill_url(&self, id: &SkillId, tail: &[&str], query: &[(&str, &str)]) -> String {
+        let mut url = match url::Url::parse(&self.base) {
+            Ok(u) => u,
+            // `Client::new` checked the base; keep a usable fallback anyway.
+            Err(_) => return self.url(&format!("/api/skills/{id}")),
+        };
+        if let Ok(mut segs) = url.path_segments_mut() {
+            segs.pop_if_empty()
+                .extend(["api", "skills", &id.author, &id.name])
+                .extend(tail);
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        url.to_string()
+    }
+
+    async fn get_url<T: DeserializeOwned>(&self, url: String) -> Result<T, ClientError> {
+        self.send(self.request(reqwest::Method::GET, &url), &url)
+            .await
     }
 
     fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
@@ -114,12 +151,6 @@ impl Client {
         })
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        let url = self.url(path);
-        self.send(self.request(reqwest::Method::GET, &url), &url)
-            .await
-    }
-
     pub async fn register(&self, name: &str) -> Result<RegisterResponse, ClientError> {
         let url = self.url("/api/auth/register");
         self.send(
@@ -145,34 +176,29 @@ impl Client {
         self.send(req, &url).await
     }
 
-    pub async fn entry(&self, id: &str) -> Result<SkillEntry, ClientError> {
-        self.get(&format!("/api/skills/{id}")).await
+    pub async fn entry(&self, id: &SkillId) -> Result<SkillEntry, ClientError> {
+        self.get_url(self.skill_url(id, &[], &[])).await
     }
 
-    pub async fn versions(&self, id: &str) -> Result<VersionsResponse, ClientError> {
-        self.get(&format!("/api/skills/{id}/versions")).await
+    pub async fn versions(&self, id: &SkillId) -> Result<VersionsResponse, ClientError> {
+        self.get_url(self.skill_url(id, &["versions"], &[])).await
     }
 
     pub async fn content(
         &self,
-        id: &str,
+        id: &SkillId,
         version: Option<&str>,
     ) -> Result<ContentResponse, ClientError> {
-        match version {
-            Some(v) => {
-                self.get(&format!("/api/skills/{id}/content?version={v}"))
-                    .await
-            }
-            None => self.get(&format!("/api/skills/{id}/content")).await,
-        }
+        let query: Vec<(&str, &str)> = version.map(|v| ("version", v)).into_iter().collect();
+        self.get_url(self.skill_url(id, &["content"], &query)).await
     }
 
     pub async fn download_info(
         &self,
-        id: &str,
+        id: &SkillId,
         version: &str,
     ) -> Result<DownloadResponse, ClientError> {
-        self.get(&format!("/api/skills/{id}/download?version={version}"))
+        self.get_url(self.skill_url(id, &["download"], &[("version", version)]))
             .await
     }
 
@@ -225,11 +251,11 @@ impl Client {
 
     pub async fn set_yanked(
         &self,
-        id: &str,
+        id: &SkillId,
         version: &str,
         yanked: bool,
     ) -> Result<serde_json::Value, ClientError> {
-        let url = self.url(&format!("/api/skills/{id}/versions/{version}/yank"));
+        let url = self.skill_url(id, &["versions", version, "yank"], &[]);
         let method = if yanked {
             reqwest::Method::POST
         } else {

@@ -81,7 +81,12 @@ pub async fn run(cmd: &AdminCommand) -> anyhow::Result<ExitCode> {
             let v = client(registry.as_deref())?
                 .call(
                     Method::GET,
-                    &format!("/api/admin/review?status={status}"),
+                    &format!(
+                        "/api/admin/review?{}",
+                        url::form_urlencoded::Serializer::new(String::new())
+                            .append_pair("status", status)
+                            .finish()
+                    ),
                     None,
                 )
                 .await?;

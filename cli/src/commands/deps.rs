@@ -42,7 +42,7 @@ pub struct AddArgs {
 }
 
 /// `author/name[@range]` → id and requirement (`None` = newest).
-fn parse_spec(spec: &str, version: Option<&str>) -> anyhow::Result<(String, Option<VersionReq>)> {
+fn parse_spec(spec: &str, version: Option<&str>) -> anyhow::Result<(SkillId, Option<VersionReq>)> {
     let (id, range) = match spec.rsplit_once('@').filter(|(a, _)| !a.is_empty()) {
         Some((id, r)) => (id, Some(r.to_string())),
         None => (spec, None),
@@ -57,7 +57,7 @@ fn parse_spec(spec: &str, version: Option<&str>) -> anyhow::Result<(String, Opti
             parse_req(&r).with_context(|| format!("`{r}` is not a version or range for {id}"))?,
         ),
     };
-    Ok((id.to_string(), req))
+    Ok((id, req))
 }
 
 /// A bare full version means exactly that version (like npm); anything else is a range.
@@ -69,7 +69,7 @@ fn parse_req(text: &str) -> anyhow::Result<VersionReq> {
     Ok(VersionReq::parse(t)?)
 }
 
-fn requirements(deps: &BTreeMap<String, String>) -> anyhow::Result<BTreeMap<String, VersionReq>> {
+fn requirements(deps: &BTreeMap<SkillId, String>) -> anyhow::Result<BTreeMap<SkillId, VersionReq>> {
     deps.iter()
         .map(|(id, r)| {
             Ok((
@@ -136,7 +136,7 @@ fn show_plan(project: &Project, lock: &Lockfile) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn pins(lock: Option<&Lockfile>) -> BTreeMap<String, Version> {
+fn pins(lock: Option<&Lockfile>) -> BTreeMap<SkillId, Version> {
     lock.map(|l| {
         l.skills
             .iter()
@@ -207,7 +207,17 @@ pub struct InstallArgs {
 }
 
 /// Why the lockfile does not satisfy the manifest, if it does not.
-fn lock_mismatch(reqs: &BTreeMap<String, VersionReq>, lock: &Lockfile) -> Option<String> {
+fn lock_mismatch(reqs: &BTreeMap<SkillId, VersionReq>, lock: &Lockfile) -> Option<String> {
+    for (id, l) in &lock.skills {
+        for dep in l.dependencies.keys() {
+            if !lock.skills.contains_key(dep) {
+                return Some(format!(
+                    "skills.lock has {id}@{}, which needs {dep}, but not {dep}",
+                    l.version
+                ));
+            }
+        }
+    }
     for (id, req) in reqs {
         match lock.skills.get(id) {
             None => return Some(format!("{id} is in spm.json but not in skills.lock")),
@@ -230,7 +240,17 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
     let project = Project::locate(args.target.global)?;
     let manifest = project.manifest()?;
     let reqs = requirements(&manifest.dependencies)?;
-    let lock = project.lockfile()?;
+    let lock = project.lockfile()?.map(|lock| {
+        let (pruned, extra) = install::needed(reqs.keys().cloned(), &lock);
+        for id in &extra {
+            eprintln!(
+                "warning: {} lists {id}, which neither {} nor any dependency needs; it was not installed",
+                project.lock_path.display(),
+                project.manifest_path.display()
+            );
+        }
+        pruned
+    });
     let lock = match lock {
         Some(lock) => match lock_mismatch(&reqs, &lock) {
             None => lock,
@@ -272,8 +292,14 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
     // A registry is only needed for archives that are not cached; the lockfile says where.
     let fallback = lock.skills.values().next().map(|l| l.registry.clone());
     let client = client_for(&args.target, fallback.as_deref()).ok();
+    if let Some(c) = &client {
+        let direct = manifest.dependencies.keys().cloned().collect();
+        install::check_still_served(c, &lock, &direct).await?;
+    }
     let outcome = install::install_lock(&project, &lock, client.as_ref(), args.force).await?;
-    project.save_lockfile(&lock)?;
+    if !args.frozen {
+        project.save_lockfile(&lock)?;
+    }
     report(&outcome, started);
     Ok(ExitCode::SUCCESS)
 }
@@ -297,16 +323,19 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
     let project = Project::locate(args.target.global)?;
     let mut manifest = project.manifest()?;
     let mut reqs = requirements(&manifest.dependencies)?;
+    let mut chosen: Vec<SkillId> = Vec::new();
     for s in &args.skills {
-        if !reqs.contains_key(s) {
-            bail!("{s} is not a dependency in spm.json");
+        let id: SkillId = s
+            .parse()
+            .with_context(|| format!("`{s}` is not a skill; expected author/name"))?;
+        if !reqs.contains_key(&id) {
+            bail!("{id} is not a dependency in spm.json");
         }
+        chosen.push(id);
     }
-    let chosen: Vec<String> = if args.skills.is_empty() {
-        reqs.keys().cloned().collect()
-    } else {
-        args.skills.clone()
-    };
+    if chosen.is_empty() {
+        chosen = reqs.keys().cloned().collect();
+    }
     if args.latest {
         for id in &chosen {
             reqs.insert(id.clone(), VersionReq::STAR);
@@ -348,7 +377,10 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
     let project = Project::locate(args.target.global)?;
     let mut manifest = project.manifest()?;
     for s in &args.skills {
-        if manifest.dependencies.remove(s).is_none() {
+        let id: SkillId = s
+            .parse()
+            .with_context(|| format!("`{s}` is not a skill; expected author/name"))?;
+        if manifest.dependencies.remove(&id).is_none() {
             bail!(
                 "{s} is not a dependency in {}",
                 project.manifest_path.display()
@@ -365,7 +397,7 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
             .and_then(|l| l.skills.values().next().map(|s| s.registry.clone()));
         let client = client_for(&args.target, fallback.as_deref())?;
         // Keep what is still needed at the versions already locked.
-        let kept: BTreeMap<String, VersionReq> = reqs.clone();
+        let kept: BTreeMap<SkillId, VersionReq> = reqs.clone();
         install::resolve_lock(
             &client,
             &kept,
@@ -435,7 +467,10 @@ mod tests {
 
     #[test]
     fn specs_parse_like_npm() {
-        assert_eq!(parse_spec("a/b", None).unwrap(), ("a/b".into(), None));
+        assert_eq!(
+            parse_spec("a/b", None).unwrap(),
+            ("a/b".parse().unwrap(), None)
+        );
         assert_eq!(
             parse_spec("a/b@^1.2", None).unwrap().1.unwrap().to_string(),
             "^1.2"

@@ -26,8 +26,14 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let dir = if as_dir.join("SKILL.md").is_file() {
         as_dir
     } else {
+        let id: spm_core::skill::SkillId = args.skill.parse().with_context(|| {
+            format!(
+                "`{}` is neither a skill folder (with a SKILL.md) nor an installed skill (author/name)",
+                args.skill
+            )
+        })?;
         let project = Project::locate(args.global)?;
-        let d = project.skill_dir(&args.skill);
+        let d = project.skill_dir(&id)?;
         if !d.join("SKILL.md").is_file() {
             bail!(
                 "`{}` is not installed here (looked in {}); `spm add {}` first",

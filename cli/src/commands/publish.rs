@@ -88,6 +88,12 @@ fn prepare(dir: &Path, limits: &PackLimits) -> Result<Prepared, String> {
         return Err(format!("not valid: {first}"));
     };
     let package = pack(dir, limits).map_err(|e| e.to_string())?;
+    for rel in &package.linked_outside {
+        eprintln!(
+            "warning: {rel} is hard-linked to a file outside {}; its current content is packed and published",
+            dir.display()
+        );
+    }
     Ok(Prepared {
         skill,
         manifest,
@@ -127,6 +133,7 @@ fn print_package(p: &Prepared, json: bool, dry_run: bool) -> anyhow::Result<()> 
             "packed_size": p.package.bytes.len(),
             "unpacked_size": p.package.unpacked_size(),
             "integrity": p.package.integrity.to_string(),
+            "linked_outside": p.package.linked_outside,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());

@@ -92,7 +92,6 @@ pub async fn info(args: &InfoArgs) -> anyhow::Result<ExitCode> {
         .parse()
         .with_context(|| format!("`{}` is not author/name", args.skill))?;
     let c = client(args.registry.as_deref(), Some(&id.author))?;
-    let id = id.to_string();
     let entry = c.entry(&id).await?;
     let versions = c.versions(&id).await?;
     let content = c.content(&id, Some(&entry.version)).await?;
@@ -173,7 +172,7 @@ pub fn list(args: &ListArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!("{}", project.root.display());
-    let roots: Vec<&String> = manifest.dependencies.keys().collect();
+    let roots: Vec<&SkillId> = manifest.dependencies.keys().collect();
     for (i, id) in roots.iter().enumerate() {
         tree(
             &lock,
@@ -190,12 +189,12 @@ pub fn list(args: &ListArgs) -> anyhow::Result<ExitCode> {
 
 fn tree(
     lock: &Lockfile,
-    id: &str,
+    id: &SkillId,
     prefix: &str,
     last: bool,
     depth: usize,
     max: usize,
-    path: &mut BTreeSet<String>,
+    path: &mut BTreeSet<SkillId>,
 ) {
     let branch = if last { "└── " } else { "├── " };
     let version = lock
@@ -203,10 +202,10 @@ fn tree(
         .get(id)
         .map_or("(missing)", |l| l.version.as_str());
     println!("{prefix}{branch}{id}@{version}");
-    if depth >= max || !path.insert(id.to_string()) {
+    if depth >= max || !path.insert(id.clone()) {
         return;
     }
-    let deps: Vec<&String> = lock
+    let deps: Vec<&SkillId> = lock
         .skills
         .get(id)
         .map(|l| l.dependencies.keys().collect())
@@ -245,7 +244,7 @@ pub async fn yank(args: &YankArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("`{}` must be author/name@version", args.skill))?;
     let sid: SkillId = id.parse()?;
     let c = client(args.registry.as_deref(), Some(&sid.author))?;
-    c.set_yanked(id, version, !args.undo).await?;
+    c.set_yanked(&sid, version, !args.undo).await?;
     println!(
         "{} {id}@{version}",
         if args.undo { "unyanked" } else { "yanked" }

@@ -70,6 +70,8 @@ pub struct Package {
     pub files: Vec<SelectedFile>,
     /// What was left out, and why.
     pub excluded: Vec<Excluded>,
+    /// Files hard-linked to a file outside the skill (see [`Selection::linked_outside`]).
+    pub linked_outside: Vec<String>,
 }
 
 impl Package {
@@ -116,6 +118,7 @@ pub fn pack(dir: &Path, limits: &PackLimits) -> Result<Package, PackError> {
         bytes,
         files: selection.files,
         excluded: selection.excluded,
+        linked_outside: selection.linked_outside,
     })
 }
 

@@ -95,6 +95,9 @@ pub struct Selection {
     /// Sorted by `rel`.
     pub files: Vec<SelectedFile>,
     pub excluded: Vec<Excluded>,
+    /// Files with a hard link outside the skill folder (more links than the skill holds): the
+    /// packed content is shared with a file elsewhere, which is worth a warning.
+    pub linked_outside: Vec<String>,
 }
 
 impl Selection {
@@ -116,9 +119,18 @@ pub fn select(root: &Path, limits: &PackLimits) -> Result<Selection, PackError> 
         ignores: Vec::new(),
         out: Selection::default(),
         limits,
+        links: Default::default(),
     };
     walk.dir(root, "")?;
     walk.out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut linked: Vec<String> = walk
+        .links
+        .values()
+        .filter(|(nlink, rels)| *nlink > rels.len() as u64)
+        .flat_map(|(_, rels)| rels.iter().cloned())
+        .collect();
+    linked.sort();
+    walk.out.linked_outside = linked;
     Ok(walk.out)
 }
 
@@ -138,6 +150,8 @@ struct Walk<'a> {
     ignores: Vec<Gitignore>,
     out: Selection,
     limits: &'a PackLimits,
+    /// (device, inode) of files with more than one hard link → (link count, paths here).
+    links: std::collections::HashMap<(u64, u64), (u64, Vec<String>)>,
 }
 
 impl Walk<'_> {
@@ -205,6 +219,17 @@ impl Walk<'_> {
             return Err(PackError::TooManyFiles {
                 limit: self.limits.max_files,
             });
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if meta.nlink() > 1 {
+                let e = self
+                    .links
+                    .entry((meta.dev(), meta.ino()))
+                    .or_insert((meta.nlink(), Vec::new()));
+                e.1.push(rel.clone());
+            }
         }
         self.out.files.push(SelectedFile {
             rel,

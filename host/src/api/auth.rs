@@ -33,6 +33,7 @@ pub async fn register(
     check_author(&req.name).map_err(|e| {
         ApiError::bad_request("invalid_name", format!("the name `{}` {e}", req.name))
     })?;
+    crate::auth::refuse_reserved(&state, &req.name)?;
     let Some(author) = state
         .db
         .create_author(&req.name, req.github_username.as_deref(), false)

@@ -1,4 +1,5 @@
-//! `GET /api/blobs/<sha256>.tar.gz`: archive bytes, immutable, with ETag and Range support.
+//! `GET /api/blobs/<sha256>.tar.gz`: archive bytes, immutable, with ETag and Range support,
+//! served only while a published version that is not blocked refers to them.
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -6,6 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use spm_core::package::Integrity;
 
+use crate::db::skills::BlobRefs;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 #[allow(unused_imports)]
@@ -13,7 +15,7 @@ use spm_core::api::ErrorBody;
 
 #[utoipa::path(get, path = "/api/blobs/{file}", tag = "skills", params(("file" = String, Path, description = "<sha256 hex>.tar.gz")),
     responses((status = 200, description = "the archive bytes; ETag is the integrity, immutable"), (status = 206, description = "a byte range"),
-        (status = 304, description = "not modified"), (status = 404, body = ErrorBody), (status = 416, description = "range not satisfiable")))]
+        (status = 304, description = "not modified"), (status = 403, body = ErrorBody, description = "every version with this archive is blocked"), (status = 404, body = ErrorBody), (status = 416, description = "range not satisfiable")))]
 pub async fn get_blob(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -23,6 +25,18 @@ pub async fn get_blob(
     let integrity: Integrity = format!("sha256-{hex}")
         .parse()
         .map_err(|_| ApiError::not_found("no such package archive"))?;
+    // Only archives of published, unblocked versions are served: not what a refused or
+    // interrupted publish left behind, not a removed version's, not a blocked one's.
+    match state.db.blob_refs(&integrity.to_string()).await? {
+        BlobRefs::Servable => {}
+        BlobRefs::None => return Err(ApiError::not_found("no such package archive")),
+        BlobRefs::OnlyBlocked => {
+            return Err(ApiError::forbidden(
+                "blocked",
+                "this archive belongs only to versions that were blocked; it is no longer served",
+            ));
+        }
+    }
     let etag = format!("\"{integrity}\"");
     let size = state
         .blobs

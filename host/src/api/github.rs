@@ -150,6 +150,7 @@ pub async fn poll(
                     ),
                 )
             })?;
+            crate::auth::refuse_reserved(&state, &name)?;
             state
                 .db
                 .create_github_author(&name, &user.login, user.id)

@@ -79,7 +79,8 @@ impl Query {
         page: Option<i64>,
         per_page: Option<i64>,
     ) -> async_graphql::Result<SearchResult> {
-        let (page, per_page) = super::skills::paging(page, per_page);
+        let (page, per_page) = super::skills::paging(page, per_page)
+            .map_err(|e| async_graphql::Error::new(e.message))?;
         let (skills, total) = state(ctx)
             .db
             .search(&SearchQuery {

@@ -7,6 +7,7 @@ pub mod feedback;
 pub mod github;
 pub mod graphql;
 pub mod health;
+pub mod middleware;
 pub mod openapi;
 pub mod plugins;
 pub mod skills;
@@ -102,10 +103,12 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::routes())
         .fallback(crate::web::fallback);
     let request_id = axum::http::HeaderName::from_static("x-request-id");
-    api.with_state(state)
+    api.with_state(state.clone())
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(axum::middleware::from_fn_with_state(state, middleware::json_errors))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {

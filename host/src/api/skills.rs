@@ -116,11 +116,19 @@ pub struct SearchParams {
     pub per_page: Option<i64>,
 }
 
-pub(crate) fn paging(page: Option<i64>, per_page: Option<i64>) -> (i64, i64) {
-    (
-        page.unwrap_or(1).max(1),
-        per_page.unwrap_or(20).clamp(1, 100),
-    )
+/// The deepest page a listing serves; deeper pages are a 400 that says the range.
+pub const MAX_PAGE: i64 = 10_000;
+
+/// `page` (from 1, at most [`MAX_PAGE`]) and `per_page` (clamped to 1..=100).
+pub(crate) fn paging(page: Option<i64>, per_page: Option<i64>) -> ApiResult<(i64, i64)> {
+    let page = page.unwrap_or(1).max(1);
+    if page > MAX_PAGE {
+        return Err(ApiError::bad_request(
+            "invalid_page",
+            format!("page {page} is out of range; pages go from 1 to {MAX_PAGE}"),
+        ));
+    }
+    Ok((page, per_page.unwrap_or(20).clamp(1, 100)))
 }
 
 #[utoipa::path(get, path = "/api/skills/search", tag = "skills", params(SearchParams),
@@ -129,7 +137,7 @@ pub async fn search(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,
 ) -> ApiResult<Json<SearchResponse>> {
-    let (page, per_page) = paging(p.page, p.per_page);
+    let (page, per_page) = paging(p.page, p.per_page)?;
     let _ = p.kind; // every package here is a skill
     let q = SearchQuery {
         q: p.q,
@@ -155,7 +163,7 @@ pub async fn mine(
     Query(p): Query<SearchParams>,
 ) -> ApiResult<Json<SearchResponse>> {
     caller.require(Scope::Read)?;
-    let (page, per_page) = paging(p.page, p.per_page);
+    let (page, per_page) = paging(p.page, p.per_page)?;
     let (skills, total) = state.db.skills_of(caller.author.id, page, per_page).await?;
     Ok(Json(SearchResponse {
         skills,
@@ -362,6 +370,15 @@ pub async fn remove_version(
     let (id, _) = skill_id(&state, &author, &name).await?;
     if state.db.delete_version(id, &version).await? {
         tracing::warn!(by = %caller.author.name, skill = %format!("{author}/{name}"), %version, "version removed");
+        state
+            .db
+            .audit(
+                &caller.author.name,
+                "remove",
+                &format!("{author}/{name}@{version}"),
+                "",
+            )
+            .await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found(format!(

@@ -38,6 +38,19 @@ pub enum InsertOutcome {
     VersionExists,
     /// The version is not greater than the existing `latest`.
     NotGreater { latest: Version },
+    /// The version differs from `existing` only in build metadata.
+    SamePrecedence { existing: Version },
+}
+
+/// What refers to a blob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlobRefs {
+    /// No version: a refused or interrupted publish, or a removed version.
+    None,
+    /// Only blocked versions.
+    OnlyBlocked,
+    /// At least one version that is served.
+    Servable,
 }
 
 /// A stored version.
@@ -133,6 +146,28 @@ pub struct SearchQuery {
     pub per_page: i64,
 }
 
+/// Whether `new` may join `existing`: it must differ from each by more than build metadata
+/// (SemVer gives `2.0.0` and `2.0.0+meta` the same precedence, so either would shadow the
+/// other) and be greater than all of them. `None` when it may.
+pub fn check_new_version(new: &Version, existing: &[Version]) -> Option<InsertOutcome> {
+    if let Some(same) = existing
+        .iter()
+        .find(|e| e.cmp_precedence(new) == std::cmp::Ordering::Equal)
+    {
+        return Some(if same == new {
+            InsertOutcome::VersionExists
+        } else {
+            InsertOutcome::SamePrecedence {
+                existing: same.clone(),
+            }
+        });
+    }
+    let latest = existing.iter().max_by(|a, b| a.cmp_precedence(b))?;
+    (new.cmp_precedence(latest) != std::cmp::Ordering::Greater).then(|| InsertOutcome::NotGreater {
+        latest: latest.clone(),
+    })
+}
+
 /// The newest non-yanked version, or the newest of all when every one is yanked.
 fn pick_latest(rows: &[(i64, String, bool)]) -> Option<i64> {
     let parsed = |live: bool| {
@@ -196,19 +231,12 @@ impl Db {
                 r.try_get::<i64, _>("yanked")? != 0,
             ));
         }
-        if versions
-            .iter()
-            .any(|(_, s, _)| Version::parse(s).ok().as_ref() == Some(&v.version))
-        {
-            return Ok(InsertOutcome::VersionExists);
-        }
-        if let Some(latest) = versions
+        let existing: Vec<Version> = versions
             .iter()
             .filter_map(|(_, s, _)| Version::parse(s).ok())
-            .max()
-            && v.version <= latest
-        {
-            return Ok(InsertOutcome::NotGreater { latest });
+            .collect();
+        if let Some(refusal) = check_new_version(&v.version, &existing) {
+            return Ok(refusal);
         }
         let inserted = sqlx::query(
             "INSERT INTO versions (skill_id, version, integrity, size, manifest, content, published_at, publisher_id, \
@@ -279,6 +307,25 @@ impl Db {
         }
         tx.commit().await?;
         Ok(InsertOutcome::Inserted { updated })
+    }
+
+    /// Whether any version refers to the blob `integrity`, and whether one that may be served
+    /// (not blocked) does. Uses the `versions_integrity` index.
+    pub async fn blob_refs(&self, integrity: &str) -> Result<BlobRefs, DbError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN safety_status <> 'blocked' THEN 1 ELSE 0 END), 0) AS servable \
+             FROM versions WHERE integrity = $1",
+        )
+        .bind(integrity)
+        .fetch_one(&self.pool)
+        .await?;
+        let total: i64 = row.try_get("total")?;
+        let servable: i64 = row.try_get("servable")?;
+        Ok(match (total, servable) {
+            (0, _) => BlobRefs::None,
+            (_, 0) => BlobRefs::OnlyBlocked,
+            _ => BlobRefs::Servable,
+        })
     }
 
     /// `(author, name)` of every skill published by someone other than `author`, for the
@@ -554,7 +601,7 @@ impl Db {
         let sql = format!(
             "SELECT {ENTRY_COLS} FROM {from} {filter} ORDER BY {order} LIMIT {} OFFSET {}",
             q.per_page,
-            (q.page - 1).max(0) * q.per_page
+            (q.page - 1).max(0).saturating_mul(q.per_page)
         );
         let mut query = sqlx::query(&sql);
         for b in &binds {
@@ -579,7 +626,7 @@ impl Db {
             .try_get("n")?;
         let sql = format!(
             "SELECT {ENTRY_COLS} FROM {ENTRY_FROM} WHERE s.author_id = $1 ORDER BY s.updated_at DESC, s.id LIMIT {per_page} OFFSET {}",
-            (page - 1).max(0) * per_page
+            (page - 1).max(0).saturating_mul(per_page)
         );
         let rows = sqlx::query(&sql)
             .bind(author_id)
@@ -621,6 +668,32 @@ mod tests {
             Some("\"drop\"* \"table\"* \"x\"*")
         );
         assert_eq!(fts_query("!!!"), None);
+    }
+
+    #[test]
+    fn build_metadata_does_not_make_a_new_version() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        let existing = [v("1.0.0"), v("2.0.0")];
+        assert!(matches!(
+            check_new_version(&v("2.0.0+meta"), &existing),
+            Some(InsertOutcome::SamePrecedence { existing }) if existing == v("2.0.0")
+        ));
+        assert!(matches!(
+            check_new_version(&v("2.0.0"), &existing),
+            Some(InsertOutcome::VersionExists)
+        ));
+        assert!(matches!(
+            check_new_version(&v("1.5.0"), &existing),
+            Some(InsertOutcome::NotGreater { .. })
+        ));
+        // Build metadata never makes a version greater either.
+        let meta = [v("3.0.0+b")];
+        assert!(matches!(
+            check_new_version(&v("3.0.0+a"), &meta),
+            Some(InsertOutcome::SamePrecedence { .. })
+        ));
+        assert!(check_new_version(&v("2.0.1+meta"), &existing).is_none());
+        assert!(check_new_version(&v("0.1.0"), &[]).is_none());
     }
 
     #[test]

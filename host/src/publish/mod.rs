@@ -3,8 +3,10 @@
 //! Never trusts the client: the archive is unpacked (in memory, with the core safety
 //! limits), its `SKILL.md` (or legacy `skill.json`) is the source of truth and must agree
 //! with the metadata sent beside it, the integrity is recomputed, dependencies must exist,
-//! and the version must be new and greater than every existing one. The blob is stored
-//! before the version row commits, so no version ever lacks its blob.
+//! and the version must be new and greater than every existing one (build metadata does not
+//! count). The version is checked before the blob is stored and the blob is stored before
+//! the version row commits, so no version ever lacks its blob; a blob left by a refused or
+//! interrupted publish is deleted when possible and never served (`api::blobs`).
 
 mod judge;
 
@@ -16,7 +18,7 @@ use spm_core::package::{Files, Integrity, PackLimits, UnpackLimits, pack, read_a
 use spm_core::skill::{Manifest, Options, SKILL_FILE, Skill};
 
 use crate::auth::Caller;
-use crate::db::skills::{InsertOutcome, NewVersion};
+use crate::db::skills::{BlobRefs, InsertOutcome, NewVersion, check_new_version};
 use crate::db::tokens::Scope;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -139,6 +141,25 @@ pub async fn publish(
         deps.push((id.author.clone(), id.name.clone(), req.to_string()));
     }
 
+    // Refuse a version that cannot be inserted before anything is stored.
+    if let Some((skill_id, _)) = state.db.skill_id(&caller.author.name, &m.name).await? {
+        let existing: Vec<semver::Version> = state
+            .db
+            .versions(skill_id)
+            .await?
+            .iter()
+            .filter_map(|v| semver::Version::parse(&v.version).ok())
+            .collect();
+        if let Some(refused) = check_new_version(&version, &existing) {
+            return Err(version_refusal(
+                &caller.author.name,
+                &m.name,
+                &version,
+                refused,
+            ));
+        }
+    }
+
     let safety = judge(
         state,
         &caller.author.name,
@@ -171,7 +192,14 @@ pub async fn publish(
         trust_level: "community".into(),
         dependencies: deps,
     };
-    match state.db.insert_version(&new).await? {
+    let outcome = match state.db.insert_version(&new).await {
+        Ok(o) => o,
+        Err(e) => {
+            discard_unreferenced(state, &integrity).await;
+            return Err(e.into());
+        }
+    };
+    match outcome {
         InsertOutcome::Inserted { updated } => {
             tracing::info!(skill = %format!("{}/{}", caller.author.name, m.name), %version, %integrity, "published");
             Ok((
@@ -187,19 +215,59 @@ pub async fn publish(
                 },
             ))
         }
-        InsertOutcome::VersionExists => Err(ApiError::conflict(
-            "version_exists",
-            format!(
-                "{}/{}@{version} already exists; versions are immutable, so bump the version",
-                caller.author.name, m.name
-            ),
-        )),
-        InsertOutcome::NotGreater { latest } => Err(ApiError::conflict(
+        refused => {
+            // A concurrent publish won: the archive stays only if some version refers to it.
+            discard_unreferenced(state, &integrity).await;
+            Err(version_refusal(
+                &caller.author.name,
+                &m.name,
+                &version,
+                refused,
+            ))
+        }
+    }
+}
+
+/// Deletes a blob that no version refers to (a publish refused after storing it). Best
+/// effort: the blob route never serves an unreferenced blob anyway.
+async fn discard_unreferenced(state: &AppState, integrity: &Integrity) {
+    match state.db.blob_refs(&integrity.to_string()).await {
+        Ok(BlobRefs::None) => {
+            if let Err(e) = state.blobs.delete(integrity).await {
+                tracing::warn!(%integrity, "cannot delete an unpublished archive: {e}");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(%integrity, "cannot check an unpublished archive: {e}"),
+    }
+}
+
+/// Why a version cannot join the skill's versions, as the API says it.
+fn version_refusal(
+    author: &str,
+    name: &str,
+    version: &semver::Version,
+    why: InsertOutcome,
+) -> ApiError {
+    match why {
+        InsertOutcome::NotGreater { latest } => ApiError::conflict(
             "version_not_greater",
             format!(
                 "{version} is not greater than the latest version {latest}; publish a higher version"
             ),
-        )),
+        ),
+        InsertOutcome::SamePrecedence { existing } => ApiError::conflict(
+            "version_exists",
+            format!(
+                "{author}/{name}@{version} differs from the existing {existing} only in build metadata, which SemVer ignores when comparing versions; bump the version"
+            ),
+        ),
+        InsertOutcome::VersionExists | InsertOutcome::Inserted { .. } => ApiError::conflict(
+            "version_exists",
+            format!(
+                "{author}/{name}@{version} already exists; versions are immutable, so bump the version"
+            ),
+        ),
     }
 }
 

@@ -24,6 +24,21 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/skills/{author}/{name}", get(skill))
+        .route(render::STYLE_PATH.as_str(), get(stylesheet))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "public, max-age=31536000, immutable",
+            ),
+        ],
+        render::stylesheet(),
+    )
+        .into_response()
 }
 
 /// An error shown as a page, with the API error's status and message.
@@ -76,7 +91,7 @@ fn skill_row(s: &SkillEntry) -> Markup {
 }
 
 async fn home(State(state): State<AppState>, Query(p): Query<HomeParams>) -> WebResult {
-    let page_no = p.page.unwrap_or(1).max(1);
+    let (page_no, _) = crate::api::skills::paging(p.page, None)?;
     let q = p.q.filter(|q| !q.trim().is_empty());
     let (skills, total) = state
         .db

@@ -22,6 +22,20 @@ code,pre{background:#f0f2f4;border-radius:3px}pre{padding:.6rem;overflow:auto}
 article{background:#fff;border:1px solid #e2e4e8;border-radius:6px;padding:.5rem 1.5rem;margin-top:1rem}
 "#;
 
+/// The stylesheet's path: named by its content hash, so it can be cached for good.
+pub static STYLE_PATH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(STYLE.as_bytes());
+    let hex: String = hash.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("/static/spm-{hex}.css")
+});
+
+/// The stylesheet (served at [`STYLE_PATH`]; pages carry no inline style, so the
+/// Content-Security-Policy allows no inline content at all).
+pub fn stylesheet() -> &'static str {
+    STYLE
+}
+
 /// A whole page around `body`.
 pub fn page(title: &str, body: Markup) -> Markup {
     html! {
@@ -31,7 +45,7 @@ pub fn page(title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · spm" }
-                style { (PreEscaped(STYLE)) }
+                link rel="stylesheet" href=(STYLE_PATH.as_str());
             }
             body {
                 header {

@@ -92,6 +92,7 @@ pub struct Options {
     pub max_body_bytes: usize,
     pub plugins: Vec<spm_host::plugins::PluginSpec>,
     pub github: Option<spm_host::config::GithubConfig>,
+    pub header_read_timeout: Duration,
 }
 
 impl Options {
@@ -103,6 +104,7 @@ impl Options {
             max_body_bytes: 12 << 20,
             plugins: Vec::new(),
             github: None,
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -140,6 +142,12 @@ impl Server {
             bootstrap_token: Some("bootstrap-secret-for-tests".into()),
             max_body_bytes: opts.max_body_bytes,
             request_timeout: Duration::from_secs(30),
+            header_read_timeout: opts.header_read_timeout,
+            max_connections: 1024,
+            reserved_names: spm_host::config::DEFAULT_RESERVED_NAMES
+                .iter()
+                .map(|n| n.to_string())
+                .collect(),
             plugins: opts.plugins,
             config_base: std::path::PathBuf::from("."),
             safety: Default::default(),
