@@ -16,6 +16,7 @@ use semver::{Version, VersionReq};
 use spm_core::api::VersionsResponse;
 use spm_core::package::{Integrity, UnpackLimits, read_archive, unpack};
 use spm_core::resolve::{Candidate, Index, resolve};
+use spm_core::safety::SafetyStatus;
 use spm_core::skill::SkillId;
 use tokio::sync::Semaphore;
 
@@ -106,7 +107,7 @@ pub async fn resolve_lock(
                 .versions
                 .iter()
                 .find(|i| i.version == v.to_string())?;
-            (info.safety_status == "flagged").then(|| {
+            (info.safety_status == SafetyStatus::Flagged).then(|| {
                 let why: Vec<String> = info
                     .findings
                     .iter()
@@ -492,7 +493,7 @@ pub async fn check_still_served(
             .and_then(|i| i.versions.iter().find(|v| v.version == l.version));
         let why = match entry {
             None => "was removed from the registry",
-            Some(v) if v.safety_status == "blocked" => "was blocked by the registry",
+            Some(v) if v.safety_status == SafetyStatus::Blocked => "was blocked by the registry",
             Some(_) => continue,
         };
         let fix = if direct.contains(id) {

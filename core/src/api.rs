@@ -69,7 +69,7 @@ pub struct SkillEntry {
     pub installs: i64,
     pub avg_rating: Option<f64>,
     pub confidence: Option<f64>,
-    pub safety_status: String,
+    pub safety_status: crate::safety::SafetyStatus,
     pub safety_score: Option<f64>,
     pub trust_level: String,
     pub created_at: String,
@@ -91,7 +91,7 @@ pub struct VersionInfo {
     pub version: String,
     pub created_at: String,
     pub yanked: bool,
-    pub safety_status: String,
+    pub safety_status: crate::safety::SafetyStatus,
     pub integrity: String,
     pub size: i64,
     /// `author/name` → semver range, for dependency resolution.
@@ -162,7 +162,7 @@ pub struct PublishResponse {
     pub updated: bool,
     pub size: i64,
     pub integrity: String,
-    pub safety_status: String,
+    pub safety_status: crate::safety::SafetyStatus,
 }
 
 /// Rough token count of instruction text (≈ 4 characters a token), as the client shows it.

@@ -247,7 +247,9 @@ pub async fn rescan(config: Config) -> anyhow::Result<Rescan> {
             }
         };
         let after = verdict.status;
-        if after == item.safety_status || item.safety_status == "blocked" {
+        if after == item.safety_status
+            || item.safety_status == spm_core::safety::SafetyStatus::Blocked
+        {
             continue;
         }
         state
@@ -270,7 +272,7 @@ pub async fn rescan(config: Config) -> anyhow::Result<Rescan> {
             .await?;
         out.changed.push(Rejudged {
             target,
-            before: item.safety_status.clone(),
+            before: item.safety_status.to_string(),
             after: after.to_string(),
         });
     }

@@ -289,7 +289,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
             report.score
         );
     }
-    if report.status == spm_core::safety::Status::Blocked {
+    if report.status == spm_core::safety::SafetyStatus::Blocked {
         for f in report.counted() {
             eprintln!(
                 "  {} {}:{} [{}] {}",

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use spm_core::package::{PackLimits, UnpackLimits, pack, read_archive};
-use spm_core::safety::{Status, Thresholds, scan};
+use spm_core::safety::{SafetyStatus, Thresholds, scan};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -91,8 +91,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(match report.status {
-        Status::Clean => ExitCode::SUCCESS,
-        Status::Flagged => ExitCode::from(2),
-        Status::Blocked => ExitCode::from(1),
+        SafetyStatus::Clean => ExitCode::SUCCESS,
+        SafetyStatus::Flagged => ExitCode::from(2),
+        SafetyStatus::Blocked => ExitCode::from(1),
     })
 }

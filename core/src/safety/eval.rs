@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{Status, Thresholds, scan};
+use super::{SafetyStatus, Thresholds, scan};
 
 /// Files larger than this are not read (as the registry's per-file limit).
 const MAX_FILE: u64 = 10 * 1024 * 1024;
@@ -128,7 +128,10 @@ pub fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, EvalError> {
 }
 
 /// Scans every file under `dir` as one skill; `(status, counted rules)`.
-pub fn judge_dir(dir: &Path, thresholds: &Thresholds) -> Result<(Status, Vec<String>), EvalError> {
+pub fn judge_dir(
+    dir: &Path,
+    thresholds: &Thresholds,
+) -> Result<(SafetyStatus, Vec<String>), EvalError> {
     let files = read_tree(dir)?;
     let r = scan(
         files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
@@ -143,7 +146,10 @@ pub fn judge_dir(dir: &Path, thresholds: &Thresholds) -> Result<(Status, Vec<Str
 
 /// A sample: the skill in it (its files scanned as the registry would see that skill), or
 /// the strictest verdict of the skills in it, or the whole directory when it has none.
-fn judge_sample(dir: &Path, thresholds: &Thresholds) -> Result<(Status, Vec<String>), EvalError> {
+fn judge_sample(
+    dir: &Path,
+    thresholds: &Thresholds,
+) -> Result<(SafetyStatus, Vec<String>), EvalError> {
     if dir.join(crate::skill::SKILL_FILE).is_file() {
         return judge_dir(dir, thresholds);
     }
@@ -151,7 +157,7 @@ fn judge_sample(dir: &Path, thresholds: &Thresholds) -> Result<(Status, Vec<Stri
     if skills.is_empty() {
         return judge_dir(dir, thresholds);
     }
-    let mut worst = (Status::Clean, Vec::new());
+    let mut worst = (SafetyStatus::Clean, Vec::new());
     for s in skills {
         let (status, rules) = judge_dir(&s, thresholds)?;
         if rank(status) > rank(worst.0) {
@@ -161,11 +167,11 @@ fn judge_sample(dir: &Path, thresholds: &Thresholds) -> Result<(Status, Vec<Stri
     Ok(worst)
 }
 
-fn rank(s: Status) -> u8 {
+fn rank(s: SafetyStatus) -> u8 {
     match s {
-        Status::Clean => 0,
-        Status::Flagged => 1,
-        Status::Blocked => 2,
+        SafetyStatus::Clean => 0,
+        SafetyStatus::Flagged => 1,
+        SafetyStatus::Blocked => 2,
     }
 }
 
@@ -217,9 +223,9 @@ fn judge_set(
     };
     for d in dirs {
         let (status, rules) = judge_sample(d, thresholds)?;
-        let hit = status != Status::Clean;
+        let hit = status != SafetyStatus::Clean;
         r.detected += usize::from(hit);
-        r.blocked += usize::from(status == Status::Blocked);
+        r.blocked += usize::from(status == SafetyStatus::Blocked);
         let label = d.strip_prefix(base).unwrap_or(d).display().to_string();
         if hit != malicious {
             r.wrong.push(if rules.is_empty() {
@@ -260,11 +266,11 @@ fn judge_jsonl(path: &Path, thresholds: &Thresholds) -> Result<[SetResult; 2], E
             return Err(bad("missing `text` or `label`".into()));
         };
         let report = scan([(crate::skill::SKILL_FILE, body.as_bytes())], thresholds);
-        let hit = report.status != Status::Clean;
+        let hit = report.status != SafetyStatus::Clean;
         let set = if label == 1 { &mut inj } else { &mut ben };
         set.total += 1;
         set.detected += usize::from(hit);
-        set.blocked += usize::from(report.status == Status::Blocked);
+        set.blocked += usize::from(report.status == SafetyStatus::Blocked);
         if hit != set.malicious {
             let short: String = body.chars().take(70).collect();
             set.wrong.push(format!("line {}: {short:?}", i + 1));

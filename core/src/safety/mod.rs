@@ -88,21 +88,53 @@ pub struct Finding {
     pub in_context: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The verdict on a version: served as is, served with a warning (installs need
+/// `--allow-flagged`), or refused and never served. Parsed once where it enters (database
+/// row, API answer); compared as a value everywhere else. Ordered from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum SafetyStatus {
     Clean,
     Flagged,
     Blocked,
 }
 
-impl Status {
+impl SafetyStatus {
+    pub const ALL: [SafetyStatus; 3] = [
+        SafetyStatus::Clean,
+        SafetyStatus::Flagged,
+        SafetyStatus::Blocked,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Clean => "clean",
-            Status::Flagged => "flagged",
-            Status::Blocked => "blocked",
+            SafetyStatus::Clean => "clean",
+            SafetyStatus::Flagged => "flagged",
+            SafetyStatus::Blocked => "blocked",
         }
+    }
+}
+
+impl std::fmt::Display for SafetyStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A string that is not a safety status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a safety status; use clean, flagged or blocked")]
+pub struct UnknownStatus(pub String);
+
+impl std::str::FromStr for SafetyStatus {
+    type Err = UnknownStatus;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SafetyStatus::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| UnknownStatus(s.to_string()))
     }
 }
 
@@ -133,7 +165,7 @@ impl Default for Thresholds {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
-    pub status: Status,
+    pub status: SafetyStatus,
     pub score: u32,
     pub findings: Vec<Finding>,
 }
@@ -431,11 +463,11 @@ pub fn verdict(findings: Vec<Finding>, thresholds: &Thresholds) -> Report {
     let score = 100u32.saturating_sub(penalty);
     let worst = counted.iter().map(|f| f.severity).max();
     let status = if worst == Some(Severity::Critical) || score < thresholds.block_below {
-        Status::Blocked
+        SafetyStatus::Blocked
     } else if worst == Some(Severity::High) || score < thresholds.flag_below {
-        Status::Flagged
+        SafetyStatus::Flagged
     } else {
-        Status::Clean
+        SafetyStatus::Clean
     };
     Report {
         status,

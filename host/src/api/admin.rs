@@ -5,6 +5,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
+use spm_core::safety::SafetyStatus;
+
 use crate::auth::Caller;
 use crate::db::admin::{AuditEntry, ReviewItem, TRUST_LEVELS};
 use crate::db::tokens::Scope;
@@ -72,7 +74,12 @@ pub async fn review_decide(
         "approve" => {
             state
                 .db
-                .set_safety(item.version_id, "clean", item.safety_score, None)
+                .set_safety(
+                    item.version_id,
+                    SafetyStatus::Clean,
+                    item.safety_score,
+                    None,
+                )
                 .await?;
             state
                 .db
@@ -82,7 +89,12 @@ pub async fn review_decide(
         "block" => {
             state
                 .db
-                .set_safety(item.version_id, "blocked", item.safety_score, None)
+                .set_safety(
+                    item.version_id,
+                    SafetyStatus::Blocked,
+                    item.safety_score,
+                    None,
+                )
                 .await?
         }
         other => {

@@ -137,7 +137,7 @@ impl Skill {
     }
     /// `clean`, `flagged` or `blocked` (the latest version's).
     async fn safety_status(&self) -> &str {
-        &self.0.safety_status
+        self.0.safety_status.as_str()
     }
     async fn safety_score(&self) -> Option<f64> {
         self.0.safety_score
@@ -211,7 +211,7 @@ impl Version {
         self.info.yanked
     }
     async fn safety_status(&self) -> &str {
-        &self.info.safety_status
+        self.info.safety_status.as_str()
     }
     async fn safety_score(&self) -> Option<f64> {
         self.info.safety_score
@@ -252,7 +252,7 @@ impl Version {
     }
     /// The `SKILL.md` text; null for a blocked version, which is not served.
     async fn content(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        if self.info.safety_status == "blocked" {
+        if self.info.safety_status == spm_core::safety::SafetyStatus::Blocked {
             return Ok(None);
         }
         Ok(state(ctx)

@@ -216,7 +216,7 @@ pub struct VersionParam {
 
 /// A version blocked after publication (review or rescan) is not served.
 fn refuse_blocked(author: &str, name: &str, v: &VersionRow) -> ApiResult<()> {
-    if v.safety_status == "blocked" {
+    if v.safety_status == spm_core::safety::SafetyStatus::Blocked {
         return Err(ApiError::forbidden(
             "blocked",
             format!(

@@ -22,7 +22,7 @@ pub struct ReviewItem {
     pub name: String,
     pub version: String,
     pub integrity: String,
-    pub safety_status: String,
+    pub safety_status: spm_core::safety::SafetyStatus,
     pub safety_score: Option<f64>,
     pub trust_level: String,
     #[schema(value_type = Vec<Object>)]
@@ -95,7 +95,7 @@ impl Db {
                     name: r.try_get("name")?,
                     version: r.try_get("version")?,
                     integrity: r.try_get("integrity")?,
-                    safety_status: r.try_get("safety_status")?,
+                    safety_status: super::safety_status(r)?,
                     safety_score: r.try_get("safety_score")?,
                     trust_level: r.try_get("trust_level")?,
                     findings: serde_json::from_str(&r.try_get::<String, _>("safety_findings")?)
@@ -109,21 +109,21 @@ impl Db {
     pub async fn set_safety(
         &self,
         version_id: i64,
-        status: &str,
+        status: spm_core::safety::SafetyStatus,
         score: Option<f64>,
         findings: Option<&serde_json::Value>,
     ) -> Result<(), DbError> {
         match findings {
             Some(f) => {
                 sqlx::query("UPDATE versions SET safety_status = $1, safety_score = $2, safety_findings = $3 WHERE id = $4")
-                    .bind(status)
+                    .bind(status.as_str())
                     .bind(score)
                     .bind(f.to_string())
                     .bind(version_id)
                     .execute(&self.pool)
                     .await?
             }
-            None => sqlx::query("UPDATE versions SET safety_status = $1 WHERE id = $2").bind(status).bind(version_id).execute(&self.pool).await?,
+            None => sqlx::query("UPDATE versions SET safety_status = $1 WHERE id = $2").bind(status.as_str()).bind(version_id).execute(&self.pool).await?,
         };
         Ok(())
     }

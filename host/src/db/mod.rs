@@ -124,6 +124,18 @@ fn sqlite_path(url: &str) -> Option<String> {
 }
 
 /// Whether an error is a unique-constraint violation (a concurrent insert won).
+/// The `safety_status` column, parsed; a value this server does not know is a decode error.
+pub(crate) fn safety_status(
+    r: &sqlx::any::AnyRow,
+) -> Result<spm_core::safety::SafetyStatus, sqlx::Error> {
+    use sqlx::Row;
+    let text: String = r.try_get("safety_status")?;
+    text.parse().map_err(|e| sqlx::Error::ColumnDecode {
+        index: "safety_status".into(),
+        source: Box::new(e),
+    })
+}
+
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(d) => {

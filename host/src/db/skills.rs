@@ -2,6 +2,7 @@
 
 use semver::Version;
 use spm_core::api::{SkillEntry, Trigger, VersionInfo};
+use spm_core::safety::SafetyStatus;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -21,7 +22,7 @@ pub struct NewVersion {
     pub manifest: serde_json::Value,
     pub content: String,
     pub publisher_id: i64,
-    pub safety_status: String,
+    pub safety_status: SafetyStatus,
     pub safety_score: Option<f64>,
     pub safety_findings: serde_json::Value,
     pub trust_level: String,
@@ -65,7 +66,7 @@ pub struct VersionRow {
     pub content: String,
     pub published_at: String,
     pub yanked: bool,
-    pub safety_status: String,
+    pub safety_status: SafetyStatus,
     pub tokens_estimate: i64,
 }
 
@@ -83,7 +84,7 @@ fn version_row(r: &AnyRow) -> Result<VersionRow, sqlx::Error> {
         content: r.try_get("content")?,
         published_at: r.try_get("published_at")?,
         yanked: r.try_get::<i64, _>("yanked")? != 0,
-        safety_status: r.try_get("safety_status")?,
+        safety_status: super::safety_status(r)?,
         tokens_estimate: r.try_get("tokens_estimate")?,
     })
 }
@@ -128,7 +129,7 @@ fn entry_row(r: &AnyRow) -> Result<SkillEntry, sqlx::Error> {
         installs: r.try_get("downloads")?,
         avg_rating: None,
         confidence: confidence(r.try_get("feedback_success")?, r.try_get("feedback_total")?),
-        safety_status: r.try_get("safety_status")?,
+        safety_status: super::safety_status(r)?,
         safety_score: r.try_get("safety_score")?,
         trust_level: r.try_get("trust_level")?,
         created_at: r.try_get("created_at")?,
@@ -251,7 +252,7 @@ impl Db {
         .bind(&v.content)
         .bind(&ts)
         .bind(v.publisher_id)
-        .bind(&v.safety_status)
+        .bind(v.safety_status.as_str())
         .bind(v.safety_score)
         .bind(v.safety_findings.to_string())
         .bind(&v.trust_level)
@@ -403,7 +404,7 @@ impl Db {
                 version: r.try_get("version")?,
                 created_at: r.try_get("published_at")?,
                 yanked: r.try_get::<i64, _>("yanked")? != 0,
-                safety_status: r.try_get("safety_status")?,
+                safety_status: super::safety_status(r)?,
                 integrity: r.try_get("integrity")?,
                 size: r.try_get("size")?,
                 dependencies: Default::default(),

@@ -6,7 +6,7 @@
 
 use spm_core::api::client_manifest;
 use spm_core::package::Files;
-use spm_core::safety::{self, Status};
+use spm_core::safety::{self, SafetyStatus};
 use spm_core::skill::Manifest;
 
 use crate::error::{ApiError, ApiResult, policy_verdict};
@@ -16,8 +16,7 @@ use crate::state::AppState;
 /// What the scanners made of a package.
 #[derive(Debug, Clone)]
 pub struct Verdict {
-    /// `clean`, `flagged` or `blocked`.
-    pub status: &'static str,
+    pub status: SafetyStatus,
     pub score: f64,
     pub findings: Vec<PluginFinding>,
 }
@@ -69,8 +68,8 @@ pub async fn judge(
             line: Some(f.line),
         })
         .collect();
-    let mut blocked = report.status == Status::Blocked;
-    let mut flagged = report.status == Status::Flagged;
+    let mut blocked = report.status == SafetyStatus::Blocked;
+    let mut flagged = report.status == SafetyStatus::Flagged;
     let mut score = f64::from(report.score);
     if !state.plugins.is_empty() {
         let meta = PackageMeta {
@@ -104,11 +103,11 @@ pub async fn judge(
         findings.extend(plugin_findings);
     }
     let status = if blocked {
-        "blocked"
+        SafetyStatus::Blocked
     } else if flagged {
-        "flagged"
+        SafetyStatus::Flagged
     } else {
-        "clean"
+        SafetyStatus::Clean
     };
     Ok(Verdict {
         status,
@@ -143,7 +142,7 @@ pub fn refusal(v: &Verdict) -> ApiError {
         ),
     };
     ApiError::forbidden("blocked", text).with_details(serde_json::json!({
-        "safety_status": "blocked",
+        "safety_status": SafetyStatus::Blocked,
         "safety_score": v.score,
         "findings": v.findings,
     }))

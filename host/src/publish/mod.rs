@@ -15,6 +15,7 @@ use std::path::Path;
 use axum::http::StatusCode;
 use spm_core::api::{PublishMetadata, PublishResponse, client_manifest, tokens_estimate};
 use spm_core::package::{Files, Integrity, PackLimits, UnpackLimits, pack, read_archive};
+use spm_core::safety::SafetyStatus;
 use spm_core::skill::{Manifest, Options, SKILL_FILE, Skill};
 
 use crate::auth::Caller;
@@ -169,7 +170,7 @@ pub async fn publish(
         Stage::Publish,
     )
     .await?;
-    if safety.status == "blocked" {
+    if safety.status == SafetyStatus::Blocked {
         return Err(refusal(&safety));
     }
     state.blobs.put(&integrity, archive.clone()).await?;

@@ -14,6 +14,7 @@ use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
 use spm_core::api::{SkillEntry, VersionInfo};
+use spm_core::safety::SafetyStatus;
 
 use crate::db::skills::SearchQuery;
 use crate::error::ApiError;
@@ -83,7 +84,7 @@ fn skill_row(s: &SkillEntry) -> Markup {
         div class="skill" {
             a href={ "/skills/" (s.author) "/" (s.name) } { strong { (s.author) "/" (s.name) } }
             " " span class="muted" { (s.version) }
-            " " (safety_badge(&s.safety_status)) (trust_badge(&s.trust_level))
+            " " (safety_badge(s.safety_status)) (trust_badge(&s.trust_level))
             div { (s.description) }
             div class="muted" { (s.installs) " installs" @if let Some(l) = &s.license { " · " (l) } }
         }
@@ -186,23 +187,23 @@ async fn skill(
     };
     let body = html! {
         h1 { (author) "/" (name) " " span class="muted" { (v.version) } }
-        p { (safety_badge(&v.safety_status)) (trust_badge(&entry.trust_level))
+        p { (safety_badge(v.safety_status)) (trust_badge(&entry.trust_level))
             @if v.yanked { span class="badge blocked" { "yanked" } }
             @if let Some(score) = v.safety_score { span class="muted" { "safety score " (format!("{score:.0}")) "/100" } } }
         p { (entry.description) }
-        @match v.safety_status.as_str() {
-            "blocked" => div class="danger" role="alert" {
+        @match v.safety_status {
+            SafetyStatus::Blocked => div class="danger" role="alert" {
                 strong { "This version is blocked and is not served." }
                 " The safety scan or a reviewer found:"
                 (findings_list(v))
             },
-            "flagged" => div class="warning" role="alert" {
+            SafetyStatus::Flagged => div class="warning" role="alert" {
                 strong { "Flagged by the safety scan." }
                 " A person should read the findings before an agent uses this skill. Installing it needs "
                 code { (install) " --allow-flagged" } "."
                 (findings_list(v))
             },
-            _ => {
+            SafetyStatus::Clean => {
                 pre { code { (install) } }
                 @if !v.findings.is_empty() {
                     details { summary { "Scan notes (" (v.findings.len()) ")" } (findings_list(v)) }
@@ -226,7 +227,7 @@ async fn skill(
                 } }
             }
         }
-        @if v.safety_status != "blocked" {
+        @if v.safety_status != SafetyStatus::Blocked {
             @if let Some(row) = &row {
                 article { (markdown(skill_body(&row.content))) }
             }
@@ -238,7 +239,7 @@ async fn skill(
                 tr {
                     td { a href={ "/skills/" (author) "/" (name) "?version=" (other.version) } { (other.version) } }
                     td { (other.created_at) }
-                    td { (safety_badge(&other.safety_status)) }
+                    td { (safety_badge(other.safety_status)) }
                     td { @if other.yanked { "yanked" } }
                 }
             }

@@ -3,6 +3,7 @@
 //! untrusted: no scripts, no event handlers, no `javascript:` links, no raw iframes).
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+use spm_core::safety::SafetyStatus;
 
 const STYLE: &str = r#"
 body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1f24;background:#fafbfc}
@@ -61,20 +62,15 @@ pub fn page(title: &str, body: Markup) -> Markup {
 }
 
 /// The safety status as a badge, with a tooltip that says what it means.
-pub fn safety_badge(status: &str) -> Markup {
-    let (class, tip) = match status {
-        "clean" => ("clean", "the safety scan found nothing to worry about"),
-        "flagged" => (
-            "flagged",
-            "the safety scan found something a person should look at; installing needs --allow-flagged",
-        ),
-        "blocked" => (
-            "blocked",
-            "blocked by the safety scan or a reviewer; not served",
-        ),
-        _ => ("community", "not scanned"),
+pub fn safety_badge(status: SafetyStatus) -> Markup {
+    let tip = match status {
+        SafetyStatus::Clean => "the safety scan found nothing to worry about",
+        SafetyStatus::Flagged => {
+            "the safety scan found something a person should look at; installing needs --allow-flagged"
+        }
+        SafetyStatus::Blocked => "blocked by the safety scan or a reviewer; not served",
     };
-    html! { span class={ "badge " (class) } title=(tip) { "safety: " (status) } }
+    html! { span class={ "badge " (status) } title=(tip) { "safety: " (status) } }
 }
 
 /// The trust level as a badge.
