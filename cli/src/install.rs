@@ -57,6 +57,10 @@ pub async fn gather(
                 let Ok(version) = Version::parse(&v.version) else {
                     continue;
                 };
+                // A blocked version is never served: never a candidate.
+                if v.safety_status == SafetyStatus::Blocked {
+                    continue;
+                }
                 let mut deps = BTreeMap::new();
                 for (dep, range) in &v.dependencies {
                     let dep_id: SkillId = dep.parse().with_context(|| {
@@ -176,6 +180,57 @@ fn cache_path(integrity: &Integrity) -> anyhow::Result<PathBuf> {
     Ok(home::cache_dir()?.join(format!("{}.tar.gz", integrity.hex())))
 }
 
+/// The registry clients an install talks to, by registry URL. Entries of a lockfile may
+/// name different registries; each is asked about its own entries.
+#[derive(Default)]
+pub struct Clients {
+    by_url: BTreeMap<String, Client>,
+}
+
+impl Clients {
+    /// One client for everything (a fresh resolution: every entry comes from it).
+    pub fn one(client: &Client) -> Clients {
+        let mut by_url = BTreeMap::new();
+        by_url.insert(client.base.clone(), client.clone());
+        Clients { by_url }
+    }
+
+    /// A client per registry the lockfile names: the configured registry with the same
+    /// address (and its token) when there is one, else an anonymous client; `forced` (from
+    /// `--registry`) serves every entry.
+    pub fn for_lock(
+        lock: &Lockfile,
+        configured: &[crate::home::RegistryEntry],
+        forced: Option<&Client>,
+    ) -> anyhow::Result<Clients> {
+        let mut by_url = BTreeMap::new();
+        for (id, l) in &lock.skills {
+            let url = l.registry.trim_end_matches('/').to_string();
+            if by_url.contains_key(&url) {
+                continue;
+            }
+            let client = match forced {
+                Some(c) => c.clone(),
+                None => match configured
+                    .iter()
+                    .find(|e| e.url.trim_end_matches('/') == url)
+                {
+                    Some(entry) => Client::new(entry)?,
+                    None => Client::anonymous(&url).with_context(|| {
+                        format!("skills.lock names the registry `{url}` for {id}")
+                    })?,
+                },
+            };
+            by_url.insert(url, client);
+        }
+        Ok(Clients { by_url })
+    }
+
+    pub fn get(&self, registry: &str) -> Option<&Client> {
+        self.by_url.get(registry.trim_end_matches('/'))
+    }
+}
+
 /// The archive for one locked skill: from the cache when it verifies, else downloaded and
 /// verified, then cached.
 async fn obtain(
@@ -234,7 +289,7 @@ pub struct Outcome {
 pub async fn install_lock(
     project: &Project,
     lock: &Lockfile,
-    client: Option<&Client>,
+    clients: &Clients,
     force: bool,
 ) -> anyhow::Result<Outcome> {
     let mut state = project.state().unwrap_or_default();
@@ -262,7 +317,7 @@ pub async fn install_lock(
         let (sem, bar) = (sem.clone(), bar.clone());
         async move {
             let _permit = sem.acquire().await;
-            let r = obtain(client, id, l).await;
+            let r = obtain(clients.get(&l.registry), id, l).await;
             bar.inc(1);
             r
         }
@@ -462,15 +517,14 @@ pub fn needed(
 /// cannot be reached the check is skipped with a note (offline installs from the cache keep
 /// working).
 pub async fn check_still_served(
-    client: &Client,
+    clients: &Clients,
     lock: &Lockfile,
     direct: &BTreeSet<SkillId>,
 ) -> anyhow::Result<()> {
-    let answers = join_all(
-        lock.skills
-            .keys()
-            .map(|id| async move { (id, client.versions(id).await) }),
-    )
+    let answers = join_all(lock.skills.iter().filter_map(|(id, l)| {
+        let client = clients.get(&l.registry)?;
+        Some(async move { (id, client.versions(id).await) })
+    }))
     .await;
     let mut refused = Vec::new();
     for (id, answer) in answers {

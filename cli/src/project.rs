@@ -135,15 +135,31 @@ impl Project {
             dir.display(),
             self.install_dir.display()
         );
-        for p in [&self.install_dir, &author_dir, &dir] {
-            if std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()) {
+        self.no_links_below_root(&dir)?;
+        Ok(dir)
+    }
+
+    /// Refuses `path` when a folder between the project root and it (or it) is a symbolic
+    /// link: a repository can commit `.spm` or `.spm/skills/alice` as a link to anywhere.
+    fn no_links_below_root(&self, path: &Path) -> anyhow::Result<()> {
+        let Ok(rest) = path.strip_prefix(&self.root) else {
+            anyhow::bail!(
+                "refusing to write {}: it is not inside {}",
+                path.display(),
+                self.root.display()
+            );
+        };
+        let mut p = self.root.clone();
+        for c in rest.components() {
+            p.push(c);
+            if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
                 anyhow::bail!(
                     "{} is a symbolic link; spm does not install through links (remove it and run the command again)",
                     p.display()
                 );
             }
         }
-        Ok(dir)
+        Ok(())
     }
 
     pub fn manifest(&self) -> anyhow::Result<Manifest> {
@@ -176,6 +192,7 @@ impl Project {
     }
 
     pub fn save_state(&self, s: &InstallState) -> anyhow::Result<()> {
+        self.no_links_below_root(&self.state_path)?;
         write_json(&self.state_path, s)
     }
 }
@@ -279,5 +296,17 @@ mod tests {
         std::os::unix::fs::symlink(elsewhere.path(), p.install_dir.join("alice")).unwrap();
         let err = p.skill_dir(&id).unwrap_err().to_string();
         assert!(err.contains("symbolic link"), "{err}");
+        // A linked `.spm` is refused too, for installs and for the state file.
+        let other = tempfile::tempdir().unwrap();
+        let q = Project::at(other.path());
+        std::os::unix::fs::symlink(elsewhere.path(), other.path().join(".spm")).unwrap();
+        assert!(
+            q.skill_dir(&id)
+                .unwrap_err()
+                .to_string()
+                .contains("symbolic link")
+        );
+        assert!(q.save_state(&InstallState::default()).is_err());
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
     }
 }

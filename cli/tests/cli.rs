@@ -565,3 +565,21 @@ fn load_prints_a_skill_spotlighted() {
         .code(1)
         .stderr(predicate::str::contains("not installed"));
 }
+
+#[test]
+fn publish_warns_about_files_hard_linked_outside_the_skill() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = valid(t.path(), "linked");
+    let outside = t.path().join("elsewhere.txt");
+    fs::write(&outside, "shared bytes").unwrap();
+    fs::hard_link(&outside, dir.join("notes.txt")).unwrap();
+    spm()
+        .args(["publish", "--dry-run"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("notes.txt")
+                .and(predicate::str::contains("hard-linked to a file outside")),
+        );
+}

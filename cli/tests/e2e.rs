@@ -1002,6 +1002,7 @@ fn a_hostile_lockfile_cannot_touch_files_outside_the_project() {
     let real = lock["skills"]["alice/x"].clone();
     lock["skills"]["x/../../../../victim/important"] = real;
     std::fs::write(&lock_path, lock.to_string()).unwrap();
+    let before = std::fs::read(&lock_path).unwrap();
     for args in [
         &["install"][..],
         &["install", "--frozen"],
@@ -1018,6 +1019,11 @@ fn a_hostile_lockfile_cannot_touch_files_outside_the_project() {
         "precious"
     );
     assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
+    assert_eq!(
+        std::fs::read(&lock_path).unwrap(),
+        before,
+        "skills.lock was rewritten"
+    );
 
     // The same in spm.json, and in a locked version's dependencies.
     std::fs::write(&lock_path, good.to_string()).unwrap();
@@ -1064,11 +1070,28 @@ fn a_hostile_lockfile_cannot_touch_files_outside_the_project() {
             .is_none(),
         "the rewritten lockfile still lists the unneeded entry"
     );
+    // With --frozen it is reported and skipped too, and skills.lock is left byte for byte.
+    let frozen = copy_project(&project);
+    let before = std::fs::read(frozen.path().join("skills.lock")).unwrap();
+    let out = alice.spm(frozen.path(), &["install", "--frozen"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("alice/extra"));
+    assert!(!frozen.path().join(".spm/skills/alice/extra").exists());
+    assert_eq!(
+        std::fs::read(frozen.path().join("skills.lock")).unwrap(),
+        before
+    );
 
     // A repository that commits `.spm/skills/alice` as a link elsewhere is not written through.
     let linked = copy_project(&project);
     std::fs::create_dir_all(linked.path().join(".spm/skills")).unwrap();
     std::os::unix::fs::symlink(&victim, linked.path().join(".spm/skills/alice")).unwrap();
+    let msg = alice.fails(linked.path(), &["install"]);
+    assert!(msg.contains("symbolic link"), "{msg}");
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
+    // So is a committed `.spm` that links elsewhere.
+    let linked = copy_project(&project);
+    std::os::unix::fs::symlink(&victim, linked.path().join(".spm")).unwrap();
     let msg = alice.fails(linked.path(), &["install"]);
     assert!(msg.contains("symbolic link"), "{msg}");
     assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
@@ -1089,6 +1112,7 @@ fn blocked_and_removed_versions_are_refused_from_the_lockfile() {
     let work = tempfile::tempdir().unwrap();
     alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
     publish(&alice, work.path(), "b", "1.0.0", &[]);
+    publish(&alice, work.path(), "b", "1.0.1", &[]);
     publish(&alice, work.path(), "r", "1.0.0", &[]);
     publish(&alice, work.path(), "top", "1.0.0", &[("alice/b", "^1")]);
     let project = tempfile::tempdir().unwrap();
@@ -1105,7 +1129,7 @@ fn blocked_and_removed_versions_are_refused_from_the_lockfile() {
             "admin",
             "review",
             "block",
-            "alice/b@1.0.0",
+            "alice/b@1.0.1",
             "--reason",
             "e2e",
         ])
@@ -1123,7 +1147,7 @@ fn blocked_and_removed_versions_are_refused_from_the_lockfile() {
         let clone = copy_project(project.path());
         let msg = bob.fails(clone.path(), args);
         assert!(
-            msg.contains("alice/b@1.0.0 was blocked") && msg.contains("`spm update`"),
+            msg.contains("alice/b@1.0.1 was blocked") && msg.contains("`spm update`"),
             "{args:?}: {msg}"
         );
         assert!(
@@ -1134,10 +1158,10 @@ fn blocked_and_removed_versions_are_refused_from_the_lockfile() {
     // Alice has it cached: the cached copy is not used either.
     let clone = copy_project(project.path());
     let msg = alice.fails(clone.path(), &["install"]);
-    assert!(msg.contains("alice/b@1.0.0 was blocked"), "{msg}");
+    assert!(msg.contains("alice/b@1.0.1 was blocked"), "{msg}");
     // Already installed and now blocked: a plain `spm install` says so too.
     let msg = alice.fails(project.path(), &["install"]);
-    assert!(msg.contains("alice/b@1.0.0 was blocked"), "{msg}");
+    assert!(msg.contains("alice/b@1.0.1 was blocked"), "{msg}");
 
     // Removed by an admin: the archive is gone and the lockfile's pin is refused.
     let (st, _) = http(
@@ -1155,13 +1179,17 @@ fn blocked_and_removed_versions_are_refused_from_the_lockfile() {
         "{msg}"
     );
 
-    // The way out that the message names works once a fixed version exists.
-    publish(&alice, work.path(), "b", "1.0.1", &[]);
+    // The way out that the message names works: the newest version still served (here an
+    // older one) replaces the blocked one.
     let mut m = read_json(&project.path().join("spm.json"));
     m["dependencies"].as_object_mut().unwrap().remove("alice/r");
     std::fs::write(project.path().join("spm.json"), m.to_string()).unwrap();
     let out = alice.ok(project.path(), &["update"]);
-    assert!(out.contains("alice/b@1.0.1"), "{out}");
+    assert!(out.contains("alice/b@1.0.0"), "{out}");
+    assert_eq!(
+        read_json(&project.path().join("skills.lock"))["skills"]["alice/b"]["version"],
+        "1.0.0"
+    );
     alice.ok(project.path(), &["install"]);
 }
 

@@ -315,3 +315,19 @@ proptest! {
         prop_assert_eq!(repacked.integrity, packed.integrity);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn files_hard_linked_outside_the_skill_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("skill");
+    skill(&root);
+    let outside = dir.path().join("secret-notes.txt");
+    fs::write(&outside, "shared").unwrap();
+    fs::hard_link(&outside, root.join("notes.txt")).unwrap();
+    // Two links that both sit inside the skill (one packed, one left out) are not reported.
+    write(&root, "a.md", "inside");
+    fs::hard_link(root.join("a.md"), root.join(".env")).unwrap();
+    let p = pack(&root, &PackLimits::default()).unwrap();
+    assert_eq!(p.linked_outside, vec!["notes.txt".to_string()]);
+}

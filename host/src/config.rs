@@ -380,12 +380,13 @@ impl Config {
                 parse_env("SPM_HEADER_TIMEOUT_SECS")?
                     .or(file.header_read_timeout_secs)
                     .unwrap_or(10)
-                    .max(1),
+                    .clamp(1, 3600),
             ),
             max_connections: parse_env("SPM_MAX_CONNECTIONS")?
                 .map(|v| v as usize)
                 .or(file.max_connections)
-                .unwrap_or(1024),
+                .unwrap_or(1024)
+                .clamp(1, 1 << 20),
             reserved_names: match env("SPM_RESERVED_NAMES") {
                 Some(list) => list
                     .split(',')

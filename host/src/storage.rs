@@ -91,14 +91,15 @@ impl Blobs {
         Ok(Blobs { op, presign })
     }
 
-    /// Stores an archive under its hash (a no-op when it is already there).
-    pub async fn put(&self, integrity: &Integrity, bytes: Vec<u8>) -> Result<(), StorageError> {
+    /// Stores an archive under its hash (a no-op when it is already there); true when this
+    /// call wrote it.
+    pub async fn put(&self, integrity: &Integrity, bytes: Vec<u8>) -> Result<bool, StorageError> {
         let key = key(integrity);
         if self.op.exists(&key).await? {
-            return Ok(());
+            return Ok(false);
         }
         self.op.write(&key, bytes).await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Deletes a blob (a no-op when it is not there).

@@ -60,6 +60,7 @@ async fn user(headers: HeaderMap) -> (StatusCode, Json<Value>) {
     match headers.get("authorization").and_then(|v| v.to_str().ok()) {
         Some("Bearer gho_octo") => (StatusCode::OK, Json(json!({"login": "Octo-Cat", "id": 42}))),
         Some("Bearer gho_mallory") => (StatusCode::OK, Json(json!({"login": "mallory", "id": 7}))),
+        Some("Bearer gho_admin") => (StatusCode::OK, Json(json!({"login": "Admin", "id": 9}))),
         _ => (
             StatusCode::UNAUTHORIZED,
             Json(json!({"message": "Bad credentials"})),
@@ -173,6 +174,11 @@ async fn device_flow_signs_in_and_links_accounts(db: DbKind) {
             .unwrap()
             .contains("not linked to GitHub")
     );
+
+    // A GitHub login that is a reserved name does not become an account.
+    let (st, v) = sign_in_once(&s, &fake, json!({"access_token": "gho_admin"})).await;
+    assert_eq!(st, 403, "{v}");
+    assert_eq!(v["code"], "reserved_name", "{v}");
 
     // Expired and cancelled codes, unknown sessions.
     let (st, v) = sign_in_once(&s, &fake, json!({"error": "expired_token"})).await;

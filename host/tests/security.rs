@@ -420,6 +420,21 @@ async fn pages_and_blobs_carry_security_headers() {
             .contains("sandbox")
     );
     assert_eq!(h["x-frame-options"], "DENY");
+    // GraphiQL gets its own policy: its scripts and nothing else.
+    let r = s
+        .http
+        .get(s.at("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src")
+            && csp.contains("unpkg.com")
+            && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     // JSON answers are nosniff too.
     let r = s
         .http
@@ -505,5 +520,42 @@ async fn slow_header_clients_are_cut_off() {
         .unwrap_or(0);
     let _ = n;
     assert_eq!(status_of(&s, "/healthz").await, 200);
+    s.stop().await;
+}
+
+/// At most `max_connections` are served at once: while two idle clients hold both slots a
+/// third waits, and it is served as soon as one leaves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn connections_beyond_the_cap_wait_for_a_free_slot() {
+    let Some(s) = Server::start_with(Options {
+        max_connections: 2,
+        header_read_timeout: Duration::from_secs(30),
+        ..Options::new(DbKind::Sqlite)
+    })
+    .await
+    else {
+        return;
+    };
+    let addr = s.url.trim_start_matches("http://").to_string();
+    let first = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let second = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    // Give the server a moment to accept both.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_millis(700))
+        .build()
+        .unwrap();
+    assert!(
+        client.get(s.at("/healthz")).send().await.is_err(),
+        "a third connection was served while two held every slot"
+    );
+    drop(first);
+    drop(second);
+    let r = reqwest::Client::new()
+        .get(s.at("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
     s.stop().await;
 }

@@ -202,10 +202,27 @@ impl Client {
             .await
     }
 
-    /// The bytes behind a download URL (the registry's own route or a presigned one).
+    /// A client for a registry named only by a lockfile: it never carries a token (neither a
+    /// stored one nor `SPM_TOKEN`), since a cloned lockfile is untrusted input.
+    pub fn anonymous(url: &str) -> anyhow::Result<Client> {
+        let mut c = Client::new(&RegistryEntry {
+            name: url.into(),
+            url: url.into(),
+            token: None,
+        })?;
+        c.token = None;
+        Ok(c)
+    }
+
+    /// Whether `url` is on this registry: same scheme, host and port, under its path.
+    pub fn owns(&self, url: &str) -> bool {
+        same_origin_under(&self.base, url)
+    }
+
+    /// The bytes behind a download URL (the registry's own route or a presigned one). The
+    /// token goes only to the registry itself.
     pub async fn fetch(&self, url: &str) -> Result<Vec<u8>, ClientError> {
-        let same_host = url.starts_with(&self.base);
-        let req = if same_host {
+        let req = if self.owns(url) {
             self.request(reqwest::Method::GET, url)
         } else {
             self.http.get(url)
@@ -265,6 +282,16 @@ impl Client {
     }
 }
 
+/// `url` has the origin of `base` and a path under `base`'s path.
+pub fn same_origin_under(base: &str, url: &str) -> bool {
+    let (Ok(b), Ok(u)) = (url::Url::parse(base), url::Url::parse(url)) else {
+        return false;
+    };
+    let prefix = b.path().trim_end_matches('/');
+    b.origin() == u.origin()
+        && (u.path() == prefix || u.path().starts_with(&format!("{prefix}/")) || prefix.is_empty())
+}
+
 fn api_error(status: StatusCode, bytes: &[u8]) -> ClientError {
     match serde_json::from_slice::<ErrorBody>(bytes) {
         Ok(body) => ClientError::Api {
@@ -290,4 +317,36 @@ fn root_cause(e: &reqwest::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin_under;
+
+    #[test]
+    fn tokens_go_only_to_the_registry_itself() {
+        let base = "https://reg.example.com";
+        assert!(same_origin_under(
+            base,
+            "https://reg.example.com/api/blobs/x.tar.gz"
+        ));
+        assert!(!same_origin_under(
+            base,
+            "https://reg.example.com.evil.net/api/blobs/x"
+        ));
+        assert!(!same_origin_under(
+            base,
+            "http://reg.example.com/api/blobs/x"
+        ));
+        assert!(!same_origin_under(base, "https://reg.example.com:8443/x"));
+        assert!(!same_origin_under(
+            base,
+            "https://evil.net/?https://reg.example.com"
+        ));
+        let sub = "https://example.com/spm";
+        assert!(same_origin_under(sub, "https://example.com/spm/api/x"));
+        assert!(!same_origin_under(sub, "https://example.com/spmx/api/x"));
+        assert!(!same_origin_under(sub, "https://example.com/other"));
+        assert!(!same_origin_under(base, "not a url"));
+    }
 }

@@ -139,7 +139,11 @@ pub async fn run(cmd: &AdminCommand) -> anyhow::Result<ExitCode> {
             let v = client(registry.as_deref())?
                 .call(
                     Method::POST,
-                    &format!("/api/admin/review/{id}/{version}"),
+                    &format!(
+                        "/api/admin/review/{id}/{}",
+                        url::form_urlencoded::byte_serialize(version.as_bytes())
+                            .collect::<String>()
+                    ),
                     Some(body),
                 )
                 .await?;

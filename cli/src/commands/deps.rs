@@ -184,7 +184,8 @@ pub async fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
     if args.dry_run {
         return show_plan(&project, &new_lock);
     }
-    let outcome = install::install_lock(&project, &new_lock, Some(&client), false).await?;
+    let outcome =
+        install::install_lock(&project, &new_lock, &install::Clients::one(&client), false).await?;
     project.save_manifest(&manifest)?;
     project.save_lockfile(&new_lock)?;
     report(&outcome, started);
@@ -289,14 +290,15 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
     if args.dry_run {
         return show_plan(&project, &lock);
     }
-    // A registry is only needed for archives that are not cached; the lockfile says where.
-    let fallback = lock.skills.values().next().map(|l| l.registry.clone());
-    let client = client_for(&args.target, fallback.as_deref()).ok();
-    if let Some(c) = &client {
-        let direct = manifest.dependencies.keys().cloned().collect();
-        install::check_still_served(c, &lock, &direct).await?;
-    }
-    let outcome = install::install_lock(&project, &lock, client.as_ref(), args.force).await?;
+    // The lockfile says which registry each skill comes from; `--registry` overrides it.
+    let forced = match &args.target.registry {
+        Some(_) => Some(client_for(&args.target, None)?),
+        None => None,
+    };
+    let clients = install::Clients::for_lock(&lock, &Config::load()?.registries, forced.as_ref())?;
+    let direct = manifest.dependencies.keys().cloned().collect();
+    install::check_still_served(&clients, &lock, &direct).await?;
+    let outcome = install::install_lock(&project, &lock, &clients, args.force).await?;
     if !args.frozen {
         project.save_lockfile(&lock)?;
     }
@@ -355,7 +357,8 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
         }
         project.save_manifest(&manifest)?;
     }
-    let outcome = install::install_lock(&project, &lock, Some(&client), false).await?;
+    let outcome =
+        install::install_lock(&project, &lock, &install::Clients::one(&client), false).await?;
     project.save_lockfile(&lock)?;
     report(&outcome, started);
     Ok(ExitCode::SUCCESS)
@@ -409,7 +412,8 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
     if args.dry_run {
         return show_plan(&project, &lock);
     }
-    let outcome = install::install_lock(&project, &lock, None, false).await?;
+    let outcome =
+        install::install_lock(&project, &lock, &install::Clients::default(), false).await?;
     project.save_manifest(&manifest)?;
     project.save_lockfile(&lock)?;
     report(&outcome, started);

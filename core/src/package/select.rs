@@ -126,8 +126,8 @@ pub fn select(root: &Path, limits: &PackLimits) -> Result<Selection, PackError> 
     let mut linked: Vec<String> = walk
         .links
         .values()
-        .filter(|(nlink, rels)| *nlink > rels.len() as u64)
-        .flat_map(|(_, rels)| rels.iter().cloned())
+        .filter(|(nlink, _, seen)| nlink > seen)
+        .flat_map(|(_, rels, _)| rels.iter().cloned())
         .collect();
     linked.sort();
     walk.out.linked_outside = linked;
@@ -150,8 +150,9 @@ struct Walk<'a> {
     ignores: Vec<Gitignore>,
     out: Selection,
     limits: &'a PackLimits,
-    /// (device, inode) of files with more than one hard link → (link count, paths here).
-    links: std::collections::HashMap<(u64, u64), (u64, Vec<String>)>,
+    /// (device, inode) of files with more than one hard link → (link count, packed paths,
+    /// links seen inside the skill).
+    links: std::collections::HashMap<(u64, u64), (u64, Vec<String>, u64)>,
 }
 
 impl Walk<'_> {
@@ -175,7 +176,9 @@ impl Walk<'_> {
             };
             let meta = std::fs::symlink_metadata(&path).map_err(|e| PackError::io(&path, e))?;
             let is_dir = meta.is_dir();
-            if let Some(reason) = self.exclusion(&path, name, is_dir) {
+            let excluded = self.exclusion(&path, name, is_dir);
+            self.note_links(&meta, &rel, excluded.is_none());
+            if let Some(reason) = excluded {
                 self.out.excluded.push(Excluded {
                     rel,
                     is_dir,
@@ -202,6 +205,28 @@ impl Walk<'_> {
         Ok(())
     }
 
+    /// Remembers a file with several hard links: each link inside the skill counts (packed
+    /// or not); only packed ones are reported.
+    fn note_links(&mut self, meta: &std::fs::Metadata, rel: &str, packed: bool) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if meta.is_file() && meta.nlink() > 1 {
+                let e = self.links.entry((meta.dev(), meta.ino())).or_insert((
+                    meta.nlink(),
+                    Vec::new(),
+                    0,
+                ));
+                e.2 += 1;
+                if packed {
+                    e.1.push(rel.to_string());
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = (meta, rel, packed);
+    }
+
     fn file(
         &mut self,
         path: PathBuf,
@@ -219,17 +244,6 @@ impl Walk<'_> {
             return Err(PackError::TooManyFiles {
                 limit: self.limits.max_files,
             });
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            if meta.nlink() > 1 {
-                let e = self
-                    .links
-                    .entry((meta.dev(), meta.ino()))
-                    .or_insert((meta.nlink(), Vec::new()));
-                e.1.push(rel.clone());
-            }
         }
         self.out.files.push(SelectedFile {
             rel,

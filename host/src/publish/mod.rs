@@ -173,7 +173,7 @@ pub async fn publish(
     if safety.status == SafetyStatus::Blocked {
         return Err(refusal(&safety));
     }
-    state.blobs.put(&integrity, archive.clone()).await?;
+    let created = state.blobs.put(&integrity, archive.clone()).await?;
     let new = NewVersion {
         author_id: caller.author.id,
         author_name: caller.author.name.clone(),
@@ -196,7 +196,9 @@ pub async fn publish(
     let outcome = match state.db.insert_version(&new).await {
         Ok(o) => o,
         Err(e) => {
-            discard_unreferenced(state, &integrity).await;
+            if created {
+                discard_unreferenced(state, &integrity).await;
+            }
             return Err(e.into());
         }
     };
@@ -217,8 +219,12 @@ pub async fn publish(
             ))
         }
         refused => {
-            // A concurrent publish won: the archive stays only if some version refers to it.
-            discard_unreferenced(state, &integrity).await;
+            // A concurrent publish won. An archive this request stored goes again unless a
+            // version refers to it (one that was already there may belong to a publish in
+            // flight, so it stays; unreferenced archives are never served either way).
+            if created {
+                discard_unreferenced(state, &integrity).await;
+            }
             Err(version_refusal(
                 &caller.author.name,
                 &m.name,

@@ -237,7 +237,7 @@ async fn skill(
             tr { th { "Version" } th { "Published" } th { "Safety" } th {} }
             @for other in &versions {
                 tr {
-                    td { a href={ "/skills/" (author) "/" (name) "?version=" (other.version) } { (other.version) } }
+                    td { a href={ "/skills/" (author) "/" (name) "?version=" (url::form_urlencoded::byte_serialize(other.version.as_bytes()).collect::<String>()) } { (other.version) } }
                     td { (other.created_at) }
                     td { (safety_badge(other.safety_status)) }
                     td { @if other.yanked { "yanked" } }

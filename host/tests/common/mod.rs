@@ -93,6 +93,7 @@ pub struct Options {
     pub plugins: Vec<spm_host::plugins::PluginSpec>,
     pub github: Option<spm_host::config::GithubConfig>,
     pub header_read_timeout: Duration,
+    pub max_connections: usize,
 }
 
 impl Options {
@@ -105,6 +106,7 @@ impl Options {
             plugins: Vec::new(),
             github: None,
             header_read_timeout: Duration::from_secs(10),
+            max_connections: 1024,
         }
     }
 }
@@ -143,7 +145,7 @@ impl Server {
             max_body_bytes: opts.max_body_bytes,
             request_timeout: Duration::from_secs(30),
             header_read_timeout: opts.header_read_timeout,
-            max_connections: 1024,
+            max_connections: opts.max_connections,
             reserved_names: spm_host::config::DEFAULT_RESERVED_NAMES
                 .iter()
                 .map(|n| n.to_string())
