@@ -1,13 +1,9 @@
 //! The `spm` command line: argument parsing and dispatch. Each command family lives in
-//! [`commands`]; talking to a registry in [`client`]; installing in [`install`].
+//! [`commands`]; everything on the user's side (registry client, config, projects, installs)
+//! in the `spm-client` crate; the registry server (`spm server`, `spm plugin check|run`) in
+//! `spm-host`, behind the `server` feature.
 
-mod client;
 mod commands;
-mod discover;
-mod github_source;
-mod home;
-mod install;
-mod project;
 mod render;
 
 use std::path::PathBuf;

@@ -1212,3 +1212,86 @@ fn versions_with_build_metadata_install_by_exact_version() {
     let out = alice.ok(project.path(), &["info", "alice/meta"]);
     assert!(out.contains("1.0.0+build.1"), "{out}");
 }
+
+/// The lean client (`--no-default-features`: no server, no wasmtime), built here into its
+/// own target folder, against a server from the full build.
+fn lean_spm() -> PathBuf {
+    let full = Path::new(env!("CARGO_BIN_EXE_spm"));
+    // <target>/<profile>/spm → <target>/lean
+    let target = full
+        .parent()
+        .and_then(Path::parent)
+        .expect("the spm binary lives in <target>/<profile>/")
+        .join("lean");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "spm-cli",
+            "--no-default-features",
+            "--target-dir",
+        ])
+        .arg(&target)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "building the lean client failed:\n{}",
+        text(&out.stderr)
+    );
+    target.join("debug").join("spm")
+}
+
+#[test]
+fn the_lean_client_works_against_a_full_server() {
+    let lean = lean_spm();
+    let reg = Registry::start();
+    let home = tempfile::tempdir().unwrap();
+    let run = |dir: &Path, args: &[&str]| -> Output {
+        Command::new(&lean)
+            .args(args)
+            .current_dir(dir)
+            .env("SPM_HOME", home.path())
+            .env("NO_COLOR", "1")
+            .env_remove("SPM_TOKEN")
+            .env_remove("SPM_REGISTRY")
+            .output()
+            .unwrap()
+    };
+    let ok = |dir: &Path, args: &[&str]| -> String {
+        let out = run(dir, args);
+        assert!(
+            out.status.success(),
+            "lean spm {args:?} failed:\n{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    };
+    let work = tempfile::tempdir().unwrap();
+    ok(work.path(), &["login", &reg.url, "--name", "lean"]);
+    let dir = skill(work.path(), "lean-skill", "1.0.0", &[]);
+    ok(&dir, &["publish"]);
+    let project = tempfile::tempdir().unwrap();
+    let out = ok(project.path(), &["add", "lean/lean-skill"]);
+    assert!(out.contains("lean/lean-skill@1.0.0"), "{out}");
+    let clone = copy_project(project.path());
+    let out = ok(clone.path(), &["install", "--frozen"]);
+    assert!(out.contains("1 installed"), "{out}");
+    ok(clone.path(), &["verify"]);
+    let out = ok(work.path(), &["search", "lean"]);
+    assert!(out.contains("lean/lean-skill"), "{out}");
+    // The server-side commands say how to get a build that has them.
+    for args in [&["server", "start"][..], &["plugin", "check", "x.wasm"]] {
+        let out = run(work.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("not in this build") && err.contains("cargo install --path cli"),
+            "{args:?}: {err}"
+        );
+    }
+}

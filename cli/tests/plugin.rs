@@ -22,7 +22,7 @@ fn text(o: &std::process::Output) -> String {
 
 #[test]
 fn build_check_and_run_plugins_without_a_server() {
-    if spm_host::plugins::build::detect().is_err() {
+    if spm_client::plugin_build::detect().is_err() {
         assert!(std::env::var_os("CI").is_none(), "no wasm toolchain on CI");
         eprintln!("SKIPPED: no wasm toolchain (rustup wasm32 target or Debian rustc-web)");
         return;

@@ -416,7 +416,7 @@ async fn the_example_template_builds_and_runs() {
     let template =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plugin-template");
     let built = tokio::task::spawn_blocking(move || {
-        spm_host::plugins::build::build(&template, &target, &[])
+        spm_client::plugin_build::build(&template, &target, &[])
     })
     .await
     .unwrap()

@@ -7,8 +7,8 @@ use anyhow::Context;
 use reqwest::Method;
 use spm_core::skill::SkillId;
 
-use crate::client::Client;
-use crate::home::Config;
+use spm_client::home::UserConfig;
+use spm_client::registry::Client;
 
 #[derive(clap::Subcommand)]
 pub enum AdminCommand {
@@ -61,7 +61,7 @@ pub enum ReviewCommand {
 }
 
 fn client(registry: Option<&str>) -> anyhow::Result<Client> {
-    Client::new(&Config::load()?.select(registry, None)?)
+    Client::new(&UserConfig::load()?.select(registry, None)?)
 }
 
 fn split_version(s: &str) -> anyhow::Result<(SkillId, String)> {

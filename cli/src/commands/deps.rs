@@ -8,10 +8,10 @@ use anyhow::{Context, bail};
 use semver::{Version, VersionReq};
 use spm_core::skill::SkillId;
 
-use crate::client::Client;
-use crate::home::{Config, RegistryEntry};
-use crate::install::{self, Outcome};
-use crate::project::{Lockfile, Project};
+use spm_client::home::{RegistryEntry, UserConfig};
+use spm_client::install::{self, Outcome};
+use spm_client::project::{Lockfile, Project};
+use spm_client::registry::Client;
 
 #[derive(clap::Args, Clone)]
 pub struct Target {
@@ -82,7 +82,7 @@ fn requirements(deps: &BTreeMap<SkillId, String>) -> anyhow::Result<BTreeMap<Ski
 }
 
 fn client_for(target: &Target, fallback_url: Option<&str>) -> anyhow::Result<Client> {
-    let config = Config::load()?;
+    let config = UserConfig::load()?;
     match config.select(target.registry.as_deref(), None) {
         Ok(entry) => Client::new(&entry),
         Err(e) => match fallback_url {
@@ -295,7 +295,8 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
         Some(_) => Some(client_for(&args.target, None)?),
         None => None,
     };
-    let clients = install::Clients::for_lock(&lock, &Config::load()?.registries, forced.as_ref())?;
+    let clients =
+        install::Clients::for_lock(&lock, &UserConfig::load()?.registries, forced.as_ref())?;
     let direct = manifest.dependencies.keys().cloned().collect();
     install::check_still_served(&clients, &lock, &direct).await?;
     let outcome = install::install_lock(&project, &lock, &clients, args.force).await?;

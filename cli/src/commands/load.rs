@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use spm_core::spotlight::{Mode, OsEntropy, spotlight};
 
-use crate::project::Project;
+use spm_client::project::Project;
 
 #[derive(clap::Args)]
 pub struct Args {

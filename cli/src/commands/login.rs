@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::client::Client;
-use crate::home::{Config, RegistryEntry};
+use spm_client::home::{RegistryEntry, UserConfig};
+use spm_client::registry::Client;
 
 #[derive(clap::Args)]
 pub struct LoginArgs {
@@ -49,7 +49,7 @@ fn check_url(url: &str) -> anyhow::Result<()> {
 
 pub async fn login(args: &LoginArgs) -> anyhow::Result<ExitCode> {
     check_url(&args.url)?;
-    let mut config = Config::load()?;
+    let mut config = UserConfig::load()?;
     let name = args
         .alias
         .clone()
@@ -144,7 +144,7 @@ async fn github_sign_in(client: &Client) -> anyhow::Result<String> {
 }
 
 pub fn logout(registry: Option<&str>) -> anyhow::Result<ExitCode> {
-    let mut config = Config::load()?;
+    let mut config = UserConfig::load()?;
     let target = config.select(registry, None)?;
     match config.registries.iter_mut().find(|r| r.name == target.name) {
         Some(r) => r.token = None,
@@ -178,7 +178,7 @@ pub enum RegistryCommand {
 }
 
 pub fn registry(cmd: &RegistryCommand) -> anyhow::Result<ExitCode> {
-    let mut config = Config::load()?;
+    let mut config = UserConfig::load()?;
     match cmd {
         RegistryCommand::Add {
             url,

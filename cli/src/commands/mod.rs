@@ -6,8 +6,20 @@ pub mod init;
 pub mod load;
 pub mod login;
 pub mod plugin;
+#[cfg(feature = "server")]
+pub mod plugin_host;
 pub mod publish;
 pub mod query;
 pub mod scan;
 pub mod server;
 pub mod validate;
+
+/// The error of a command this build leaves out (built with `--no-default-features`).
+#[cfg(not(feature = "server"))]
+pub fn not_in_this_build(command: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "`{command}` is not in this build of spm: it was built without the registry server \
+         (the lean client). Install the full build with `cargo install --path cli` (default \
+         features), or `cargo install --path cli --features server`"
+    )
+}

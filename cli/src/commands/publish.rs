@@ -11,9 +11,10 @@ use spm_core::package::limits::human_bytes;
 use spm_core::package::{PackLimits, Package, pack};
 use spm_core::skill::{Manifest, Options, Skill};
 
-use crate::client::{Client, ClientError};
-use crate::home::Config;
-use crate::{discover, install, render};
+use crate::render;
+use spm_client::home::UserConfig;
+use spm_client::registry::{Client, ClientError};
+use spm_client::{discover, install};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -234,7 +235,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut _fetched = None;
     let dir = match &args.github {
         Some(spec) => {
-            let src = crate::github_source::parse(spec)?;
+            let src = spm_client::github_source::parse(spec)?;
             let tmp = tempfile::tempdir()?;
             let folder = args
                 .dir
@@ -242,7 +243,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 .filter(|_| args.dir != Path::new("."))
                 .map_or_else(|| src.repo.clone().into(), |n| n.to_os_string());
             let target = tmp.path().join(folder);
-            crate::github_source::fetch(&src, &args.dir, &target).await?;
+            spm_client::github_source::fetch(&src, &args.dir, &target).await?;
             eprintln!("fetched {src} `{}`", args.dir.display());
             _fetched = Some(tmp);
             target
@@ -302,7 +303,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    let client = Client::new(&Config::load()?.select(args.registry.as_deref(), None)?)?;
+    let client = Client::new(&UserConfig::load()?.select(args.registry.as_deref(), None)?)?;
     if !client.has_token() {
         anyhow::bail!(
             "not logged in to {}; run `spm login {} --name <you>` or set SPM_TOKEN",
@@ -397,7 +398,7 @@ async fn run_all(args: &Args) -> anyhow::Result<ExitCode> {
     let client = if args.dry_run {
         None
     } else {
-        let c = Client::new(&Config::load()?.select(args.registry.as_deref(), None)?)?;
+        let c = Client::new(&UserConfig::load()?.select(args.registry.as_deref(), None)?)?;
         if !c.has_token() {
             anyhow::bail!(
                 "not logged in to {}; run `spm login {} --name <you>` or set SPM_TOKEN",

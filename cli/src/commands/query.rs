@@ -7,12 +7,12 @@ use anyhow::Context;
 use spm_core::skill::SkillId;
 
 use super::deps::Target;
-use crate::client::Client;
-use crate::home::Config;
-use crate::project::{Lockfile, Project};
+use spm_client::home::UserConfig;
+use spm_client::project::{Lockfile, Project};
+use spm_client::registry::Client;
 
 fn client(registry: Option<&str>, author: Option<&str>) -> anyhow::Result<Client> {
-    Client::new(&Config::load()?.select(registry, author)?)
+    Client::new(&UserConfig::load()?.select(registry, author)?)
 }
 
 fn clip(s: &str, n: usize) -> String {

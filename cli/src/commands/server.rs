@@ -4,6 +4,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[cfg(feature = "server")]
 use spm_host::config::{Config, Overrides};
 
 #[derive(clap::Args)]
@@ -43,6 +44,7 @@ pub struct Common {
     pub database_url: Option<String>,
 }
 
+#[cfg(feature = "server")]
 fn load(
     common: &Common,
     port: Option<u16>,
@@ -60,18 +62,21 @@ fn load(
     Ok(Config::load(&over, &|k| std::env::var(k).ok())?)
 }
 
+#[cfg(feature = "server")]
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
 }
 
+#[cfg(feature = "server")]
 pub fn start(args: &StartArgs) -> anyhow::Result<ExitCode> {
     let config = load(&args.common, args.port, args.bind, args.public_url.clone())?;
     runtime()?.block_on(spm_host::server::run(config))?;
     Ok(ExitCode::SUCCESS)
 }
 
+#[cfg(feature = "server")]
 pub fn create_admin(args: &AdminArgs) -> anyhow::Result<ExitCode> {
     let config = load(&args.common, None, None, None)?;
     let token = runtime()?.block_on(spm_host::server::create_admin(&config, &args.name))?;
@@ -89,6 +94,7 @@ pub struct RescanArgs {
     pub common: Common,
 }
 
+#[cfg(feature = "server")]
 pub fn rescan(args: &RescanArgs) -> anyhow::Result<ExitCode> {
     let config = load(&args.common, None, None, None)?;
     let r = runtime()?.block_on(spm_host::server::rescan(config))?;
@@ -117,4 +123,19 @@ pub fn rescan(args: &RescanArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+#[cfg(not(feature = "server"))]
+pub fn start(_: &StartArgs) -> anyhow::Result<ExitCode> {
+    Err(super::not_in_this_build("spm server start"))
+}
+
+#[cfg(not(feature = "server"))]
+pub fn create_admin(_: &AdminArgs) -> anyhow::Result<ExitCode> {
+    Err(super::not_in_this_build("spm server create-admin"))
+}
+
+#[cfg(not(feature = "server"))]
+pub fn rescan(_: &RescanArgs) -> anyhow::Result<ExitCode> {
+    Err(super::not_in_this_build("spm server rescan"))
 }

@@ -10,7 +10,8 @@ use serde::Serialize;
 use spm_core::diagnostic::{Diagnostic, Severity};
 use spm_core::skill::{Options, Skill};
 
-use crate::{discover, render};
+use crate::render;
+use spm_client::discover;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -3,7 +3,6 @@
 //!
 //! - [`bindings`]: host bindings per supported `spm:plugin` API version (`wit/`).
 //! - [`runtime`]: the engine, the compile cache, per-call stores with deadline and memory cap.
-//! - [`build`]: turning a plugin crate into a component (used by `spm plugin build` and tests).
 //!
 //! Where plugins sit: auth providers are asked in order before the built-in token check;
 //! storage policies run before a blob is stored (and before a download is served);
@@ -13,7 +12,6 @@
 //! (fail-closed); `fail_open = true` lets it through instead.
 
 pub mod bindings;
-pub mod build;
 pub mod runtime;
 
 use std::collections::BTreeMap;

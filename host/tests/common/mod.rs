@@ -449,7 +449,7 @@ pub fn plugin_components() -> Option<std::path::PathBuf> {
         // One build at a time across test processes.
         let lock = std::fs::File::create(target.join(".build-lock")).map_err(|e| e.to_string())?;
         lock.lock().map_err(|e| e.to_string())?;
-        let built = spm_host::plugins::build::build(&root.join("plugins"), &target, &[])
+        let built = spm_client::plugin_build::build(&root.join("plugins"), &target, &[])
             .map_err(|e| e.to_string())?;
         Ok(built[0].parent().unwrap().to_path_buf())
     });

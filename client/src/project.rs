@@ -20,7 +20,7 @@ pub const LOCKFILE: &str = "skills.lock";
 
 /// The direct dependencies a project asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Manifest {
+pub struct ProjectManifest {
     #[serde(default, deserialize_with = "id_map")]
     pub dependencies: BTreeMap<SkillId, String>,
     /// Keys other tools keep in spm.json, preserved on rewrite.
@@ -162,7 +162,7 @@ impl Project {
         Ok(())
     }
 
-    pub fn manifest(&self) -> anyhow::Result<Manifest> {
+    pub fn manifest(&self) -> anyhow::Result<ProjectManifest> {
         read_json(&self.manifest_path).map(Option::unwrap_or_default)
     }
 
@@ -183,7 +183,7 @@ impl Project {
         read_json(&self.state_path).map(Option::unwrap_or_default)
     }
 
-    pub fn save_manifest(&self, m: &Manifest) -> anyhow::Result<()> {
+    pub fn save_manifest(&self, m: &ProjectManifest) -> anyhow::Result<()> {
         write_json(&self.manifest_path, m)
     }
 

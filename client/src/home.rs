@@ -16,7 +16,7 @@ pub struct RegistryEntry {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Config {
+pub struct UserConfig {
     #[serde(default)]
     pub registries: Vec<RegistryEntry>,
     /// `"*"` → the default registry's name; `"@org"` → the registry for that author.
@@ -42,13 +42,13 @@ fn config_path() -> anyhow::Result<PathBuf> {
     Ok(home()?.join("config.json"))
 }
 
-impl Config {
-    pub fn load() -> anyhow::Result<Config> {
+impl UserConfig {
+    pub fn load() -> anyhow::Result<UserConfig> {
         let path = config_path()?;
         match std::fs::read_to_string(&path) {
             Ok(text) => serde_json::from_str(&text)
                 .with_context(|| format!("{} is not valid spm configuration", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(UserConfig::default()),
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
     }

@@ -20,9 +20,9 @@ use spm_core::safety::SafetyStatus;
 use spm_core::skill::SkillId;
 use tokio::sync::Semaphore;
 
-use crate::client::{Client, ClientError};
 use crate::home;
 use crate::project::{InstalledSkill, Locked, Lockfile, Project};
+use crate::registry::{Client, ClientError};
 
 const PARALLEL_DOWNLOADS: usize = 8;
 

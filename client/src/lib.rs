@@ -1,0 +1,20 @@
+//! `spm-client`: the user's side of spm, without any of the registry server's code.
+//!
+//! - [`registry`]: the registry's HTTP API from the client side ([`registry::Client`]).
+//! - [`home`]: the user's configuration in `~/.spm` ([`home::UserConfig`]: registries, tokens,
+//!   scopes) and the archive cache.
+//! - [`project`]: a project's `spm.json` ([`project::ProjectManifest`]), `skills.lock` and
+//!   install folders, with every id parsed and every path confined.
+//! - [`install`]: resolving, downloading, verifying and unpacking skills.
+//! - [`discover`]: finding skill folders below a directory (`--all`).
+//! - [`github_source`]: a skill folder straight from a GitHub repository tarball.
+//! - [`plugin_build`]: building plugin crates into WebAssembly components with cargo (no
+//!   wasmtime: checking and running plugins is the host's job).
+
+pub mod discover;
+pub mod github_source;
+pub mod home;
+pub mod install;
+pub mod plugin_build;
+pub mod project;
+pub mod registry;
