@@ -187,7 +187,7 @@ pub async fn publish(
         tokens_estimate: tokens_estimate(&parsed.content),
         content: parsed.content,
         publisher_id: caller.author.id,
-        safety_status: safety.status.into(),
+        safety_status: safety.status,
         safety_score: Some(safety.score),
         safety_findings: serde_json::to_value(&safety.findings).unwrap_or_default(),
         trust_level: "community".into(),
@@ -214,7 +214,7 @@ pub async fn publish(
                     updated,
                     size: archive.len() as i64,
                     integrity: integrity.to_string(),
-                    safety_status: safety.status.into(),
+                    safety_status: safety.status,
                 },
             ))
         }
