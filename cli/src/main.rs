@@ -58,7 +58,7 @@ enum Command {
     },
     /// Manage registries
     #[command(subcommand)]
-    Registry(commands::login::RegistryCommand),
+    Registry(commands::registry::RegistryCommand),
     /// Add skills (and their dependencies) to the project
     Add(commands::deps::AddArgs),
     /// Install the project's skills exactly as skills.lock records them
@@ -78,7 +78,7 @@ enum Command {
     /// Search the registry
     Search(commands::query::SearchArgs),
     /// Yank a published version (or --undo) so new installs skip it
-    Yank(commands::query::YankArgs),
+    Yank(commands::yank::YankArgs),
     /// Build, check and try WebAssembly plugins
     #[command(subcommand)]
     Plugin(commands::plugin::PluginCommand),
@@ -126,7 +126,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => commands::scan::run(&args),
         Command::Login(args) => block_on(commands::login::login(&args)),
         Command::Logout { registry } => commands::login::logout(registry.as_deref()),
-        Command::Registry(cmd) => commands::login::registry(&cmd),
+        Command::Registry(cmd) => commands::registry::run(&cmd),
         Command::Add(args) => block_on(commands::deps::add(&args)),
         Command::Install(args) => block_on(commands::deps::install(&args)),
         Command::Update(args) => block_on(commands::deps::update(&args)),
@@ -136,7 +136,7 @@ fn main() -> ExitCode {
         Command::List(args) => commands::query::list(&args),
         Command::Info(args) => block_on(commands::query::info(&args)),
         Command::Search(args) => block_on(commands::query::search(&args)),
-        Command::Yank(args) => block_on(commands::query::yank(&args)),
+        Command::Yank(args) => block_on(commands::yank::run(&args)),
         Command::Plugin(cmd) => block_on(commands::plugin::run(&cmd)),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "spm", &mut std::io::stdout());

@@ -4,7 +4,9 @@
 //! verification URL, and the registry polls for the access token, which it uses once to
 //! read who the user is. The registry never keeps the GitHub token.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
@@ -158,3 +160,24 @@ pub async fn user(cfg: &GithubConfig, token: &str) -> Result<GithubUser, GithubE
     let url = format!("{}/user", cfg.api_url);
     json(&url, client().get(&url).bearer_auth(token)).await
 }
+
+/// One sign-in waiting for its user.
+pub struct Session {
+    pub device_code: String,
+    pub expires: Instant,
+}
+
+/// Sign-ins waiting for the user to enter their code, by session id. Kept in memory: a
+/// restart only asks the user to start again.
+#[derive(Clone, Default)]
+pub struct DeviceSessions(Arc<Mutex<HashMap<String, Session>>>);
+
+impl DeviceSessions {
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
+        // A panic while holding the lock cannot leave the map half-written.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Sessions kept at most, so unauthenticated starts cannot grow memory without bound.
+pub const MAX_SESSIONS: usize = 10_000;

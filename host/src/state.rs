@@ -16,5 +16,5 @@ pub struct AppState {
     pub public_url: Arc<str>,
     pub plugins: Plugins,
     /// GitHub device-flow sign-ins in progress.
-    pub device_sessions: crate::api::github::DeviceSessions,
+    pub device_sessions: crate::github::DeviceSessions,
 }

@@ -10,9 +10,11 @@ pub mod plugin;
 pub mod plugin_host;
 pub mod publish;
 pub mod query;
+pub mod registry;
 pub mod scan;
 pub mod server;
 pub mod validate;
+pub mod yank;
 
 /// The error of a command this build leaves out (built with `--no-default-features`).
 #[cfg(not(feature = "server"))]

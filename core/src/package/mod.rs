@@ -7,6 +7,7 @@
 //! - [`integrity`]: `sha256-<hex>` digests.
 //! - [`limits`]: the configurable bounds used by all of the above.
 
+pub mod error;
 pub mod integrity;
 pub mod limits;
 pub mod pack;

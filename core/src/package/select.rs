@@ -14,7 +14,7 @@ use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use super::limits::{PackLimits, human_bytes};
-use super::pack::PackError;
+use super::error::PackError;
 
 /// Name of the ignore file read in every directory of a skill.
 pub const IGNORE_FILE: &str = ".skillignore";

@@ -7,8 +7,6 @@
 //! GitHub account id; later sign-ins find it by that id. A name already used by an account
 //! that is not linked to that GitHub account is never taken over.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -19,28 +17,8 @@ use serde_json::{Value, json};
 
 use crate::db::tokens::Scope;
 use crate::error::{ApiError, ApiResult};
-use crate::github::{self, Poll};
+use crate::github::{self, MAX_SESSIONS, Poll, Session};
 use crate::state::AppState;
-
-struct Session {
-    device_code: String,
-    expires: Instant,
-}
-
-/// Sign-ins waiting for the user to enter their code, by session id. Kept in memory: a
-/// restart only asks the user to start again.
-#[derive(Clone, Default)]
-pub struct DeviceSessions(Arc<Mutex<HashMap<String, Session>>>);
-
-impl DeviceSessions {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
-        // A panic while holding the lock cannot leave the map half-written.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// Sessions kept at most, so unauthenticated starts cannot grow memory without bound.
-const MAX_SESSIONS: usize = 10_000;
 
 fn config(state: &AppState) -> ApiResult<&crate::config::GithubConfig> {
     state.config.github.as_ref().ok_or_else(|| {
