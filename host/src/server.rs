@@ -187,94 +187,9 @@ pub async fn create_admin(config: &Config, name: &str) -> anyhow::Result<String>
     Ok(token)
 }
 
-/// One version whose verdict changed in a rescan.
-#[derive(Debug, Clone)]
-pub struct Rejudged {
-    pub target: String,
-    pub before: String,
-    pub after: String,
-}
-
-/// What a rescan did.
-#[derive(Debug, Clone, Default)]
-pub struct Rescan {
-    /// Versions looked at.
-    pub total: usize,
-    pub changed: Vec<Rejudged>,
-    /// Versions that could not be judged (blob missing, a plugin failed), with the reason;
-    /// their verdict is left as it was.
-    pub skipped: Vec<(String, String)>,
-}
-
-/// `spm server rescan`: re-judges every stored version with the current built-in rules, the
-/// registry's name check and the configured plugin scanners, and records what changed. A
-/// version an admin blocked stays blocked.
-pub async fn rescan(config: Config) -> anyhow::Result<Rescan> {
+/// `spm server rescan`: connects like `spm server start`, then re-judges every stored version
+/// ([`crate::publish::rescan`]).
+pub async fn rescan(config: Config) -> anyhow::Result<crate::publish::Rescan> {
     let state = state(config, None).await?;
-    let items = state.db.review_items(None).await?;
-    let mut out = Rescan {
-        total: items.len(),
-        ..Rescan::default()
-    };
-    for item in &items {
-        let target = format!("{}/{}@{}", item.author, item.name, item.version);
-        let verdict = async {
-            let integrity: spm_core::package::Integrity = item.integrity.parse()?;
-            let Some(bytes) = state.blobs.get(&integrity).await? else {
-                anyhow::bail!("its archive {integrity} is missing from storage");
-            };
-            let files = spm_core::package::read_archive(&bytes, &Default::default())?;
-            let parsed =
-                crate::publish::parse_skill(&files).map_err(|e| anyhow::anyhow!(e.message))?;
-            crate::publish::judge(
-                &state,
-                &item.author,
-                &parsed.manifest,
-                &files,
-                bytes.len() as u64,
-                crate::publish::Stage::Rescan,
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!(e.message))
-        }
-        .await;
-        let verdict = match verdict {
-            Ok(v) => v,
-            Err(e) => {
-                tracing::warn!(version = %target, "not rescanned: {e:#}");
-                out.skipped.push((target, format!("{e:#}")));
-                continue;
-            }
-        };
-        let after = verdict.status;
-        if after == item.safety_status
-            || item.safety_status == spm_core::safety::SafetyStatus::Blocked
-        {
-            continue;
-        }
-        state
-            .db
-            .set_safety(
-                item.version_id,
-                after,
-                Some(verdict.score),
-                Some(&serde_json::to_value(&verdict.findings)?),
-            )
-            .await?;
-        state
-            .db
-            .audit(
-                "rescan",
-                "rescan",
-                &target,
-                &format!("{} -> {after}", item.safety_status),
-            )
-            .await?;
-        out.changed.push(Rejudged {
-            target,
-            before: item.safety_status.to_string(),
-            after: after.to_string(),
-        });
-    }
-    Ok(out)
+    Ok(crate::publish::rescan(&state).await?)
 }

@@ -154,4 +154,3 @@ pub fn logout(registry: Option<&str>) -> anyhow::Result<ExitCode> {
     println!("Logged out of `{}`", target.name);
     Ok(ExitCode::SUCCESS)
 }
-

@@ -224,4 +224,3 @@ fn tree(
     }
     path.remove(id);
 }
-

@@ -10,11 +10,10 @@ use std::path::Path;
 
 use flate2::{Compression, GzBuilder};
 
+pub use super::error::PackError;
 use super::integrity::Integrity;
 use super::limits::{PackLimits, human_bytes};
-pub use super::error::PackError;
 use super::select::{Excluded, SelectedFile, select};
-
 
 /// A packed skill.
 #[derive(Debug, Clone)]

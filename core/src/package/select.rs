@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
-use super::limits::{PackLimits, human_bytes};
 use super::error::PackError;
+use super::limits::{PackLimits, human_bytes};
 
 /// Name of the ignore file read in every directory of a skill.
 pub const IGNORE_FILE: &str = ".skillignore";

@@ -14,7 +14,7 @@ use crate::auth::{Caller, MaybeCaller};
 use crate::db::skills::{SearchQuery, VersionRow};
 use crate::db::tokens::Scope;
 use crate::error::{ApiError, ApiResult};
-use crate::publish::{Upload, publish as publish_upload};
+use crate::publish::{PublishError, Refusal, Upload, publish as publish_upload};
 use crate::state::AppState;
 
 /// `POST /api/skills`: multipart (`metadata` + `archive`) or JSON `{manifest, content}`.
@@ -63,8 +63,42 @@ pub async fn publish(
             ..Upload::default()
         }
     };
+    caller.require(Scope::Publish)?;
     let (status, resp) = publish_upload(&state, &caller, upload).await?;
     Ok((status, Json(resp)))
+}
+
+/// The publish pipeline's errors as HTTP answers.
+impl From<PublishError> for ApiError {
+    fn from(e: PublishError) -> Self {
+        match e {
+            PublishError::Refused {
+                kind,
+                code,
+                message,
+                details,
+            } => {
+                let status = match kind {
+                    Refusal::Invalid => StatusCode::BAD_REQUEST,
+                    Refusal::NotAllowed | Refusal::Blocked => StatusCode::FORBIDDEN,
+                    Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                    Refusal::Conflict => StatusCode::CONFLICT,
+                };
+                let err = ApiError::new(status, code, message);
+                match details {
+                    Some(d) => err.with_details(d),
+                    None => err,
+                }
+            }
+            e @ PublishError::PolicyDenied { .. } => {
+                ApiError::forbidden("policy_denied", e.to_string())
+            }
+            PublishError::Plugin(f) => f.into(),
+            PublishError::Db(e) => e.into(),
+            PublishError::Storage(e) => e.into(),
+            PublishError::Internal(m) => ApiError::internal(m),
+        }
+    }
 }
 
 async fn read_multipart(mut mp: Multipart) -> ApiResult<Upload> {
@@ -278,7 +312,7 @@ pub async fn download(
     let (id, v) = version_row(&state, &author, &name, q.version.as_deref()).await?;
     refuse_blocked(&author, &name, &v)?;
     if !state.plugins.is_empty() {
-        let ctx = crate::plugins::bindings::v0_1_0::DownloadContext {
+        let ctx = crate::plugins::types::DownloadContext {
             author: author.clone(),
             name: name.clone(),
             version: v.version.clone(),

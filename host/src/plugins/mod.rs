@@ -3,6 +3,7 @@
 //!
 //! - [`bindings`]: host bindings per supported `spm:plugin` API version (`wit/`).
 //! - [`runtime`]: the engine, the compile cache, per-call stores with deadline and memory cap.
+//! - [`types`]: the API in the host's own terms; callers never see a generated type.
 //!
 //! Where plugins sit: auth providers are asked in order before the built-in token check;
 //! storage policies run before a blob is stored (and before a download is served);
@@ -13,6 +14,7 @@
 
 pub mod bindings;
 pub mod runtime;
+pub mod types;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -217,14 +219,12 @@ impl Plugins {
                     .to_lowercase(),
                 });
             }
-            if !api_version.starts_with("0.1.") {
-                return Err(PluginError::Invalid {
+            bindings::ApiVersion::for_version(&api_version).map_err(|reason| {
+                PluginError::Invalid {
                     plugin: name.to_string(),
-                    reason: format!(
-                        "it was built for spm:plugin@{api_version}; this server supports 0.1.x"
-                    ),
-                });
-            }
+                    reason,
+                }
+            })?;
             let allowed_hosts = spec.settings.get("allowed_hosts").map(|v| {
                 Arc::new(
                     v.split(',')
@@ -361,7 +361,8 @@ impl Plugins {
     }
 
     /// Every scanner on `pkg`. Failures are returned beside the findings of the others.
-    pub async fn scan(&self, pkg: &v1::SkillPackage) -> (Vec<PluginFinding>, Vec<Failure>) {
+    pub async fn scan(&self, pkg: &types::SkillPackage) -> (Vec<PluginFinding>, Vec<Failure>) {
+        let pkg = v1::SkillPackage::from(pkg);
         let mut findings = Vec::new();
         let mut failures = Vec::new();
         for i in self.of_kind(Kind::Scanner) {
@@ -397,14 +398,17 @@ impl Plugins {
                         });
                         continue;
                     }
-                    findings.extend(list.into_iter().map(|f| PluginFinding {
-                        plugin: name.clone(),
-                        rule: f.rule_id,
-                        category: f.category,
-                        severity: severity_name(f.severity).into(),
-                        message: f.message,
-                        file: f.file,
-                        line: f.line,
+                    findings.extend(list.into_iter().map(|f| {
+                        let f = types::Finding::from(f);
+                        PluginFinding {
+                            plugin: name.clone(),
+                            rule: f.rule_id,
+                            category: f.category,
+                            severity: f.severity.as_str().into(),
+                            message: f.message,
+                            file: f.file,
+                            line: f.line,
+                        }
                     }));
                 }
                 Ok(Err(msg)) => failures.push(Failure {
@@ -425,10 +429,10 @@ impl Plugins {
         headers: Vec<(String, String)>,
     ) -> Result<AuthOutcome, Failure> {
         for i in self.of_kind(Kind::Auth) {
-            let req = v1::AuthRequest {
+            let req = v1::AuthRequest::from(&types::AuthRequest {
                 bearer_token: bearer.map(str::to_string),
                 headers: headers.clone(),
-            };
+            });
             let r = self
                 .call(i, move |pre, store| {
                     let Pre::Auth(pre) = pre else {
@@ -439,16 +443,16 @@ impl Plugins {
                 })
                 .await;
             let plugin = self.loaded[i].name.to_string();
-            match r {
-                Ok(v1::AuthResult::NotMine) => continue,
-                Ok(v1::AuthResult::Authenticated(id)) => {
+            match r.map(types::AuthResult::from) {
+                Ok(types::AuthResult::NotMine) => continue,
+                Ok(types::AuthResult::Authenticated { name, scopes }) => {
                     return Ok(AuthOutcome::Authenticated {
-                        name: id.name,
-                        scopes: id.scopes,
+                        name,
+                        scopes,
                         plugin,
                     });
                 }
-                Ok(v1::AuthResult::Denied(reason)) => {
+                Ok(types::AuthResult::Denied(reason)) => {
                     return Ok(AuthOutcome::Denied { plugin, reason });
                 }
                 Err(f) if f.fail_open => continue,
@@ -480,9 +484,9 @@ impl Plugins {
                     ask(&inst, store)
                 })
                 .await;
-            match r {
-                Ok(v1::Decision::Allow) => {}
-                Ok(v1::Decision::Deny(reason)) => {
+            match r.map(types::Decision::from) {
+                Ok(types::Decision::Allow) => {}
+                Ok(types::Decision::Deny(reason)) => {
                     return Ok(Err((self.loaded[i].name.to_string(), reason)));
                 }
                 Err(f) if f.fail_open => {}
@@ -495,9 +499,9 @@ impl Plugins {
     /// Storage policies on a publish.
     pub async fn check_publish(
         &self,
-        pkg: &v1::SkillPackage,
+        pkg: &types::SkillPackage,
     ) -> Result<Result<(), (String, String)>, Failure> {
-        let pkg = pkg.clone();
+        let pkg = v1::SkillPackage::from(pkg);
         self.policies(move |inst, store| inst.call_check_publish(store, &pkg))
             .await
     }
@@ -505,9 +509,9 @@ impl Plugins {
     /// Storage policies on a download.
     pub async fn check_download(
         &self,
-        ctx: &v1::DownloadContext,
+        ctx: &types::DownloadContext,
     ) -> Result<Result<(), (String, String)>, Failure> {
-        let ctx = ctx.clone();
+        let ctx = v1::DownloadContext::from(ctx);
         self.policies(move |inst, store| inst.call_check_download(store, &ctx))
             .await
     }
@@ -528,16 +532,6 @@ fn http_client() -> reqwest::Client {
         .clone()
 }
 
-pub fn severity_name(s: v1::Severity) -> &'static str {
-    match s {
-        v1::Severity::Info => "info",
-        v1::Severity::Low => "low",
-        v1::Severity::Medium => "medium",
-        v1::Severity::High => "high",
-        v1::Severity::Critical => "critical",
-    }
-}
-
 /// Metadata of the package a plugin judges.
 pub struct PackageMeta<'a> {
     pub author: &'a str,
@@ -551,8 +545,8 @@ pub fn package_view(
     m: &spm_core::skill::Manifest,
     meta: PackageMeta<'_>,
     files: &Files,
-) -> v1::SkillPackage {
-    v1::SkillPackage {
+) -> types::SkillPackage {
+    types::SkillPackage {
         author: meta.author.to_string(),
         name: m.name.clone(),
         version: m
@@ -569,7 +563,7 @@ pub fn package_view(
         packed_size: meta.packed_size,
         files: files
             .iter()
-            .map(|(path, bytes)| v1::SkillFile {
+            .map(|(path, bytes)| types::SkillFile {
                 path: path.clone(),
                 size: bytes.len() as u64,
                 text: std::str::from_utf8(bytes).ok().map(str::to_string),

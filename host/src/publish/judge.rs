@@ -9,7 +9,7 @@ use spm_core::package::Files;
 use spm_core::safety::{self, SafetyStatus};
 use spm_core::skill::Manifest;
 
-use crate::error::{ApiError, ApiResult, policy_verdict};
+use super::error::{PublishError, policy_verdict};
 use crate::plugins::{PackageMeta, PluginFinding, package_view};
 use crate::state::AppState;
 
@@ -40,7 +40,7 @@ pub async fn judge(
     files: &Files,
     packed: u64,
     stage: Stage,
-) -> ApiResult<Verdict> {
+) -> Result<Verdict, PublishError> {
     let mut found = safety::scan(
         files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
         &state.config.safety,
@@ -116,8 +116,8 @@ pub async fn judge(
     })
 }
 
-/// The 403 for a blocked verdict: the worst finding in words, all findings as details.
-pub fn refusal(v: &Verdict) -> ApiError {
+/// The refusal for a blocked verdict: the worst finding in words, all findings as details.
+pub fn refusal(v: &Verdict) -> PublishError {
     let rank = |s: &str| match s {
         "critical" => 0,
         "high" => 1,
@@ -141,9 +141,12 @@ pub fn refusal(v: &Verdict) -> ApiError {
             v.score
         ),
     };
-    ApiError::forbidden("blocked", text).with_details(serde_json::json!({
-        "safety_status": SafetyStatus::Blocked,
-        "safety_score": v.score,
-        "findings": v.findings,
-    }))
+    PublishError::blocked(
+        text,
+        serde_json::json!({
+            "safety_status": SafetyStatus::Blocked,
+            "safety_score": v.score,
+            "findings": v.findings,
+        }),
+    )
 }

@@ -8,7 +8,9 @@
 //! the version row commits, so no version ever lacks its blob; a blob left by a refused or
 //! interrupted publish is deleted when possible and never served (`api::blobs`).
 
+mod error;
 mod judge;
+mod rescan;
 
 use std::path::Path;
 
@@ -20,10 +22,10 @@ use spm_core::skill::{Manifest, Options, SKILL_FILE, Skill};
 
 use crate::auth::Caller;
 use crate::db::skills::{BlobRefs, InsertOutcome, NewVersion, check_new_version};
-use crate::db::tokens::Scope;
-use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+pub use error::{PublishError, Refusal};
 pub use judge::{Stage, Verdict, judge, refusal};
+pub use rescan::{Rejudged, Rescan, rescan};
 
 /// What a publish request carried.
 #[derive(Debug, Default)]
@@ -46,10 +48,9 @@ pub async fn publish(
     state: &AppState,
     caller: &Caller,
     upload: Upload,
-) -> ApiResult<(StatusCode, PublishResponse)> {
-    caller.require(Scope::Publish)?;
+) -> Result<(StatusCode, PublishResponse), PublishError> {
     if caller.author.id == 0 {
-        return Err(ApiError::forbidden(
+        return Err(PublishError::forbidden(
             "no_account",
             "the bootstrap token cannot publish; create an account first",
         ));
@@ -59,15 +60,14 @@ pub async fn publish(
         (Some(a), _) => a,
         (None, Some(meta)) => archive_from_metadata(meta, &limits)?,
         (None, None) => {
-            return Err(ApiError::bad_request(
+            return Err(PublishError::bad_request(
                 "missing_archive",
                 "send a multipart `archive` (skill.tar.gz) or a JSON body {manifest, content}",
             ));
         }
     };
     if archive.len() as u64 > limits.max_packed_bytes {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
+        return Err(PublishError::too_large(
             "package_too_large",
             format!(
                 "the package is {} bytes; the limit is {}",
@@ -87,7 +87,7 @@ pub async fn publish(
     if let Some(claimed) = claimed.filter(|c| !c.is_empty())
         && claimed != integrity.to_string()
     {
-        return Err(ApiError::bad_request(
+        return Err(PublishError::bad_request(
             "integrity_mismatch",
             format!(
                 "the client says the archive is {claimed}, but the bytes received hash to {integrity}; the upload was altered or corrupted"
@@ -96,14 +96,14 @@ pub async fn publish(
     }
     let unpack_limits = UnpackLimits::from(limits);
     let files = read_archive(&archive, &unpack_limits).map_err(|e| {
-        ApiError::bad_request("invalid_archive", format!("the archive was refused: {e}"))
+        PublishError::bad_request("invalid_archive", format!("the archive was refused: {e}"))
     })?;
     let parsed = parse_skill(&files)?;
     let m = &parsed.manifest;
     let version = m
         .version
         .clone()
-        .ok_or_else(|| ApiError::bad_request("missing_version", "the skill has no version"))?;
+        .ok_or_else(|| PublishError::bad_request("missing_version", "the skill has no version"))?;
 
     if let Some(meta) = &upload.metadata {
         check_agreement(meta, m)?;
@@ -111,7 +111,7 @@ pub async fn publish(
     if let Some(author) = m.author.as_deref()
         && author != caller.author.name
     {
-        return Err(ApiError::forbidden(
+        return Err(PublishError::forbidden(
             "not_owner",
             format!(
                 "you are `{}`, but the skill names `{author}` as its author; only `{author}` can publish `{author}/{}`",
@@ -122,7 +122,7 @@ pub async fn publish(
     let mut deps = Vec::new();
     for (id, req) in &m.dependencies {
         let Some((skill_id, _)) = state.db.skill_id(&id.author, &id.name).await? else {
-            return Err(ApiError::bad_request(
+            return Err(PublishError::bad_request(
                 "unknown_dependency",
                 format!("the dependency `{id}` does not exist in this registry"),
             ));
@@ -134,7 +134,7 @@ pub async fn publish(
             .filter_map(|v| semver::Version::parse(&v.version).ok())
             .any(|v| req.matches(&v));
         if !satisfied {
-            return Err(ApiError::bad_request(
+            return Err(PublishError::bad_request(
                 "unsatisfiable_dependency",
                 format!("no published version of `{id}` matches `{req}`"),
             ));
@@ -255,21 +255,21 @@ fn version_refusal(
     name: &str,
     version: &semver::Version,
     why: InsertOutcome,
-) -> ApiError {
+) -> PublishError {
     match why {
-        InsertOutcome::NotGreater { latest } => ApiError::conflict(
+        InsertOutcome::NotGreater { latest } => PublishError::conflict(
             "version_not_greater",
             format!(
                 "{version} is not greater than the latest version {latest}; publish a higher version"
             ),
         ),
-        InsertOutcome::SamePrecedence { existing } => ApiError::conflict(
+        InsertOutcome::SamePrecedence { existing } => PublishError::conflict(
             "version_exists",
             format!(
                 "{author}/{name}@{version} differs from the existing {existing} only in build metadata, which SemVer ignores when comparing versions; bump the version"
             ),
         ),
-        InsertOutcome::VersionExists | InsertOutcome::Inserted { .. } => ApiError::conflict(
+        InsertOutcome::VersionExists | InsertOutcome::Inserted { .. } => PublishError::conflict(
             "version_exists",
             format!(
                 "{author}/{name}@{version} already exists; versions are immutable, so bump the version"
@@ -279,7 +279,7 @@ fn version_refusal(
 }
 
 /// Finds and checks the skill inside the archive.
-pub(crate) fn parse_skill(files: &Files) -> ApiResult<Parsed> {
+pub(crate) fn parse_skill(files: &Files) -> Result<Parsed, PublishError> {
     let opts = Options {
         require_version: true,
         ..Options::default()
@@ -298,7 +298,7 @@ pub(crate) fn parse_skill(files: &Files) -> ApiResult<Parsed> {
         }
         (Some(md), None) => Skill::from_bytes(md, Path::new(SKILL_FILE), &opts),
         (None, None) => {
-            return Err(ApiError::bad_request(
+            return Err(PublishError::bad_request(
                 "missing_skill_md",
                 "the archive has no SKILL.md at its root",
             ));
@@ -307,7 +307,7 @@ pub(crate) fn parse_skill(files: &Files) -> ApiResult<Parsed> {
     if skill.has_errors() {
         let errors: Vec<_> = skill.diagnostics.iter().filter(|d| d.is_error()).collect();
         let first = errors.first().map(|d| d.to_string()).unwrap_or_default();
-        return Err(ApiError::bad_request(
+        return Err(PublishError::bad_request(
             "invalid_skill",
             format!("the skill is not valid: {first}"),
         )
@@ -315,7 +315,7 @@ pub(crate) fn parse_skill(files: &Files) -> ApiResult<Parsed> {
     }
     let manifest = skill
         .manifest
-        .ok_or_else(|| ApiError::bad_request("invalid_skill", "the skill is not valid"))?;
+        .ok_or_else(|| PublishError::bad_request("invalid_skill", "the skill is not valid"))?;
     Ok(Parsed {
         manifest,
         content: skill.source.unwrap_or_default(),
@@ -323,9 +323,13 @@ pub(crate) fn parse_skill(files: &Files) -> ApiResult<Parsed> {
 }
 
 /// The legacy entry file: `entry` from skill.json, else SKILL.md, else the only markdown file.
-fn legacy_entry(files: &Files, json: &[u8], skill_md: Option<&Vec<u8>>) -> ApiResult<String> {
+fn legacy_entry(
+    files: &Files,
+    json: &[u8],
+    skill_md: Option<&Vec<u8>>,
+) -> Result<String, PublishError> {
     let manifest: serde_json::Value = serde_json::from_slice(json).map_err(|e| {
-        ApiError::bad_request(
+        PublishError::bad_request(
             "invalid_manifest",
             format!("skill.json is not valid JSON: {e}"),
         )
@@ -333,29 +337,29 @@ fn legacy_entry(files: &Files, json: &[u8], skill_md: Option<&Vec<u8>>) -> ApiRe
     let entry = manifest.get("entry").and_then(|e| e.as_str());
     let bytes = match entry {
         Some(path) => files.get(path.trim_start_matches("./")).ok_or_else(|| {
-            ApiError::bad_request(
+            PublishError::bad_request(
                 "missing_entry",
                 format!("skill.json names the entry `{path}`, which is not in the archive"),
             )
         })?,
         None => skill_md.ok_or_else(|| {
-            ApiError::bad_request(
+            PublishError::bad_request(
                 "missing_entry",
                 "skill.json has no `entry` and there is no SKILL.md",
             )
         })?,
     };
     String::from_utf8(bytes.clone())
-        .map_err(|_| ApiError::bad_request("invalid_entry", "the entry file is not UTF-8 text"))
+        .map_err(|_| PublishError::bad_request("invalid_entry", "the entry file is not UTF-8 text"))
 }
 
 /// The metadata sent beside the archive must describe the same skill.
-fn check_agreement(meta: &PublishMetadata, m: &Manifest) -> ApiResult<()> {
+fn check_agreement(meta: &PublishMetadata, m: &Manifest) -> Result<(), PublishError> {
     let field = |k: &str| meta.manifest.get(k).and_then(|v| v.as_str());
     if let Some(name) = field("name")
         && name != m.name
     {
-        return Err(ApiError::bad_request(
+        return Err(PublishError::bad_request(
             "metadata_mismatch",
             format!(
                 "the metadata names `{name}` but the package's SKILL.md names `{}`",
@@ -366,7 +370,7 @@ fn check_agreement(meta: &PublishMetadata, m: &Manifest) -> ApiResult<()> {
     if let (Some(v), Some(pkg)) = (field("version"), m.version.as_ref())
         && semver::Version::parse(v).ok().as_ref() != Some(pkg)
     {
-        return Err(ApiError::bad_request(
+        return Err(PublishError::bad_request(
             "metadata_mismatch",
             format!("the metadata says version {v} but the package's SKILL.md says {pkg}"),
         ));
@@ -376,18 +380,21 @@ fn check_agreement(meta: &PublishMetadata, m: &Manifest) -> ApiResult<()> {
 
 /// A JSON publish of a skill that is only its SKILL.md: the server packs it, the same way
 /// the CLI would. Content without frontmatter is a legacy skill: `skill.json` beside it.
-fn archive_from_metadata(meta: &PublishMetadata, limits: &PackLimits) -> ApiResult<Vec<u8>> {
-    let dir = tempfile::tempdir().map_err(ApiError::internal)?;
-    std::fs::write(dir.path().join(SKILL_FILE), &meta.content).map_err(ApiError::internal)?;
+fn archive_from_metadata(
+    meta: &PublishMetadata,
+    limits: &PackLimits,
+) -> Result<Vec<u8>, PublishError> {
+    let dir = tempfile::tempdir().map_err(PublishError::internal)?;
+    std::fs::write(dir.path().join(SKILL_FILE), &meta.content).map_err(PublishError::internal)?;
     if !meta
         .content
         .trim_start_matches('\u{feff}')
         .starts_with("---")
     {
-        let json = serde_json::to_vec_pretty(&meta.manifest).map_err(ApiError::internal)?;
-        std::fs::write(dir.path().join("skill.json"), json).map_err(ApiError::internal)?;
+        let json = serde_json::to_vec_pretty(&meta.manifest).map_err(PublishError::internal)?;
+        std::fs::write(dir.path().join("skill.json"), json).map_err(PublishError::internal)?;
     }
     let package = pack(dir.path(), limits)
-        .map_err(|e| ApiError::bad_request("invalid_skill", e.to_string()))?;
+        .map_err(|e| PublishError::bad_request("invalid_skill", e.to_string()))?;
     Ok(package.bytes)
 }
