@@ -1,9 +1,7 @@
 //! The GraphQL API over real HTTP, on SQLite and PostgreSQL: skills, versions, findings,
 //! dependencies and search, with a blocked version's content withheld.
 
-mod common;
-
-use common::{DbKind, Server, pack_skill};
+use crate::common::{Server, pack_skill};
 use serde_json::{Value, json};
 
 async fn gql(s: &Server, query: &str) -> Value {
@@ -18,10 +16,7 @@ async fn gql(s: &Server, query: &str) -> Value {
     r.json().await.unwrap()
 }
 
-async fn queries_skills_versions_findings_and_search(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn queries_skills_versions_findings_and_search(s: &Server) {
     let t = s.register("alice").await;
     for (name, version, extra) in [
         ("pdf-tools", "1.0.0", "tags: [pdf]\n"),
@@ -53,7 +48,7 @@ async fn queries_skills_versions_findings_and_search(db: DbKind) {
     assert_eq!(s.publish(&t, archive, json!({})).await.status(), 201);
 
     let v = gql(
-        &s,
+        s,
         r#"{ skill(author: "alice", name: "pdf-tools") {
                author name latestVersion safetyStatus trustLevel
                versions { version safetyStatus integrity content } } }"#,
@@ -80,7 +75,7 @@ async fn queries_skills_versions_findings_and_search(db: DbKind) {
     );
 
     let v = gql(
-        &s,
+        s,
         r#"{ skill(author: "alice", name: "report") { versions { dependencies { skill range } } } }"#,
     )
     .await;
@@ -90,7 +85,7 @@ async fn queries_skills_versions_findings_and_search(db: DbKind) {
     );
 
     let v = gql(
-        &s,
+        s,
         r#"{ skill(author: "alice", name: "shared-dir") {
                safetyStatus versions { findings { plugin rule severity file line } } } }"#,
     )
@@ -113,7 +108,7 @@ async fn queries_skills_versions_findings_and_search(db: DbKind) {
         .unwrap();
     assert!(r.status().is_success());
     let v = gql(
-        &s,
+        s,
         r#"{ skill(author: "alice", name: "shared-dir") { versions { safetyStatus content } } }"#,
     )
     .await;
@@ -122,20 +117,20 @@ async fn queries_skills_versions_findings_and_search(db: DbKind) {
 
     // Search with filters and paging; unknown skills are null.
     let v = gql(
-        &s,
+        s,
         r#"{ search(query: "pdf", perPage: 5) { total page perPage skills { author name } } }"#,
     )
     .await;
     assert_eq!(v["data"]["search"]["total"], 1, "{v}");
     assert_eq!(v["data"]["search"]["skills"][0]["name"], "pdf-tools");
     assert_eq!(v["data"]["search"]["perPage"], 5);
-    let v = gql(&s, r#"{ search(tag: "pdf") { total } }"#).await;
+    let v = gql(s, r#"{ search(tag: "pdf") { total } }"#).await;
     assert_eq!(v["data"]["search"]["total"], 1);
-    let v = gql(&s, r#"{ skill(author: "nobody", name: "x") { name } }"#).await;
+    let v = gql(s, r#"{ skill(author: "nobody", name: "x") { name } }"#).await;
     assert!(v["data"]["skill"].is_null());
 
     // A bad query says what and where.
-    let v = gql(&s, r#"{ skill(author: "alice", name: "report") { nope } }"#).await;
+    let v = gql(s, r#"{ skill(author: "alice", name: "report") { nope } }"#).await;
     let err = &v["errors"][0];
     assert!(err["message"].as_str().unwrap().contains("nope"), "{v}");
     assert!(err["locations"][0]["line"].is_number());
@@ -144,15 +139,6 @@ async fn queries_skills_versions_findings_and_search(db: DbKind) {
     let r = s.http.get(s.at("/graphql")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().to_lowercase().contains("graphiql"));
-    s.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn graphql_sqlite() {
-    queries_skills_versions_findings_and_search(DbKind::Sqlite).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn graphql_postgres() {
-    queries_skills_versions_findings_and_search(DbKind::Postgres).await
-}
+on_both_started!(queries_skills_versions_findings_and_search);

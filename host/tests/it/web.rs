@@ -1,9 +1,7 @@
 //! The web UI over real HTTP: the search page and skill pages show safety status, trust
 //! level and findings; skill text is rendered safely; blocked versions show only why.
 
-mod common;
-
-use common::{DbKind, Server, pack_skill};
+use crate::common::{Server, pack_skill};
 use serde_json::json;
 
 /// Packs a skill with `body` after its frontmatter, and extra files.
@@ -36,10 +34,7 @@ async fn page(s: &Server, path: &str) -> (u16, String, String) {
     (status, ty, r.text().await.unwrap())
 }
 
-async fn pages_show_safety_and_trust(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn pages_show_safety_and_trust(s: &Server) {
     let t = s.register("alice").await;
     let body = "# PDF tools\n\nUse **pdftotext**.\n\n<script>alert('x')</script>\n<img src=x onerror=alert(1)>\n<a href=\"javascript:alert(1)\">docs</a>\n";
     let r = s
@@ -61,18 +56,18 @@ async fn pages_show_safety_and_trust(db: DbKind) {
     assert_eq!(r.status(), 201);
 
     // The front page lists both, with their badges; search narrows it.
-    let (st, ty, html) = page(&s, "/").await;
+    let (st, ty, html) = page(s, "/").await;
     assert_eq!(st, 200);
     assert!(ty.starts_with("text/html"), "{ty}");
     assert!(html.contains("alice/pdf-tools") && html.contains("alice/shared-dir"));
     assert!(html.contains("safety: clean") && html.contains("safety: flagged"));
     assert!(html.contains("trust: community"));
-    let (_, _, html) = page(&s, "/?q=pdf").await;
+    let (_, _, html) = page(s, "/?q=pdf").await;
     assert!(html.contains("alice/pdf-tools") && !html.contains("alice/shared-dir"));
     assert!(html.contains("1 skill matching"), "{html}");
 
     // A clean skill: badges, install command, the rendered text without anything active.
-    let (st, _, html) = page(&s, "/skills/alice/pdf-tools").await;
+    let (st, _, html) = page(s, "/skills/alice/pdf-tools").await;
     assert_eq!(st, 200);
     assert!(html.contains("safety: clean") && html.contains("trust: community"));
     assert!(html.contains("spm add alice/pdf-tools"));
@@ -83,7 +78,7 @@ async fn pages_show_safety_and_trust(db: DbKind) {
     assert!(!html.contains("name: pdf-tools"), "frontmatter shown");
 
     // A flagged skill: a warning, the findings with file and line, and --allow-flagged.
-    let (_, _, html) = page(&s, "/skills/alice/shared-dir").await;
+    let (_, _, html) = page(s, "/skills/alice/shared-dir").await;
     assert!(html.contains("Flagged by the safety scan"));
     assert!(html.contains("--allow-flagged"));
     assert!(html.contains("escalation/world-writable") && html.contains("setup.sh:2"));
@@ -104,7 +99,7 @@ async fn pages_show_safety_and_trust(db: DbKind) {
     .await
     .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
-    let (_, _, html) = page(&s, "/skills/alice/pdf-tools").await;
+    let (_, _, html) = page(s, "/skills/alice/pdf-tools").await;
     assert!(html.contains("trust: trusted"));
     let r = admin(
         reqwest::Method::POST,
@@ -114,7 +109,7 @@ async fn pages_show_safety_and_trust(db: DbKind) {
     .await
     .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
-    let (st, _, html) = page(&s, "/skills/alice/shared-dir").await;
+    let (st, _, html) = page(s, "/skills/alice/shared-dir").await;
     assert_eq!(st, 200);
     assert!(html.contains("blocked and is not served"));
     assert!(
@@ -128,32 +123,23 @@ async fn pages_show_safety_and_trust(db: DbKind) {
         .publish(&t, pack_skill("pdf-tools", "1.1.0", ""), json!({}))
         .await;
     assert_eq!(r.status(), 201);
-    let (_, _, html) = page(&s, "/skills/alice/pdf-tools").await;
+    let (_, _, html) = page(s, "/skills/alice/pdf-tools").await;
     assert!(html.contains("/skills/alice/pdf-tools?version=1.0.0"));
-    let (st, _, html) = page(&s, "/skills/alice/pdf-tools?version=1.0.0").await;
+    let (st, _, html) = page(s, "/skills/alice/pdf-tools?version=1.0.0").await;
     assert_eq!(st, 200);
     assert!(html.contains("spm add alice/pdf-tools@1.0.0"));
-    let (st, ty, html) = page(&s, "/skills/alice/pdf-tools?version=9.9.9").await;
+    let (st, ty, html) = page(s, "/skills/alice/pdf-tools?version=9.9.9").await;
     assert_eq!(st, 404);
     assert!(ty.starts_with("text/html") && html.contains("has no version 9.9.9"));
-    let (st, _, html) = page(&s, "/skills/nobody/nothing").await;
+    let (st, _, html) = page(s, "/skills/nobody/nothing").await;
     assert_eq!(st, 404);
     assert!(html.contains("no skill `nobody/nothing`"));
-    let (st, _, _) = page(&s, "/no/such/page").await;
+    let (st, _, _) = page(s, "/no/such/page").await;
     assert_eq!(st, 404);
     // The API keeps answering in JSON.
     let (st, v) = s.get_json("/api/no-such-endpoint").await;
     assert_eq!(st, 404);
     assert_eq!(v["code"], "not_found");
-    s.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn pages_show_safety_and_trust_sqlite() {
-    pages_show_safety_and_trust(DbKind::Sqlite).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn pages_show_safety_and_trust_postgres() {
-    pages_show_safety_and_trust(DbKind::Postgres).await
-}
+on_both_started!(pages_show_safety_and_trust);

@@ -1,10 +1,8 @@
 //! Schema versioning and graceful shutdown.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{DbKind, Server, fresh_pg_database};
+use crate::common::{DbKind, Server, fresh_pg_database};
 use spm_host::db::{Db, DbError};
 
 async fn database_url(db: DbKind, dir: &tempfile::TempDir) -> Option<(String, Option<String>)> {
@@ -50,7 +48,7 @@ async fn schema_newer_than_binary_is_refused(db: DbKind) {
     assert!(err.to_string().contains("upgrade spm"), "{err}");
     d.pool.close().await;
     if let Some(name) = pg_name {
-        common::drop_pg_database(&name).await;
+        crate::common::drop_pg_database(&name).await;
     }
 }
 
@@ -72,7 +70,7 @@ async fn in_flight_publish_finishes_during_shutdown() {
     let token = s.register("alice").await;
     let body = serde_json::json!({
         "manifest": {"name": "slow"},
-        "content": common::skill_md("slow", "1.0.0", ""),
+        "content": crate::common::skill_md("slow", "1.0.0", ""),
     })
     .to_string()
     .into_bytes();

@@ -1,4 +1,4 @@
-//! Test harness: a real server on a random loopback port, over SQLite or a fresh PostgreSQL
+//! The test harness: a real server on a random loopback port, over SQLite or a fresh PostgreSQL
 //! database, with local or S3 (SeaweedFS) storage, spoken to over real HTTP.
 
 #![allow(dead_code)]
@@ -253,10 +253,92 @@ impl Server {
     }
 
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
-        let r = self.http.get(self.at(path)).send().await.unwrap();
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+        self.anon().get_json(path).await
     }
+
+    /// Registers `name` and returns a caller that sends its token.
+    pub async fn user(&self, name: &str) -> Caller<'_> {
+        let token = self.register(name).await;
+        Caller {
+            server: self,
+            token: Some(token),
+        }
+    }
+
+    /// A caller with this token (an admin's, the bootstrap token, ...).
+    pub fn with_token(&self, token: &str) -> Caller<'_> {
+        Caller {
+            server: self,
+            token: Some(token.to_string()),
+        }
+    }
+
+    /// A caller without a token.
+    pub fn anon(&self) -> Caller<'_> {
+        Caller {
+            server: self,
+            token: None,
+        }
+    }
+
+    /// The bootstrap token's caller (an admin).
+    pub fn bootstrap(&self) -> Caller<'_> {
+        self.with_token("bootstrap-secret-for-tests")
+    }
+}
+
+/// Someone calling the server: requests read `alice.publish("x", "1.0.0", "")` or
+/// `anon.get_json("/api/...")` instead of hand-built request chains.
+pub struct Caller<'a> {
+    pub server: &'a Server,
+    pub token: Option<String>,
+}
+
+impl Caller<'_> {
+    fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let r = self.server.http.request(method, self.server.at(path));
+        match &self.token {
+            Some(t) => r.bearer_auth(t),
+            None => r,
+        }
+    }
+
+    /// Packs and publishes a one-file skill; the response is returned as is.
+    pub async fn publish(&self, name: &str, version: &str, extra: &str) -> reqwest::Response {
+        let token = self.token.as_deref().unwrap_or_default();
+        self.server.publish_skill(token, name, version, extra).await
+    }
+
+    /// GET, answered with status and JSON body (`Null` when the body is not JSON).
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        json_of(self.req(reqwest::Method::GET, path).send().await.unwrap()).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        json_of(
+            self.req(reqwest::Method::POST, path)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, serde_json::Value) {
+        json_of(
+            self.req(reqwest::Method::DELETE, path)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+}
+
+async fn json_of(r: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
 }
 
 /// The frontmatter text of a simple skill.
@@ -328,12 +410,12 @@ pub struct Seaweed {
 pub const S3_KEY: &str = "spmtestkey";
 pub const S3_SECRET: &str = "spmtestsecret";
 
-fn free_port() -> u16 {
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free loopback port")
 }
 
 impl Seaweed {

@@ -3,36 +3,20 @@
 //! build metadata, page overflow, uniform JSON errors, security headers, reserved names, the
 //! bootstrap actor, stale partial writes and slow clients.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{DbKind, Options, Server, blob_count, pack_skill};
+use crate::common::{DbKind, Options, Server, blob_count, pack_skill};
 use serde_json::json;
 use spm_core::package::Integrity;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                super::$name(super::DbKind::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                super::$name(super::DbKind::Postgres).await
-            }
-        }
-    )*};
-}
+on_both!(every_error_is_json,);
 
-on_both!(
+on_both_started!(
     refused_publishes_leave_no_served_blob,
     blobs_of_blocked_and_removed_versions_are_not_served,
     build_metadata_does_not_bypass_immutability,
     huge_page_numbers_are_a_json_400,
-    every_error_is_json,
     reserved_names_and_the_bootstrap_actor,
 );
 
@@ -50,10 +34,7 @@ async fn status_of(s: &Server, path: &str) -> u16 {
         .as_u16()
 }
 
-async fn refused_publishes_leave_no_served_blob(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn refused_publishes_leave_no_served_blob(s: &Server) {
     let t = s.register("alice").await;
     assert_eq!(s.publish_skill(&t, "x", "1.2.0", "").await.status(), 201);
     assert_eq!(blob_count(s.dir.path()), 1);
@@ -70,8 +51,8 @@ async fn refused_publishes_leave_no_served_blob(db: DbKind) {
         .await;
     assert_eq!(r.status(), 409);
     assert_eq!(blob_count(s.dir.path()), 1, "refused archives were stored");
-    assert_eq!(status_of(&s, &blob_path(&same)).await, 404);
-    assert_eq!(status_of(&s, &blob_path(&lower)).await, 404);
+    assert_eq!(status_of(s, &blob_path(&same)).await, 404);
+    assert_eq!(status_of(s, &blob_path(&lower)).await, 404);
 
     // An archive in storage that no version refers to (a publish killed after storing it)
     // is not served either.
@@ -81,34 +62,28 @@ async fn refused_publishes_leave_no_served_blob(db: DbKind) {
         .put(&Integrity::of(&orphan), orphan.clone())
         .await
         .unwrap();
-    assert_eq!(status_of(&s, &blob_path(&orphan)).await, 404);
+    assert_eq!(status_of(s, &blob_path(&orphan)).await, 404);
     // The published one is.
     let published = pack_skill("x", "1.2.0", "");
-    assert_eq!(status_of(&s, &blob_path(&published)).await, 200);
-    s.stop().await;
+    assert_eq!(status_of(s, &blob_path(&published)).await, 200);
 }
 
-async fn blobs_of_blocked_and_removed_versions_are_not_served(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
-    let t = s.register("alice").await;
+async fn blobs_of_blocked_and_removed_versions_are_not_served(s: &Server) {
+    let alice = s.user("alice").await;
     for v in ["1.0.0", "1.1.0"] {
-        assert_eq!(s.publish_skill(&t, "y", v, "").await.status(), 201);
+        assert_eq!(alice.publish("y", v, "").await.status(), 201);
     }
     let blocked = blob_path(&pack_skill("y", "1.0.0", ""));
     let removed = blob_path(&pack_skill("y", "1.1.0", ""));
-    assert_eq!(status_of(&s, &blocked).await, 200);
-    let admin = "bootstrap-secret-for-tests";
-    let r = s
-        .http
-        .post(s.at("/api/admin/review/alice/y/1.0.0"))
-        .bearer_auth(admin)
-        .json(&json!({"action": "block", "reason": "test"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(status_of(s, &blocked).await, 200);
+    let admin = s.bootstrap();
+    let (st, _) = admin
+        .post_json(
+            "/api/admin/review/alice/y/1.0.0",
+            json!({"action": "block", "reason": "test"}),
+        )
+        .await;
+    assert_eq!(st, 200);
     let r = s.http.get(s.at(&blocked)).send().await.unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(
@@ -125,22 +100,12 @@ async fn blobs_of_blocked_and_removed_versions_are_not_served(db: DbKind) {
         .unwrap();
     assert_eq!(r.status(), 403);
 
-    let r = s
-        .http
-        .delete(s.at("/api/skills/alice/y/versions/1.1.0"))
-        .bearer_auth(admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    assert_eq!(status_of(&s, &removed).await, 404);
-    s.stop().await;
+    let (st, _) = admin.delete("/api/skills/alice/y/versions/1.1.0").await;
+    assert_eq!(st, 204);
+    assert_eq!(s.anon().get_json(&removed).await.0, 404);
 }
 
-async fn build_metadata_does_not_bypass_immutability(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn build_metadata_does_not_bypass_immutability(s: &Server) {
     let t = s.register("alice").await;
     assert_eq!(s.publish_skill(&t, "z", "2.0.0", "").await.status(), 201);
     let r = s.publish_skill(&t, "z", "2.0.0+meta", "").await;
@@ -159,13 +124,9 @@ async fn build_metadata_does_not_bypass_immutability(db: DbKind) {
         s.publish_skill(&t, "z", "2.0.1+build.7", "").await.status(),
         201
     );
-    s.stop().await;
 }
 
-async fn huge_page_numbers_are_a_json_400(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn huge_page_numbers_are_a_json_400(s: &Server) {
     let t = s.register("alice").await;
     s.publish_skill(&t, "p", "1.0.0", "").await;
     let huge = i64::MAX;
@@ -220,8 +181,7 @@ async fn huge_page_numbers_are_a_json_400(db: DbKind) {
         "{body}"
     );
     // The server is still up.
-    assert_eq!(status_of(&s, "/healthz").await, 200);
-    s.stop().await;
+    assert_eq!(status_of(s, "/healthz").await, 200);
 }
 
 async fn every_error_is_json(db: DbKind) {
@@ -299,10 +259,7 @@ async fn every_error_is_json(db: DbKind) {
     s.stop().await;
 }
 
-async fn reserved_names_and_the_bootstrap_actor(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn reserved_names_and_the_bootstrap_actor(s: &Server) {
     for name in ["admin", "api", "root", "bootstrap", "spm", "security"] {
         let r = s
             .http
@@ -341,7 +298,6 @@ async fn reserved_names_and_the_bootstrap_actor(db: DbKind) {
     let actor = audit[0]["actor"].as_str().unwrap();
     assert_eq!(actor, spm_host::auth::BOOTSTRAP_ACTOR, "{audit}");
     assert!(spm_core::skill::check_author(actor).is_err());
-    s.stop().await;
 }
 
 #[test]

@@ -1,9 +1,7 @@
 //! Blob storage against a real S3-compatible server (SeaweedFS `weed mini`, started here and
 //! stopped after), and local disk; then the whole publish/download path over S3.
 
-mod common;
-
-use common::{DbKind, Options, Seaweed, Server, pack_skill};
+use crate::common::{DbKind, Options, Seaweed, Server, pack_skill};
 use serde_json::json;
 use spm_core::package::Integrity;
 use spm_host::config::StorageConfig;

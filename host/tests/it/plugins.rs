@@ -2,14 +2,12 @@
 //! running server, and misbehaving ones that must not hurt it. The components are built from
 //! source (`plugins/`) by the first test that needs them.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use crate::common::{DbKind, Options, Server, blob_count, plugin_components};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{DbKind, Options, Server, blob_count, plugin_components};
 use hmac::{Hmac, Mac};
 use serde_json::json;
 use sha2::Sha256;
@@ -55,7 +53,7 @@ fn archive(name: &str, extra_frontmatter: &str, files: &[(&str, &str)]) -> Vec<u
     std::fs::create_dir(&skill).unwrap();
     std::fs::write(
         skill.join("SKILL.md"),
-        common::skill_md(name, "1.0.0", extra_frontmatter),
+        crate::common::skill_md(name, "1.0.0", extra_frontmatter),
     )
     .unwrap();
     for (path, text) in files {

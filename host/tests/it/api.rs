@@ -1,29 +1,18 @@
 //! The REST API over real HTTP, against SQLite and a real PostgreSQL (each test gets its own
 //! fresh database). Every publish rule has a test here.
 
-mod common;
-
-use common::{DbKind, Options, Server, blob_count, pack_skill, raw_archive};
+use crate::common::{DbKind, Options, Server, blob_count, pack_skill, raw_archive};
 use serde_json::json;
 use spm_core::package::Integrity;
 
-/// Runs `$body(db)` once per database back end.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                super::$name(super::DbKind::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                super::$name(super::DbKind::Postgres).await
-            }
-        }
-    )*};
-}
-
 on_both!(
+    oversized_body_is_413,
+    search_ranks_filters_and_paginates,
+    registration_rules,
+    health_and_readiness,
+);
+
+on_both_started!(
     publish_and_read_back,
     json_publish_builds_the_archive,
     legacy_skill_json_packages_are_accepted,
@@ -33,24 +22,17 @@ on_both!(
     tampered_integrity_is_refused,
     hostile_archive_is_refused_and_nothing_stored,
     invalid_skill_and_mismatched_metadata_are_refused,
-    oversized_body_is_413,
     unknown_skill_is_404_json,
     tokens_revoked_expired_and_scoped,
     yank_unyank_and_admin_removal,
     dependencies_must_exist,
-    search_ranks_filters_and_paginates,
-    registration_rules,
     mine_lists_own_skills,
-    health_and_readiness,
     built_in_safety_scan_blocks_and_flags,
     lookalike_names_are_flagged,
     feedback_sets_confidence,
 );
 
-async fn feedback_sets_confidence(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn feedback_sets_confidence(s: &Server) {
     let t = s.register("alice").await;
     assert_eq!(
         s.publish_skill(&t, "notes", "1.0.0", "").await.status(),
@@ -103,13 +85,9 @@ async fn feedback_sets_confidence(db: DbKind) {
     // Refused reports were not counted.
     let (_, e) = s.get_json("/api/skills/alice/notes").await;
     assert_eq!(e["confidence"], 0.35);
-    s.stop().await;
 }
 
-async fn lookalike_names_are_flagged(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn lookalike_names_are_flagged(s: &Server) {
     let alice = s.register("alice").await;
     let bob = s.register("bob").await;
     let publish = |t: String, name: &'static str| {
@@ -150,13 +128,9 @@ async fn lookalike_names_are_flagged(db: DbKind) {
         v["versions"][0]["findings"][0]["rule"], "supply-chain/lookalike-name",
         "{v}"
     );
-    s.stop().await;
 }
 
-async fn built_in_safety_scan_blocks_and_flags(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn built_in_safety_scan_blocks_and_flags(s: &Server) {
     let t = s.register("alice").await;
     // An injection addressed to the agent: refused with the finding, nothing stored.
     let dir = tempfile::tempdir().unwrap();
@@ -201,13 +175,9 @@ async fn built_in_safety_scan_blocks_and_flags(db: DbKind) {
     assert!(e["safety_score"].as_f64().unwrap() < 100.0);
     let (_, v) = s.get_json("/api/skills/alice/evil/versions").await;
     assert_eq!(v["versions"][0]["safety_status"], "flagged");
-    s.stop().await;
 }
 
-async fn publish_and_read_back(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn publish_and_read_back(s: &Server) {
     let token = s.register("alice").await;
     let archive = pack_skill(
         "pdf-tools",
@@ -345,15 +315,11 @@ async fn publish_and_read_back(db: DbKind) {
     let (_, entry) = s.get_json("/api/skills/alice/pdf-tools").await;
     assert_eq!(entry["installs"], 1);
     assert_eq!(entry["version"], "1.1.0");
-    s.stop().await;
 }
 
-async fn json_publish_builds_the_archive(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn json_publish_builds_the_archive(s: &Server) {
     let token = s.register("alice").await;
-    let content = common::skill_md("notes", "0.1.0", "");
+    let content = crate::common::skill_md("notes", "0.1.0", "");
     let r = s
         .http
         .post(s.at("/api/skills"))
@@ -378,13 +344,9 @@ async fn json_publish_builds_the_archive(db: DbKind) {
         String::from_utf8(files["SKILL.md"].clone()).unwrap(),
         content
     );
-    s.stop().await;
 }
 
-async fn legacy_skill_json_packages_are_accepted(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn legacy_skill_json_packages_are_accepted(s: &Server) {
     let token = s.register("alice").await;
     let manifest = json!({"schema_version": 1, "name": "legacy", "version": "2.0.0", "description": "An old-format skill", "author": "alice", "entry": "SKILL.md"});
     let archive = raw_archive(&[
@@ -409,13 +371,9 @@ async fn legacy_skill_json_packages_are_accepted(db: DbKind) {
         )
         .await;
     assert_eq!(r.status(), 400);
-    s.stop().await;
 }
 
-async fn wrong_owner_is_forbidden(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn wrong_owner_is_forbidden(s: &Server) {
     let alice = s.register("alice").await;
     let bob = s.register("bob").await;
     assert_eq!(
@@ -447,13 +405,9 @@ async fn wrong_owner_is_forbidden(db: DbKind) {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    s.stop().await;
 }
 
-async fn versions_must_increase(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn versions_must_increase(s: &Server) {
     let t = s.register("alice").await;
     assert_eq!(s.publish_skill(&t, "x", "1.2.0", "").await.status(), 201);
     let r = s.publish_skill(&t, "x", "1.2.0", "").await;
@@ -472,13 +426,9 @@ async fn versions_must_increase(db: DbKind) {
         201
     );
     assert_eq!(s.publish_skill(&t, "x", "1.3.0", "").await.status(), 201);
-    s.stop().await;
 }
 
-async fn concurrent_same_version_exactly_one_wins(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn concurrent_same_version_exactly_one_wins(s: &Server) {
     let t = s.register("alice").await;
     // Different bytes each (a different body line), same name and version.
     let mut tasks = Vec::new();
@@ -520,13 +470,9 @@ async fn concurrent_same_version_exactly_one_wins(db: DbKind) {
     );
     let (_, v) = s.get_json("/api/skills/alice/race/versions").await;
     assert_eq!(v["versions"].as_array().unwrap().len(), 1);
-    s.stop().await;
 }
 
-async fn tampered_integrity_is_refused(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn tampered_integrity_is_refused(s: &Server) {
     let t = s.register("alice").await;
     let archive = pack_skill("x", "1.0.0", "");
     let wrong = Integrity::of(b"something else");
@@ -582,15 +528,11 @@ async fn tampered_integrity_is_refused(db: DbKind) {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    s.stop().await;
 }
 
-async fn hostile_archive_is_refused_and_nothing_stored(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn hostile_archive_is_refused_and_nothing_stored(s: &Server) {
     let t = s.register("alice").await;
-    let md = common::skill_md("evil", "1.0.0", "");
+    let md = crate::common::skill_md("evil", "1.0.0", "");
     let cases: Vec<(Vec<u8>, &str)> = vec![
         (
             raw_archive(&[("SKILL.md", md.as_bytes()), ("../escape.sh", b"rm -rf /")]),
@@ -615,13 +557,9 @@ async fn hostile_archive_is_refused_and_nothing_stored(db: DbKind) {
     assert_eq!(blob_count(s.dir.path()), 0, "a refused archive was stored");
     let (st, _) = s.get_json("/api/skills/alice/evil").await;
     assert_eq!(st, 404);
-    s.stop().await;
 }
 
-async fn invalid_skill_and_mismatched_metadata_are_refused(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn invalid_skill_and_mismatched_metadata_are_refused(s: &Server) {
     let t = s.register("alice").await;
     // No version: publish requires one.
     let dir = tempfile::tempdir().unwrap();
@@ -683,7 +621,6 @@ async fn invalid_skill_and_mismatched_metadata_are_refused(db: DbKind) {
     assert_eq!(r.status(), 400);
     assert!(r.json::<serde_json::Value>().await.unwrap()["error"].is_string());
     assert_eq!(blob_count(s.dir.path()), 0);
-    s.stop().await;
 }
 
 async fn oversized_body_is_413(db: DbKind) {
@@ -731,10 +668,7 @@ async fn oversized_body_is_413(db: DbKind) {
     s.stop().await;
 }
 
-async fn unknown_skill_is_404_json(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn unknown_skill_is_404_json(s: &Server) {
     for path in [
         "/api/skills/nobody/nothing",
         "/api/skills/nobody/nothing/versions",
@@ -754,13 +688,9 @@ async fn unknown_skill_is_404_json(db: DbKind) {
         .get_json("/api/skills/alice/x/content?version=9.9.9")
         .await;
     assert_eq!(st, 404);
-    s.stop().await;
 }
 
-async fn tokens_revoked_expired_and_scoped(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn tokens_revoked_expired_and_scoped(s: &Server) {
     let t = s.register("alice").await;
     // No token, a garbage token.
     let r = s
@@ -869,13 +799,9 @@ async fn tokens_revoked_expired_and_scoped(db: DbKind) {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    s.stop().await;
 }
 
-async fn yank_unyank_and_admin_removal(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn yank_unyank_and_admin_removal(s: &Server) {
     let t = s.register("alice").await;
     s.publish_skill(&t, "y", "1.0.0", "").await;
     s.publish_skill(&t, "y", "1.1.0", "").await;
@@ -950,13 +876,9 @@ async fn yank_unyank_and_admin_removal(db: DbKind) {
     assert_eq!(r.status(), 204);
     let (st, _) = s.get_json("/api/skills/alice/y").await;
     assert_eq!(st, 404, "a skill without versions is gone");
-    s.stop().await;
 }
 
-async fn dependencies_must_exist(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn dependencies_must_exist(s: &Server) {
     let t = s.register("alice").await;
     let r = s
         .publish_skill(&t, "app", "1.0.0", "dependencies:\n  alice/lib: ^1\n")
@@ -983,7 +905,6 @@ async fn dependencies_must_exist(db: DbKind) {
     assert_eq!(c["manifest"]["dependencies"]["alice/lib"], "^2");
     let (_, v) = s.get_json("/api/skills/alice/app/versions").await;
     assert_eq!(v["versions"][0]["dependencies"]["alice/lib"], "^2");
-    s.stop().await;
 }
 
 async fn search_ranks_filters_and_paginates(db: DbKind) {
@@ -1111,10 +1032,7 @@ async fn registration_rules(db: DbKind) {
     s.stop().await;
 }
 
-async fn mine_lists_own_skills(db: DbKind) {
-    let Some(s) = Server::start(db).await else {
-        return;
-    };
+async fn mine_lists_own_skills(s: &Server) {
     let a = s.register("alice").await;
     let b = s.register("bob").await;
     s.publish_skill(&a, "one", "1.0.0", "").await;
@@ -1133,7 +1051,6 @@ async fn mine_lists_own_skills(db: DbKind) {
     assert_eq!(v["total"], 2);
     let r = s.http.get(s.at("/api/skills/mine")).send().await.unwrap();
     assert_eq!(r.status(), 401);
-    s.stop().await;
 }
 
 async fn health_and_readiness(db: DbKind) {

@@ -1,16 +1,14 @@
 //! GitHub sign-in (device flow) over real HTTP against a local fake GitHub that speaks
 //! GitHub's protocol: `/login/device/code`, `/login/oauth/access_token`, `/user`.
 
-mod common;
-
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
+use crate::common::{DbKind, Options, Server, pack_skill};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing;
 use axum::{Json, Router};
-use common::{DbKind, Options, Server, pack_skill};
 use serde_json::{Value, json};
 use spm_host::config::GithubConfig;
 

@@ -21,11 +21,7 @@ impl Registry {
     /// A registry whose process also gets `env` (e.g. GitHub settings).
     fn start_with_env(env: &[(&str, &str)]) -> Registry {
         let data = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = crate::common::free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_spm"))
             .args(["server", "start", "--port", &port.to_string(), "--data-dir"])
             .arg(data.path().join("spm-data"))
