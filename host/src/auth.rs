@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 
 use crate::db::authors::Author;
 use crate::db::tokens::{Rejection, Scope};
-use crate::error::ApiError;
+use crate::api::error::ApiError;
 use crate::plugins::AuthOutcome;
 use crate::state::AppState;
 

@@ -3,18 +3,19 @@
 //! - [`config`]: defaults, `spm.toml`, environment and flags.
 //! - [`db`]: the metadata database (SQLite or PostgreSQL) and its queries.
 //! - [`storage`]: content-addressed package blobs (local disk or S3).
-//! - [`publish`]: the checks every publish goes through.
-//! - [`api`]: the HTTP endpoints, one module per family; [`auth`] resolves callers;
+//! - [`publish`]: the checks every publish goes through, and rescans; its own error type.
+//! - [`api`]: the HTTP endpoints, one module per family, and the only place errors become
+//!   HTTP answers ([`api::error`]); [`auth`] resolves callers;
 //!   [`github`] is the client for GitHub sign-in.
 //! - [`plugins`]: WebAssembly safety scanners, auth providers and storage policies.
 //! - [`web`]: the web UI: search and skill pages with safety status and trust.
-//! - [`server`]: start-up, serving and graceful shutdown.
+//! - [`server`]: start-up, serving (connection limits) and graceful shutdown.
+//! - [`state`]: what every request handler shares.
 
 pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;
-pub mod error;
 pub mod github;
 pub mod plugins;
 pub mod publish;

@@ -10,7 +10,7 @@ use spm_core::safety::SafetyStatus;
 use crate::auth::Caller;
 use crate::db::admin::{AuditEntry, ReviewItem, TRUST_LEVELS};
 use crate::db::tokens::Scope;
-use crate::error::{ApiError, ApiResult};
+use crate::api::error::{ApiError, ApiResult};
 use crate::state::AppState;
 #[allow(unused_imports)]
 use spm_core::api::ErrorBody;

@@ -9,7 +9,7 @@ use spm_core::skill::check_author;
 
 use crate::auth::Caller;
 use crate::db::tokens::{Scope, TokenInfo};
-use crate::error::{ApiError, ApiResult};
+use crate::api::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,

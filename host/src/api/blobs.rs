@@ -8,7 +8,7 @@ use axum::response::Response;
 use spm_core::package::Integrity;
 
 use crate::db::skills::BlobRefs;
-use crate::error::{ApiError, ApiResult};
+use crate::api::error::{ApiError, ApiResult};
 use crate::state::AppState;
 #[allow(unused_imports)]
 use spm_core::api::ErrorBody;

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::db::tokens::Scope;
-use crate::error::{ApiError, ApiResult};
+use crate::api::error::{ApiError, ApiResult};
 use crate::github::{self, MAX_SESSIONS, Poll, Session};
 use crate::state::AppState;
 

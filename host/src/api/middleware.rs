@@ -1,6 +1,6 @@
 //! Response layers every route shares: uniform JSON error bodies and security headers.
 //!
-//! Handlers return [`ApiError`](crate::error::ApiError)s, which are already JSON. What is
+//! Handlers return [`ApiError`](crate::api::error::ApiError)s, which are already JSON. What is
 //! not comes from below the handlers: axum's extractor rejections (a bad path parameter,
 //! a non-JSON body, an unknown enum value), the body limit and the timeout layers. Those are
 //! plain text; [`json_errors`] turns them into the same `{error, code}` shape.

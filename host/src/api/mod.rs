@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod blobs;
+pub mod error;
 pub mod feedback;
 pub mod github;
 pub mod graphql;

@@ -6,8 +6,8 @@ use axum::extract::State;
 use crate::auth::Caller;
 use crate::db::tokens::Scope;
 #[allow(unused_imports)]
-use crate::error::ApiError;
-use crate::error::ApiResult;
+use crate::api::error::ApiError;
+use crate::api::error::ApiResult;
 use crate::plugins::PluginStatus;
 use crate::state::AppState;
 #[allow(unused_imports)]

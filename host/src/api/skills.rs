@@ -13,7 +13,7 @@ use spm_core::package::Integrity;
 use crate::auth::{Caller, MaybeCaller};
 use crate::db::skills::{SearchQuery, VersionRow};
 use crate::db::tokens::Scope;
-use crate::error::{ApiError, ApiResult};
+use crate::api::error::{ApiError, ApiResult};
 use crate::publish::{PublishError, Refusal, Upload, publish as publish_upload};
 use crate::state::AppState;
 
@@ -318,7 +318,7 @@ pub async fn download(
             version: v.version.clone(),
             requester: caller.map(|c| c.author.name),
         };
-        crate::error::policy_verdict(state.plugins.check_download(&ctx).await)?;
+        crate::api::error::policy_verdict(state.plugins.check_download(&ctx).await)?;
     }
     let integrity: Integrity = v.integrity.parse().map_err(ApiError::internal)?;
     let download_url = match state.blobs.presigned_url(&integrity).await {

@@ -17,7 +17,7 @@ use spm_core::api::{SkillEntry, VersionInfo};
 use spm_core::safety::SafetyStatus;
 
 use crate::db::skills::SearchQuery;
-use crate::error::ApiError;
+use crate::api::error::ApiError;
 use crate::state::AppState;
 use render::{markdown, page, safety_badge, skill_body, trust_badge};
 
