@@ -69,6 +69,8 @@ enum Command {
     Remove(commands::deps::RemoveArgs),
     /// Print an installed skill for an agent, marked as data (Spotlighting)
     Load(commands::load::Args),
+    /// List the agents spm installs skills for: detected or not, and their folders
+    Agents(commands::agents::Args),
     /// Check installed files against skills.lock
     Verify(commands::deps::VerifyArgs),
     /// Show the installed skills as a tree
@@ -132,6 +134,7 @@ fn main() -> ExitCode {
         Command::Update(args) => block_on(commands::deps::update(&args)),
         Command::Remove(args) => block_on(commands::deps::remove(&args)),
         Command::Verify(args) => commands::deps::verify(&args),
+        Command::Agents(args) => commands::agents::run(&args),
         Command::Load(args) => commands::load::run(&args),
         Command::List(args) => commands::query::list(&args),
         Command::Info(args) => block_on(commands::query::info(&args)),

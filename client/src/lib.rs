@@ -1,5 +1,6 @@
 //! `spm-client`: the user's side of spm, without any of the registry server's code.
 //!
+//! - [`agents`]: the agents spm installs for (~40, as data), their folders and detection.
 //! - [`registry`]: the registry's HTTP API from the client side ([`registry::Client`]).
 //! - [`home`]: the user's configuration in `~/.spm` ([`home::UserConfig`]: registries, tokens,
 //!   scopes) and the archive cache.
@@ -11,6 +12,7 @@
 //! - [`plugin_build`]: building plugin crates into WebAssembly components with cargo (no
 //!   wasmtime: checking and running plugins is the host's job).
 
+pub mod agents;
 pub mod discover;
 pub mod github_source;
 pub mod home;

@@ -5,18 +5,20 @@
 //! - [`storage`]: content-addressed package blobs (local disk or S3).
 //! - [`publish`]: the checks every publish goes through, and rescans; its own error type.
 //! - [`api`]: the HTTP endpoints, one module per family, and the only place errors become
-//!   HTTP answers ([`api::error`]); [`auth`] resolves callers;
+//!   HTTP answers ([`api::error`]); [`api::caller`] resolves who is calling;
 //!   [`github`] is the client for GitHub sign-in.
 //! - [`plugins`]: WebAssembly safety scanners, auth providers and storage policies.
 //! - [`web`]: the web UI: search and skill pages with safety status and trust.
+//! - [`app`]: the API and the web UI put together; [`paging`]: listing pages, checked once.
 //! - [`server`]: start-up, serving (connection limits) and graceful shutdown.
 //! - [`state`]: what every request handler shares.
 
 pub mod api;
-pub mod auth;
+pub mod app;
 pub mod config;
 pub mod db;
 pub mod github;
+pub mod paging;
 pub mod plugins;
 pub mod publish;
 pub mod server;

@@ -35,7 +35,7 @@ pub enum AdminCommand {
 pub enum ReviewCommand {
     /// Versions waiting for review (flagged), or --status blocked|clean|all
     List {
-        #[arg(long, default_value = "flagged")]
+        #[arg(long, default_value = "flagged", value_parser = ["flagged", "blocked", "clean", "all"])]
         status: String,
         #[arg(long)]
         json: bool,

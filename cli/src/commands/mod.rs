@@ -1,6 +1,7 @@
 //! One module per `spm` subcommand family.
 
 pub mod admin;
+pub mod agents;
 pub mod deps;
 pub mod init;
 pub mod load;

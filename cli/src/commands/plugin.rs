@@ -69,7 +69,26 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "server")]
-        other => super::plugin_host::run(other).await,
+        PluginCommand::Check { file, json } => super::plugin_host::check(file, *json).await,
+        #[cfg(feature = "server")]
+        PluginCommand::Run {
+            file,
+            skill,
+            settings,
+            token,
+            timeout_ms,
+            json,
+        } => {
+            super::plugin_host::run(
+                file,
+                skill.as_deref(),
+                settings,
+                token.as_deref(),
+                *timeout_ms,
+                *json,
+            )
+            .await
+        }
         #[cfg(not(feature = "server"))]
         PluginCommand::Check { .. } => Err(super::not_in_this_build("spm plugin check")),
         #[cfg(not(feature = "server"))]

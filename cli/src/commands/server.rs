@@ -1,4 +1,5 @@
-//! `spm server start` and `spm server create-admin`: the registry from the command line.
+//! `spm server start`, `spm server create-admin` and `spm server rescan`: the registry from
+//! the command line (only in builds with the `server` feature).
 
 use std::net::IpAddr;
 use std::path::PathBuf;

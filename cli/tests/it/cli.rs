@@ -583,3 +583,55 @@ fn publish_warns_about_files_hard_linked_outside_the_skill() {
                 .and(predicate::str::contains("hard-linked to a file outside")),
         );
 }
+
+#[test]
+fn agents_lists_every_known_agent_and_detects_installed_ones() {
+    let home = tempfile::tempdir().unwrap();
+    let project = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join(".cursor")).unwrap();
+    fs::create_dir_all(project.path().join(".continue")).unwrap();
+    let out = spm()
+        .args(["agents", "--json"])
+        .current_dir(project.path())
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("CODEX_HOME")
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let agents = v["agents"].as_array().unwrap();
+    assert!(agents.len() >= 39, "{}", agents.len());
+    let get = |id: &str| agents.iter().find(|a| a["id"] == id).unwrap().clone();
+    assert_eq!(get("cursor")["detected"], true);
+    assert_eq!(get("continue")["detected"], true);
+    assert_eq!(get("claude-code")["detected"], false);
+    assert_eq!(
+        get("claude-code")["project_folder"],
+        project.path().join(".claude/skills").display().to_string()
+    );
+    assert_eq!(
+        get("claude-code")["user_folder"],
+        home.path().join(".claude/skills").display().to_string()
+    );
+    spm()
+        .args(["agents", "--detected"])
+        .current_dir(project.path())
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("CODEX_HOME")
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("cursor")
+                .and(predicate::str::contains("continue"))
+                .and(predicate::str::contains("claude-code").not())
+                .and(predicate::str::contains("2 of")),
+        );
+}

@@ -1,3 +1,5 @@
+//! Unit tests of the scanner's rules and context handling.
+
 use super::*;
 
 fn status(path: &str, text: &str) -> (SafetyStatus, Vec<String>) {

@@ -7,10 +7,10 @@ use serde::Deserialize;
 
 use spm_core::safety::SafetyStatus;
 
-use crate::auth::Caller;
+use crate::api::caller::Caller;
+use crate::api::error::{ApiError, ApiResult};
 use crate::db::admin::{AuditEntry, ReviewItem, TRUST_LEVELS};
 use crate::db::tokens::Scope;
-use crate::api::error::{ApiError, ApiResult};
 use crate::state::AppState;
 #[allow(unused_imports)]
 use spm_core::api::ErrorBody;
@@ -30,8 +30,13 @@ pub async fn review_list(
     Query(q): Query<ReviewQuery>,
 ) -> ApiResult<Json<Vec<ReviewItem>>> {
     caller.require(Scope::Admin)?;
-    let status = q.status.unwrap_or_else(|| "flagged".into());
-    let filter = (status != "all").then_some(status.as_str());
+    let filter = match q.status.as_deref().unwrap_or("flagged") {
+        "all" => None,
+        s => Some(
+            s.parse::<SafetyStatus>()
+                .map_err(|e| ApiError::bad_request("invalid_status", format!("{e}, or all")))?,
+        ),
+    };
     Ok(Json(state.db.review_items(filter).await?))
 }
 

@@ -7,9 +7,9 @@ use serde::Deserialize;
 use spm_core::api::{AuthorRef, ErrorBody, RegisterRequest, RegisterResponse};
 use spm_core::skill::check_author;
 
-use crate::auth::Caller;
-use crate::db::tokens::{Scope, TokenInfo};
+use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ApiResult};
+use crate::db::tokens::{Scope, TokenInfo};
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
@@ -33,7 +33,7 @@ pub async fn register(
     check_author(&req.name).map_err(|e| {
         ApiError::bad_request("invalid_name", format!("the name `{}` {e}", req.name))
     })?;
-    crate::auth::refuse_reserved(&state, &req.name)?;
+    crate::api::caller::refuse_reserved(&state, &req.name)?;
     let Some(author) = state
         .db
         .create_author(&req.name, req.github_username.as_deref(), false)

@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use spm_core::package::Integrity;
 
-use crate::db::skills::BlobRefs;
 use crate::api::error::{ApiError, ApiResult};
+use crate::db::skills::BlobRefs;
 use crate::state::AppState;
 #[allow(unused_imports)]
 use spm_core::api::ErrorBody;

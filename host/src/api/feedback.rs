@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use crate::auth::MaybeCaller;
+use crate::api::caller::MaybeCaller;
 use crate::api::error::{ApiError, ApiResult};
 use crate::state::AppState;
 

@@ -15,8 +15,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::db::tokens::Scope;
 use crate::api::error::{ApiError, ApiResult};
+use crate::db::tokens::Scope;
 use crate::github::{self, MAX_SESSIONS, Poll, Session};
 use crate::state::AppState;
 
@@ -128,7 +128,7 @@ pub async fn poll(
                     ),
                 )
             })?;
-            crate::auth::refuse_reserved(&state, &name)?;
+            crate::api::caller::refuse_reserved(&state, &name)?;
             state
                 .db
                 .create_github_author(&name, &user.login, user.id)

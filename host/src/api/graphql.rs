@@ -79,8 +79,8 @@ impl Query {
         page: Option<i64>,
         per_page: Option<i64>,
     ) -> async_graphql::Result<SearchResult> {
-        let (page, per_page) = super::skills::paging(page, per_page)
-            .map_err(|e| async_graphql::Error::new(e.message))?;
+        let (page, per_page) = crate::paging::paging(page, per_page)
+            .map_err(|e| async_graphql::Error::new(e.to_string()))?;
         let (skills, total) = state(ctx)
             .db
             .search(&SearchQuery {

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod blobs;
+pub mod caller;
 pub mod error;
 pub mod feedback;
 pub mod github;
@@ -43,10 +44,9 @@ impl MakeRequestId for Counter {
     }
 }
 
-pub fn router(state: AppState) -> Router {
-    let max_body = state.config.max_body_bytes;
-    let timeout = state.config.request_timeout;
-    let api = Router::new()
+/// Every API route (path, handler; OpenAPI entries sit on the handlers).
+pub fn routes(state: &AppState) -> Router<AppState> {
+    Router::new()
         .route("/api/auth/register", post(auth::register))
         .route("/auth/github/device", post(github::start))
         .route("/auth/github/device/poll", post(github::poll))
@@ -101,10 +101,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .merge(crate::web::routes())
-        .fallback(crate::web::fallback);
+}
+
+/// The layers every route shares (the API's and the web UI's): body limits, the request
+/// timeout, JSON errors, security headers, tracing and request ids.
+pub fn layered(app: Router<AppState>, state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    let timeout = state.config.request_timeout;
     let request_id = axum::http::HeaderName::from_static("x-request-id");
-    api.with_state(state.clone())
+    app.with_state(state.clone())
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))

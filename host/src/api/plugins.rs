@@ -3,11 +3,11 @@
 use axum::Json;
 use axum::extract::State;
 
-use crate::auth::Caller;
-use crate::db::tokens::Scope;
+use crate::api::caller::Caller;
 #[allow(unused_imports)]
 use crate::api::error::ApiError;
 use crate::api::error::ApiResult;
+use crate::db::tokens::Scope;
 use crate::plugins::PluginStatus;
 use crate::state::AppState;
 #[allow(unused_imports)]

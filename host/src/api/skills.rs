@@ -10,10 +10,10 @@ use spm_core::api::{
 };
 use spm_core::package::Integrity;
 
-use crate::auth::{Caller, MaybeCaller};
+use crate::api::caller::{Caller, MaybeCaller};
+use crate::api::error::{ApiError, ApiResult};
 use crate::db::skills::{SearchQuery, VersionRow};
 use crate::db::tokens::Scope;
-use crate::api::error::{ApiError, ApiResult};
 use crate::publish::{PublishError, Refusal, Upload, publish as publish_upload};
 use crate::state::AppState;
 
@@ -64,8 +64,8 @@ pub async fn publish(
         }
     };
     caller.require(Scope::Publish)?;
-    let (status, resp) = publish_upload(&state, &caller, upload).await?;
-    Ok((status, Json(resp)))
+    let resp = publish_upload(&state, &caller.author, upload).await?;
+    Ok((StatusCode::CREATED, Json(resp)))
 }
 
 /// The publish pipeline's errors as HTTP answers.
@@ -150,19 +150,15 @@ pub struct SearchParams {
     pub per_page: Option<i64>,
 }
 
-/// The deepest page a listing serves; deeper pages are a 400 that says the range.
-pub const MAX_PAGE: i64 = 10_000;
-
-/// `page` (from 1, at most [`MAX_PAGE`]) and `per_page` (clamped to 1..=100).
-pub(crate) fn paging(page: Option<i64>, per_page: Option<i64>) -> ApiResult<(i64, i64)> {
-    let page = page.unwrap_or(1).max(1);
-    if page > MAX_PAGE {
-        return Err(ApiError::bad_request(
-            "invalid_page",
-            format!("page {page} is out of range; pages go from 1 to {MAX_PAGE}"),
-        ));
+/// A page out of range is a 400 that says the range.
+impl From<crate::paging::PageOutOfRange> for ApiError {
+    fn from(e: crate::paging::PageOutOfRange) -> Self {
+        ApiError::bad_request("invalid_page", e.to_string())
     }
-    Ok((page, per_page.unwrap_or(20).clamp(1, 100)))
+}
+
+pub(crate) fn paging(page: Option<i64>, per_page: Option<i64>) -> ApiResult<(i64, i64)> {
+    Ok(crate::paging::paging(page, per_page)?)
 }
 
 #[utoipa::path(get, path = "/api/skills/search", tag = "skills", params(SearchParams),

@@ -71,13 +71,16 @@ impl Db {
     }
 
     /// Versions with the given safety status (all versions for `None`).
-    pub async fn review_items(&self, status: Option<&str>) -> Result<Vec<ReviewItem>, DbError> {
+    pub async fn review_items(
+        &self,
+        status: Option<spm_core::safety::SafetyStatus>,
+    ) -> Result<Vec<ReviewItem>, DbError> {
         let base = "SELECT v.id, a.name AS author, s.name, v.version, v.integrity, v.safety_status, v.safety_score, v.trust_level, v.safety_findings \
                     FROM versions v JOIN skills s ON s.id = v.skill_id JOIN authors a ON a.id = s.author_id";
         let rows = match status {
             Some(st) => {
                 sqlx::query(&format!("{base} WHERE v.safety_status = $1 ORDER BY v.id"))
-                    .bind(st)
+                    .bind(st.as_str())
                     .fetch_all(&self.pool)
                     .await?
             }

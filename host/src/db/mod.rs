@@ -123,7 +123,6 @@ fn sqlite_path(url: &str) -> Option<String> {
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
 }
 
-/// Whether an error is a unique-constraint violation (a concurrent insert won).
 /// The `safety_status` column, parsed; a value this server does not know is a decode error.
 pub(crate) fn safety_status(
     r: &sqlx::any::AnyRow,
@@ -136,6 +135,7 @@ pub(crate) fn safety_status(
     })
 }
 
+/// Whether an error is a unique-constraint violation (a concurrent insert won).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(d) => {

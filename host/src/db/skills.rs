@@ -314,10 +314,11 @@ impl Db {
     /// (not blocked) does. Uses the `versions_integrity` index.
     pub async fn blob_refs(&self, integrity: &str) -> Result<BlobRefs, DbError> {
         let row = sqlx::query(
-            "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN safety_status <> 'blocked' THEN 1 ELSE 0 END), 0) AS servable \
+            "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN safety_status <> $2 THEN 1 ELSE 0 END), 0) AS servable \
              FROM versions WHERE integrity = $1",
         )
         .bind(integrity)
+        .bind(SafetyStatus::Blocked.as_str())
         .fetch_one(&self.pool)
         .await?;
         let total: i64 = row.try_get("total")?;

@@ -75,8 +75,8 @@ pub mod v0_1_0 {
     pub use scanner::spm::plugin::host::{Host, LogLevel};
     pub use scanner::spm::plugin::http::{Host as HttpHost, Response as HttpResponse};
     pub use scanner::spm::plugin::types::{
-        AuthRequest, AuthResult, Decision, DownloadContext, Finding, Identity, PluginInfo,
-        Severity, SkillFile, SkillPackage,
+        AuthRequest, AuthResult, Decision, DownloadContext, Finding, Severity, SkillFile,
+        SkillPackage,
     };
 
     impl From<&types::SkillPackage> for SkillPackage {

@@ -12,8 +12,8 @@
 //! judging gets an error naming it, and by default the failure refuses the request
 //! (fail-closed); `fail_open = true` lets it through instead.
 
-pub mod bindings;
-pub mod runtime;
+pub(crate) mod bindings;
+pub(crate) mod runtime;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -184,6 +184,7 @@ impl Plugins {
         let max_memory =
             specs.iter().map(|s| s.memory_mb).max().unwrap_or(64) as usize * 1024 * 1024;
         let runtime = Runtime::new(cache_dir, max_memory)?;
+        tracing::debug!(pooling = runtime.pooling, "plugin runtime ready");
         let mut loaded = Vec::new();
         for spec in specs {
             let path = if spec.path.is_absolute() {
@@ -219,7 +220,7 @@ impl Plugins {
                     .to_lowercase(),
                 });
             }
-            bindings::ApiVersion::for_version(&api_version).map_err(|reason| {
+            let api = bindings::ApiVersion::for_version(&api_version).map_err(|reason| {
                 PluginError::Invalid {
                     plugin: name.to_string(),
                     reason,
@@ -237,6 +238,7 @@ impl Plugins {
                 &runtime.engine,
                 &component,
                 kind,
+                api,
                 &name,
                 allowed_hosts.is_some(),
             )?;
@@ -404,7 +406,7 @@ impl Plugins {
                             plugin: name.clone(),
                             rule: f.rule_id,
                             category: f.category,
-                            severity: f.severity.as_str().into(),
+                            severity: f.severity.to_string(),
                             message: f.message,
                             file: f.file,
                             line: f.line,

@@ -19,7 +19,7 @@ use wasmtime::{
     StoreLimitsBuilder,
 };
 
-use super::bindings::v0_1_0 as v1;
+use super::bindings::{ApiVersion, v0_1_0 as v1};
 use super::{Kind, PluginError};
 
 /// Epoch ticks happen this often; deadlines are rounded up to it.
@@ -293,17 +293,20 @@ pub fn inspect(engine: &Engine, component: &Component) -> Result<(Kind, String),
     Ok((kind, version))
 }
 
-/// A plugin ready to be called: its pre-instantiated component for its world.
+/// A plugin ready to be called: its pre-instantiated component for its world (bindings of
+/// API 0.1; a later API version adds its own variants).
 pub enum Pre {
     Scanner(v1::scanner::SafetyScannerPre<Ctx>),
     Auth(v1::auth::AuthProviderPre<Ctx>),
     Policy(v1::policy::StoragePolicyPre<Ctx>),
 }
 
+/// Links and pre-instantiates `component` with the bindings of its API version.
 pub fn pre_instantiate(
     engine: &Engine,
     component: &Component,
     kind: Kind,
+    api: ApiVersion,
     name: &str,
     http_granted: bool,
 ) -> Result<Pre, PluginError> {
@@ -322,18 +325,29 @@ pub fn pre_instantiate(
         });
     }
     let mut linker: Linker<Ctx> = Linker::new(engine);
-    v1::scanner::spm::plugin::host::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
-        .map_err(invalid)?;
-    if http_granted {
-        v1::scanner::spm::plugin::http::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
-            .map_err(invalid)?;
+    match api {
+        ApiVersion::V0_1_0 => {
+            v1::scanner::spm::plugin::host::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
+                .map_err(invalid)?;
+            if http_granted {
+                v1::scanner::spm::plugin::http::add_to_linker::<Ctx, HasSelf<Ctx>>(
+                    &mut linker,
+                    |c| c,
+                )
+                .map_err(invalid)?;
+            }
+            let pre = linker.instantiate_pre(component).map_err(invalid)?;
+            Ok(match kind {
+                Kind::Scanner => {
+                    Pre::Scanner(v1::scanner::SafetyScannerPre::new(pre).map_err(invalid)?)
+                }
+                Kind::Auth => Pre::Auth(v1::auth::AuthProviderPre::new(pre).map_err(invalid)?),
+                Kind::Policy => {
+                    Pre::Policy(v1::policy::StoragePolicyPre::new(pre).map_err(invalid)?)
+                }
+            })
+        }
     }
-    let pre = linker.instantiate_pre(component).map_err(invalid)?;
-    Ok(match kind {
-        Kind::Scanner => Pre::Scanner(v1::scanner::SafetyScannerPre::new(pre).map_err(invalid)?),
-        Kind::Auth => Pre::Auth(v1::auth::AuthProviderPre::new(pre).map_err(invalid)?),
-        Kind::Policy => Pre::Policy(v1::policy::StoragePolicyPre::new(pre).map_err(invalid)?),
-    })
 }
 
 /// Limits for one call.

@@ -61,27 +61,8 @@ pub enum Decision {
     Deny(String),
 }
 
-/// How bad a scanner's finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-}
+/// How bad a scanner's finding is: the same scale as the built-in scanner's.
+pub use spm_core::safety::Severity;
 
 /// One finding as a scanner returned it.
 #[derive(Debug, Clone, PartialEq, Eq)]

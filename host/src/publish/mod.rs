@@ -14,13 +14,12 @@ mod rescan;
 
 use std::path::Path;
 
-use axum::http::StatusCode;
 use spm_core::api::{PublishMetadata, PublishResponse, client_manifest, tokens_estimate};
 use spm_core::package::{Files, Integrity, PackLimits, UnpackLimits, pack, read_archive};
 use spm_core::safety::SafetyStatus;
 use spm_core::skill::{Manifest, Options, SKILL_FILE, Skill};
 
-use crate::auth::Caller;
+use crate::db::authors::Author;
 use crate::db::skills::{BlobRefs, InsertOutcome, NewVersion, check_new_version};
 use crate::state::AppState;
 pub use error::{PublishError, Refusal};
@@ -44,12 +43,13 @@ pub(crate) struct Parsed {
     pub content: String,
 }
 
+/// Publishes `upload` as `author` (whose publish scope the caller has checked).
 pub async fn publish(
     state: &AppState,
-    caller: &Caller,
+    author: &Author,
     upload: Upload,
-) -> Result<(StatusCode, PublishResponse), PublishError> {
-    if caller.author.id == 0 {
+) -> Result<PublishResponse, PublishError> {
+    if author.id == 0 {
         return Err(PublishError::forbidden(
             "no_account",
             "the bootstrap token cannot publish; create an account first",
@@ -108,14 +108,14 @@ pub async fn publish(
     if let Some(meta) = &upload.metadata {
         check_agreement(meta, m)?;
     }
-    if let Some(author) = m.author.as_deref()
-        && author != caller.author.name
+    if let Some(named) = m.author.as_deref()
+        && named != author.name
     {
         return Err(PublishError::forbidden(
             "not_owner",
             format!(
-                "you are `{}`, but the skill names `{author}` as its author; only `{author}` can publish `{author}/{}`",
-                caller.author.name, m.name
+                "you are `{}`, but the skill names `{named}` as its author; only `{named}` can publish `{named}/{}`",
+                author.name, m.name
             ),
         ));
     }
@@ -143,7 +143,7 @@ pub async fn publish(
     }
 
     // Refuse a version that cannot be inserted before anything is stored.
-    if let Some((skill_id, _)) = state.db.skill_id(&caller.author.name, &m.name).await? {
+    if let Some((skill_id, _)) = state.db.skill_id(&author.name, &m.name).await? {
         let existing: Vec<semver::Version> = state
             .db
             .versions(skill_id)
@@ -152,18 +152,13 @@ pub async fn publish(
             .filter_map(|v| semver::Version::parse(&v.version).ok())
             .collect();
         if let Some(refused) = check_new_version(&version, &existing) {
-            return Err(version_refusal(
-                &caller.author.name,
-                &m.name,
-                &version,
-                refused,
-            ));
+            return Err(version_refusal(&author.name, &m.name, &version, refused));
         }
     }
 
     let safety = judge(
         state,
-        &caller.author.name,
+        &author.name,
         m,
         &files,
         archive.len() as u64,
@@ -175,18 +170,18 @@ pub async fn publish(
     }
     let created = state.blobs.put(&integrity, archive.clone()).await?;
     let new = NewVersion {
-        author_id: caller.author.id,
-        author_name: caller.author.name.clone(),
+        author_id: author.id,
+        author_name: author.name.clone(),
         name: m.name.clone(),
         description: m.description.clone(),
         tags: m.tags.clone(),
         version: version.clone(),
         integrity: integrity.to_string(),
         size: archive.len() as i64,
-        manifest: client_manifest(m, &caller.author.name),
+        manifest: client_manifest(m, &author.name),
         tokens_estimate: tokens_estimate(&parsed.content),
         content: parsed.content,
-        publisher_id: caller.author.id,
+        publisher_id: author.id,
         safety_status: safety.status,
         safety_score: Some(safety.score),
         safety_findings: serde_json::to_value(&safety.findings).unwrap_or_default(),
@@ -204,19 +199,16 @@ pub async fn publish(
     };
     match outcome {
         InsertOutcome::Inserted { updated } => {
-            tracing::info!(skill = %format!("{}/{}", caller.author.name, m.name), %version, %integrity, "published");
-            Ok((
-                StatusCode::CREATED,
-                PublishResponse {
-                    published: true,
-                    name: m.name.clone(),
-                    version: version.to_string(),
-                    updated,
-                    size: archive.len() as i64,
-                    integrity: integrity.to_string(),
-                    safety_status: safety.status,
-                },
-            ))
+            tracing::info!(skill = %format!("{}/{}", author.name, m.name), %version, %integrity, "published");
+            Ok(PublishResponse {
+                published: true,
+                name: m.name.clone(),
+                version: version.to_string(),
+                updated,
+                size: archive.len() as i64,
+                integrity: integrity.to_string(),
+                safety_status: safety.status,
+            })
         }
         refused => {
             // A concurrent publish won. An archive this request stored goes again unless a
@@ -225,12 +217,7 @@ pub async fn publish(
             if created {
                 discard_unreferenced(state, &integrity).await;
             }
-            Err(version_refusal(
-                &caller.author.name,
-                &m.name,
-                &version,
-                refused,
-            ))
+            Err(version_refusal(&author.name, &m.name, &version, refused))
         }
     }
 }

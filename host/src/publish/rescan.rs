@@ -9,8 +9,8 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct Rejudged {
     pub target: String,
-    pub before: String,
-    pub after: String,
+    pub before: spm_core::safety::SafetyStatus,
+    pub after: spm_core::safety::SafetyStatus,
 }
 
 /// What a rescan did.
@@ -91,8 +91,8 @@ pub async fn rescan(state: &AppState) -> Result<Rescan, PublishError> {
             .await?;
         out.changed.push(Rejudged {
             target,
-            before: item.safety_status.to_string(),
-            after: after.to_string(),
+            before: item.safety_status,
+            after,
         });
     }
     Ok(out)

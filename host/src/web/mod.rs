@@ -17,7 +17,6 @@ use spm_core::api::{SkillEntry, VersionInfo};
 use spm_core::safety::SafetyStatus;
 
 use crate::db::skills::SearchQuery;
-use crate::api::error::ApiError;
 use crate::state::AppState;
 use render::{markdown, page, safety_badge, skill_body, trust_badge};
 
@@ -42,30 +41,48 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// An error shown as a page, with the API error's status and message.
-pub struct WebError(ApiError);
+/// An error shown as a page: a status and a message for people.
+pub struct WebError {
+    status: StatusCode,
+    message: String,
+}
 
-impl From<ApiError> for WebError {
-    fn from(e: ApiError) -> Self {
-        WebError(e)
+impl WebError {
+    pub fn not_found(message: impl Into<String>) -> Self {
+        WebError {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+        }
     }
 }
 
 impl From<crate::db::DbError> for WebError {
     fn from(e: crate::db::DbError) -> Self {
-        WebError(e.into())
+        tracing::error!(error = %e, "internal error");
+        WebError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "internal server error; see the server log".into(),
+        }
+    }
+}
+
+impl From<crate::paging::PageOutOfRange> for WebError {
+    fn from(e: crate::paging::PageOutOfRange) -> Self {
+        WebError {
+            status: StatusCode::BAD_REQUEST,
+            message: e.to_string(),
+        }
     }
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let status = self.0.status;
-        let title = status.canonical_reason().unwrap_or("Error");
+        let title = self.status.canonical_reason().unwrap_or("Error");
         let body = page(
             title,
-            html! { h1 { (title) } p { (self.0.message) } p { a href="/" { "Back to the registry" } } },
+            html! { h1 { (title) } p { (self.message) } p { a href="/" { "Back to the registry" } } },
         );
-        (status, Html(body.into_string())).into_response()
+        (self.status, Html(body.into_string())).into_response()
     }
 }
 
@@ -92,7 +109,7 @@ fn skill_row(s: &SkillEntry) -> Markup {
 }
 
 async fn home(State(state): State<AppState>, Query(p): Query<HomeParams>) -> WebResult {
-    let (page_no, _) = crate::api::skills::paging(p.page, None)?;
+    let (page_no, _) = crate::paging::paging(p.page, None)?;
     let q = p.q.filter(|q| !q.trim().is_empty());
     let (skills, total) = state
         .db
@@ -160,7 +177,7 @@ async fn skill(
     Path((author, name)): Path<(String, String)>,
     Query(p): Query<SkillParams>,
 ) -> WebResult {
-    let not_found = || ApiError::not_found(format!("no skill `{author}/{name}` in this registry"));
+    let not_found = || WebError::not_found(format!("no skill `{author}/{name}` in this registry"));
     let entry = state
         .db
         .entry(&author, &name)
@@ -174,9 +191,9 @@ async fn skill(
     let versions = state.db.versions(id).await?;
     let wanted = p.version.as_deref().unwrap_or(&entry.version);
     let Some(v) = versions.iter().find(|v| v.version == wanted) else {
-        return Err(
-            ApiError::not_found(format!("`{author}/{name}` has no version {wanted}")).into(),
-        );
+        return Err(WebError::not_found(format!(
+            "`{author}/{name}` has no version {wanted}"
+        )));
     };
     let row = state.db.version(id, Some(&v.version)).await?;
     let pinned = p.version.is_some();
@@ -248,15 +265,7 @@ async fn skill(
     Ok(Html(page(&format!("{author}/{name}"), body).into_string()))
 }
 
-/// Unknown paths: JSON under `/api/` (clients read it), a page everywhere else.
-pub async fn fallback(uri: axum::http::Uri) -> Response {
-    if uri.path().starts_with("/api/") {
-        return ApiError::not_found("no such endpoint").into_response();
-    }
-    WebError(ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        format!("there is no page at {}", uri.path()),
-    ))
-    .into_response()
+/// An unknown page.
+pub fn no_such_page(path: &str) -> Response {
+    WebError::not_found(format!("there is no page at {path}")).into_response()
 }

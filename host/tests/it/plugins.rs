@@ -548,7 +548,7 @@ async fn rescan_runs_the_configured_plugin_scanners() {
     assert!(r.skipped.is_empty(), "{:?}", r.skipped);
     assert_eq!(r.changed.len(), 1);
     assert_eq!(r.changed[0].target, "alice/deploy@1.0.0");
-    assert_eq!(r.changed[0].after, "blocked");
+    assert_eq!(r.changed[0].after.as_str(), "blocked");
     let (_, v) = s.get_json("/api/skills/alice/deploy/versions").await;
     assert_eq!(v["versions"][0]["safety_status"], "blocked");
     assert!(

@@ -296,7 +296,7 @@ async fn reserved_names_and_the_bootstrap_actor(s: &Server) {
         .await
         .unwrap();
     let actor = audit[0]["actor"].as_str().unwrap();
-    assert_eq!(actor, spm_host::auth::BOOTSTRAP_ACTOR, "{audit}");
+    assert_eq!(actor, spm_host::api::caller::BOOTSTRAP_ACTOR, "{audit}");
     assert!(spm_core::skill::check_author(actor).is_err());
 }
 

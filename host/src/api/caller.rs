@@ -4,9 +4,9 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
+use crate::api::error::ApiError;
 use crate::db::authors::Author;
 use crate::db::tokens::{Rejection, Scope};
-use crate::api::error::ApiError;
 use crate::plugins::AuthOutcome;
 use crate::state::AppState;
 
