@@ -9,6 +9,7 @@
 //! - [`install`]: resolving, downloading, verifying and unpacking skills.
 //! - [`discover`]: finding skill folders below a directory (`--all`).
 //! - [`github_source`]: a skill folder straight from a GitHub repository tarball.
+//! - [`placement`]: copies of installed skills in agents' folders, recorded in the lock.
 //! - [`plugin_build`]: building plugin crates into WebAssembly components with cargo (no
 //!   wasmtime: checking and running plugins is the host's job).
 
@@ -17,6 +18,7 @@ pub mod discover;
 pub mod github_source;
 pub mod home;
 pub mod install;
+pub mod placement;
 pub mod plugin_build;
 pub mod project;
 pub mod registry;

@@ -23,6 +23,9 @@ pub const LOCKFILE: &str = "skills.lock";
 pub struct ProjectManifest {
     #[serde(default, deserialize_with = "id_map")]
     pub dependencies: BTreeMap<SkillId, String>,
+    /// The agents whose folders get a copy of every installed skill (`spm add --agent`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agents: Vec<String>,
     /// Keys other tools keep in spm.json, preserved on rewrite.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -47,6 +50,18 @@ pub struct Lockfile {
     pub generated: String,
     #[serde(deserialize_with = "id_map")]
     pub skills: BTreeMap<SkillId, Locked>,
+    /// The copies spm made in agents' folders, by folder (relative to the project root, or
+    /// absolute for `-g`): which skill, and every file's `sha256-<hex>`. spm only ever
+    /// replaces or removes what is recorded here.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub agent_copies: BTreeMap<String, AgentCopy>,
+}
+
+/// One skill copied into one agent folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentCopy {
+    pub skill: SkillId,
+    pub files: BTreeMap<String, String>,
 }
 
 impl Default for Lockfile {
@@ -55,6 +70,7 @@ impl Default for Lockfile {
             lock_version: 1,
             generated: concat!("spm ", env!("CARGO_PKG_VERSION")).into(),
             skills: BTreeMap::new(),
+            agent_copies: BTreeMap::new(),
         }
     }
 }
@@ -141,7 +157,7 @@ impl Project {
 
     /// Refuses `path` when a folder between the project root and it (or it) is a symbolic
     /// link: a repository can commit `.spm` or `.spm/skills/alice` as a link to anywhere.
-    fn no_links_below_root(&self, path: &Path) -> anyhow::Result<()> {
+    pub fn no_links_below_root(&self, path: &Path) -> anyhow::Result<()> {
         let Ok(rest) = path.strip_prefix(&self.root) else {
             anyhow::bail!(
                 "refusing to write {}: it is not inside {}",

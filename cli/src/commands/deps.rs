@@ -8,8 +8,10 @@ use anyhow::{Context, bail};
 use semver::{Version, VersionReq};
 use spm_core::skill::SkillId;
 
+use spm_client::agents::{self, Env};
 use spm_client::home::{RegistryEntry, UserConfig};
 use spm_client::install::{self, Outcome};
+use spm_client::placement::{self, Targets};
 use spm_client::project::{Lockfile, Project};
 use spm_client::registry::Client;
 
@@ -34,6 +36,10 @@ pub struct AddArgs {
     /// Version or range for a single skill
     #[arg(long)]
     pub version: Option<String>,
+    /// Also copy the skills into these agents' folders: ids from `spm agents`, comma-separated,
+    /// or all-detected; remembered in spm.json for install, update and remove
+    #[arg(long, value_name = "AGENTS")]
+    pub agent: Option<String>,
     /// Resolve and show what would change; write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -136,6 +142,43 @@ fn show_plan(project: &Project, lock: &Lockfile) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The copy plan for the agents' folders (checked before anything is installed), or
+/// `None` when no agent is involved.
+fn plan_agents(
+    project: &Project,
+    lock: &Lockfile,
+    agents: &[String],
+    global: bool,
+    force: bool,
+) -> anyhow::Result<Option<placement::Plan>> {
+    if agents.is_empty() && lock.agent_copies.is_empty() {
+        return Ok(None);
+    }
+    let env = Env::current().context("HOME is not set; spm cannot find the agents' folders")?;
+    let targets = Targets::of(agents, project, global, &env)?;
+    Ok(Some(placement::plan(project, lock, &targets, force)?))
+}
+
+/// Carries out the plan after installing and prints what changed in the agents' folders.
+fn place(
+    project: &Project,
+    lock: &mut Lockfile,
+    plan: Option<placement::Plan>,
+) -> anyhow::Result<()> {
+    let Some(plan) = plan else {
+        return Ok(());
+    };
+    let state = project.state()?;
+    let placed = placement::sync(project, lock, &state, plan)?;
+    for w in &placed.written {
+        println!("→ {w}");
+    }
+    for r in &placed.removed {
+        println!("✗ {r}");
+    }
+    Ok(())
+}
+
 fn pins(lock: Option<&Lockfile>) -> BTreeMap<SkillId, Version> {
     lock.map(|l| {
         l.skills
@@ -181,11 +224,30 @@ pub async fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
         let v = &new_lock.skills[&id].version;
         manifest.dependencies.insert(id, format!("^{v}"));
     }
+    if let Some(list) = &args.agent {
+        let env = Env::current().context("HOME is not set; spm cannot find the agents' folders")?;
+        let chosen =
+            agents::parse_list(list, &project.root, &env).map_err(|e| anyhow::anyhow!(e))?;
+        if chosen.is_empty() {
+            bail!("--agent {list}: no agent was chosen (none detected?); `spm agents` lists them");
+        }
+        manifest.agents = chosen.iter().map(|a| a.id.to_string()).collect();
+    }
     if args.dry_run {
         return show_plan(&project, &new_lock);
     }
+    let mut new_lock = new_lock;
+    new_lock.agent_copies = lock.map(|l| l.agent_copies).unwrap_or_default();
+    let plan = plan_agents(
+        &project,
+        &new_lock,
+        &manifest.agents,
+        args.target.global,
+        false,
+    )?;
     let outcome =
         install::install_lock(&project, &new_lock, &install::Clients::one(&client), false).await?;
+    place(&project, &mut new_lock, plan)?;
     project.save_manifest(&manifest)?;
     project.save_lockfile(&new_lock)?;
     report(&outcome, started);
@@ -299,7 +361,16 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
         install::Clients::for_lock(&lock, &UserConfig::load()?.registries, forced.as_ref())?;
     let direct = manifest.dependencies.keys().cloned().collect();
     install::check_still_served(&clients, &lock, &direct).await?;
+    let plan = plan_agents(
+        &project,
+        &lock,
+        &manifest.agents,
+        args.target.global,
+        args.force,
+    )?;
     let outcome = install::install_lock(&project, &lock, &clients, args.force).await?;
+    let mut lock = lock;
+    place(&project, &mut lock, plan)?;
     if !args.frozen {
         project.save_lockfile(&lock)?;
     }
@@ -358,8 +429,15 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
         }
         project.save_manifest(&manifest)?;
     }
+    let mut lock = lock;
+    lock.agent_copies = project
+        .lockfile()?
+        .map(|l| l.agent_copies)
+        .unwrap_or_default();
+    let plan = plan_agents(&project, &lock, &manifest.agents, args.target.global, false)?;
     let outcome =
         install::install_lock(&project, &lock, &install::Clients::one(&client), false).await?;
+    place(&project, &mut lock, plan)?;
     project.save_lockfile(&lock)?;
     report(&outcome, started);
     Ok(ExitCode::SUCCESS)
@@ -413,8 +491,12 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
     if args.dry_run {
         return show_plan(&project, &lock);
     }
+    let mut lock = lock;
+    lock.agent_copies = old.map(|l| l.agent_copies).unwrap_or_default();
+    let plan = plan_agents(&project, &lock, &manifest.agents, args.target.global, false)?;
     let outcome =
         install::install_lock(&project, &lock, &install::Clients::default(), false).await?;
+    place(&project, &mut lock, plan)?;
     project.save_manifest(&manifest)?;
     project.save_lockfile(&lock)?;
     report(&outcome, started);
@@ -437,7 +519,8 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             project.lock_path.display()
         );
     };
-    let problems = install::verify(&project, &lock)?;
+    let mut problems = install::verify(&project, &lock)?;
+    problems.extend(placement::verify_copies(&project, &lock)?);
     if args.json {
         println!(
             "{}",

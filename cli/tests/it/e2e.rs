@@ -1291,3 +1291,124 @@ fn the_lean_client_works_against_a_full_server() {
         );
     }
 }
+
+/// Issue #13 (first part): `--agent` puts verified copies where the agents read skills,
+/// remembers the agents, and spm changes only what it created.
+#[test]
+fn skills_are_copied_into_agent_folders_and_removed_exactly() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let bob = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    bob.ok(work.path(), &["login", &reg.url, "--name", "bob"]);
+    publish(&alice, work.path(), "hello", "1.0.0", &[]);
+    publish(
+        &alice,
+        work.path(),
+        "pdf-report",
+        "1.0.0",
+        &[("alice/hello", "^1")],
+    );
+    publish(&bob, work.path(), "hello", "1.0.0", &[]);
+
+    let project = tempfile::tempdir().unwrap();
+    let p = project.path();
+    let out = alice.ok(p, &["add", "alice/pdf-report", "--agent", "claude-code"]);
+    assert!(out.contains(".claude/skills/pdf-report"), "{out}");
+    for name in ["pdf-report", "hello"] {
+        assert_eq!(
+            std::fs::read(p.join(".claude/skills").join(name).join("SKILL.md")).unwrap(),
+            std::fs::read(p.join(".spm/skills/alice").join(name).join("SKILL.md")).unwrap(),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        read_json(&p.join("spm.json"))["agents"],
+        serde_json::json!(["claude-code"])
+    );
+    let lock = read_json(&p.join("skills.lock"));
+    assert_eq!(
+        lock["agent_copies"][".claude/skills/pdf-report"]["skill"],
+        "alice/pdf-report"
+    );
+
+    // A fresh clone gets the same folders from the lockfile.
+    let clone = copy_project(p);
+    alice.ok(clone.path(), &["install", "--frozen"]);
+    assert!(clone.path().join(".claude/skills/hello/SKILL.md").is_file());
+    assert!(
+        clone
+            .path()
+            .join(".claude/skills/pdf-report/SKILL.md")
+            .is_file()
+    );
+
+    // Two authors' skills with one name cannot share the folder: refused, nothing changes.
+    let msg = alice.fails(p, &["add", "bob/hello"]);
+    assert!(
+        msg.contains("alice/hello") && msg.contains("bob/hello"),
+        "{msg}"
+    );
+    assert!(!p.join(".spm/skills/bob").exists());
+
+    // An edited copy is not replaced silently; --force restores it.
+    std::fs::write(p.join(".claude/skills/hello/SKILL.md"), "my notes").unwrap();
+    let msg = alice.fails(p, &["verify"]);
+    assert!(
+        msg.contains(".claude/skills/hello") && msg.contains("SKILL.md"),
+        "{msg}"
+    );
+    let msg = alice.fails(p, &["install"]);
+    assert!(
+        msg.contains("was edited") && msg.contains("SKILL.md"),
+        "{msg}"
+    );
+    alice.ok(p, &["install", "--force"]);
+    assert_ne!(
+        std::fs::read_to_string(p.join(".claude/skills/hello/SKILL.md")).unwrap(),
+        "my notes"
+    );
+
+    // Removing takes away exactly what spm put there; other files stay.
+    std::fs::write(p.join(".claude/skills/mine.md"), "not spm's").unwrap();
+    alice.ok(p, &["remove", "alice/pdf-report"]);
+    assert!(!p.join(".claude/skills/pdf-report").exists());
+    assert!(!p.join(".claude/skills/hello").exists());
+    assert!(p.join(".claude/skills/mine.md").is_file());
+
+    // A folder spm did not create is never overwritten.
+    let other = tempfile::tempdir().unwrap();
+    let theirs = other.path().join(".claude/skills/hello");
+    std::fs::create_dir_all(&theirs).unwrap();
+    std::fs::write(theirs.join("SKILL.md"), "someone else's").unwrap();
+    let msg = alice.fails(
+        other.path(),
+        &["add", "alice/hello", "--agent", "claude-code"],
+    );
+    assert!(msg.contains("spm did not create it"), "{msg}");
+    assert_eq!(
+        std::fs::read_to_string(theirs.join("SKILL.md")).unwrap(),
+        "someone else's"
+    );
+
+    // Agents that share a folder get one copy.
+    let shared = tempfile::tempdir().unwrap();
+    let out = alice.ok(
+        shared.path(),
+        &["add", "alice/hello", "--agent", "codex,gemini-cli"],
+    );
+    assert_eq!(out.matches("→ ").count(), 1, "{out}");
+    assert!(
+        shared
+            .path()
+            .join(".agents/skills/hello/SKILL.md")
+            .is_file()
+    );
+    // Unknown agents are named.
+    let msg = alice.fails(shared.path(), &["add", "alice/hello", "--agent", "claude"]);
+    assert!(
+        msg.contains("`claude`") && msg.contains("claude-code"),
+        "{msg}"
+    );
+}
