@@ -438,6 +438,65 @@ pub fn folders(
     out
 }
 
+/// The skills in one folder: every `<folder>/<name>/SKILL.md`, by folder name, sorted.
+pub fn skills_in(folder: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.path().join("SKILL.md").is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    out.sort();
+    out
+}
+
+/// One skill folder an agent reads.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Seen {
+    pub agent: &'static str,
+    pub name: String,
+    pub path: PathBuf,
+    /// `project` or `user`.
+    pub scope: &'static str,
+}
+
+/// Every skill each detected agent would load (its project and its user folder), and the
+/// names an agent finds more than once (one copy shadows the other, or it loads both).
+pub fn census(
+    project_root: &Path,
+    env: &Env,
+) -> (Vec<Seen>, Vec<(&'static str, String, Vec<PathBuf>)>) {
+    let mut seen = Vec::new();
+    let mut shadows = Vec::new();
+    for a in AGENTS.iter().filter(|a| a.detected(project_root, env)) {
+        let mut by_name: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+        for (scope, folder) in [
+            ("project", a.folder(project_root, false, env)),
+            ("user", a.folder(project_root, true, env)),
+        ] {
+            for name in skills_in(&folder) {
+                let path = folder.join(&name);
+                by_name.entry(name.clone()).or_default().push(path.clone());
+                seen.push(Seen {
+                    agent: a.id,
+                    name,
+                    path,
+                    scope,
+                });
+            }
+        }
+        for (name, paths) in by_name {
+            if paths.len() > 1 {
+                shadows.push((a.id, name, paths));
+            }
+        }
+    }
+    (seen, shadows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,5 +574,30 @@ mod tests {
             ids.contains(&"cursor") && ids.contains(&"continue"),
             "{ids:?}"
         );
+    }
+
+    #[test]
+    fn the_census_finds_every_skill_and_shadowed_names() {
+        let home = tempfile::tempdir().unwrap();
+        let project = tempfile::tempdir().unwrap();
+        let e = env(home.path());
+        let mk = |d: &Path| {
+            std::fs::create_dir_all(d).unwrap();
+            std::fs::write(d.join("SKILL.md"), "---\nname: x\n---\n").unwrap();
+        };
+        mk(&home.path().join(".claude/skills/notes"));
+        mk(&project.path().join(".claude/skills/notes"));
+        mk(&project.path().join(".claude/skills/pdf"));
+        std::fs::create_dir_all(project.path().join(".claude/skills/empty")).unwrap();
+        let mut e2 = e.clone();
+        e2.vars.insert(
+            "CLAUDE_CONFIG_DIR".into(),
+            home.path().join(".claude").display().to_string(),
+        );
+        let (seen, shadows) = census(project.path(), &e2);
+        let claude: Vec<_> = seen.iter().filter(|s| s.agent == "claude-code").collect();
+        assert_eq!(claude.len(), 3, "{seen:?}");
+        assert_eq!(shadows.len(), 1, "{shadows:?}");
+        assert_eq!(shadows[0].1, "notes");
     }
 }

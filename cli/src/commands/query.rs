@@ -145,6 +145,10 @@ pub async fn info(args: &InfoArgs) -> anyhow::Result<ExitCode> {
 
 #[derive(clap::Args)]
 pub struct ListArgs {
+    /// Every skill in every detected agent's folders (spm's or not), and same-name skills
+    /// that shadow each other
+    #[arg(long)]
+    pub agents: bool,
     /// How deep to show dependencies (0 = direct only)
     #[arg(long)]
     pub depth: Option<usize>,
@@ -155,6 +159,9 @@ pub struct ListArgs {
 }
 
 pub fn list(args: &ListArgs) -> anyhow::Result<ExitCode> {
+    if args.agents {
+        return list_agents(args.json);
+    }
     let project = Project::locate(args.target.global)?;
     let manifest = project.manifest()?;
     let lock = project.lockfile()?.unwrap_or_default();
@@ -223,4 +230,64 @@ fn tree(
         );
     }
     path.remove(id);
+}
+
+/// `spm list --agents`.
+fn list_agents(json: bool) -> anyhow::Result<ExitCode> {
+    let env = spm_client::agents::Env::current()
+        .context("HOME is not set; spm cannot find the agents' folders")?;
+    let project = Project::locate(false)?;
+    let lock = project.lockfile()?.unwrap_or_default();
+    let owned: BTreeSet<std::path::PathBuf> = lock
+        .agent_copies
+        .keys()
+        .map(|k| project.root.join(k))
+        .collect();
+    let (seen, shadows) = spm_client::agents::census(&project.root, &env);
+    if json {
+        let skills: Vec<_> = seen
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "agent": s.agent, "name": s.name, "path": s.path, "scope": s.scope,
+                    "installed_by_spm": owned.contains(&s.path),
+                })
+            })
+            .collect();
+        let shadows: Vec<_> = shadows
+            .iter()
+            .map(|(a, n, paths)| serde_json::json!({"agent": a, "name": n, "paths": paths}))
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"skills": skills, "shadowed": shadows})
+            )?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if seen.is_empty() {
+        println!("No skills in the folders of the detected agents (`spm agents` lists them).");
+    }
+    let mut agent = "";
+    for s in &seen {
+        if s.agent != agent {
+            agent = s.agent;
+            println!("{agent}");
+        }
+        let mark = if owned.contains(&s.path) {
+            " (spm)"
+        } else {
+            ""
+        };
+        println!("  {:<24} {:<8} {}{mark}", s.name, s.scope, s.path.display());
+    }
+    for (a, n, paths) in &shadows {
+        let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        println!(
+            "warning: {a} finds `{n}` more than once: {}",
+            list.join(", ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

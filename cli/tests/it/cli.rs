@@ -635,3 +635,50 @@ fn agents_lists_every_known_agent_and_detects_installed_ones() {
                 .and(predicate::str::contains("2 of")),
         );
 }
+
+#[test]
+fn list_agents_shows_every_skill_and_shadowed_names() {
+    let home = tempfile::tempdir().unwrap();
+    let project = tempfile::tempdir().unwrap();
+    for d in [
+        home.path().join(".claude/skills/notes"),
+        project.path().join(".claude/skills/notes"),
+        project.path().join(".claude/skills/pdf"),
+    ] {
+        fs::create_dir_all(&d).unwrap();
+        fs::write(d.join("SKILL.md"), "---\nname: x\ndescription: y\n---\n").unwrap();
+    }
+    let run = |args: &[&str]| {
+        spm()
+            .args(args)
+            .current_dir(project.path())
+            .env("HOME", home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("CODEX_HOME")
+            .env_remove("CLAUDE_CONFIG_DIR")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["list", "--agents", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let claude: Vec<_> = v["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["agent"] == "claude-code")
+        .collect();
+    assert_eq!(claude.len(), 3, "{v}");
+    assert_eq!(v["shadowed"][0]["name"], "notes", "{v}");
+    assert_eq!(v["shadowed"][0]["paths"].as_array().unwrap().len(), 2);
+    let out = run(&["list", "--agents"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("claude-code") && text.contains("finds `notes` more than once"),
+        "{text}"
+    );
+}
