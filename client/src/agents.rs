@@ -468,10 +468,7 @@ pub type Shadowed = (&'static str, String, Vec<PathBuf>);
 
 /// Every skill each detected agent would load (its project and its user folder), and the
 /// names an agent finds more than once (one copy shadows the other, or it loads both).
-pub fn census(
-    project_root: &Path,
-    env: &Env,
-) -> (Vec<Seen>, Vec<Shadowed>) {
+pub fn census(project_root: &Path, env: &Env) -> (Vec<Seen>, Vec<Shadowed>) {
     let mut seen = Vec::new();
     let mut shadows = Vec::new();
     for a in AGENTS.iter().filter(|a| a.detected(project_root, env)) {

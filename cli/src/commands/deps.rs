@@ -322,13 +322,16 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
             }
             Some(_) => {
                 let client = client_for(&args.target, None)?;
-                install::resolve_lock(
+                let mut fresh = install::resolve_lock(
                     &client,
                     &reqs,
                     &pins(Some(&lock)),
                     args.target.allow_flagged,
                 )
-                .await?
+                .await?;
+                // The copies spm made stay spm's across a new resolution.
+                fresh.agent_copies = lock.agent_copies;
+                fresh
             }
         },
         None if args.frozen => bail!("--frozen: there is no {}", project.lock_path.display()),

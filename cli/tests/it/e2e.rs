@@ -1370,6 +1370,20 @@ fn skills_are_copied_into_agent_folders_and_removed_exactly() {
         "my notes"
     );
 
+    // Editing spm.json by hand (a new dependency) re-resolves and keeps the copies spm's.
+    publish(&alice, work.path(), "tools", "1.0.0", &[]);
+    let mut m = read_json(&p.join("spm.json"));
+    m["dependencies"]["alice/tools"] = serde_json::json!("^1");
+    std::fs::write(p.join("spm.json"), m.to_string()).unwrap();
+    alice.ok(p, &["install"]);
+    assert!(p.join(".claude/skills/tools/SKILL.md").is_file());
+    assert!(p.join(".claude/skills/hello/SKILL.md").is_file());
+    m["dependencies"]
+        .as_object_mut()
+        .unwrap()
+        .remove("alice/tools");
+    std::fs::write(p.join("spm.json"), m.to_string()).unwrap();
+
     // Removing takes away exactly what spm put there; other files stay.
     std::fs::write(p.join(".claude/skills/mine.md"), "not spm's").unwrap();
     alice.ok(p, &["remove", "alice/pdf-report"]);
