@@ -71,6 +71,10 @@ enum Command {
     Load(commands::load::Args),
     /// List the agents spm installs skills for: detected or not, and their folders
     Agents(commands::agents::Args),
+    /// Register `spm mcp` as an MCP server in an MCP client's configuration (or --list)
+    Connect(commands::connect::ConnectArgs),
+    /// Remove `spm mcp` from an MCP client's configuration
+    Disconnect(commands::connect::DisconnectArgs),
     /// Check installed files against skills.lock
     Verify(commands::deps::VerifyArgs),
     /// Show the installed skills as a tree
@@ -135,6 +139,8 @@ fn main() -> ExitCode {
         Command::Remove(args) => block_on(commands::deps::remove(&args)),
         Command::Verify(args) => commands::deps::verify(&args),
         Command::Agents(args) => commands::agents::run(&args),
+        Command::Connect(args) => commands::connect::connect(&args),
+        Command::Disconnect(args) => commands::connect::disconnect(&args),
         Command::Load(args) => commands::load::run(&args),
         Command::List(args) => commands::query::list(&args),
         Command::Info(args) => block_on(commands::query::info(&args)),

@@ -1,6 +1,7 @@
 //! `spm-client`: the user's side of spm, without any of the registry server's code.
 //!
 //! - [`agents`]: the agents spm installs for (~40, as data), their folders and detection.
+//! - [`connect`]: registering `spm mcp` in MCP clients' configuration files, edited in place.
 //! - [`registry`]: the registry's HTTP API from the client side ([`registry::Client`]).
 //! - [`home`]: the user's configuration in `~/.spm` ([`home::UserConfig`]: registries, tokens,
 //!   scopes) and the archive cache.
@@ -14,6 +15,7 @@
 //!   wasmtime: checking and running plugins is the host's job).
 
 pub mod agents;
+pub mod connect;
 pub mod discover;
 pub mod github_source;
 pub mod home;

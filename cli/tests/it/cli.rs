@@ -682,3 +682,46 @@ fn list_agents_shows_every_skill_and_shadowed_names() {
         "{text}"
     );
 }
+
+#[test]
+fn connect_twice_then_disconnect_leaves_the_file_as_it_was() {
+    let home = tempfile::tempdir().unwrap();
+    let project = tempfile::tempdir().unwrap();
+    let original = "{\n  \"numStartups\": 3,\n  // keep me\n  \"mcpServers\": {\n    \"other\": { \"command\": \"x\" }\n  }\n}\n";
+    let file = home.path().join(".claude.json");
+    fs::write(&file, original).unwrap();
+    let run = |args: &[&str]| {
+        spm()
+            .args(args)
+            .current_dir(project.path())
+            .env("HOME", home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("CODEX_HOME")
+            .env_remove("CLAUDE_CONFIG_DIR")
+            .assert()
+            .success()
+    };
+    run(&["connect", "claude-code"]).stdout(predicate::str::contains("now runs `spm mcp`"));
+    let once = fs::read_to_string(&file).unwrap();
+    run(&["connect", "claude-code"]).stdout(predicate::str::contains("already"));
+    assert_eq!(fs::read_to_string(&file).unwrap(), once);
+    assert_eq!(once.matches("\"spm\"").count(), 1, "{once}");
+    assert!(once.contains("// keep me"));
+    run(&["connect", "--list"])
+        .stdout(predicate::str::is_match(r"claude-code +user +connected").unwrap());
+    run(&["disconnect", "claude-code"]).stdout(predicate::str::contains("removed"));
+    assert_eq!(fs::read_to_string(&file).unwrap(), original);
+    // Project scope writes the project's file.
+    run(&["connect", "claude-code", "--project"]);
+    assert!(
+        fs::read_to_string(project.path().join(".mcp.json"))
+            .unwrap()
+            .contains("\"mcp\"")
+    );
+    spm()
+        .args(["connect", "nope"])
+        .env("HOME", home.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("claude-code"));
+}
