@@ -429,8 +429,7 @@ pub fn verify(project: &Project, lock: &Lockfile) -> anyhow::Result<Vec<String>>
             continue;
         }
         let dir = project.skill_dir(id)?;
-        let mut on_disk = BTreeMap::new();
-        collect_files(&dir, &dir, &mut on_disk)?;
+        let on_disk = file_hashes(&dir)?;
         for (path, hash) in &s.files {
             match on_disk.get(path) {
                 None => problems.push(format!("{id}: {path} is missing")),
@@ -443,6 +442,14 @@ pub fn verify(project: &Project, lock: &Lockfile) -> anyhow::Result<Vec<String>>
         }
     }
     Ok(problems)
+}
+
+/// Every file below `dir` with its hash (`rel path → sha256-<hex>`); empty when `dir` is
+/// not there.
+pub(crate) fn file_hashes(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    collect_files(dir, dir, &mut out)?;
+    Ok(out)
 }
 
 fn collect_files(

@@ -10,10 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use spm_core::package::Integrity;
 use spm_core::skill::SkillId;
 
 use crate::agents::{self, Env};
+use crate::install::file_hashes;
 use crate::project::{AgentCopy, InstallState, Lockfile, Project};
 
 /// Where copies go: the chosen agents' folders (shared ones once), for the project or `-g`.
@@ -64,37 +64,9 @@ fn path_of(project: &Project, key: &str) -> PathBuf {
     }
 }
 
-/// Every file below `dir` with its hash (`rel path → sha256-<hex>`).
-fn hashes(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> anyhow::Result<()> {
-        for entry in
-            std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?
-        {
-            let entry = entry?;
-            let path = entry.path();
-            let ft = entry.file_type()?;
-            if ft.is_dir() {
-                walk(root, &path, out)?;
-            } else {
-                let rel = path
-                    .strip_prefix(root)?
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, Integrity::of(&std::fs::read(&path)?).to_string());
-            }
-        }
-        Ok(())
-    }
-    let mut out = BTreeMap::new();
-    if dir.is_dir() {
-        walk(dir, dir, &mut out)?;
-    }
-    Ok(out)
-}
-
 /// Files of a recorded copy that differ from the record (edited, added or missing).
 pub fn edited(dir: &Path, copy: &AgentCopy) -> anyhow::Result<Vec<String>> {
-    let now = hashes(dir)?;
+    let now = file_hashes(dir)?;
     let mut out: Vec<String> = copy
         .files
         .iter()
@@ -215,7 +187,7 @@ pub fn sync(
             .agent_copies
             .get(&k)
             .is_some_and(|c| c.skill == id && c.files == installed.files)
-            && hashes(&dir)? == installed.files;
+            && file_hashes(&dir)? == installed.files;
         if !up_to_date {
             copy_tree(&src, &dir)?;
             placed.written.push(k.clone());

@@ -12,6 +12,17 @@ fn spm() -> Command {
     c
 }
 
+/// `spm` with `home` as the home folder and none of the variables that move agents'
+/// folders, so agent detection sees only what a test creates.
+fn spm_at_home(home: &Path) -> Command {
+    let mut c = spm();
+    c.env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("CODEX_HOME")
+        .env_remove("CLAUDE_CONFIG_DIR");
+    c
+}
+
 fn write_skill(root: &Path, name: &str, frontmatter: &str) -> PathBuf {
     let dir = root.join(name);
     fs::create_dir_all(&dir).unwrap();
@@ -590,13 +601,9 @@ fn agents_lists_every_known_agent_and_detects_installed_ones() {
     let project = tempfile::tempdir().unwrap();
     fs::create_dir_all(home.path().join(".cursor")).unwrap();
     fs::create_dir_all(project.path().join(".continue")).unwrap();
-    let out = spm()
+    let out = spm_at_home(home.path())
         .args(["agents", "--json"])
         .current_dir(project.path())
-        .env("HOME", home.path())
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("CODEX_HOME")
-        .env_remove("CLAUDE_CONFIG_DIR")
         .output()
         .unwrap();
     assert!(
@@ -619,13 +626,9 @@ fn agents_lists_every_known_agent_and_detects_installed_ones() {
         get("claude-code")["user_folder"],
         home.path().join(".claude/skills").display().to_string()
     );
-    spm()
+    spm_at_home(home.path())
         .args(["agents", "--detected"])
         .current_dir(project.path())
-        .env("HOME", home.path())
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("CODEX_HOME")
-        .env_remove("CLAUDE_CONFIG_DIR")
         .assert()
         .success()
         .stdout(
@@ -649,13 +652,9 @@ fn list_agents_shows_every_skill_and_shadowed_names() {
         fs::write(d.join("SKILL.md"), "---\nname: x\ndescription: y\n---\n").unwrap();
     }
     let run = |args: &[&str]| {
-        spm()
+        spm_at_home(home.path())
             .args(args)
             .current_dir(project.path())
-            .env("HOME", home.path())
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("CODEX_HOME")
-            .env_remove("CLAUDE_CONFIG_DIR")
             .output()
             .unwrap()
     };
@@ -691,13 +690,9 @@ fn connect_twice_then_disconnect_leaves_the_file_as_it_was() {
     let file = home.path().join(".claude.json");
     fs::write(&file, original).unwrap();
     let run = |args: &[&str]| {
-        spm()
+        spm_at_home(home.path())
             .args(args)
             .current_dir(project.path())
-            .env("HOME", home.path())
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("CODEX_HOME")
-            .env_remove("CLAUDE_CONFIG_DIR")
             .assert()
             .success()
     };

@@ -157,17 +157,13 @@ impl From<crate::paging::PageOutOfRange> for ApiError {
     }
 }
 
-pub(crate) fn paging(page: Option<i64>, per_page: Option<i64>) -> ApiResult<(i64, i64)> {
-    Ok(crate::paging::paging(page, per_page)?)
-}
-
 #[utoipa::path(get, path = "/api/skills/search", tag = "skills", params(SearchParams),
     responses((status = 200, body = SearchResponse)))]
 pub async fn search(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,
 ) -> ApiResult<Json<SearchResponse>> {
-    let (page, per_page) = paging(p.page, p.per_page)?;
+    let (page, per_page) = crate::paging::paging(p.page, p.per_page)?;
     let _ = p.kind; // every package here is a skill
     let q = SearchQuery {
         q: p.q,
@@ -193,7 +189,7 @@ pub async fn mine(
     Query(p): Query<SearchParams>,
 ) -> ApiResult<Json<SearchResponse>> {
     caller.require(Scope::Read)?;
-    let (page, per_page) = paging(p.page, p.per_page)?;
+    let (page, per_page) = crate::paging::paging(p.page, p.per_page)?;
     let (skills, total) = state.db.skills_of(caller.author.id, page, per_page).await?;
     Ok(Json(SearchResponse {
         skills,
