@@ -75,6 +75,8 @@ enum Command {
     Connect(commands::connect::ConnectArgs),
     /// Remove `spm mcp` from an MCP client's configuration
     Disconnect(commands::connect::DisconnectArgs),
+    /// Serve the installed skills to an agent over MCP (stdio): the Skills Extension and tools
+    Mcp(commands::mcp::Args),
     /// Check installed files against skills.lock
     Verify(commands::deps::VerifyArgs),
     /// Show the installed skills as a tree
@@ -141,6 +143,7 @@ fn main() -> ExitCode {
         Command::Agents(args) => commands::agents::run(&args),
         Command::Connect(args) => commands::connect::connect(&args),
         Command::Disconnect(args) => commands::connect::disconnect(&args),
+        Command::Mcp(args) => block_on(commands::mcp::run(&args)),
         Command::Load(args) => commands::load::run(&args),
         Command::List(args) => commands::query::list(&args),
         Command::Info(args) => block_on(commands::query::info(&args)),

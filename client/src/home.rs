@@ -22,6 +22,24 @@ pub struct UserConfig {
     /// `"*"` → the default registry's name; `"@org"` → the registry for that author.
     #[serde(default)]
     pub scopes: BTreeMap<String, String>,
+    /// How `spm mcp` behaves.
+    #[serde(default, skip_serializing_if = "McpSettings::is_default")]
+    pub mcp: McpSettings,
+}
+
+/// `"mcp"` in `config.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct McpSettings {
+    /// Offer the `skill_install` tool, so an agent can install skills (never a flagged or
+    /// blocked version). Off unless the user turns it on.
+    #[serde(default)]
+    pub allow_install: bool,
+}
+
+impl McpSettings {
+    fn is_default(&self) -> bool {
+        self == &McpSettings::default()
+    }
 }
 
 pub fn home() -> anyhow::Result<PathBuf> {

@@ -1,5 +1,6 @@
 //! `spm-client`: the user's side of spm, without any of the registry server's code.
 //!
+//! - [`add`]: `spm add` as a library (the CLI and `spm mcp`'s `skill_install`).
 //! - [`agents`]: the agents spm installs for (~40, as data), their folders and detection.
 //! - [`connect`]: registering `spm mcp` in MCP clients' configuration files, edited in place.
 //! - [`registry`]: the registry's HTTP API from the client side ([`registry::Client`]).
@@ -14,6 +15,7 @@
 //! - [`plugin_build`]: building plugin crates into WebAssembly components with cargo (no
 //!   wasmtime: checking and running plugins is the host's job).
 
+pub mod add;
 pub mod agents;
 pub mod connect;
 pub mod discover;

@@ -286,3 +286,33 @@ pub fn verify_copies(project: &Project, lock: &Lockfile) -> anyhow::Result<Vec<S
     }
     Ok(out)
 }
+
+/// The copy plan for `agents` (as `spm.json` remembers them), checked before anything is
+/// installed, or `None` when no agent is involved and spm made no copies.
+pub fn plan_for(
+    project: &Project,
+    lock: &Lockfile,
+    agents: &[String],
+    global: bool,
+    force: bool,
+) -> anyhow::Result<Option<Plan>> {
+    if agents.is_empty() && lock.agent_copies.is_empty() {
+        return Ok(None);
+    }
+    let env = Env::current().context("HOME is not set; spm cannot find the agents' folders")?;
+    let targets = Targets::of(agents, project, global, &env)?;
+    Ok(Some(plan(project, lock, &targets, force)?))
+}
+
+/// Carries out [`plan_for`]'s plan once the skills are installed.
+pub fn carry_out(
+    project: &Project,
+    lock: &mut Lockfile,
+    plan: Option<Plan>,
+) -> anyhow::Result<Placed> {
+    let Some(plan) = plan else {
+        return Ok(Placed::default());
+    };
+    let state = project.state()?;
+    sync(project, lock, &state, plan)
+}

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+pub use reqwest::Method;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use spm_core::api::{
@@ -249,6 +250,24 @@ impl Client {
             &url,
         )
         .await
+    }
+
+    /// `POST /api/skills/:author/:name/feedback`: how a skill worked (`success`, `partial`,
+    /// `failure`, `false_trigger`), with an optional comment.
+    pub async fn feedback(
+        &self,
+        id: &SkillId,
+        result: &str,
+        comment: Option<&str>,
+    ) -> Result<(), ClientError> {
+        let url = self.skill_url(id, &["feedback"], &[]);
+        let mut body = serde_json::json!({ "result": result });
+        if let Some(c) = comment {
+            body["comment"] = c.into();
+        }
+        self.send_raw(self.request(reqwest::Method::POST, &url).json(&body), &url)
+            .await
+            .map(drop)
     }
 
     /// Any JSON call (admin endpoints).

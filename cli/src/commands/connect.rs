@@ -77,10 +77,6 @@ pub fn connect(args: &ConnectArgs) -> anyhow::Result<ExitCode> {
     let client = connect::find(id)?;
     let file = client.file(args.project.then_some(root.as_path()), &env)?;
     let change = connect::apply(client, &file, Some(&Command::current()))?;
-    eprintln!(
-        "note: this spm does not have `spm mcp` (the MCP server) yet, so {} cannot start it until spm is updated; `spm disconnect {}` undoes this",
-        client.name, client.id
-    );
     match change {
         Change::Unchanged => println!(
             "{} already runs `spm mcp` ({})",

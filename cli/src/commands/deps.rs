@@ -8,10 +8,10 @@ use anyhow::{Context, bail};
 use semver::{Version, VersionReq};
 use spm_core::skill::SkillId;
 
-use spm_client::agents::{self, Env};
+use spm_client::add::{self, pins, requirements};
 use spm_client::home::{RegistryEntry, UserConfig};
 use spm_client::install::{self, Outcome};
-use spm_client::placement::{self, Targets};
+use spm_client::placement;
 use spm_client::project::{Lockfile, Project};
 use spm_client::registry::Client;
 
@@ -45,46 +45,6 @@ pub struct AddArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub target: Target,
-}
-
-/// `author/name[@range]` → id and requirement (`None` = newest).
-fn parse_spec(spec: &str, version: Option<&str>) -> anyhow::Result<(SkillId, Option<VersionReq>)> {
-    let (id, range) = match spec.rsplit_once('@').filter(|(a, _)| !a.is_empty()) {
-        Some((id, r)) => (id, Some(r.to_string())),
-        None => (spec, None),
-    };
-    let id: SkillId = id.parse().with_context(|| {
-        format!("`{spec}` is not a skill; expected author/name or author/name@range")
-    })?;
-    let range = version.map(str::to_string).or(range);
-    let req = match range {
-        None => None,
-        Some(r) => Some(
-            parse_req(&r).with_context(|| format!("`{r}` is not a version or range for {id}"))?,
-        ),
-    };
-    Ok((id, req))
-}
-
-/// A bare full version means exactly that version (like npm); anything else is a range.
-fn parse_req(text: &str) -> anyhow::Result<VersionReq> {
-    let t = text.trim();
-    if Version::parse(t).is_ok() {
-        return Ok(VersionReq::parse(&format!("={t}"))?);
-    }
-    Ok(VersionReq::parse(t)?)
-}
-
-fn requirements(deps: &BTreeMap<SkillId, String>) -> anyhow::Result<BTreeMap<SkillId, VersionReq>> {
-    deps.iter()
-        .map(|(id, r)| {
-            Ok((
-                id.clone(),
-                VersionReq::parse(r)
-                    .with_context(|| format!("spm.json: `{r}` is not a valid range for {id}"))?,
-            ))
-        })
-        .collect()
 }
 
 fn client_for(target: &Target, fallback_url: Option<&str>) -> anyhow::Result<Client> {
@@ -142,115 +102,34 @@ fn show_plan(project: &Project, lock: &Lockfile) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The copy plan for the agents' folders (checked before anything is installed), or
-/// `None` when no agent is involved.
-fn plan_agents(
-    project: &Project,
-    lock: &Lockfile,
-    agents: &[String],
-    global: bool,
-    force: bool,
-) -> anyhow::Result<Option<placement::Plan>> {
-    if agents.is_empty() && lock.agent_copies.is_empty() {
-        return Ok(None);
-    }
-    let env = Env::current().context("HOME is not set; spm cannot find the agents' folders")?;
-    let targets = Targets::of(agents, project, global, &env)?;
-    Ok(Some(placement::plan(project, lock, &targets, force)?))
-}
-
-/// Carries out the plan after installing and prints what changed in the agents' folders.
-fn place(
-    project: &Project,
-    lock: &mut Lockfile,
-    plan: Option<placement::Plan>,
-) -> anyhow::Result<()> {
-    let Some(plan) = plan else {
-        return Ok(());
-    };
-    let state = project.state()?;
-    let placed = placement::sync(project, lock, &state, plan)?;
+/// Prints what changed in the agents' folders.
+fn print_placed(placed: &placement::Placed) {
     for w in &placed.written {
         println!("→ {w}");
     }
     for r in &placed.removed {
         println!("✗ {r}");
     }
-    Ok(())
-}
-
-fn pins(lock: Option<&Lockfile>) -> BTreeMap<SkillId, Version> {
-    lock.map(|l| {
-        l.skills
-            .iter()
-            .filter_map(|(id, s)| Some((id.clone(), Version::parse(&s.version).ok()?)))
-            .collect()
-    })
-    .unwrap_or_default()
 }
 
 pub async fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    if args.version.is_some() && args.skills.len() > 1 {
-        bail!("--version applies to one skill; write author/name@version for several");
-    }
     let project = Project::locate(args.target.global)?;
-    let mut manifest = project.manifest()?;
-    let lock = project.lockfile()?;
-    let mut reqs = requirements(&manifest.dependencies)?;
-    let mut unpinned = Vec::new();
-    for spec in &args.skills {
-        let (id, req) = parse_spec(spec, args.version.as_deref())?;
-        match req {
-            Some(r) => {
-                reqs.insert(id.clone(), r.clone());
-                manifest.dependencies.insert(id, r.to_string());
-            }
-            None => {
-                reqs.insert(id.clone(), VersionReq::STAR);
-                unpinned.push(id);
-            }
-        }
-    }
     let client = client_for(&args.target, None)?;
-    let new_lock = install::resolve_lock(
-        &client,
-        &reqs,
-        &pins(lock.as_ref()),
-        args.target.allow_flagged,
-    )
-    .await?;
-    for id in unpinned {
-        let v = &new_lock.skills[&id].version;
-        manifest.dependencies.insert(id, format!("^{v}"));
-    }
-    if let Some(list) = &args.agent {
-        let env = Env::current().context("HOME is not set; spm cannot find the agents' folders")?;
-        let chosen =
-            agents::parse_list(list, &project.root, &env).map_err(|e| anyhow::anyhow!(e))?;
-        if chosen.is_empty() {
-            bail!("--agent {list}: no agent was chosen (none detected?); `spm agents` lists them");
-        }
-        manifest.agents = chosen.iter().map(|a| a.id.to_string()).collect();
-    }
+    let request = add::Request {
+        specs: args.skills.clone(),
+        version: args.version.clone(),
+        agents: args.agent.clone(),
+        allow_flagged: args.target.allow_flagged,
+        global: args.target.global,
+    };
+    let resolved = add::resolve(&project, &client, &request).await?;
     if args.dry_run {
-        return show_plan(&project, &new_lock);
+        return show_plan(&project, &resolved.lock);
     }
-    let mut new_lock = new_lock;
-    new_lock.agent_copies = lock.map(|l| l.agent_copies).unwrap_or_default();
-    let plan = plan_agents(
-        &project,
-        &new_lock,
-        &manifest.agents,
-        args.target.global,
-        false,
-    )?;
-    let outcome =
-        install::install_lock(&project, &new_lock, &install::Clients::one(&client), false).await?;
-    place(&project, &mut new_lock, plan)?;
-    project.save_manifest(&manifest)?;
-    project.save_lockfile(&new_lock)?;
-    report(&outcome, started);
+    let done = add::apply(&project, &client, resolved, args.target.global).await?;
+    print_placed(&done.placed);
+    report(&done.outcome, started);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -364,7 +243,7 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
         install::Clients::for_lock(&lock, &UserConfig::load()?.registries, forced.as_ref())?;
     let direct = manifest.dependencies.keys().cloned().collect();
     install::check_still_served(&clients, &lock, &direct).await?;
-    let plan = plan_agents(
+    let plan = placement::plan_for(
         &project,
         &lock,
         &manifest.agents,
@@ -373,7 +252,7 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
     )?;
     let outcome = install::install_lock(&project, &lock, &clients, args.force).await?;
     let mut lock = lock;
-    place(&project, &mut lock, plan)?;
+    print_placed(&placement::carry_out(&project, &mut lock, plan)?);
     if !args.frozen {
         project.save_lockfile(&lock)?;
     }
@@ -437,10 +316,10 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
         .lockfile()?
         .map(|l| l.agent_copies)
         .unwrap_or_default();
-    let plan = plan_agents(&project, &lock, &manifest.agents, args.target.global, false)?;
+    let plan = placement::plan_for(&project, &lock, &manifest.agents, args.target.global, false)?;
     let outcome =
         install::install_lock(&project, &lock, &install::Clients::one(&client), false).await?;
-    place(&project, &mut lock, plan)?;
+    print_placed(&placement::carry_out(&project, &mut lock, plan)?);
     project.save_lockfile(&lock)?;
     report(&outcome, started);
     Ok(ExitCode::SUCCESS)
@@ -496,10 +375,10 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
     }
     let mut lock = lock;
     lock.agent_copies = old.map(|l| l.agent_copies).unwrap_or_default();
-    let plan = plan_agents(&project, &lock, &manifest.agents, args.target.global, false)?;
+    let plan = placement::plan_for(&project, &lock, &manifest.agents, args.target.global, false)?;
     let outcome =
         install::install_lock(&project, &lock, &install::Clients::default(), false).await?;
-    place(&project, &mut lock, plan)?;
+    print_placed(&placement::carry_out(&project, &mut lock, plan)?);
     project.save_manifest(&manifest)?;
     project.save_lockfile(&lock)?;
     report(&outcome, started);
@@ -550,39 +429,4 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         if problems.len() == 1 { "" } else { "s" }
     );
     Ok(ExitCode::from(1))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn specs_parse_like_npm() {
-        assert_eq!(
-            parse_spec("a/b", None).unwrap(),
-            ("a/b".parse().unwrap(), None)
-        );
-        assert_eq!(
-            parse_spec("a/b@^1.2", None).unwrap().1.unwrap().to_string(),
-            "^1.2"
-        );
-        assert_eq!(
-            parse_spec("a/b@1.2.3", None)
-                .unwrap()
-                .1
-                .unwrap()
-                .to_string(),
-            "=1.2.3"
-        );
-        assert_eq!(
-            parse_spec("a/b", Some("~2"))
-                .unwrap()
-                .1
-                .unwrap()
-                .to_string(),
-            "~2"
-        );
-        assert!(parse_spec("nope", None).is_err());
-        assert!(parse_spec("a/b@what", None).is_err());
-    }
 }

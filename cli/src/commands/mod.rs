@@ -7,6 +7,7 @@ pub mod deps;
 pub mod init;
 pub mod load;
 pub mod login;
+pub mod mcp;
 pub mod plugin;
 #[cfg(feature = "server")]
 pub mod plugin_host;

@@ -7,14 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-struct Registry {
+pub(crate) struct Registry {
     child: Child,
-    url: String,
+    pub(crate) url: String,
     data: tempfile::TempDir,
 }
 
 impl Registry {
-    fn start() -> Registry {
+    pub(crate) fn start() -> Registry {
         Registry::start_with_env(&[])
     }
 
@@ -86,12 +86,12 @@ fn ready(port: u16) -> bool {
 }
 
 /// A user: their own SPM_HOME.
-struct User {
-    home: tempfile::TempDir,
+pub(crate) struct User {
+    pub(crate) home: tempfile::TempDir,
 }
 
 impl User {
-    fn new() -> User {
+    pub(crate) fn new() -> User {
         User {
             home: tempfile::tempdir().unwrap(),
         }
@@ -110,7 +110,7 @@ impl User {
     }
 
     /// Runs and expects success; returns stdout.
-    fn ok(&self, dir: &Path, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, dir: &Path, args: &[&str]) -> String {
         let out = self.spm(dir, args);
         assert!(
             out.status.success(),
@@ -122,7 +122,7 @@ impl User {
     }
 
     /// Runs and expects exit code 1; returns stdout + stderr.
-    fn fails(&self, dir: &Path, args: &[&str]) -> String {
+    pub(crate) fn fails(&self, dir: &Path, args: &[&str]) -> String {
         let out = self.spm(dir, args);
         assert_eq!(
             out.status.code(),
@@ -140,7 +140,7 @@ fn text(b: &[u8]) -> String {
 }
 
 /// Writes a skill folder `root/name` with the given dependencies.
-fn skill(root: &Path, name: &str, version: &str, deps: &[(&str, &str)]) -> PathBuf {
+pub(crate) fn skill(root: &Path, name: &str, version: &str, deps: &[(&str, &str)]) -> PathBuf {
     let dir = root.join(name);
     std::fs::create_dir_all(&dir).unwrap();
     let deps = if deps.is_empty() {
@@ -160,7 +160,7 @@ fn skill(root: &Path, name: &str, version: &str, deps: &[(&str, &str)]) -> PathB
     dir
 }
 
-fn publish(user: &User, root: &Path, name: &str, version: &str, deps: &[(&str, &str)]) {
+pub(crate) fn publish(user: &User, root: &Path, name: &str, version: &str, deps: &[(&str, &str)]) {
     let work = root.join(format!("{name}-{version}"));
     let dir = skill(&work, name, version, deps);
     user.ok(&dir, &["publish"]);

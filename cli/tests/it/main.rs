@@ -6,5 +6,6 @@ mod common;
 
 mod cli;
 mod e2e;
+mod mcp;
 mod plugin;
 mod server;

@@ -667,7 +667,7 @@ fn did_you_mean(key: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-fn to_json(node: &Node) -> serde_json::Value {
+pub(crate) fn to_json(node: &Node) -> serde_json::Value {
     use serde_json::Value as J;
     match &node.value {
         Value::Null => J::Null,

@@ -34,6 +34,9 @@ pub struct Skill {
     pub manifest: Option<Manifest>,
     /// The markdown after the frontmatter.
     pub body: String,
+    /// The frontmatter as JSON, every key as the author wrote it (empty when it could not be
+    /// read): what MCP's `skills/get` hands a host verbatim.
+    pub frontmatter: serde_json::Map<String, serde_json::Value>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -51,6 +54,7 @@ impl Skill {
             source: None,
             manifest: None,
             body: String::new(),
+            frontmatter: serde_json::Map::new(),
             diagnostics: Vec::new(),
         };
         match read_skill_md(dir, &skill_md) {
@@ -68,6 +72,7 @@ impl Skill {
             source: None,
             manifest: None,
             body: String::new(),
+            frontmatter: serde_json::Map::new(),
             diagnostics: Vec::new(),
         };
         skill.parse_bytes(bytes, opts);
@@ -115,6 +120,9 @@ impl Skill {
                 return;
             }
         };
+        if let serde_json::Value::Object(map) = manifest::to_json(&root) {
+            self.frontmatter = map;
+        }
         let manifest = manifest::extract(&root, &src, opts, &mut self.diagnostics);
         if split.body.trim().is_empty() {
             self.diagnostics.push(

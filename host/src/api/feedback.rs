@@ -1,5 +1,6 @@
 //! `POST /api/skills/:author/:name/feedback`: how a skill worked for a client (`success`,
-//! `partial` or `failure`, with an optional comment), as the existing spm client reports it.
+//! `partial`, `failure`, or `false_trigger` when it was loaded for a task it does not fit, with an
+//! optional comment), as the existing spm client reports it.
 //! The counts feed the `confidence` on the skill's entry.
 
 use axum::Json;
@@ -16,7 +17,7 @@ const MAX_COMMENT_CHARS: usize = 2000;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct FeedbackRequest {
-    /// `success`, `partial` or `failure`.
+    /// `success`, `partial`, `failure` or `false_trigger`.
     pub result: String,
     pub comment: Option<String>,
 }
@@ -30,11 +31,14 @@ pub async fn feedback(
     Path((author, name)): Path<(String, String)>,
     Json(req): Json<FeedbackRequest>,
 ) -> ApiResult<StatusCode> {
-    if !matches!(req.result.as_str(), "success" | "partial" | "failure") {
+    if !matches!(
+        req.result.as_str(),
+        "success" | "partial" | "failure" | "false_trigger"
+    ) {
         return Err(ApiError::bad_request(
             "invalid_feedback",
             format!(
-                "`result` is `{}`; it must be `success`, `partial` or `failure`",
+                "`result` is `{}`; it must be `success`, `partial`, `failure` or `false_trigger`",
                 req.result.chars().take(40).collect::<String>()
             ),
         ));

@@ -54,6 +54,16 @@ async fn feedback_sets_confidence(s: &Server) {
     // 3 of 4 worked, weighted by log2(4 + 1) / 5 = 0.46: 0.35.
     let (_, e) = s.get_json("/api/skills/alice/notes").await;
     assert_eq!(e["confidence"], 0.35, "{e}");
+    // Loaded for a task it does not fit: recorded, and not a success.
+    let r = send(
+        json!({"result": "false_trigger"}),
+        "/api/skills/alice/notes/feedback",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 204);
+    let (_, e) = s.get_json("/api/skills/alice/notes").await;
+    assert!(e["confidence"].as_f64().unwrap() < 0.35, "{e}");
     let r = send(
         json!({"result": "great"}),
         "/api/skills/alice/notes/feedback",
@@ -66,7 +76,7 @@ async fn feedback_sets_confidence(s: &Server) {
         body["error"]
             .as_str()
             .unwrap()
-            .contains("`success`, `partial` or `failure`")
+            .contains("`success`, `partial`, `failure` or `false_trigger`")
     );
     let r = send(
         json!({"result": "success", "comment": "x".repeat(2001)}),

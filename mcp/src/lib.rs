@@ -1,0 +1,18 @@
+//! `spm-mcp`: `spm mcp`, the installed skills over the Model Context Protocol (stdio, with
+//! the official Rust SDK `rmcp`).
+//!
+//! - [`catalog`]: which skills are installed (the project's, then the global install's),
+//!   their recorded files and digests; every URI and path a client sends is parsed and
+//!   confined here, and only verified bytes are returned.
+//! - [`server`]: capabilities, the `instructions` index, resources and the Skills Extension
+//!   (SEP-2640: `skills/list`, `skills/get`, `resources/directory/read`).
+//! - [`tools`]: `skill_list`, `skill_search`, `skill_load`, `skill_read_file`,
+//!   `skill_feedback` and the opt-in `skill_install`, Spotlighted where they hand content
+//!   to the model.
+
+pub mod catalog;
+pub mod server;
+pub mod tools;
+
+pub use catalog::{Catalog, Scope};
+pub use server::{Options, SpmMcp, serve_stdio};
