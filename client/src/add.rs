@@ -28,6 +28,10 @@ pub struct Request {
     pub allow_flagged: bool,
     /// The global install (`-g`).
     pub global: bool,
+    /// `--as`: the folder name in the agents' folders for the (single) skill.
+    pub folder_name: Option<String>,
+    /// `--link`: link the agents' folders to `.spm/skills` instead of copying (remembered).
+    pub link: bool,
 }
 
 /// The manifest and lockfile an add would write.
@@ -108,12 +112,27 @@ pub async fn resolve(
     if request.version.is_some() && request.specs.len() > 1 {
         bail!("--version applies to one skill; write author/name@version for several");
     }
+    if request.folder_name.is_some() && request.specs.len() > 1 {
+        bail!("--as names the folder of one skill; add the others separately");
+    }
     let mut manifest = project.manifest()?;
     let lock = project.lockfile()?;
     let mut reqs = requirements(&manifest.dependencies)?;
     let mut unpinned = Vec::new();
     for spec in &request.specs {
         let (id, req) = parse_spec(spec, request.version.as_deref())?;
+        if let Some(folder) = &request.folder_name {
+            spm_core::skill::check_name(folder).map_err(|e| {
+                anyhow::anyhow!(
+                    "--as {folder}: {e}; a folder name follows the rules of skill names"
+                )
+            })?;
+            if folder == &id.name {
+                manifest.folder_names.remove(&id);
+            } else {
+                manifest.folder_names.insert(id.clone(), folder.clone());
+            }
+        }
         match req {
             Some(r) => {
                 reqs.insert(id.clone(), r.clone());
@@ -135,10 +154,16 @@ pub async fn resolve(
         let env = Env::current().context("HOME is not set; spm cannot find the agents' folders")?;
         let chosen =
             agents::parse_list(list, &project.root, &env).map_err(|e| anyhow::anyhow!(e))?;
-        if chosen.is_empty() {
-            bail!("--agent {list}: no agent was chosen (none detected?); `spm agents` lists them");
+        let none = list.split(',').any(|i| i.trim() == agents::NONE);
+        if chosen.is_empty() && !none {
+            bail!(
+                "--agent {list}: no agent was chosen (none detected?); `spm agents` lists them, and `--agent shared` installs into .agents/skills"
+            );
         }
-        manifest.agents = chosen.iter().map(|a| a.id.to_string()).collect();
+        manifest.agents = Some(chosen.iter().map(|a| a.id.to_string()).collect());
+    }
+    if request.link {
+        manifest.link = true;
     }
     new_lock.agent_copies = lock.map(|l| l.agent_copies).unwrap_or_default();
     Ok(Resolved {
@@ -156,7 +181,7 @@ pub async fn apply(
     global: bool,
 ) -> anyhow::Result<Done> {
     let Resolved { manifest, mut lock } = resolved;
-    let plan = placement::plan_for(project, &lock, &manifest.agents, global, false)?;
+    let plan = placement::plan_for(project, &lock, &manifest, global, false, false)?;
     let outcome =
         install::install_lock(project, &lock, &install::Clients::one(client), false).await?;
     let placed = placement::carry_out(project, &mut lock, plan)?;

@@ -313,6 +313,21 @@ pub const AGENTS: &[Agent] = &[
 /// The folder several agents share (the emerging common one), used when no agent is chosen.
 pub const SHARED_FOLDER: &str = ".agents/skills";
 
+/// The shared folder as a target of its own (`--agent shared`, and what `spm add` uses when
+/// no agent is chosen and it cannot ask): `.agents/skills` in a project, and for `-g`
+/// `$XDG_CONFIG_HOME/agents/skills`, the user folder the agents sharing it read.
+pub const SHARED: Agent = agent(
+    "shared",
+    "the shared folder (Codex, Gemini CLI, GitHub Copilot, Amp, OpenCode and others)",
+    SHARED_FOLDER,
+    "$XDG_CONFIG_HOME/agents/skills",
+    &[],
+);
+
+/// What `--agent` takes besides ids: every detected agent, the shared folder, or none.
+pub const ALL_DETECTED: &str = "all-detected";
+pub const NONE: &str = "none";
+
 /// Where paths are resolved: the user's home and the variables the templates use.
 #[derive(Debug, Clone)]
 pub struct Env {
@@ -385,7 +400,10 @@ impl Agent {
 
 /// The agent with this id.
 pub fn find(id: &str) -> Option<&'static Agent> {
-    AGENTS.iter().find(|a| a.id == id)
+    AGENTS
+        .iter()
+        .chain(std::iter::once(&SHARED))
+        .find(|a| a.id == id)
 }
 
 /// A list as users write it (`claude-code,codex`, or `all-detected`) → agents; an unknown
@@ -397,7 +415,10 @@ pub fn parse_list(
 ) -> Result<Vec<&'static Agent>, String> {
     let mut out: Vec<&'static Agent> = Vec::new();
     for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        if item == "all-detected" {
+        if item == NONE {
+            continue;
+        }
+        if item == ALL_DETECTED {
             for a in AGENTS.iter().filter(|a| a.detected(project_root, env)) {
                 if !out.contains(&a) {
                     out.push(a);
@@ -408,7 +429,7 @@ pub fn parse_list(
         let a = find(item).ok_or_else(|| {
             let known: Vec<&str> = AGENTS.iter().map(|a| a.id).collect();
             format!(
-                "`{item}` is not an agent spm knows; use one of: {}, or all-detected (`spm agents` lists them)",
+                "`{item}` is not an agent spm knows; use one of: {}, shared (the .agents/skills folder), all-detected or none (`spm agents` lists them)",
                 known.join(", ")
             )
         })?;

@@ -14,7 +14,7 @@ use spm_core::skill::SkillId;
 
 use crate::agents::{self, Env};
 use crate::install::file_hashes;
-use crate::project::{AgentCopy, InstallState, Lockfile, Project};
+use crate::project::{AgentCopy, InstallState, Lockfile, Project, ProjectManifest};
 
 /// Where copies go: the chosen agents' folders (shared ones once), for the project or `-g`.
 pub struct Targets {
@@ -45,6 +45,8 @@ pub struct Placed {
     /// Folders written (relative to the project root where possible).
     pub written: Vec<String>,
     pub removed: Vec<String>,
+    /// Edited copies left as they were (`--keep-modified`), with the edited files.
+    pub kept: Vec<(String, Vec<String>)>,
 }
 
 /// How a folder is named in the lockfile: relative to the project root for project
@@ -78,30 +80,62 @@ pub fn edited(dir: &Path, copy: &AgentCopy) -> anyhow::Result<Vec<String>> {
     Ok(out)
 }
 
-/// What a sync will do: the copies wanted (by lockfile key) and recorded copies to remove.
+/// How copies are made and what to do with edited ones.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Choices<'a> {
+    /// Replace or remove copies that were edited.
+    pub force: bool,
+    /// Leave edited copies as they are (and as recorded), updating everything else.
+    pub keep_modified: bool,
+    /// A relative symbolic link to the verified copy in `.spm/skills` instead of a copy.
+    pub link: bool,
+    /// Folder names other than the skill's name (`--as`), by skill.
+    pub names: Option<&'a BTreeMap<SkillId, String>>,
+}
+
+impl Choices<'_> {
+    fn folder_name<'b>(&'b self, id: &'b SkillId) -> &'b str {
+        self.names
+            .and_then(|n| n.get(id))
+            .map_or(id.name.as_str(), String::as_str)
+    }
+}
+
+/// What a sync will do: the copies wanted (by lockfile key), recorded copies to remove, and
+/// edited copies left alone.
 pub struct Plan {
     wanted: BTreeMap<String, (SkillId, PathBuf)>,
     stale: Vec<String>,
+    kept: BTreeSet<String>,
+    link: bool,
+    /// Edited copies that were kept, with their files, to report.
+    pub kept_edited: Vec<(String, Vec<String>)>,
+}
+
+fn exists(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok()
 }
 
 /// Checks, changing nothing, that the agents' folders can hold exactly one copy of every
-/// skill in `lock`: refuses when two skills share a name, when a destination exists that
-/// spm did not create, or when a copy spm made was edited and `force` is off. Run it
-/// before installing, so a refusal leaves everything as it was.
+/// skill in `lock`: refuses when two skills share a folder name, when a destination exists
+/// that spm did not create, or when a copy spm made was edited (unless `force` replaces it
+/// or `keep_modified` leaves it). Run it before installing, so a refusal leaves everything
+/// as it was.
 pub fn plan(
     project: &Project,
     lock: &Lockfile,
     targets: &Targets,
-    force: bool,
+    choices: Choices<'_>,
 ) -> anyhow::Result<Plan> {
     // Skills by folder name: two authors' skills with one name cannot share a folder.
     let mut by_name: BTreeMap<&str, &SkillId> = BTreeMap::new();
     if !targets.folders.is_empty() {
         for id in lock.skills.keys() {
-            if let Some(other) = by_name.insert(&id.name, id) {
+            let name = choices.folder_name(id);
+            if let Some(other) = by_name.insert(name, id) {
                 bail!(
-                    "{other} and {id} are both called `{}`, and an agent's folder can hold only one `{}/`; remove one of them (`spm remove <id>`)",
-                    id.name,
+                    "{other} and {id} are both called `{name}`, and an agent's folder can hold only one `{name}/`. Give one of them another folder name (`spm add {id} --as {}-{}`), or remove one (`spm remove <id>`)",
+                    id.author,
                     id.name
                 );
             }
@@ -113,65 +147,78 @@ pub fn plan(
             project.no_links_below_root(folder)?;
         }
         for id in lock.skills.keys() {
-            let dir = folder.join(&id.name);
+            let dir = folder.join(choices.folder_name(id));
             wanted.insert(key(project, &dir), (id.clone(), dir));
         }
     }
-    for (k, (id, dir)) in &wanted {
-        match lock.agent_copies.get(k) {
-            None if dir.exists() => bail!(
-                "{} exists and spm did not create it; spm will not overwrite it with {id}. Move it away, or choose other agents with --agent",
-                dir.display()
-            ),
-            Some(copy) if !force && dir.exists() => {
-                let changed = edited(dir, copy)?;
-                if !changed.is_empty() {
-                    bail!(
-                        "{} was edited ({}); spm will not replace it. Re-run with --force to replace it",
-                        dir.display(),
-                        changed.join(", ")
-                    );
-                }
-            }
-            _ => {}
-        }
-    }
+    let mut kept = BTreeSet::new();
+    let mut kept_edited = Vec::new();
+    let mut refused = Vec::new();
     let stale: Vec<String> = lock
         .agent_copies
         .keys()
         .filter(|k| !wanted.contains_key(*k))
         .cloned()
         .collect();
-    for k in &stale {
-        let dir = path_of(project, k);
-        if let Some(copy) = lock.agent_copies.get(k)
-            && !force
-            && dir.exists()
-        {
-            let changed = edited(&dir, copy)?;
-            if !changed.is_empty() {
-                bail!(
-                    "{} was edited ({}); spm will not remove it. Re-run with --force to remove it",
-                    dir.display(),
-                    changed.join(", ")
-                );
+    let checked = wanted
+        .iter()
+        .map(|(k, (id, dir))| (k, Some(id), dir.clone()))
+        .chain(stale.iter().map(|k| (k, None, path_of(project, k))));
+    for (k, id, dir) in checked {
+        match lock.agent_copies.get(k) {
+            None if exists(&dir) => bail!(
+                "{} exists and spm did not create it; spm will not overwrite it with {}. Move it away, give the skill another folder name (--as), or choose other agents with --agent",
+                dir.display(),
+                id.map_or_else(String::new, ToString::to_string)
+            ),
+            Some(copy) if !choices.force && exists(&dir) && !copy.link => {
+                let changed = edited(&dir, copy)?;
+                if changed.is_empty() {
+                    continue;
+                }
+                if choices.keep_modified {
+                    kept.insert(k.clone());
+                    kept_edited.push((k.clone(), changed));
+                } else {
+                    refused.push(format!("  {} ({})", dir.display(), changed.join(", ")));
+                }
             }
+            _ => {}
         }
     }
-    Ok(Plan { wanted, stale })
+    if !refused.is_empty() {
+        bail!(
+            "these copies in agents' folders were edited, and spm will not replace or remove them silently:\n{}\nRe-run with --force to replace them with the verified files, or --keep-modified to leave them as they are and update the rest",
+            refused.join("\n")
+        );
+    }
+    Ok(Plan {
+        wanted,
+        stale,
+        kept,
+        link: choices.link,
+        kept_edited,
+    })
 }
 
-/// Carries out a [`plan`] after the skills are installed: writes the wanted copies, removes
-/// the stale ones, and records the copies in `lock.agent_copies`.
+/// Carries out a [`plan`] after the skills are installed: writes the wanted copies (or
+/// links), removes the stale ones, and records them in `lock.agent_copies`. Kept copies stay
+/// as they are, with their old record.
 pub fn sync(
     project: &Project,
     lock: &mut Lockfile,
     state: &InstallState,
     plan: Plan,
 ) -> anyhow::Result<Placed> {
-    let Plan { wanted, stale } = plan;
+    let Plan {
+        wanted,
+        stale,
+        kept,
+        link,
+        ..
+    } = plan;
     let mut placed = Placed::default();
-    for k in stale {
+    for k in stale.into_iter().filter(|k| !kept.contains(k)) {
         let dir = path_of(project, &k);
         if let Some(copy) = lock.agent_copies.remove(&k) {
             remove_copy(&dir, &copy)?;
@@ -179,17 +226,29 @@ pub fn sync(
         }
     }
     for (k, (id, dir)) in wanted {
+        if kept.contains(&k) {
+            continue;
+        }
         let src = project.skill_dir(&id)?;
         let Some(installed) = state.skills.get(&id) else {
             bail!("{id} is not installed; run `spm install`");
         };
-        let up_to_date = lock
+        let recorded = lock
             .agent_copies
             .get(&k)
-            .is_some_and(|c| c.skill == id && c.files == installed.files)
-            && file_hashes(&dir)? == installed.files;
+            .is_some_and(|c| c.skill == id && c.files == installed.files && c.link == link);
+        let up_to_date = recorded
+            && if link {
+                std::fs::read_link(&dir).is_ok_and(|t| t == relative(&dir, &src))
+            } else {
+                !is_link(&dir) && file_hashes(&dir)? == installed.files
+            };
         if !up_to_date {
-            copy_tree(&src, &dir)?;
+            if link {
+                link_tree(&src, &dir)?;
+            } else {
+                copy_tree(&src, &dir)?;
+            }
             placed.written.push(k.clone());
         }
         lock.agent_copies.insert(
@@ -197,13 +256,53 @@ pub fn sync(
             AgentCopy {
                 skill: id.clone(),
                 files: installed.files.clone(),
+                link,
             },
         );
     }
     Ok(placed)
 }
 
-/// Copies `src` to `dest` through a staging folder, replacing an older copy.
+fn is_link(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// `to` as a path relative to the folder holding `from` (both absolute).
+fn relative(from: &Path, to: &Path) -> PathBuf {
+    let base: Vec<_> = from.parent().unwrap_or(from).components().collect();
+    let target: Vec<_> = to.components().collect();
+    let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..base.len() {
+        out.push("..");
+    }
+    for c in &target[common..] {
+        out.push(c);
+    }
+    out
+}
+
+/// Points `dest` at `src` with a relative symbolic link, replacing what spm had there.
+fn link_tree(src: &Path, dest: &Path) -> anyhow::Result<()> {
+    let parent = dest.parent().context("an agent folder has no parent")?;
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    if is_link(dest) {
+        std::fs::remove_file(dest)?;
+    } else if dest.exists() {
+        std::fs::remove_dir_all(dest)?;
+    }
+    let target = relative(dest, src);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&target, dest)
+        .with_context(|| format!("cannot link {} to {}", dest.display(), target.display()))?;
+    #[cfg(windows)]
+    std::os::windows::fs::symlink_dir(&target, dest)
+        .with_context(|| format!("cannot link {} to {}", dest.display(), target.display()))?;
+    Ok(())
+}
+
+/// Copies `src` to `dest` through a staging folder, replacing an older copy (or link).
 fn copy_tree(src: &Path, dest: &Path) -> anyhow::Result<()> {
     let parent = dest.parent().context("an agent folder has no parent")?;
     std::fs::create_dir_all(parent)
@@ -231,15 +330,26 @@ fn copy_tree(src: &Path, dest: &Path) -> anyhow::Result<()> {
     }
     copy_dir(src, &staged)
         .with_context(|| format!("cannot copy {} to {}", src.display(), staged.display()))?;
-    if dest.exists() {
+    if is_link(dest) {
+        std::fs::remove_file(dest)?;
+    } else if dest.exists() {
         std::fs::remove_dir_all(dest)?;
     }
     std::fs::rename(&staged, dest).with_context(|| format!("cannot create {}", dest.display()))?;
     Ok(())
 }
 
-/// Removes exactly the recorded files of a copy, then the folders they leave empty.
+/// Removes exactly what spm made: a link itself, or the recorded files of a copy and then
+/// the folders they leave empty.
 fn remove_copy(dir: &Path, copy: &AgentCopy) -> anyhow::Result<()> {
+    if is_link(dir) {
+        if copy.link {
+            std::fs::remove_file(dir)
+                .with_context(|| format!("cannot remove {}", dir.display()))?;
+        }
+        // A link spm did not make is not followed.
+        return Ok(());
+    }
     let mut dirs = BTreeSet::new();
     for rel in copy.files.keys() {
         let p = dir.join(rel);
@@ -275,6 +385,17 @@ pub fn verify_copies(project: &Project, lock: &Lockfile) -> anyhow::Result<Vec<S
             ));
             continue;
         }
+        if copy.link {
+            let want = relative(&dir, &project.skill_dir(&copy.skill)?);
+            if std::fs::read_link(&dir).ok().as_deref() != Some(want.as_path()) {
+                out.push(format!(
+                    "{k}: should link to {} for {} but does not (run `spm install --force`)",
+                    want.display(),
+                    copy.skill
+                ));
+            }
+            continue;
+        }
         let changed = edited(&dir, copy)?;
         if !changed.is_empty() {
             out.push(format!(
@@ -287,21 +408,29 @@ pub fn verify_copies(project: &Project, lock: &Lockfile) -> anyhow::Result<Vec<S
     Ok(out)
 }
 
-/// The copy plan for `agents` (as `spm.json` remembers them), checked before anything is
-/// installed, or `None` when no agent is involved and spm made no copies.
+/// The copy plan for what `manifest` asks (its agents, `--as` names and `--link`), checked
+/// before anything is installed, or `None` when no agent is involved and spm made no copies.
 pub fn plan_for(
     project: &Project,
     lock: &Lockfile,
-    agents: &[String],
+    manifest: &ProjectManifest,
     global: bool,
     force: bool,
+    keep_modified: bool,
 ) -> anyhow::Result<Option<Plan>> {
+    let agents = manifest.agents.as_deref().unwrap_or_default();
     if agents.is_empty() && lock.agent_copies.is_empty() {
         return Ok(None);
     }
     let env = Env::current().context("HOME is not set; spm cannot find the agents' folders")?;
     let targets = Targets::of(agents, project, global, &env)?;
-    Ok(Some(plan(project, lock, &targets, force)?))
+    let choices = Choices {
+        force,
+        keep_modified,
+        link: manifest.link,
+        names: Some(&manifest.folder_names),
+    };
+    Ok(Some(plan(project, lock, &targets, choices)?))
 }
 
 /// Carries out [`plan_for`]'s plan once the skills are installed.
@@ -313,6 +442,9 @@ pub fn carry_out(
     let Some(plan) = plan else {
         return Ok(Placed::default());
     };
+    let kept = plan.kept_edited.clone();
     let state = project.state()?;
-    sync(project, lock, &state, plan)
+    let mut placed = sync(project, lock, &state, plan)?;
+    placed.kept = kept;
+    Ok(placed)
 }

@@ -23,9 +23,20 @@ pub const LOCKFILE: &str = "skills.lock";
 pub struct ProjectManifest {
     #[serde(default, deserialize_with = "id_map")]
     pub dependencies: BTreeMap<SkillId, String>,
-    /// The agents whose folders get a copy of every installed skill (`spm add --agent`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub agents: Vec<String>,
+    /// The agents whose folders get a copy of every installed skill (`spm add --agent`);
+    /// `None` until a choice is made, `[]` for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents: Option<Vec<String>>,
+    /// Folder names in the agents' folders other than the skill's own name (`spm add --as`).
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "id_map"
+    )]
+    pub folder_names: BTreeMap<SkillId, String>,
+    /// Link the agents' folders to `.spm/skills` instead of copying (`spm add --link`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub link: bool,
     /// Keys other tools keep in spm.json, preserved on rewrite.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -62,6 +73,9 @@ pub struct Lockfile {
 pub struct AgentCopy {
     pub skill: SkillId,
     pub files: BTreeMap<String, String>,
+    /// A symbolic link to `.spm/skills/<author>/<name>` rather than a copy (`--link`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub link: bool,
 }
 
 impl Default for Lockfile {

@@ -9,6 +9,7 @@ use semver::{Version, VersionReq};
 use spm_core::skill::SkillId;
 
 use spm_client::add::{self, pins, requirements};
+use spm_client::agents::{self, Env};
 use spm_client::home::{RegistryEntry, UserConfig};
 use spm_client::install::{self, Outcome};
 use spm_client::placement;
@@ -36,15 +37,68 @@ pub struct AddArgs {
     /// Version or range for a single skill
     #[arg(long)]
     pub version: Option<String>,
-    /// Also copy the skills into these agents' folders: ids from `spm agents`, comma-separated,
-    /// or all-detected; remembered in spm.json for install, update and remove
+    /// Copy the skills into these agents' folders: ids from `spm agents`, comma-separated,
+    /// all-detected, shared (.agents/skills) or none; remembered in spm.json for install,
+    /// update and remove [default: ask on a terminal, else shared]
     #[arg(long, value_name = "AGENTS")]
     pub agent: Option<String>,
+    /// The folder name in the agents' folders, when another installed skill has this one's
+    /// name (one skill; remembered)
+    #[arg(long = "as", value_name = "FOLDER")]
+    pub folder_name: Option<String>,
+    /// Link the agents' folders to the verified copy in .spm/skills instead of copying
+    /// (remembered; some agents skip linked skill folders)
+    #[arg(long)]
+    pub link: bool,
     /// Resolve and show what would change; write nothing
     #[arg(long)]
     pub dry_run: bool,
     #[command(flatten)]
     pub target: Target,
+}
+
+/// Which agents get the skills when neither `--agent` nor spm.json says: asked once on a
+/// terminal (the detected ones offered), else the shared folder, said on stderr.
+fn choose_agents(project: &Project, global: bool) -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    let env = Env::current().context("HOME is not set; spm cannot find the agents' folders")?;
+    let detected: Vec<&str> = agents::AGENTS
+        .iter()
+        .filter(|a| a.detected(&project.root, &env))
+        .map(|a| a.id)
+        .collect();
+    let shared = agents::SHARED.folder(&project.root, global, &env);
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        let offer = if detected.is_empty() {
+            agents::SHARED.id.to_string()
+        } else {
+            detected.join(",")
+        };
+        eprintln!(
+            "Which agents should get these skills? Detected: {}.\nType agent ids (comma-separated; `spm agents` lists all), `shared` for {}, or `none`. spm.json remembers the answer.",
+            if detected.is_empty() {
+                "none".to_string()
+            } else {
+                detected.join(", ")
+            },
+            shared.display()
+        );
+        eprint!("agents [{offer}]: ");
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        let answer = line.trim();
+        return Ok(if answer.is_empty() {
+            offer
+        } else {
+            answer.to_string()
+        });
+    }
+    eprintln!(
+        "note: no agent chosen, so the skills also go to {}, the folder {} read; spm.json remembers this (choose with --agent <ids>, or --agent none)",
+        shared.display(),
+        "Codex, Gemini CLI, GitHub Copilot, Amp, OpenCode and others"
+    );
+    Ok(agents::SHARED.id.to_string())
 }
 
 fn client_for(target: &Target, fallback_url: Option<&str>) -> anyhow::Result<Client> {
@@ -107,6 +161,9 @@ fn print_placed(placed: &placement::Placed) {
     for w in &placed.written {
         println!("→ {w}");
     }
+    for (k, files) in &placed.kept {
+        println!("! {k} kept as edited ({}); not updated", files.join(", "));
+    }
     for r in &placed.removed {
         println!("✗ {r}");
     }
@@ -116,12 +173,21 @@ pub async fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let project = Project::locate(args.target.global)?;
     let client = client_for(&args.target, None)?;
+    let agents = match &args.agent {
+        Some(list) => Some(list.clone()),
+        None if project.manifest()?.agents.is_none() && !args.dry_run => {
+            Some(choose_agents(&project, args.target.global)?)
+        }
+        None => None,
+    };
     let request = add::Request {
         specs: args.skills.clone(),
         version: args.version.clone(),
-        agents: args.agent.clone(),
+        agents,
         allow_flagged: args.target.allow_flagged,
         global: args.target.global,
+        folder_name: args.folder_name.clone(),
+        link: args.link,
     };
     let resolved = add::resolve(&project, &client, &request).await?;
     if args.dry_run {
@@ -138,9 +204,12 @@ pub struct InstallArgs {
     /// Fail instead of resolving when spm.json and skills.lock disagree
     #[arg(long)]
     pub frozen: bool,
-    /// Reinstall even skills that look up to date
+    /// Reinstall even skills that look up to date, and replace edited copies in agents' folders
     #[arg(long)]
     pub force: bool,
+    /// Leave copies in agents' folders that were edited as they are; install the rest
+    #[arg(long, conflicts_with = "force")]
+    pub keep_modified: bool,
     /// Show what would change; write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -246,9 +315,10 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
     let plan = placement::plan_for(
         &project,
         &lock,
-        &manifest.agents,
+        &manifest,
         args.target.global,
         args.force,
+        args.keep_modified,
     )?;
     let outcome = install::install_lock(&project, &lock, &clients, args.force).await?;
     let mut lock = lock;
@@ -267,6 +337,12 @@ pub struct UpdateArgs {
     /// Move ranges in spm.json to the newest versions (may cross major versions)
     #[arg(long)]
     pub latest: bool,
+    /// Replace copies in agents' folders that were edited
+    #[arg(long)]
+    pub force: bool,
+    /// Leave copies in agents' folders that were edited as they are; update the rest
+    #[arg(long, conflicts_with = "force")]
+    pub keep_modified: bool,
     /// Resolve and show what would change; write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -316,7 +392,14 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
         .lockfile()?
         .map(|l| l.agent_copies)
         .unwrap_or_default();
-    let plan = placement::plan_for(&project, &lock, &manifest.agents, args.target.global, false)?;
+    let plan = placement::plan_for(
+        &project,
+        &lock,
+        &manifest,
+        args.target.global,
+        args.force,
+        args.keep_modified,
+    )?;
     let outcome =
         install::install_lock(&project, &lock, &install::Clients::one(&client), false).await?;
     print_placed(&placement::carry_out(&project, &mut lock, plan)?);
@@ -375,7 +458,7 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
     }
     let mut lock = lock;
     lock.agent_copies = old.map(|l| l.agent_copies).unwrap_or_default();
-    let plan = placement::plan_for(&project, &lock, &manifest.agents, args.target.global, false)?;
+    let plan = placement::plan_for(&project, &lock, &manifest, args.target.global, false, false)?;
     let outcome =
         install::install_lock(&project, &lock, &install::Clients::default(), false).await?;
     print_placed(&placement::carry_out(&project, &mut lock, plan)?);

@@ -98,9 +98,18 @@ impl User {
     }
 
     fn spm(&self, dir: &Path, args: &[&str]) -> Output {
+        self.spm_with(dir, args, &[])
+    }
+
+    /// `spm` with more environment (e.g. `HOME` for agents' user folders).
+    pub(crate) fn spm_with(&self, dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_spm"))
             .args(args)
             .current_dir(dir)
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("CODEX_HOME")
+            .env_remove("CLAUDE_CONFIG_DIR")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_os_str())))
             .env("SPM_HOME", self.home.path())
             .env("NO_COLOR", "1")
             .env_remove("SPM_TOKEN")
@@ -1361,7 +1370,11 @@ fn skills_are_copied_into_agent_folders_and_removed_exactly() {
     );
     let msg = alice.fails(p, &["install"]);
     assert!(
-        msg.contains("was edited") && msg.contains("SKILL.md"),
+        msg.contains("were edited") && msg.contains(".claude/skills/hello (SKILL.md)"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("--force") && msg.contains("--keep-modified"),
         "{msg}"
     );
     alice.ok(p, &["install", "--force"]);
@@ -1425,4 +1438,149 @@ fn skills_are_copied_into_agent_folders_and_removed_exactly() {
         msg.contains("`claude`") && msg.contains("claude-code"),
         "{msg}"
     );
+}
+
+/// Issue #13: the default when no agent is chosen, `--agent none`, `--as` for two authors'
+/// same-named skills, `--link`, the update flow for edited copies, and `-g` into the user's
+/// agent folders.
+#[test]
+fn agent_folders_default_names_links_edits_and_global() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let bob = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    bob.ok(work.path(), &["login", &reg.url, "--name", "bob"]);
+    publish(&alice, work.path(), "hello", "1.0.0", &[]);
+    publish(&bob, work.path(), "hello", "1.0.0", &[]);
+
+    // No choice and no terminal: the shared folder, said on stderr, remembered.
+    let project = tempfile::tempdir().unwrap();
+    let p = project.path();
+    let out = alice.spm(p, &["add", "alice/hello"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(".agents/skills") && text(&out.stderr).contains("--agent"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(p.join(".agents/skills/hello/SKILL.md").is_file());
+    assert_eq!(
+        read_json(&p.join("spm.json"))["agents"],
+        serde_json::json!(["shared"])
+    );
+
+    // --agent none: nothing outside .spm, remembered as an empty list.
+    let bare = tempfile::tempdir().unwrap();
+    let out = alice.spm(bare.path(), &["add", "alice/hello", "--agent", "none"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("note:"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!bare.path().join(".agents").exists());
+    assert_eq!(
+        read_json(&bare.path().join("spm.json"))["agents"],
+        serde_json::json!([])
+    );
+
+    // Two authors' `hello`: refused with both named and --as offered; --as installs it.
+    let msg = alice.fails(p, &["add", "bob/hello"]);
+    assert!(
+        msg.contains("alice/hello") && msg.contains("bob/hello") && msg.contains("--as bob-hello"),
+        "{msg}"
+    );
+    assert!(!p.join(".spm/skills/bob").exists());
+    alice.ok(p, &["add", "bob/hello", "--as", "bob-hello"]);
+    assert_eq!(
+        std::fs::read(p.join(".agents/skills/bob-hello/SKILL.md")).unwrap(),
+        std::fs::read(p.join(".spm/skills/bob/hello/SKILL.md")).unwrap()
+    );
+    assert_eq!(
+        read_json(&p.join("spm.json"))["folder_names"]["bob/hello"],
+        "bob-hello"
+    );
+    let clone = copy_project(p);
+    alice.ok(clone.path(), &["install", "--frozen"]);
+    assert!(
+        clone
+            .path()
+            .join(".agents/skills/bob-hello/SKILL.md")
+            .is_file()
+    );
+    alice.ok(p, &["remove", "bob/hello"]);
+    assert!(!p.join(".agents/skills/bob-hello").exists());
+    assert!(p.join(".agents/skills/hello/SKILL.md").is_file());
+
+    // --link: a relative link to the verified copy, remembered; remove takes the link away.
+    let linked = tempfile::tempdir().unwrap();
+    let l = linked.path();
+    alice.ok(
+        l,
+        &["add", "alice/hello", "--agent", "claude-code", "--link"],
+    );
+    let link = l.join(".claude/skills/hello");
+    let target = std::fs::read_link(&link).expect("a symbolic link");
+    assert!(target.is_relative(), "{}", target.display());
+    assert_eq!(
+        std::fs::canonicalize(&link).unwrap(),
+        std::fs::canonicalize(l.join(".spm/skills/alice/hello")).unwrap()
+    );
+    assert_eq!(read_json(&l.join("spm.json"))["link"], true);
+    assert_eq!(
+        read_json(&l.join("skills.lock"))["agent_copies"][".claude/skills/hello"]["link"],
+        true
+    );
+    alice.ok(l, &["verify"]);
+    alice.ok(l, &["remove", "alice/hello"]);
+    assert!(std::fs::symlink_metadata(&link).is_err());
+
+    // An edited copy stops an update, which lists it and offers both ways on.
+    publish(&alice, work.path(), "hello", "1.1.0", &[]);
+    let copy = p.join(".agents/skills/hello/SKILL.md");
+    std::fs::write(&copy, "my own notes").unwrap();
+    let msg = alice.fails(p, &["update"]);
+    assert!(
+        msg.contains(".agents/skills/hello (SKILL.md)")
+            && msg.contains("--force")
+            && msg.contains("--keep-modified"),
+        "{msg}"
+    );
+    assert!(
+        std::fs::read_to_string(p.join(".spm/skills/alice/hello/SKILL.md"))
+            .unwrap()
+            .contains("1.0.0"),
+        "nothing changed when the update stopped"
+    );
+    let out = alice.ok(p, &["update", "--keep-modified"]);
+    assert!(out.contains("kept as edited"), "{out}");
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), "my own notes");
+    assert!(
+        std::fs::read_to_string(p.join(".spm/skills/alice/hello/SKILL.md"))
+            .unwrap()
+            .contains("1.1.0")
+    );
+    alice.fails(p, &["verify"]);
+    alice.ok(p, &["update", "--force"]);
+    assert!(std::fs::read_to_string(&copy).unwrap().contains("1.1.0"));
+    alice.ok(p, &["verify"]);
+
+    // -g: each agent's user folder, under HOME.
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let env = [("HOME", h)];
+    let out = alice.spm_with(
+        work.path(),
+        &["add", "-g", "alice/hello", "--agent", "claude-code,codex"],
+        &env,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(h.join(".claude/skills/hello/SKILL.md").is_file());
+    assert!(h.join(".codex/skills/hello/SKILL.md").is_file());
+    assert!(!work.path().join(".claude").exists());
+    let out = alice.spm_with(work.path(), &["remove", "-g", "alice/hello"], &env);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!h.join(".claude/skills/hello").exists());
+    assert!(!h.join(".codex/skills/hello").exists());
 }
