@@ -94,9 +94,8 @@ fn choose_agents(project: &Project, global: bool) -> anyhow::Result<String> {
         });
     }
     eprintln!(
-        "note: no agent chosen, so the skills also go to {}, the folder {} read; spm.json remembers this (choose with --agent <ids>, or --agent none)",
-        shared.display(),
-        "Codex, Gemini CLI, GitHub Copilot, Amp, OpenCode and others"
+        "note: no agent chosen, so the skills also go to {}, the folder Codex, Gemini CLI, GitHub Copilot, Amp, OpenCode and others read; spm.json remembers this (choose with --agent <ids>, or --agent none)",
+        shared.display()
     );
     Ok(agents::SHARED.id.to_string())
 }
