@@ -10,9 +10,10 @@ use semver::{Version, VersionReq};
 use spm_core::skill::SkillId;
 
 use crate::agents::{self, Env};
+use crate::direct;
 use crate::install::{self, Outcome};
 use crate::placement::{self, Placed};
-use crate::project::{Lockfile, Project, ProjectManifest};
+use crate::project::{Locked, Lockfile, Project, ProjectManifest};
 use crate::registry::Client;
 
 /// What to add.
@@ -77,11 +78,12 @@ pub fn parse_req(text: &str) -> anyhow::Result<VersionReq> {
     Ok(VersionReq::parse(t)?)
 }
 
-/// `spm.json`'s ranges, parsed.
+/// `spm.json`'s registry ranges, parsed (direct sources are left to [`direct_sources`]).
 pub fn requirements(
     deps: &BTreeMap<SkillId, String>,
 ) -> anyhow::Result<BTreeMap<SkillId, VersionReq>> {
     deps.iter()
+        .filter(|(_, r)| !direct::is_direct(r))
         .map(|(id, r)| {
             Ok((
                 id.clone(),
@@ -90,6 +92,119 @@ pub fn requirements(
             ))
         })
         .collect()
+}
+
+/// `spm.json`'s direct sources (`path:...`, `github:...`), parsed.
+pub fn direct_sources(
+    deps: &BTreeMap<SkillId, String>,
+) -> anyhow::Result<BTreeMap<SkillId, direct::Source>> {
+    deps.iter()
+        .filter(|(_, r)| direct::is_direct(r))
+        .map(|(id, r)| {
+            Ok((
+                id.clone(),
+                direct::parse(r).with_context(|| format!("spm.json: the source of {id}"))?,
+            ))
+        })
+        .collect()
+}
+
+/// A source without its ref (what `spm.json` and the lock agree on).
+fn without_ref(source: &str) -> &str {
+    match source.strip_prefix("github:") {
+        Some(_) => source.rsplit_once('@').map_or(source, |(s, _)| s),
+        None => source,
+    }
+}
+
+/// Resolves a whole manifest into a lockfile: the direct skills (kept from `old` when it
+/// locked the same source and `refresh` is off, else fetched again, validated and scanned),
+/// then the registry's skills, with the direct skills' dependencies added to the
+/// requirements. `fetched` are direct skills this command just read.
+pub async fn resolve_manifest(
+    project: &Project,
+    client: Option<&Client>,
+    manifest: &ProjectManifest,
+    old: Option<&Lockfile>,
+    pinned: &BTreeMap<SkillId, Version>,
+    options: ResolveOptions,
+    fetched: Vec<direct::Fetched>,
+) -> anyhow::Result<Lockfile> {
+    let mut reqs = requirements(&manifest.dependencies)?;
+    let mut direct_locked: BTreeMap<SkillId, Locked> = BTreeMap::new();
+    for f in fetched {
+        cache(&f)?;
+        direct_locked.insert(f.id.clone(), f.locked());
+    }
+    for (id, source) in direct_sources(&manifest.dependencies)? {
+        if direct_locked.contains_key(&id) {
+            continue;
+        }
+        let want = source.to_string();
+        let kept = old
+            .and_then(|l| l.skills.get(&id))
+            .filter(|l| {
+                direct::is_locked_direct(l) && without_ref(&l.resolved) == without_ref(&want)
+            })
+            .filter(|_| !options.refresh);
+        let locked = match kept {
+            Some(l) => l.clone(),
+            None => {
+                let f = direct::fetch(project, &source, options.allow_flagged).await?;
+                anyhow::ensure!(
+                    f.id == id,
+                    "spm.json names {want} as {id}, but the skill there is {}",
+                    f.id
+                );
+                cache(&f)?;
+                f.locked()
+            }
+        };
+        direct_locked.insert(id, locked);
+    }
+    for (id, l) in &direct_locked {
+        reqs.remove(id);
+        for (dep, range) in &l.dependencies {
+            if direct_locked.contains_key(dep) {
+                continue;
+            }
+            let r = VersionReq::parse(range)
+                .with_context(|| format!("{id} has an invalid range `{range}` for {dep}"))?;
+            // Every comparator must hold: concatenating them intersects the ranges.
+            let entry = reqs.entry(dep.clone()).or_insert(VersionReq::STAR);
+            entry.comparators.extend(r.comparators);
+        }
+    }
+    let mut lock = match client {
+        _ if reqs.is_empty() => Lockfile::default(),
+        Some(client) => install::resolve_lock(client, &reqs, pinned, options.allow_flagged).await?,
+        None => bail!(
+            "no registry is configured, and {} come from one; run `spm login <url> --name <you>` or `spm registry add <url> --name <name>`",
+            reqs.keys()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    lock.skills.extend(direct_locked);
+    Ok(lock)
+}
+
+/// How [`resolve_manifest`] treats what it finds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResolveOptions {
+    pub allow_flagged: bool,
+    /// Fetch direct skills again even when the lock has them (`spm update`).
+    pub refresh: bool,
+}
+
+/// Puts a direct skill's archive in the cache, where installs find it by integrity.
+fn cache(f: &direct::Fetched) -> anyhow::Result<()> {
+    let path = install::cache_path(&f.integrity)?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(&path, &f.archive).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The versions a lockfile has, to keep them where they still fit.
@@ -106,7 +221,7 @@ pub fn pins(lock: Option<&Lockfile>) -> BTreeMap<SkillId, Version> {
 /// Resolves `request` against the project, changing nothing.
 pub async fn resolve(
     project: &Project,
-    client: &Client,
+    client: Option<&Client>,
     request: &Request,
 ) -> anyhow::Result<Resolved> {
     if request.version.is_some() && request.specs.len() > 1 {
@@ -117,35 +232,51 @@ pub async fn resolve(
     }
     let mut manifest = project.manifest()?;
     let lock = project.lockfile()?;
-    let mut reqs = requirements(&manifest.dependencies)?;
     let mut unpinned = Vec::new();
+    let mut fetched = Vec::new();
     for spec in &request.specs {
+        if direct::is_direct(spec) {
+            if request.version.is_some() {
+                bail!("--version applies to registry skills; {spec} is installed as it is");
+            }
+            let source = direct::from_command_line(spec, project)?;
+            let f = direct::fetch(project, &source, request.allow_flagged).await?;
+            manifest
+                .dependencies
+                .insert(f.id.clone(), source.to_string());
+            if let Some(folder) = &request.folder_name {
+                name_folder(&mut manifest, &f.id, folder)?;
+            }
+            fetched.push(f);
+            continue;
+        }
         let (id, req) = parse_spec(spec, request.version.as_deref())?;
         if let Some(folder) = &request.folder_name {
-            spm_core::skill::check_name(folder).map_err(|e| {
-                anyhow::anyhow!(
-                    "--as {folder}: {e}; a folder name follows the rules of skill names"
-                )
-            })?;
-            if folder == &id.name {
-                manifest.folder_names.remove(&id);
-            } else {
-                manifest.folder_names.insert(id.clone(), folder.clone());
-            }
+            name_folder(&mut manifest, &id, folder)?;
         }
         match req {
             Some(r) => {
-                reqs.insert(id.clone(), r.clone());
                 manifest.dependencies.insert(id, r.to_string());
             }
             None => {
-                reqs.insert(id.clone(), VersionReq::STAR);
+                manifest.dependencies.insert(id.clone(), "*".into());
                 unpinned.push(id);
             }
         }
     }
-    let mut new_lock =
-        install::resolve_lock(client, &reqs, &pins(lock.as_ref()), request.allow_flagged).await?;
+    let mut new_lock = resolve_manifest(
+        project,
+        client,
+        &manifest,
+        lock.as_ref(),
+        &pins(lock.as_ref()),
+        ResolveOptions {
+            allow_flagged: request.allow_flagged,
+            refresh: false,
+        },
+        fetched,
+    )
+    .await?;
     for id in unpinned {
         let v = &new_lock.skills[&id].version;
         manifest.dependencies.insert(id, format!("^{v}"));
@@ -172,18 +303,31 @@ pub async fn resolve(
     })
 }
 
+/// Records `--as`: the folder name in the agents' folders for `id`.
+fn name_folder(manifest: &mut ProjectManifest, id: &SkillId, folder: &str) -> anyhow::Result<()> {
+    spm_core::skill::check_name(folder).map_err(|e| {
+        anyhow::anyhow!("--as {folder}: {e}; a folder name follows the rules of skill names")
+    })?;
+    if folder == id.name {
+        manifest.folder_names.remove(id);
+    } else {
+        manifest.folder_names.insert(id.clone(), folder.to_string());
+    }
+    Ok(())
+}
+
 /// Installs what [`resolve`] chose, copies it into the agents' folders, then writes
 /// `spm.json` and `skills.lock`. The agents' folders are checked before anything changes.
 pub async fn apply(
     project: &Project,
-    client: &Client,
+    client: Option<&Client>,
     resolved: Resolved,
     global: bool,
 ) -> anyhow::Result<Done> {
     let Resolved { manifest, mut lock } = resolved;
     let plan = placement::plan_for(project, &lock, &manifest, global, false, false)?;
-    let outcome =
-        install::install_lock(project, &lock, &install::Clients::one(client), false).await?;
+    let clients = client.map(install::Clients::one).unwrap_or_default();
+    let outcome = install::install_lock(project, &lock, &clients, false).await?;
     let placed = placement::carry_out(project, &mut lock, plan)?;
     project.save_manifest(&manifest)?;
     project.save_lockfile(&lock)?;

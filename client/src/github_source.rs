@@ -61,8 +61,9 @@ pub fn parse(spec: &str) -> anyhow::Result<Source> {
     }
 }
 
-/// Downloads `src` and writes the entries under `path` into `dest`.
-pub async fn fetch(src: &Source, path: &Path, dest: &Path) -> anyhow::Result<()> {
+/// Downloads `src` and writes the entries under `path` into `dest`; returns the commit the
+/// tarball was made from, when it says.
+pub async fn fetch(src: &Source, path: &Path, dest: &Path) -> anyhow::Result<Option<String>> {
     let api = std::env::var("GITHUB_API_URL").unwrap_or_else(|_| "https://api.github.com".into());
     let mut url = format!(
         "{}/repos/{}/{}/tarball",
@@ -129,7 +130,8 @@ fn normal(p: &Path) -> Option<PathBuf> {
 
 /// Writes the entries of a GitHub tarball (one top folder, `<owner>-<repo>-<sha>/`) that lie
 /// under `path` into `dest`. Links under `path` are refused; anything elsewhere is ignored.
-pub fn extract(tarball: &[u8], path: &Path, dest: &Path) -> anyhow::Result<()> {
+/// Returns the commit: the `comment` of the pax global header `git archive` writes.
+pub fn extract(tarball: &[u8], path: &Path, dest: &Path) -> anyhow::Result<Option<String>> {
     let want = normal(path).with_context(|| {
         format!(
             "`{}` must be a path inside the repository, without `..`",
@@ -138,13 +140,17 @@ pub fn extract(tarball: &[u8], path: &Path, dest: &Path) -> anyhow::Result<()> {
     })?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(tarball));
     let (mut files, mut bytes) = (0usize, 0u64);
+    let mut commit = None;
     for entry in archive.entries().context("not a tar.gz archive")? {
         let mut entry = entry.context("the archive is damaged")?;
         let kind = entry.header().entry_type();
-        if matches!(
-            kind,
-            tar::EntryType::XGlobalHeader | tar::EntryType::XHeader
-        ) {
+        if kind == tar::EntryType::XGlobalHeader {
+            let mut data = Vec::new();
+            (&mut entry).take(4096).read_to_end(&mut data)?;
+            commit = pax_comment(&data).or(commit);
+            continue;
+        }
+        if kind == tar::EntryType::XHeader {
             continue;
         }
         let full = entry
@@ -190,7 +196,19 @@ pub fn extract(tarball: &[u8], path: &Path, dest: &Path) -> anyhow::Result<()> {
     if files == 0 {
         bail!("nothing found at `{}` in the repository", want.display());
     }
-    Ok(())
+    Ok(commit)
+}
+
+/// The `comment` record of pax header data (`<len> comment=<value>\n`), when it is a commit
+/// id (40 or 64 hex digits).
+fn pax_comment(data: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(data).ok()?;
+    text.lines().find_map(|line| {
+        let (_, record) = line.split_once(' ')?;
+        let value = record.strip_prefix("comment=")?.trim();
+        (matches!(value.len(), 40 | 64) && value.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| value.to_ascii_lowercase())
+    })
 }
 
 #[cfg(test)]

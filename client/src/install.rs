@@ -176,7 +176,7 @@ fn by_name<V: Clone>(m: &BTreeMap<SkillId, V>) -> BTreeMap<String, V> {
 }
 
 /// Where an archive with this integrity is cached.
-fn cache_path(integrity: &Integrity) -> anyhow::Result<PathBuf> {
+pub(crate) fn cache_path(integrity: &Integrity) -> anyhow::Result<PathBuf> {
     Ok(home::cache_dir()?.join(format!("{}.tar.gz", integrity.hex())))
 }
 
@@ -206,7 +206,7 @@ impl Clients {
         let mut by_url = BTreeMap::new();
         for (id, l) in &lock.skills {
             let url = l.registry.trim_end_matches('/').to_string();
-            if by_url.contains_key(&url) {
+            if by_url.contains_key(&url) || crate::direct::is_locked_direct(l) {
                 continue;
             }
             let client = match forced {
@@ -234,6 +234,7 @@ impl Clients {
 /// The archive for one locked skill: from the cache when it verifies, else downloaded and
 /// verified, then cached.
 async fn obtain(
+    project: &Project,
     client: Option<&Client>,
     id: &SkillId,
     locked: &Locked,
@@ -248,6 +249,10 @@ async fn obtain(
             return Ok((bytes, true));
         }
         let _ = std::fs::remove_file(&cached);
+    }
+    if crate::direct::is_locked_direct(locked) {
+        let bytes = crate::direct::rebuild(project, id, locked).await?;
+        return Ok((bytes, false));
     }
     let Some(client) = client else {
         bail!(
@@ -317,7 +322,7 @@ pub async fn install_lock(
         let (sem, bar) = (sem.clone(), bar.clone());
         async move {
             let _permit = sem.acquire().await;
-            let r = obtain(clients.get(&l.registry), id, l).await;
+            let r = obtain(project, clients.get(&l.registry), id, l).await;
             bar.inc(1);
             r
         }

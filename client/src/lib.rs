@@ -9,6 +9,8 @@
 //! - [`project`]: a project's `spm.json` ([`project::ProjectManifest`]), `skills.lock` and
 //!   install folders, with every id parsed and every path confined.
 //! - [`install`]: resolving, downloading, verifying and unpacking skills.
+//! - [`direct`]: skills straight from a folder or a GitHub repository, validated, packed,
+//!   scanned and locked by integrity like a registry package.
 //! - [`discover`]: finding skill folders below a directory (`--all`).
 //! - [`github_source`]: a skill folder straight from a GitHub repository tarball.
 //! - [`placement`]: copies of installed skills in agents' folders, recorded in the lock.
@@ -18,6 +20,7 @@
 pub mod add;
 pub mod agents;
 pub mod connect;
+pub mod direct;
 pub mod discover;
 pub mod github_source;
 pub mod home;

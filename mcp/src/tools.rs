@@ -395,8 +395,8 @@ impl SpmMcp {
             .first()
             .is_some_and(|(_, s)| *s == crate::catalog::Scope::Global);
         let result = async {
-            let resolved = spm_client::add::resolve(project, &client, &request).await?;
-            spm_client::add::apply(project, &client, resolved, global).await
+            let resolved = spm_client::add::resolve(project, Some(&client), &request).await?;
+            spm_client::add::apply(project, Some(&client), resolved, global).await
         }
         .await;
         Ok(match result {

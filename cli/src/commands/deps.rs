@@ -115,6 +115,16 @@ fn client_for(target: &Target, fallback_url: Option<&str>) -> anyhow::Result<Cli
     }
 }
 
+/// The registry client when one is configured (or named with --registry, which must work);
+/// `None` lets skills from folders and GitHub install without any registry.
+fn registry_if_any(target: &Target) -> anyhow::Result<Option<Client>> {
+    match client_for(target, None) {
+        Ok(c) => Ok(Some(c)),
+        Err(e) if target.registry.is_some() => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
 fn report(outcome: &Outcome, started: Instant) {
     for (id, v) in &outcome.installed {
         println!("+ {id}@{v}");
@@ -171,7 +181,7 @@ fn print_placed(placed: &placement::Placed) {
 pub async fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let project = Project::locate(args.target.global)?;
-    let client = client_for(&args.target, None)?;
+    let client = registry_if_any(&args.target)?;
     let agents = match &args.agent {
         Some(list) => Some(list.clone()),
         None if project.manifest()?.agents.is_none() && !args.dry_run => {
@@ -188,11 +198,11 @@ pub async fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
         folder_name: args.folder_name.clone(),
         link: args.link,
     };
-    let resolved = add::resolve(&project, &client, &request).await?;
+    let resolved = add::resolve(&project, client.as_ref(), &request).await?;
     if args.dry_run {
         return show_plan(&project, &resolved.lock);
     }
-    let done = add::apply(&project, &client, resolved, args.target.global).await?;
+    let done = add::apply(&project, client.as_ref(), resolved, args.target.global).await?;
     print_placed(&done.placed);
     report(&done.outcome, started);
     Ok(ExitCode::SUCCESS)
@@ -217,7 +227,32 @@ pub struct InstallArgs {
 }
 
 /// Why the lockfile does not satisfy the manifest, if it does not.
-fn lock_mismatch(reqs: &BTreeMap<SkillId, VersionReq>, lock: &Lockfile) -> Option<String> {
+fn lock_mismatch(
+    reqs: &BTreeMap<SkillId, VersionReq>,
+    direct: &BTreeMap<SkillId, spm_client::direct::Source>,
+    lock: &Lockfile,
+) -> Option<String> {
+    for (id, source) in direct {
+        let locked = lock
+            .skills
+            .get(id)
+            .filter(|l| spm_client::direct::is_locked_direct(l));
+        let same = locked.is_some_and(|l| {
+            let want = source.to_string();
+            let strip = |s: &str| match s.strip_prefix("github:") {
+                Some(_) => s
+                    .rsplit_once('@')
+                    .map_or(s.to_string(), |(a, _)| a.to_string()),
+                None => s.to_string(),
+            };
+            strip(&l.resolved) == strip(&want)
+        });
+        if !same {
+            return Some(format!(
+                "spm.json installs {id} from {source}, but skills.lock does not"
+            ));
+        }
+    }
     for (id, l) in &lock.skills {
         for dep in l.dependencies.keys() {
             if !lock.skills.contains_key(dep) {
@@ -250,8 +285,9 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
     let project = Project::locate(args.target.global)?;
     let manifest = project.manifest()?;
     let reqs = requirements(&manifest.dependencies)?;
+    let direct = add::direct_sources(&manifest.dependencies)?;
     let lock = project.lockfile()?.map(|lock| {
-        let (pruned, extra) = install::needed(reqs.keys().cloned(), &lock);
+        let (pruned, extra) = install::needed(manifest.dependencies.keys().cloned(), &lock);
         for id in &extra {
             eprintln!(
                 "warning: {} lists {id}, which neither {} nor any dependency needs; it was not installed",
@@ -262,18 +298,24 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
         pruned
     });
     let lock = match lock {
-        Some(lock) => match lock_mismatch(&reqs, &lock) {
+        Some(lock) => match lock_mismatch(&reqs, &direct, &lock) {
             None => lock,
             Some(why) if args.frozen => {
                 bail!("--frozen: {why}; run `spm install` without --frozen to update skills.lock")
             }
             Some(_) => {
-                let client = client_for(&args.target, None)?;
-                let mut fresh = install::resolve_lock(
-                    &client,
-                    &reqs,
+                let client = registry_if_any(&args.target)?;
+                let mut fresh = add::resolve_manifest(
+                    &project,
+                    client.as_ref(),
+                    &manifest,
+                    Some(&lock),
                     &pins(Some(&lock)),
-                    args.target.allow_flagged,
+                    add::ResolveOptions {
+                        allow_flagged: args.target.allow_flagged,
+                        refresh: false,
+                    },
+                    Vec::new(),
                 )
                 .await?;
                 // The copies spm made stay spm's across a new resolution.
@@ -282,7 +324,7 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
             }
         },
         None if args.frozen => bail!("--frozen: there is no {}", project.lock_path.display()),
-        None if reqs.is_empty() => {
+        None if manifest.dependencies.is_empty() => {
             println!(
                 "Nothing to install: {} lists no skills.",
                 project.manifest_path.display()
@@ -290,11 +332,17 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         None => {
-            install::resolve_lock(
-                &client_for(&args.target, None)?,
-                &reqs,
+            add::resolve_manifest(
+                &project,
+                registry_if_any(&args.target)?.as_ref(),
+                &manifest,
+                None,
                 &BTreeMap::new(),
-                args.target.allow_flagged,
+                add::ResolveOptions {
+                    allow_flagged: args.target.allow_flagged,
+                    refresh: false,
+                },
+                Vec::new(),
             )
             .await?
         }
@@ -353,13 +401,13 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let project = Project::locate(args.target.global)?;
     let mut manifest = project.manifest()?;
-    let mut reqs = requirements(&manifest.dependencies)?;
+    let reqs = requirements(&manifest.dependencies)?;
     let mut chosen: Vec<SkillId> = Vec::new();
     for s in &args.skills {
         let id: SkillId = s
             .parse()
             .with_context(|| format!("`{s}` is not a skill; expected author/name"))?;
-        if !reqs.contains_key(&id) {
+        if !manifest.dependencies.contains_key(&id) {
             bail!("{id} is not a dependency in spm.json");
         }
         chosen.push(id);
@@ -367,19 +415,33 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
     if chosen.is_empty() {
         chosen = reqs.keys().cloned().collect();
     }
+    // --latest: the chosen registry skills may move to any version.
+    let mut working = manifest.clone();
     if args.latest {
-        for id in &chosen {
-            reqs.insert(id.clone(), VersionReq::STAR);
+        for id in chosen.iter().filter(|id| reqs.contains_key(*id)) {
+            working.dependencies.insert(id.clone(), "*".into());
         }
     }
-    let client = client_for(&args.target, None)?;
-    let lock =
-        install::resolve_lock(&client, &reqs, &BTreeMap::new(), args.target.allow_flagged).await?;
+    let client = registry_if_any(&args.target)?;
+    let old = project.lockfile()?;
+    let lock = add::resolve_manifest(
+        &project,
+        client.as_ref(),
+        &working,
+        old.as_ref(),
+        &BTreeMap::new(),
+        add::ResolveOptions {
+            allow_flagged: args.target.allow_flagged,
+            refresh: true,
+        },
+        Vec::new(),
+    )
+    .await?;
     if args.dry_run {
         return show_plan(&project, &lock);
     }
     if args.latest {
-        for id in &chosen {
+        for id in chosen.iter().filter(|id| reqs.contains_key(*id)) {
             manifest
                 .dependencies
                 .insert(id.clone(), format!("^{}", lock.skills[id].version));
@@ -387,10 +449,7 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
         project.save_manifest(&manifest)?;
     }
     let mut lock = lock;
-    lock.agent_copies = project
-        .lockfile()?
-        .map(|l| l.agent_copies)
-        .unwrap_or_default();
+    lock.agent_copies = old.map(|l| l.agent_copies).unwrap_or_default();
     let plan = placement::plan_for(
         &project,
         &lock,
@@ -399,8 +458,11 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
         args.force,
         args.keep_modified,
     )?;
-    let outcome =
-        install::install_lock(&project, &lock, &install::Clients::one(&client), false).await?;
+    let clients = client
+        .as_ref()
+        .map(install::Clients::one)
+        .unwrap_or_default();
+    let outcome = install::install_lock(&project, &lock, &clients, false).await?;
     print_placed(&placement::carry_out(&project, &mut lock, plan)?);
     project.save_lockfile(&lock)?;
     report(&outcome, started);
@@ -433,22 +495,33 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let reqs = requirements(&manifest.dependencies)?;
     let old = project.lockfile()?;
-    let lock = if reqs.is_empty() {
+    let lock = if manifest.dependencies.is_empty() {
         Lockfile::default()
     } else {
-        let fallback = old
-            .as_ref()
-            .and_then(|l| l.skills.values().next().map(|s| s.registry.clone()));
-        let client = client_for(&args.target, fallback.as_deref())?;
+        let fallback = old.as_ref().and_then(|l| {
+            l.skills
+                .values()
+                .find(|s| !s.registry.is_empty())
+                .map(|s| s.registry.clone())
+        });
+        let client = match client_for(&args.target, fallback.as_deref()) {
+            Ok(c) => Some(c),
+            Err(e) if args.target.registry.is_some() => return Err(e),
+            Err(_) => None,
+        };
         // Keep what is still needed at the versions already locked.
-        let kept: BTreeMap<SkillId, VersionReq> = reqs.clone();
-        install::resolve_lock(
-            &client,
-            &kept,
+        add::resolve_manifest(
+            &project,
+            client.as_ref(),
+            &manifest,
+            old.as_ref(),
             &pins(old.as_ref()),
-            args.target.allow_flagged,
+            add::ResolveOptions {
+                allow_flagged: args.target.allow_flagged,
+                refresh: false,
+            },
+            Vec::new(),
         )
         .await?
     };
