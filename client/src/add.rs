@@ -109,7 +109,14 @@ pub fn direct_sources(
         .collect()
 }
 
-/// A source without its ref (what `spm.json` and the lock agree on).
+/// Whether a lock entry came from the source `spm.json` names (a GitHub ref is locked as
+/// its commit, so refs are not compared).
+pub fn same_source(locked: &Locked, source: &direct::Source) -> bool {
+    direct::is_locked_direct(locked)
+        && without_ref(&locked.resolved) == without_ref(&source.to_string())
+}
+
+/// A source without its ref.
 fn without_ref(source: &str) -> &str {
     match source.strip_prefix("github:") {
         Some(_) => source.rsplit_once('@').map_or(source, |(s, _)| s),

@@ -233,20 +233,10 @@ fn lock_mismatch(
     lock: &Lockfile,
 ) -> Option<String> {
     for (id, source) in direct {
-        let locked = lock
+        let same = lock
             .skills
             .get(id)
-            .filter(|l| spm_client::direct::is_locked_direct(l));
-        let same = locked.is_some_and(|l| {
-            let want = source.to_string();
-            let strip = |s: &str| match s.strip_prefix("github:") {
-                Some(_) => s
-                    .rsplit_once('@')
-                    .map_or(s.to_string(), |(a, _)| a.to_string()),
-                None => s.to_string(),
-            };
-            strip(&l.resolved) == strip(&want)
-        });
+            .is_some_and(|l| add::same_source(l, source));
         if !same {
             return Some(format!(
                 "spm.json installs {id} from {source}, but skills.lock does not"
