@@ -31,14 +31,21 @@ pub struct Request {
     pub global: bool,
     /// `--as`: the folder name in the agents' folders for the (single) skill.
     pub folder_name: Option<String>,
-    /// `--link`: link the agents' folders to `.spm/skills` instead of copying (remembered).
-    pub link: bool,
+    /// `--link` (`Some(true)`) or `--copy` (`Some(false)`): how the agents' folders get the
+    /// skills from now on (remembered); `None` keeps what `spm.json` says.
+    pub link: Option<bool>,
+    /// Replace copies in agents' folders that were edited.
+    pub force: bool,
+    /// Leave edited copies as they are.
+    pub keep_modified: bool,
 }
 
 /// The manifest and lockfile an add would write.
 pub struct Resolved {
     pub manifest: ProjectManifest,
     pub lock: Lockfile,
+    force: bool,
+    keep_modified: bool,
 }
 
 /// What an add did.
@@ -300,13 +307,15 @@ pub async fn resolve(
         }
         manifest.agents = Some(chosen.iter().map(|a| a.id.to_string()).collect());
     }
-    if request.link {
-        manifest.link = true;
+    if let Some(link) = request.link {
+        manifest.link = link;
     }
     new_lock.agent_copies = lock.map(|l| l.agent_copies).unwrap_or_default();
     Ok(Resolved {
         manifest,
         lock: new_lock,
+        force: request.force,
+        keep_modified: request.keep_modified,
     })
 }
 
@@ -331,14 +340,23 @@ pub async fn apply(
     resolved: Resolved,
     global: bool,
 ) -> anyhow::Result<Done> {
-    let Resolved { manifest, mut lock } = resolved;
-    let plan = placement::plan_for(project, &lock, &manifest, global, false, false)?;
+    let Resolved {
+        manifest,
+        mut lock,
+        force,
+        keep_modified,
+    } = resolved;
+    let plan = placement::plan_for(project, &lock, &manifest, global, force, keep_modified)?;
     let clients = client.map(install::Clients::one).unwrap_or_default();
     let outcome = install::install_lock(project, &lock, &clients, false).await?;
-    let placed = placement::carry_out(project, &mut lock, plan)?;
+    let placed = placement::carry_out(project, &mut lock, plan);
+    // What was placed before a failure is recorded, so spm still owns it next time.
     project.save_manifest(&manifest)?;
     project.save_lockfile(&lock)?;
-    Ok(Done { outcome, placed })
+    Ok(Done {
+        outcome,
+        placed: placed?,
+    })
 }
 
 #[cfg(test)]

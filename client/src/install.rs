@@ -252,6 +252,7 @@ async fn obtain(
     }
     if crate::direct::is_locked_direct(locked) {
         let bytes = crate::direct::rebuild(project, id, locked).await?;
+        store_in_cache(&cached, &integrity, &bytes);
         return Ok((bytes, false));
     }
     let Some(client) = client else {
@@ -272,14 +273,34 @@ async fn obtain(
     integrity.verify(&bytes).map_err(|e| {
         anyhow::anyhow!("{id}@{}: the downloaded archive does not match the lockfile ({e}); nothing was installed", locked.version)
     })?;
+    store_in_cache(&cached, &integrity, &bytes);
+    Ok((bytes, false))
+}
+
+/// Writes a verified archive into the cache (best effort: a cache that cannot be written
+/// only costs a download later).
+fn store_in_cache(cached: &Path, integrity: &Integrity, bytes: &[u8]) {
     if let Some(dir) = cached.parent() {
         std::fs::create_dir_all(dir).ok();
         let tmp = dir.join(format!(".{}.part", integrity.hex()));
-        if std::fs::write(&tmp, &bytes).is_ok() {
-            let _ = std::fs::rename(&tmp, &cached);
+        if std::fs::write(&tmp, bytes).is_ok() {
+            let _ = std::fs::rename(&tmp, cached);
         }
     }
-    Ok((bytes, false))
+}
+
+/// The files of the cached archive with this integrity, checked against it: the verified
+/// bytes of an installed skill, whatever its unpacked folder now holds. `None` when the
+/// archive is not in the cache (or no longer matches).
+pub fn cached_files(integrity: &str) -> anyhow::Result<Option<spm_core::package::Files>> {
+    let integrity: Integrity = integrity.parse()?;
+    let Ok(bytes) = std::fs::read(cache_path(&integrity)?) else {
+        return Ok(None);
+    };
+    if integrity.verify(&bytes).is_err() {
+        return Ok(None);
+    }
+    Ok(Some(read_archive(&bytes, &UnpackLimits::default())?))
 }
 
 #[derive(Debug, Default)]

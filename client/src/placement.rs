@@ -20,6 +20,9 @@ use crate::project::{AgentCopy, InstallState, Lockfile, Project, ProjectManifest
 pub struct Targets {
     pub folders: Vec<(PathBuf, Vec<&'static str>)>,
     pub global: bool,
+    /// Every agent folder of this kind (project or user): the only places a recorded copy
+    /// may be.
+    pub known: Vec<PathBuf>,
 }
 
 impl Targets {
@@ -35,6 +38,7 @@ impl Targets {
         Ok(Targets {
             folders: agents::folders(&list, &project.root, global, env),
             global,
+            known: known_folders(project, global, env),
         })
     }
 }
@@ -64,6 +68,63 @@ fn path_of(project: &Project, key: &str) -> PathBuf {
     } else {
         project.root.join(p)
     }
+}
+
+/// Every folder an agent of the catalog reads, for the project or (`global`) the user.
+fn known_folders(project: &Project, global: bool, env: &Env) -> Vec<PathBuf> {
+    agents::AGENTS
+        .iter()
+        .chain(std::iter::once(&agents::SHARED))
+        .map(|a| a.folder(&project.root, global, env))
+        .collect()
+}
+
+/// A relative path of plain components, `/`-separated.
+fn plain_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(['\\', '\0'])
+        && path.split('/').all(|s| !s.is_empty())
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// Where a copy recorded in `skills.lock` is, once checked: a skill-named folder directly in
+/// one of the agents' folders, holding only plain relative file paths. A cloned lockfile is
+/// untrusted; anything else is an error, so spm never writes or removes elsewhere.
+fn recorded_dir(
+    project: &Project,
+    known: &[PathBuf],
+    global: bool,
+    key: &str,
+    copy: &AgentCopy,
+) -> anyhow::Result<PathBuf> {
+    let bad = |why: String| {
+        anyhow::anyhow!(
+            "{}: the agent copy `{key}` {why}; spm only touches copies it made in agents' folders. Remove that entry from agent_copies and run the command again",
+            project.lock_path.display()
+        )
+    };
+    if let Some(f) = copy.files.keys().find(|f| !plain_relative(f)) {
+        return Err(bad(format!("lists the file `{f}`")));
+    }
+    let dir = path_of(project, key);
+    let in_known = dir
+        .parent()
+        .is_some_and(|parent| known.iter().any(|k| k == parent));
+    let named = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| spm_core::skill::check_name(n).is_ok());
+    if !in_known || !named {
+        return Err(bad(
+            "is not a skill folder in an agent's skills folder".into()
+        ));
+    }
+    if !global {
+        project.no_links_below_root(dir.parent().unwrap_or(&dir))?;
+    }
+    Ok(dir)
 }
 
 /// Files of a recorded copy that differ from the record (edited, added or missing).
@@ -112,6 +173,24 @@ pub struct Plan {
     pub kept_edited: Vec<(String, Vec<String>)>,
 }
 
+impl Plan {
+    /// Why carrying this plan out would change which copies `lock` records, if it would.
+    pub fn changes_records(&self, lock: &Lockfile) -> Option<String> {
+        let added: Vec<&String> = self
+            .wanted
+            .keys()
+            .filter(|k| !lock.agent_copies.contains_key(*k))
+            .collect();
+        if let Some(k) = added.first() {
+            return Some(format!("{k} would be added"));
+        }
+        self.stale
+            .iter()
+            .find(|k| !self.kept.contains(*k))
+            .map(|k| format!("{k} would be removed"))
+    }
+}
+
 fn exists(p: &Path) -> bool {
     std::fs::symlink_metadata(p).is_ok()
 }
@@ -127,6 +206,19 @@ pub fn plan(
     targets: &Targets,
     choices: Choices<'_>,
 ) -> anyhow::Result<Plan> {
+    if let Some((id, name)) = choices
+        .names
+        .into_iter()
+        .flatten()
+        .find(|(_, n)| spm_core::skill::check_name(n).is_err())
+    {
+        bail!(
+            "spm.json: folder_names gives {id} the folder `{name}`, which is not a valid folder name (the rules of skill names)"
+        );
+    }
+    for (k, copy) in &lock.agent_copies {
+        recorded_dir(project, &targets.known, targets.global, k, copy)?;
+    }
     // Skills by folder name: two authors' skills with one name cannot share a folder.
     let mut by_name: BTreeMap<&str, &SkillId> = BTreeMap::new();
     if !targets.folders.is_empty() {
@@ -171,8 +263,14 @@ pub fn plan(
                 dir.display(),
                 id.map_or_else(String::new, ToString::to_string)
             ),
-            Some(copy) if !choices.force && exists(&dir) && !copy.link => {
-                let changed = edited(&dir, copy)?;
+            Some(copy) if !choices.force && exists(&dir) => {
+                let changed = if !copy.link {
+                    edited(&dir, copy)?
+                } else if is_link(&dir) {
+                    Vec::new()
+                } else {
+                    vec!["(a folder now stands where spm made a link)".to_string()]
+                };
                 if changed.is_empty() {
                     continue;
                 }
@@ -374,10 +472,19 @@ fn remove_copy(dir: &Path, copy: &AgentCopy) -> anyhow::Result<()> {
 
 /// `spm verify` for the agents' copies: each recorded copy that is missing or differs from
 /// the lockfile, with the files.
-pub fn verify_copies(project: &Project, lock: &Lockfile) -> anyhow::Result<Vec<String>> {
+pub fn verify_copies(
+    project: &Project,
+    lock: &Lockfile,
+    global: bool,
+) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
+    let known = match Env::current() {
+        Some(env) => known_folders(project, global, &env),
+        None if lock.agent_copies.is_empty() => Vec::new(),
+        None => bail!("HOME is not set; spm cannot find the agents' folders"),
+    };
     for (k, copy) in &lock.agent_copies {
-        let dir = path_of(project, k);
+        let dir = recorded_dir(project, &known, global, k, copy)?;
         if !dir.is_dir() {
             out.push(format!(
                 "{k}: the copy of {} is missing (run `spm install`)",

@@ -2,6 +2,10 @@
 //! global install's (`~/.spm/installed`), each with the files spm recorded when it unpacked
 //! the verified archive.
 //!
+//! A skill is served only as `skills.lock` locks it: its file list, digests and sizes come
+//! from the archive with the locked integrity in spm's cache (verified when read), not from
+//! anything in the project's `.spm/` folder, which a cloned repository could have committed.
+//!
 //! Everything a client can name goes through here. A URI is `skill://<author>/<name>/<path>`
 //! with percent-encoded segments; it is parsed into a skill id and a relative path, and a
 //! path is served only when it is one of the files recorded for that skill. Nothing else on
@@ -157,7 +161,7 @@ pub enum Child {
 pub struct Recorded {
     /// SHA-256 of the bytes, lowercase hex.
     pub hex: String,
-    /// Its length on disk now (the digest check on read catches any change).
+    /// Its length, from the verified archive.
     pub size: u64,
 }
 
@@ -248,17 +252,32 @@ impl Catalog {
         installed: spm_client::project::InstalledSkill,
         lock: Option<&spm_client::project::Lockfile>,
     ) -> Result<Installed, String> {
-        let dir = project.skill_dir(id).map_err(|e| format!("{e:#}"))?;
+        // Served only as skills.lock locks it, with the file list and digests of the cached
+        // archive that integrity names: a committed `.spm/` proves nothing.
+        let Some(locked) = lock.and_then(|l| l.skills.get(id)) else {
+            return Err(format!(
+                "it is not in {}; run `spm install`",
+                project.lock_path.display()
+            ));
+        };
+        if locked.integrity != installed.integrity || locked.version != installed.version {
+            return Err("the install differs from skills.lock; run `spm install`".into());
+        }
+        let archive = spm_client::install::cached_files(&locked.integrity)
+            .map_err(|e| format!("{e:#}"))?
+            .ok_or_else(|| {
+                "its verified archive is not in spm's cache; run `spm install --force`".to_string()
+            })?;
         let mut files = BTreeMap::new();
-        for (path, hash) in installed.files {
-            let Some(hex) = hash.parse::<Integrity>().ok().map(|i| i.hex()) else {
-                return Err(format!("the state file records `{hash}` for {path}"));
-            };
-            if !is_relative_file_path(&path) {
-                return Err(format!("the state file records the path `{path}`"));
+        for (path, bytes) in &archive {
+            if !is_relative_file_path(path) {
+                return Err(format!("its archive holds the path `{path}`"));
             }
-            let size = std::fs::symlink_metadata(dir.join(&path)).map_or(0, |m| m.len());
-            files.insert(path, Recorded { hex, size });
+            let recorded = Recorded {
+                hex: Integrity::of(bytes).hex(),
+                size: bytes.len() as u64,
+            };
+            files.insert(path.clone(), recorded);
         }
         let mut skill = Installed {
             id: id.clone(),

@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use spm_client::home::UserConfig;
 use spm_client::registry::Client;
-use spm_core::spotlight::{Mode, OsEntropy, spotlight};
+use spm_core::spotlight::{OsEntropy, spotlight};
 
 use crate::catalog::{Catalog, Installed, parse_uri};
 use crate::server::SpmMcp;
@@ -29,15 +29,6 @@ const MAX_SEARCH: i64 = 50;
 pub struct SkillName {
     /// The skill: `author/name`, or its bare name when only one installed skill has it.
     pub name: String,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct LoadArgs {
-    /// The skill: `author/name`, or its bare name when only one installed skill has it.
-    pub name: String,
-    /// How the content is marked: `datamark` (default), `delimit` or `encode`.
-    #[serde(default)]
-    pub mode: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -183,13 +174,6 @@ impl SpmMcp {
         line
     }
 
-    fn mode(&self, asked: Option<&str>) -> Result<Mode, String> {
-        match asked {
-            None => Ok(self.options.mode),
-            Some(m) => m.parse(),
-        }
-    }
-
     fn with_skill<T>(
         &self,
         name: &str,
@@ -273,12 +257,10 @@ impl SpmMcp {
     )]
     pub async fn skill_load(
         &self,
-        Parameters(args): Parameters<LoadArgs>,
+        Parameters(args): Parameters<SkillName>,
     ) -> Result<CallToolResult, ErrorData> {
-        let mode = match self.mode(args.mode.as_deref()) {
-            Ok(m) => m,
-            Err(e) => return Ok(failed(e)),
-        };
+        // The marking is the user's choice (`spm mcp --mode`), never the model's.
+        let mode = self.options.mode;
         let loaded = self.with_skill(&args.name, |_, skill| {
             let bytes = skill.read(spm_core::skill::SKILL_FILE)?;
             let content = String::from_utf8_lossy(&bytes).into_owned();
@@ -372,6 +354,12 @@ impl SpmMcp {
         &self,
         Parameters(args): Parameters<InstallArgs>,
     ) -> Result<CallToolResult, ErrorData> {
+        if spm_client::direct::is_direct(&args.skill) {
+            return Ok(failed(format!(
+                "`{}` is not a registry skill; skill_install installs only author/name[@range] from the registry (folders and repositories are installed by the user with `spm add`)",
+                args.skill
+            )));
+        }
         if !self.options.allow_install {
             return Ok(failed(
                 "installing from MCP is off; the user can turn it on with `\"mcp\": {\"allow_install\": true}` in ~/.spm/config.json",

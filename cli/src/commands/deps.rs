@@ -29,6 +29,17 @@ pub struct Target {
     pub allow_flagged: bool,
 }
 
+/// What to do with copies in agents' folders that were edited.
+#[derive(clap::Args, Clone, Copy)]
+pub struct Edits {
+    /// Replace (or remove) copies in agents' folders that were edited
+    #[arg(long)]
+    pub force: bool,
+    /// Leave copies in agents' folders that were edited as they are; do the rest
+    #[arg(long, conflicts_with = "force")]
+    pub keep_modified: bool,
+}
+
 #[derive(clap::Args)]
 pub struct AddArgs {
     /// Skills to add: author/name, author/name@^1.2, author/name@1.2.3
@@ -48,11 +59,16 @@ pub struct AddArgs {
     pub folder_name: Option<String>,
     /// Link the agents' folders to the verified copy in .spm/skills instead of copying
     /// (remembered; some agents skip linked skill folders)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "copy")]
     pub link: bool,
+    /// Copy into the agents' folders again after --link (remembered)
+    #[arg(long)]
+    pub copy: bool,
     /// Resolve and show what would change; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub edits: Edits,
     #[command(flatten)]
     pub target: Target,
 }
@@ -196,7 +212,13 @@ pub async fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
         allow_flagged: args.target.allow_flagged,
         global: args.target.global,
         folder_name: args.folder_name.clone(),
-        link: args.link,
+        link: match (args.link, args.copy) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        force: args.edits.force,
+        keep_modified: args.edits.keep_modified,
     };
     let resolved = add::resolve(&project, client.as_ref(), &request).await?;
     if args.dry_run {
@@ -357,12 +379,21 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
         args.force,
         args.keep_modified,
     )?;
+    if args.frozen
+        && let Some(p) = &plan
+        && let Some(why) = p.changes_records(&lock)
+    {
+        bail!(
+            "--frozen: spm.json's agents would change the copies skills.lock records ({why}); run `spm install` without --frozen to update skills.lock"
+        );
+    }
     let outcome = install::install_lock(&project, &lock, &clients, args.force).await?;
     let mut lock = lock;
-    print_placed(&placement::carry_out(&project, &mut lock, plan)?);
+    let placed = placement::carry_out(&project, &mut lock, plan);
     if !args.frozen {
         project.save_lockfile(&lock)?;
     }
+    print_placed(&placed?);
     report(&outcome, started);
     Ok(ExitCode::SUCCESS)
 }
@@ -374,12 +405,8 @@ pub struct UpdateArgs {
     /// Move ranges in spm.json to the newest versions (may cross major versions)
     #[arg(long)]
     pub latest: bool,
-    /// Replace copies in agents' folders that were edited
-    #[arg(long)]
-    pub force: bool,
-    /// Leave copies in agents' folders that were edited as they are; update the rest
-    #[arg(long, conflicts_with = "force")]
-    pub keep_modified: bool,
+    #[command(flatten)]
+    pub edits: Edits,
     /// Resolve and show what would change; write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -436,7 +463,6 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
                 .dependencies
                 .insert(id.clone(), format!("^{}", lock.skills[id].version));
         }
-        project.save_manifest(&manifest)?;
     }
     let mut lock = lock;
     lock.agent_copies = old.map(|l| l.agent_copies).unwrap_or_default();
@@ -445,16 +471,19 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
         &lock,
         &manifest,
         args.target.global,
-        args.force,
-        args.keep_modified,
+        args.edits.force,
+        args.edits.keep_modified,
     )?;
     let clients = client
         .as_ref()
         .map(install::Clients::one)
         .unwrap_or_default();
     let outcome = install::install_lock(&project, &lock, &clients, false).await?;
-    print_placed(&placement::carry_out(&project, &mut lock, plan)?);
+    let placed = placement::carry_out(&project, &mut lock, plan);
+    // What was placed before a failure is recorded, so spm still owns it next time.
+    project.save_manifest(&manifest)?;
     project.save_lockfile(&lock)?;
+    print_placed(&placed?);
     report(&outcome, started);
     Ok(ExitCode::SUCCESS)
 }
@@ -466,6 +495,8 @@ pub struct RemoveArgs {
     /// Show what would change; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub edits: Edits,
     #[command(flatten)]
     pub target: Target,
 }
@@ -484,6 +515,7 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
                 project.manifest_path.display()
             );
         }
+        manifest.folder_names.remove(&id);
     }
     let old = project.lockfile()?;
     let lock = if manifest.dependencies.is_empty() {
@@ -520,12 +552,20 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
     }
     let mut lock = lock;
     lock.agent_copies = old.map(|l| l.agent_copies).unwrap_or_default();
-    let plan = placement::plan_for(&project, &lock, &manifest, args.target.global, false, false)?;
+    let plan = placement::plan_for(
+        &project,
+        &lock,
+        &manifest,
+        args.target.global,
+        args.edits.force,
+        args.edits.keep_modified,
+    )?;
     let outcome =
         install::install_lock(&project, &lock, &install::Clients::default(), false).await?;
-    print_placed(&placement::carry_out(&project, &mut lock, plan)?);
+    let placed = placement::carry_out(&project, &mut lock, plan);
     project.save_manifest(&manifest)?;
     project.save_lockfile(&lock)?;
+    print_placed(&placed?);
     report(&outcome, started);
     Ok(ExitCode::SUCCESS)
 }
@@ -547,7 +587,11 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         );
     };
     let mut problems = install::verify(&project, &lock)?;
-    problems.extend(placement::verify_copies(&project, &lock)?);
+    problems.extend(placement::verify_copies(
+        &project,
+        &lock,
+        args.target.global,
+    )?);
     if args.json {
         println!(
             "{}",

@@ -1750,3 +1750,87 @@ fn skills_install_straight_from_a_folder_or_a_github_repository() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(clone.path().join(".claude/skills/greet/SKILL.md").is_file());
 }
+
+/// A cloned `skills.lock` whose agent copies point outside the agents' folders, or list
+/// files outside the copy, and an `spm.json` whose folder names walk out: refused, and
+/// nothing outside is written or removed. An edited copy also stops `add` and `remove`,
+/// which offer --force and --keep-modified like update.
+#[test]
+fn hostile_agent_records_are_refused_and_edits_stop_add_and_remove() {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    publish(&alice, work.path(), "hello", "1.0.0", &[]);
+    publish(&alice, work.path(), "tools", "1.0.0", &[]);
+    let project = tempfile::tempdir().unwrap();
+    let p = project.path();
+    alice.ok(p, &["add", "alice/hello", "--agent", "claude-code"]);
+
+    let victim_dir = tempfile::tempdir().unwrap();
+    let victim = victim_dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let hash = read_json(&p.join("skills.lock"))["agent_copies"][".claude/skills/hello"]["files"]
+        ["SKILL.md"]
+        .clone();
+    let hostile_locks = [
+        // A stale record outside every agent folder, marked as a link.
+        serde_json::json!({ victim_dir.path().to_str().unwrap(): {"skill": "alice/hello", "files": {"victim.txt": hash}, "link": true} }),
+        serde_json::json!({ "../../x/.claude/skills/hello": {"skill": "alice/hello", "files": {"victim.txt": hash}} }),
+        // A real copy listing a file that walks out of it.
+        serde_json::json!({ ".claude/skills/hello": {"skill": "alice/hello", "files": {"../../../victim.txt": hash}} }),
+    ];
+    for copies in hostile_locks {
+        let clone = copy_project(p);
+        let mut lock = read_json(&clone.path().join("skills.lock"));
+        lock["agent_copies"] = copies.clone();
+        std::fs::write(clone.path().join("skills.lock"), lock.to_string()).unwrap();
+        let msg = alice.fails(clone.path(), &["install"]);
+        assert!(
+            msg.contains("agent_copies") && msg.contains("spm only touches copies it made"),
+            "{copies}: {msg}"
+        );
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    }
+    let clone = copy_project(p);
+    let mut manifest = read_json(&clone.path().join("spm.json"));
+    manifest["folder_names"] = serde_json::json!({ "alice/hello": "../../outside" });
+    std::fs::write(clone.path().join("spm.json"), manifest.to_string()).unwrap();
+    let msg = alice.fails(clone.path(), &["install"]);
+    assert!(
+        msg.contains("folder_names") && msg.contains("not a valid folder name"),
+        "{msg}"
+    );
+    assert!(!clone.path().join("outside").exists());
+
+    // An edited copy: add and remove stop, listing it; --keep-modified goes on.
+    std::fs::write(p.join(".claude/skills/hello/SKILL.md"), "mine now").unwrap();
+    let msg = alice.fails(p, &["add", "alice/tools"]);
+    assert!(
+        msg.contains(".claude/skills/hello (SKILL.md)") && msg.contains("--keep-modified"),
+        "{msg}"
+    );
+    assert!(!p.join(".spm/skills/alice/tools").exists());
+    alice.ok(p, &["add", "alice/tools", "--keep-modified"]);
+    assert!(p.join(".claude/skills/tools/SKILL.md").is_file());
+    assert_eq!(
+        std::fs::read_to_string(p.join(".claude/skills/hello/SKILL.md")).unwrap(),
+        "mine now"
+    );
+    let msg = alice.fails(p, &["remove", "alice/hello"]);
+    assert!(msg.contains("--force"), "{msg}");
+    alice.ok(p, &["remove", "alice/hello", "--force"]);
+    assert!(!p.join(".claude/skills/hello").exists());
+
+    // --frozen never creates copies skills.lock does not record.
+    let clone = copy_project(p);
+    let mut manifest = read_json(&clone.path().join("spm.json"));
+    manifest["agents"] = serde_json::json!(["claude-code", "cursor"]);
+    std::fs::write(clone.path().join("spm.json"), manifest.to_string()).unwrap();
+    let msg = alice.fails(clone.path(), &["install", "--frozen"]);
+    assert!(
+        msg.contains("--frozen") && msg.contains("would be added"),
+        "{msg}"
+    );
+    assert!(!clone.path().join(".cursor").exists());
+}

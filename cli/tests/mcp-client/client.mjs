@@ -41,6 +41,10 @@ if (expect.install) {
   check(tools.includes("skill_install"), "skill_install is offered with --allow-install", tools);
   const flagged = await client.callTool({ name: "skill_install", arguments: { skill: expect.install.flagged } });
   check(flagged.isError === true && /flagged/.test(flagged.content[0].text), "skill_install refuses a flagged version", flagged);
+  for (const spec of ["github:attacker/skills", "./somewhere", "/tmp/x"]) {
+    const direct = await client.callTool({ name: "skill_install", arguments: { skill: spec } });
+    check(direct.isError === true && /not a registry skill/.test(direct.content[0].text), `skill_install refuses ${spec}`, direct);
+  }
   const clean = await client.callTool({ name: "skill_install", arguments: { skill: expect.install.clean } });
   check(!clean.isError && clean.content[0].text.includes(`installed ${expect.install.clean}@`), "skill_install installs a clean skill", clean);
   const after = await client.request({ method: "skills/list", params: {} }, Any);
