@@ -53,7 +53,7 @@ fn run_client(
 ) -> std::process::Output {
     Command::new("node")
         .arg(dir.join("client.mjs"))
-        .current_dir(&dir)
+        .current_dir(dir)
         .env("SPM_BIN", env!("CARGO_BIN_EXE_spm"))
         .env("PROJECT", project)
         .env("SPM_HOME", user.home.path())
