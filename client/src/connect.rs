@@ -246,14 +246,29 @@ fn edit_json(
             let servers = obj.object_value_or_set(table);
             match servers.get(SERVER_NAME) {
                 Some(prop) => {
-                    let same = prop
-                        .value()
-                        .and_then(|v| v.to_serde_value())
-                        .is_some_and(|v| &v == value);
+                    // spm owns the keys it writes; keys the user added (`env`, ...) stay.
+                    let wanted = value.as_object().cloned().unwrap_or_default();
+                    let now = prop.value().and_then(|v| v.to_serde_value());
+                    let same = now
+                        .as_ref()
+                        .and_then(|v| v.as_object())
+                        .is_some_and(|o| wanted.iter().all(|(k, v)| o.get(k) == Some(v)));
                     if same {
                         return Ok((text.to_string(), Change::Unchanged));
                     }
-                    prop.set_value(input(value));
+                    match prop.value().and_then(|v| v.as_object()) {
+                        Some(entry) => {
+                            for (k, v) in &wanted {
+                                match entry.get(k) {
+                                    Some(p) => p.set_value(input(v)),
+                                    None => {
+                                        entry.append(k, input(v));
+                                    }
+                                }
+                            }
+                        }
+                        None => prop.set_value(input(value)),
+                    }
                     Change::Updated
                 }
                 None => {
@@ -306,7 +321,6 @@ fn edit_toml(text: &str, cmd: Option<&Command>) -> anyhow::Result<(String, Chang
                             .filter_map(|v| v.as_str())
                             .eq(cmd.args.iter().map(String::as_str))
                     })
-                    && t.len() == 2
             });
             if same {
                 return Ok((text.to_string(), Change::Unchanged));
@@ -321,7 +335,16 @@ fn edit_toml(text: &str, cmd: Option<&Command>) -> anyhow::Result<(String, Chang
                 })
                 .as_table_mut()
                 .context("`mcp_servers` is not a table")?;
-            servers.insert(SERVER_NAME, toml_edit::Item::Table(server));
+            match servers.get_mut(SERVER_NAME).and_then(|t| t.as_table_mut()) {
+                // spm owns `command` and `args`; keys the user added (`env`, ...) stay.
+                Some(entry) => {
+                    entry["command"] = server["command"].clone();
+                    entry["args"] = server["args"].clone();
+                }
+                None => {
+                    servers.insert(SERVER_NAME, toml_edit::Item::Table(server));
+                }
+            }
             if had { Change::Updated } else { Change::Added }
         }
         None => {
@@ -342,6 +365,15 @@ fn edit_toml(text: &str, cmd: Option<&Command>) -> anyhow::Result<(String, Chang
 
 /// Adds (`Some`) or removes (`None`) spm's entry in `file`.
 pub fn apply(client: &McpClient, file: &Path, cmd: Option<&Command>) -> anyhow::Result<Change> {
+    // A linked configuration file (dotfile managers) is edited where it lives; the link stays.
+    let resolved;
+    let file = if std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = std::fs::canonicalize(file)
+            .with_context(|| format!("{} is a link to nowhere", file.display()))?;
+        resolved.as_path()
+    } else {
+        file
+    };
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -369,7 +401,10 @@ pub fn apply(client: &McpClient, file: &Path, cmd: Option<&Command>) -> anyhow::
             "{}.bak",
             file.extension().and_then(|e| e.to_str()).unwrap_or("")
         ));
-        std::fs::copy(file, &bak).with_context(|| format!("cannot write {}", bak.display()))?;
+        // The file as it was before spm first changed it; later changes keep that copy.
+        if !bak.exists() {
+            std::fs::copy(file, &bak).with_context(|| format!("cannot write {}", bak.display()))?;
+        }
     }
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut tmp, new.as_bytes())?;
@@ -430,6 +465,144 @@ mod tests {
   "theme": "dark"
 }
 "#;
+
+    #[test]
+    fn an_update_keeps_keys_the_user_added_and_the_first_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(".claude.json");
+        std::fs::write(&file, CLAUDE).unwrap();
+        let c = find("claude-code").unwrap();
+        apply(c, &file, Some(&cmd())).unwrap();
+        // The user gives spm's entry an environment; a new spm path updates only its keys.
+        let with_env = std::fs::read_to_string(&file).unwrap().replace(
+            "\"type\": \"stdio\"",
+            "\"env\": { \"SPM_HOME\": \"/x\" }, \"type\": \"stdio\"",
+        );
+        std::fs::write(&file, &with_env).unwrap();
+        assert_eq!(apply(c, &file, Some(&cmd())).unwrap(), Change::Unchanged);
+        let moved = Command {
+            program: "/opt/spm/bin/spm".into(),
+            args: vec!["mcp".into()],
+        };
+        assert_eq!(apply(c, &file, Some(&moved)).unwrap(), Change::Updated);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let v = jsonc_parser::cst::CstRootNode::parse(&text, &Default::default())
+            .unwrap()
+            .value()
+            .and_then(|v| v.to_serde_value())
+            .unwrap();
+        assert_eq!(v["mcpServers"]["spm"]["env"]["SPM_HOME"], "/x");
+        assert_eq!(v["mcpServers"]["spm"]["command"], "/opt/spm/bin/spm");
+        // The backup is the file before spm's first change.
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(".claude.json.bak")).unwrap(),
+            CLAUDE
+        );
+
+        let toml = dir.path().join("config.toml");
+        std::fs::write(
+            &toml,
+            "[mcp_servers.spm]\ncommand = \"old\"\nargs = [\"mcp\"]\nenv = { A = \"1\" }\n",
+        )
+        .unwrap();
+        let codex = find("codex").unwrap();
+        assert_eq!(apply(codex, &toml, Some(&cmd())).unwrap(), Change::Updated);
+        let t = std::fs::read_to_string(&toml).unwrap();
+        assert!(
+            t.contains("env = { A = \"1\" }") && t.contains("/usr/local/bin/spm"),
+            "{t}"
+        );
+    }
+
+    /// Configuration files as these clients write them, with the user's other servers,
+    /// settings and comments: connect twice, then disconnect, leaves each byte-identical.
+    #[test]
+    fn every_client_round_trips_a_realistic_file() {
+        let files: &[(&str, &str, &str)] = &[
+            (
+                "cursor",
+                "mcp.json",
+                "{\n  \"mcpServers\": {\n    \"filesystem\": {\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-filesystem\", \"/Users/me/code\"]\n    },\n    \"linear\": { \"url\": \"https://mcp.linear.app/sse\" }\n  }\n}\n",
+            ),
+            (
+                "vscode",
+                "mcp.json",
+                "{\n\t// Workspace MCP servers\n\t\"inputs\": [\n\t\t{ \"type\": \"promptString\", \"id\": \"gh-token\", \"description\": \"GitHub token\", \"password\": true }\n\t],\n\t\"servers\": {\n\t\t\"github\": {\n\t\t\t\"type\": \"http\",\n\t\t\t\"url\": \"https://api.githubcopilot.com/mcp/\",\n\t\t\t\"headers\": { \"Authorization\": \"Bearer ${input:gh-token}\" }\n\t\t}\n\t}\n}\n",
+            ),
+            (
+                "windsurf",
+                "mcp_config.json",
+                "{\n  \"mcpServers\": {\n    \"brave-search\": {\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-brave-search\"],\n      \"env\": { \"BRAVE_API_KEY\": \"<key>\" }\n    }\n  }\n}\n",
+            ),
+            (
+                "gemini-cli",
+                "settings.json",
+                "{\n  \"theme\": \"GitHub\",\n  \"selectedAuthType\": \"oauth-personal\",\n  \"mcpServers\": {\n    \"context7\": { \"httpUrl\": \"https://mcp.context7.com/mcp\" }\n  },\n  \"checkpointing\": { \"enabled\": true }\n}\n",
+            ),
+            (
+                "claude-desktop",
+                "claude_desktop_config.json",
+                "{\n  \"globalShortcut\": \"Alt+Space\",\n  \"mcpServers\": {\n    \"sqlite\": {\n      \"command\": \"uvx\",\n      \"args\": [\"mcp-server-sqlite\", \"--db-path\", \"/Users/me/test.db\"]\n    }\n  }\n}\n",
+            ),
+            (
+                "zed",
+                "settings.json",
+                "// Zed settings\n//\n// For information on how to configure Zed, see the Zed\n// documentation: https://zed.dev/docs/configuring-zed\n{\n  \"ui_font_size\": 16,\n  \"buffer_font_size\": 15,\n  \"theme\": {\n    \"mode\": \"system\",\n    \"light\": \"One Light\",\n    \"dark\": \"One Dark\",\n  },\n  \"context_servers\": {\n    \"postgres\": {\n      \"command\": { \"path\": \"npx\", \"args\": [\"-y\", \"@modelcontextprotocol/server-postgres\"] },\n    },\n  },\n}\n",
+            ),
+            (
+                "codex",
+                "config.toml",
+                "model = \"o4-mini\"\napproval_policy = \"on-request\"\n\n# Servers I use every day\n[mcp_servers.docs]\ncommand = \"docs-mcp\"\nargs = [\"--stdio\"]\n\n[profiles.fast]\nmodel = \"gpt-4.1-mini\"\n",
+            ),
+        ];
+        for (id, name, original) in files {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join(name);
+            std::fs::write(&file, original).unwrap();
+            let c = find(id).unwrap();
+            assert_eq!(
+                apply(c, &file, Some(&cmd())).unwrap(),
+                Change::Added,
+                "{id}"
+            );
+            let connected = std::fs::read_to_string(&file).unwrap();
+            assert!(
+                connected.contains("/usr/local/bin/spm"),
+                "{id}: {connected}"
+            );
+            assert!(is_connected(c, &file), "{id}");
+            assert_eq!(
+                apply(c, &file, Some(&cmd())).unwrap(),
+                Change::Unchanged,
+                "{id}"
+            );
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), connected, "{id}");
+            assert_eq!(apply(c, &file, None).unwrap(), Change::Removed, "{id}");
+            assert_eq!(&std::fs::read_to_string(&file).unwrap(), original, "{id}");
+            assert!(!is_connected(c, &file), "{id}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_config_file_is_edited_where_it_lives() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles-claude.json");
+        std::fs::write(&real, CLAUDE).unwrap();
+        let link = dir.path().join(".claude.json");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let c = find("claude-code").unwrap();
+        assert_eq!(apply(c, &link, Some(&cmd())).unwrap(), Change::Added);
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(std::fs::read_to_string(&real).unwrap().contains("\"spm\""));
+        apply(c, &link, None).unwrap();
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), CLAUDE);
+    }
 
     #[test]
     fn json_connect_is_idempotent_and_disconnect_restores_the_file() {

@@ -132,6 +132,8 @@ fn inside(p: &Path) -> bool {
 pub struct Fetched {
     pub id: SkillId,
     pub version: String,
+    /// The source as asked for.
+    pub requested: Source,
     /// The source as locked (a GitHub ref replaced by its commit).
     pub locked_source: Source,
     pub archive: Vec<u8>,
@@ -258,6 +260,7 @@ pub async fn fetch(
             .map(|(d, r)| (d.clone(), r.to_string()))
             .collect(),
         id,
+        requested: source.clone(),
         locked_source,
         integrity: package.integrity,
         archive: package.bytes,
@@ -274,6 +277,7 @@ impl Fetched {
             integrity: self.integrity.to_string(),
             registry: String::new(),
             dependencies: self.dependencies.clone(),
+            source: Some(self.requested.to_string()),
         }
     }
 }

@@ -164,6 +164,7 @@ pub async fn resolve_lock(
                 integrity: dl.integrity,
                 registry: client.base.clone(),
                 dependencies,
+                source: None,
             },
         );
     }
@@ -615,6 +616,7 @@ mod tests {
                 .iter()
                 .map(|d| (d.parse().unwrap(), "^1".to_string()))
                 .collect(),
+            source: None,
         }
     }
 

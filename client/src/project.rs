@@ -52,6 +52,10 @@ pub struct Locked {
     pub registry: String,
     #[serde(default, deserialize_with = "id_map")]
     pub dependencies: BTreeMap<SkillId, String>,
+    /// For a skill from a folder or GitHub: the source as `spm.json` names it (a ref, where
+    /// `resolved` has the commit it pointed at).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// `skills.lock`: every installed skill, sorted by name so it diffs well.
