@@ -174,20 +174,17 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Why carrying this plan out would change which copies `lock` records, if it would.
-    pub fn changes_records(&self, lock: &Lockfile) -> Option<String> {
-        let added: Vec<&String> = self
-            .wanted
+    /// A copy this plan would make that `lock` does not record, if any (`--frozen` refuses).
+    pub fn unrecorded(&self, lock: &Lockfile) -> Option<&str> {
+        self.wanted
             .keys()
-            .filter(|k| !lock.agent_copies.contains_key(*k))
-            .collect();
-        if let Some(k) = added.first() {
-            return Some(format!("{k} would be added"));
-        }
-        self.stale
-            .iter()
-            .find(|k| !self.kept.contains(*k))
-            .map(|k| format!("{k} would be removed"))
+            .find(|k| !lock.agent_copies.contains_key(*k))
+            .map(String::as_str)
+    }
+
+    /// Leaves recorded copies nothing wants where they are (`--frozen` changes no record).
+    pub fn leave_stale(&mut self) {
+        self.kept.extend(self.stale.drain(..));
     }
 }
 

@@ -11,6 +11,8 @@
 //! - [`safety`]: the built-in content-safety scanner, its findings, scores and the
 //!   [`safety::SafetyStatus`] of a version; corpus evaluation.
 //! - [`spotlight`]: Spotlighting, marking skill text as data when it is handed to an agent.
+//! - [`policy`]: runtime permissions: one skill's declaration judging file, network and shell
+//!   requests; host patterns; the addresses network access never reaches unless named.
 //! - [`api`]: the registry's JSON request and response types, shared by client and server.
 //! - [`scaffold`]: the files `spm init` / `spm create` write.
 
@@ -20,6 +22,7 @@
 pub mod api;
 pub mod diagnostic;
 pub mod package;
+pub mod policy;
 pub mod resolve;
 pub mod safety;
 pub mod scaffold;

@@ -379,13 +379,16 @@ pub async fn install(args: &InstallArgs) -> anyhow::Result<ExitCode> {
         args.force,
         args.keep_modified,
     )?;
+    let mut plan = plan;
     if args.frozen
-        && let Some(p) = &plan
-        && let Some(why) = p.changes_records(&lock)
+        && let Some(p) = &mut plan
     {
-        bail!(
-            "--frozen: spm.json's agents would change the copies skills.lock records ({why}); run `spm install` without --frozen to update skills.lock"
-        );
+        if let Some(k) = p.unrecorded(&lock) {
+            bail!(
+                "--frozen: spm.json's agents want a copy at {k}, which skills.lock does not record; run `spm install` without --frozen to update skills.lock"
+            );
+        }
+        p.leave_stale();
     }
     let outcome = install::install_lock(&project, &lock, &clients, args.force).await?;
     let mut lock = lock;

@@ -1829,8 +1829,68 @@ fn hostile_agent_records_are_refused_and_edits_stop_add_and_remove() {
     std::fs::write(clone.path().join("spm.json"), manifest.to_string()).unwrap();
     let msg = alice.fails(clone.path(), &["install", "--frozen"]);
     assert!(
-        msg.contains("--frozen") && msg.contains("would be added"),
+        msg.contains("--frozen") && msg.contains("does not record"),
         "{msg}"
     );
     assert!(!clone.path().join(".cursor").exists());
+}
+
+/// On a terminal, `spm add` with no agent chosen asks once (the detected agents offered),
+/// takes the answer and remembers it; the next add does not ask. Run under `script`, which
+/// gives spm a real pseudo-terminal.
+#[test]
+fn spm_add_asks_once_on_a_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: `script` (util-linux) is needed for a pseudo-terminal");
+        return;
+    }
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    publish(&alice, work.path(), "hello", "1.0.0", &[]);
+    publish(&alice, work.path(), "tools", "1.0.0", &[]);
+    let project = tempfile::tempdir().unwrap();
+    let p = project.path();
+    // Cursor is detected (its folder in HOME).
+    std::fs::create_dir_all(alice.home.path().join("home/.cursor")).unwrap();
+    let on_terminal = |args: &str, answer: &str| {
+        let home = alice.home.path().join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        let mut child = Command::new("script")
+            .args([
+                "-qec",
+                &format!("{} {args}", env!("CARGO_BIN_EXE_spm")),
+                "/dev/null",
+            ])
+            .current_dir(p)
+            .env("SPM_HOME", alice.home.path())
+            .env("HOME", &home)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{answer}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        drop(stdin);
+        (out.status.success(), text(&out.stdout))
+    };
+    let (ok, out) = on_terminal("add alice/hello", "claude-code");
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("Which agents") && out.contains("cursor"),
+        "{out}"
+    );
+    assert!(p.join(".claude/skills/hello/SKILL.md").is_file(), "{out}");
+    assert_eq!(
+        read_json(&p.join("spm.json"))["agents"],
+        serde_json::json!(["claude-code"])
+    );
+    let (ok, out) = on_terminal("add alice/tools", "");
+    assert!(ok, "{out}");
+    assert!(!out.contains("Which agents"), "asked twice: {out}");
+    assert!(p.join(".claude/skills/tools/SKILL.md").is_file());
 }

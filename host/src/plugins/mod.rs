@@ -105,7 +105,7 @@ struct Loaded {
     stats: Stats,
     from_cache: bool,
     /// Hosts this plugin may reach over HTTP (`allowed_hosts`, comma-separated).
-    allowed_hosts: Option<Arc<Vec<String>>>,
+    allowed_hosts: Option<Arc<Vec<spm_core::policy::HostPattern>>>,
 }
 
 /// What `GET /api/plugins` shows of a plugin.
@@ -226,14 +226,20 @@ impl Plugins {
                     reason,
                 }
             })?;
-            let allowed_hosts = spec.settings.get("allowed_hosts").map(|v| {
-                Arc::new(
+            let allowed_hosts = match spec.settings.get("allowed_hosts") {
+                None => None,
+                Some(v) => Some(Arc::new(
                     v.split(',')
-                        .map(|h| h.trim().to_string())
+                        .map(str::trim)
                         .filter(|h| !h.is_empty())
-                        .collect::<Vec<_>>(),
-                )
-            });
+                        .map(|h| h.parse::<spm_core::policy::HostPattern>())
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| PluginError::Invalid {
+                            plugin: name.to_string(),
+                            reason: format!("allowed_hosts: {e}"),
+                        })?,
+                )),
+            };
             let pre = runtime::pre_instantiate(
                 &runtime.engine,
                 &component,

@@ -28,7 +28,8 @@ pub const TICK: Duration = Duration::from_millis(5);
 /// Outbound HTTP granted to one plugin: the hosts it may reach, and how.
 #[derive(Clone)]
 pub struct HttpGrant {
-    pub allowed_hosts: Arc<Vec<String>>,
+    /// `allowed_hosts`: `api.example.com`, `*.example.com`, `127.0.0.1:8080`.
+    pub allowed_hosts: Arc<Vec<spm_core::policy::HostPattern>>,
     pub client: reqwest::Client,
     pub handle: tokio::runtime::Handle,
     /// The call's deadline; a request may not outlive it.
@@ -44,21 +45,6 @@ pub struct Ctx {
     pub settings: Arc<BTreeMap<String, String>>,
     pub limits: StoreLimits,
     pub http: Option<HttpGrant>,
-}
-
-/// `allowed_hosts` entries: `api.example.com`, `*.example.com`, `127.0.0.1:8080`.
-pub fn host_allowed(allowed: &[String], host: &str, port: Option<u16>) -> bool {
-    allowed.iter().any(|a| {
-        let (pat, pat_port) = match a.rsplit_once(':') {
-            Some((h, p)) if p.parse::<u16>().is_ok() => (h, p.parse::<u16>().ok()),
-            _ => (a.as_str(), None),
-        };
-        let host_ok = match pat.strip_prefix("*.") {
-            Some(suffix) => host.ends_with(&format!(".{suffix}")),
-            None => pat.eq_ignore_ascii_case(host),
-        };
-        host_ok && (pat_port.is_none() || pat_port == port)
-    })
 }
 
 impl v1::HttpHost for Ctx {
@@ -80,7 +66,11 @@ impl v1::HttpHost for Ctx {
             ));
         }
         let host = parsed.host_str().unwrap_or_default().to_string();
-        if !host_allowed(&grant.allowed_hosts, &host, parsed.port_or_known_default()) {
+        if !spm_core::policy::host::allowed(
+            &grant.allowed_hosts,
+            &host,
+            parsed.port_or_known_default(),
+        ) {
             return Err(format!(
                 "host `{host}` is not in this plugin's allowed_hosts"
             ));
@@ -422,15 +412,14 @@ pub fn read(path: &Path) -> Result<Vec<u8>, PluginError> {
 
 #[cfg(test)]
 mod tests {
-    use super::host_allowed;
+    use spm_core::policy::{HostPattern, host::allowed as host_allowed};
 
     #[test]
     fn allowed_hosts_match_exactly_by_suffix_and_port() {
-        let allowed = vec![
-            "api.example.com".to_string(),
-            "*.corp.example".to_string(),
-            "127.0.0.1:8080".to_string(),
-        ];
+        let allowed: Vec<HostPattern> = ["api.example.com", "*.corp.example", "127.0.0.1:8080"]
+            .iter()
+            .map(|h| h.parse().unwrap())
+            .collect();
         assert!(host_allowed(&allowed, "api.example.com", Some(443)));
         assert!(host_allowed(&allowed, "id.corp.example", Some(443)));
         assert!(!host_allowed(&allowed, "corp.example", Some(443)));

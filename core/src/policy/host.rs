@@ -1,0 +1,118 @@
+//! Host patterns: `api.example.com`, `*.example.com` (any subdomain, not the apex), with an
+//! optional `:port`. One type for a skill's `network:<host>` and a plugin's `allowed_hosts`.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// One allowed host.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HostPattern {
+    /// Lowercase; without the `*.` of a wildcard.
+    host: String,
+    wildcard: bool,
+    port: Option<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a host pattern; expected api.example.com, *.example.com or host:port")]
+pub struct BadHostPattern(pub String);
+
+impl FromStr for HostPattern {
+    type Err = BadHostPattern;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadHostPattern(s.to_string());
+        let t = s.trim();
+        let (host, port) = match t.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => (h, Some(p.parse::<u16>().map_err(|_| bad())?)),
+            _ => (t, None),
+        };
+        let (host, wildcard) = match host.strip_prefix("*.") {
+            Some(rest) => (rest, true),
+            None => (host, false),
+        };
+        let label_ok = |l: &str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        };
+        if host.is_empty() || host.len() > 253 || !host.split('.').all(label_ok) {
+            return Err(bad());
+        }
+        Ok(HostPattern {
+            host: host.to_ascii_lowercase(),
+            wildcard,
+            port,
+        })
+    }
+}
+
+impl fmt::Display for HostPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.wildcard {
+            f.write_str("*.")?;
+        }
+        f.write_str(&self.host)?;
+        if let Some(p) = self.port {
+            write!(f, ":{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl HostPattern {
+    /// Whether `host` (a name as the URL gives it) on `port` is allowed by this pattern. A
+    /// wildcard matches subdomains only; a pattern without a port allows any port.
+    pub fn matches(&self, host: &str, port: Option<u16>) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let host_ok = if self.wildcard {
+            host.len() > self.host.len() + 1
+                && host.ends_with(&self.host)
+                && host.as_bytes()[host.len() - self.host.len() - 1] == b'.'
+        } else {
+            host == self.host
+        };
+        host_ok && (self.port.is_none() || self.port == port)
+    }
+
+    /// Whether the pattern names an IP address literal (then it is allowed even when it is
+    /// a loopback or private address: the author asked for exactly it).
+    pub fn is_ip_literal(&self) -> bool {
+        !self.wildcard && self.host.parse::<std::net::IpAddr>().is_ok()
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+}
+
+/// Whether any pattern allows `host:port`.
+pub fn allowed(patterns: &[HostPattern], host: &str, port: Option<u16>) -> bool {
+    patterns.iter().any(|p| p.matches(host, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> HostPattern {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn exact_wildcard_and_port() {
+        assert!(p("api.example.com").matches("API.example.com", Some(443)));
+        assert!(!p("api.example.com").matches("example.com", None));
+        assert!(p("*.example.com").matches("a.b.example.com", None));
+        assert!(!p("*.example.com").matches("example.com", None));
+        assert!(!p("*.example.com").matches("evilexample.com", None));
+        assert!(!p("example.com").matches("example.com.evil.org", None));
+        assert!(p("example.com:8443").matches("example.com", Some(8443)));
+        assert!(!p("example.com:8443").matches("example.com", Some(443)));
+        assert!(p("127.0.0.1:8080").is_ip_literal());
+        for bad in ["", "*.", "a..b", "-a.com", "a.com:x", "http://a.com", "a b"] {
+            assert!(bad.parse::<HostPattern>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,399 @@
+//! Runtime permissions: one skill's declaration (`permissions`, `file_scope`) as a
+//! [`Policy`], and each request an agent makes on the skill's behalf judged against that
+//! declaration alone, never a union of skills. Pure: paths arrive already resolved (real,
+//! relative to the project root) and hosts as names; the `mcp` proxy tools and the
+//! `sandbox` crate do the resolving and the enforcing.
+//!
+//! - [`host`]: host patterns (`network:<host>`, a plugin's `allowed_hosts`).
+//! - [`net`]: the addresses no network permission reaches unless it names them.
+
+pub mod host;
+pub mod net;
+
+use globset::{GlobSet, GlobSetBuilder};
+
+pub use host::{BadHostPattern, HostPattern};
+
+use crate::skill::{Manifest, Permission};
+
+/// What a file request does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileOp {
+    Read,
+    Write,
+    Delete,
+}
+
+impl FileOp {
+    fn permission(self) -> &'static str {
+        match self {
+            FileOp::Read => "file:read",
+            FileOp::Write => "file:write",
+            FileOp::Delete => "file:delete",
+        }
+    }
+}
+
+/// Where a skill may reach on the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Network {
+    /// `network:none`, or no network permission at all.
+    Off,
+    Hosts(Vec<HostPattern>),
+}
+
+/// A refusal: what is missing and the line that would allow it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{skill} may not {what}: {why}. {fix}")]
+pub struct Denial {
+    pub skill: String,
+    pub what: String,
+    pub why: String,
+    /// The exact change to the skill's frontmatter that would allow it.
+    pub fix: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("{skill}: file_scope `{glob}` is not a valid glob: {why}")]
+    BadScope {
+        skill: String,
+        glob: String,
+        why: String,
+    },
+    #[error("{skill}: {0}", skill = .1)]
+    BadHost(BadHostPattern, String),
+}
+
+/// One skill's declaration, ready to judge requests.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// `author/name@version`, for messages and the audit log.
+    pub skill: String,
+    read: bool,
+    write: bool,
+    delete: bool,
+    bash: bool,
+    pub network: Network,
+    /// `file_scope` as written (normalised: no leading `./`); empty = the whole project.
+    pub scope: Vec<String>,
+    globs: GlobSet,
+}
+
+/// Path parts that hold secrets: never reached unless a `file_scope` entry names them.
+const SECRET_PARTS: &[&str] = &[
+    ".ssh",
+    ".aws",
+    ".gnupg",
+    ".docker",
+    ".kube",
+    ".spm",
+    ".git-credentials",
+    ".npmrc",
+    ".netrc",
+    ".pypirc",
+    "credentials.json",
+];
+const SECRET_PREFIXES: &[&str] = &[
+    ".env",
+    "id_rsa",
+    "id_dsa",
+    "id_ecdsa",
+    "id_ed25519",
+    "service-account",
+];
+const SECRET_SUFFIXES: &[&str] = &[".pem", ".key", ".p12", ".pfx", ".jks", ".keystore"];
+
+/// The secret a relative path touches, if any (the part of it that is one).
+pub fn secret_part(rel: &str) -> Option<&str> {
+    rel.split('/').find(|part| {
+        SECRET_PARTS.contains(part)
+            || SECRET_PREFIXES.iter().any(|p| part.starts_with(p))
+            || SECRET_SUFFIXES.iter().any(|s| part.ends_with(s))
+    })
+}
+
+impl Policy {
+    /// The policy of the skill `skill` (`author/name@version`) from its manifest.
+    pub fn from_manifest(skill: &str, m: &Manifest) -> Result<Policy, PolicyError> {
+        let has = |p: &Permission| m.permissions.contains(p);
+        let hosts: Vec<HostPattern> = m
+            .permissions
+            .iter()
+            .filter_map(|p| match p {
+                Permission::NetworkHost(h) => {
+                    Some(h.parse().map_err(|e| PolicyError::BadHost(e, skill.into())))
+                }
+                _ => None,
+            })
+            .collect::<Result<_, _>>()?;
+        let network = if has(&Permission::NetworkNone) || hosts.is_empty() {
+            Network::Off
+        } else {
+            Network::Hosts(hosts)
+        };
+        let scope: Vec<String> = m
+            .file_scope
+            .iter()
+            .map(|g| {
+                g.trim()
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+                    .to_string()
+            })
+            .collect();
+        let mut builder = GlobSetBuilder::new();
+        for g in &scope {
+            for pattern in [g.clone(), format!("{g}/**")] {
+                let glob = globset::GlobBuilder::new(&pattern)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| PolicyError::BadScope {
+                        skill: skill.into(),
+                        glob: g.clone(),
+                        why: e.kind().to_string(),
+                    })?;
+                builder.add(glob);
+            }
+        }
+        let globs = builder.build().map_err(|e| PolicyError::BadScope {
+            skill: skill.into(),
+            glob: scope.join(", "),
+            why: e.to_string(),
+        })?;
+        Ok(Policy {
+            skill: skill.into(),
+            read: has(&Permission::FileRead),
+            write: has(&Permission::FileWrite),
+            delete: has(&Permission::FileDelete),
+            bash: has(&Permission::BashExecute),
+            network,
+            scope,
+            globs,
+        })
+    }
+
+    fn deny(
+        &self,
+        what: impl Into<String>,
+        why: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Denial {
+        Denial {
+            skill: self.skill.clone(),
+            what: what.into(),
+            why: why.into(),
+            fix: fix.into(),
+        }
+    }
+
+    /// Whether the real path `rel` (relative to the project root, `/`-separated, no `..`)
+    /// lies inside the declared scope.
+    pub fn in_scope(&self, rel: &str) -> bool {
+        self.scope.is_empty() || self.globs.is_match(rel)
+    }
+
+    /// Whether a scope entry names this secret part explicitly.
+    fn names(&self, secret: &str) -> bool {
+        self.scope
+            .iter()
+            .any(|g| g.split('/').any(|part| part == secret))
+    }
+
+    /// `op` on the real path `rel` (relative to the project root).
+    pub fn judge_file(&self, op: FileOp, rel: &str) -> Result<(), Denial> {
+        let allowed = match op {
+            FileOp::Read => self.read,
+            FileOp::Write => self.write,
+            FileOp::Delete => self.delete,
+        };
+        let what = format!(
+            "{} {rel}",
+            match op {
+                FileOp::Read => "read",
+                FileOp::Write => "write",
+                FileOp::Delete => "delete",
+            }
+        );
+        if !allowed {
+            return Err(self.deny(
+                what,
+                format!("it does not declare `{}`", op.permission()),
+                format!(
+                    "Add `{}` to `permissions:` in its SKILL.md.",
+                    op.permission()
+                ),
+            ));
+        }
+        if !self.in_scope(rel) {
+            let dir = rel.rsplit_once('/').map_or(rel, |(d, _)| d);
+            return Err(self.deny(
+                what,
+                format!(
+                    "{rel} is outside its file_scope ({})",
+                    self.scope.join(", ")
+                ),
+                format!("Add `./{dir}/**` to `file_scope:` in its SKILL.md."),
+            ));
+        }
+        if let Some(secret) = secret_part(rel)
+            && !self.names(secret)
+        {
+            return Err(self.deny(
+                what,
+                format!("`{secret}` holds secrets, and its file_scope does not name it"),
+                format!(
+                    "Only if it truly needs it: add `./{rel}` to `file_scope:` in its SKILL.md."
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A request to `host:port` (the name in the URL).
+    pub fn judge_host(&self, host: &str, port: Option<u16>) -> Result<(), Denial> {
+        match &self.network {
+            Network::Off => Err(self.deny(
+                format!("reach {host}"),
+                "it declares no network access".to_string(),
+                format!("Add `network:{host}` to `permissions:` in its SKILL.md."),
+            )),
+            Network::Hosts(hosts) if !host::allowed(hosts, host, port) => Err(self.deny(
+                format!("reach {host}"),
+                format!(
+                    "{host} is not among its hosts ({})",
+                    hosts
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                format!("Add `network:{host}` to `permissions:` in its SKILL.md."),
+            )),
+            Network::Hosts(_) => Ok(()),
+        }
+    }
+
+    /// Whether an address the host resolved to may be reached: a special-purpose address only
+    /// when the skill names that very address.
+    pub fn judge_address(&self, host: &str, ip: std::net::IpAddr) -> Result<(), Denial> {
+        let Some(kind) = net::special(ip) else {
+            return Ok(());
+        };
+        let named = matches!(&self.network, Network::Hosts(h) if h.iter().any(|p| p.is_ip_literal() && p.host() == ip.to_string()));
+        if named {
+            return Ok(());
+        }
+        Err(self.deny(
+            format!("reach {host}"),
+            format!("{host} resolves to {ip}, {kind}"),
+            format!(
+                "Only if it truly needs it: add `network:{ip}` to `permissions:` in its SKILL.md."
+            ),
+        ))
+    }
+
+    /// Running a shell command.
+    pub fn judge_bash(&self) -> Result<(), Denial> {
+        if self.bash {
+            return Ok(());
+        }
+        Err(self.deny(
+            "run shell commands",
+            "it does not declare `bash:execute`",
+            "Add `bash:execute` to `permissions:` in its SKILL.md.",
+        ))
+    }
+
+    /// What this skill may do, in a few lines for the model.
+    pub fn summary(&self) -> String {
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
+        let scope = if self.scope.is_empty() {
+            "the whole project".to_string()
+        } else {
+            self.scope.join(", ")
+        };
+        let network = match &self.network {
+            Network::Off => "none".to_string(),
+            Network::Hosts(h) => h
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        format!(
+            "read files: {}; write files: {}; delete files: {}; file scope: {scope}; run bash: {}; network: {network}",
+            yes_no(self.read),
+            yes_no(self.write),
+            yes_no(self.delete),
+            yes_no(self.bash),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(perms: &[&str], scope: &[&str]) -> Policy {
+        let m = Manifest {
+            name: "x".into(),
+            permissions: perms.iter().map(|p| p.parse().unwrap()).collect(),
+            file_scope: scope.iter().map(|s| s.to_string()).collect(),
+            ..Manifest::default()
+        };
+        Policy::from_manifest("alice/x@1.0.0", &m).unwrap()
+    }
+
+    #[test]
+    fn files_need_the_permission_the_scope_and_no_secret() {
+        let p = policy(&["file:read", "file:write"], &["./notes/**", "out"]);
+        assert!(p.judge_file(FileOp::Read, "notes/a.md").is_ok());
+        assert!(p.judge_file(FileOp::Write, "out/report.pdf").is_ok());
+        let e = p.judge_file(FileOp::Delete, "notes/a.md").unwrap_err();
+        assert!(e.to_string().contains("Add `file:delete`"), "{e}");
+        let e = p.judge_file(FileOp::Read, "src/main.rs").unwrap_err();
+        assert!(e.to_string().contains("file_scope"), "{e}");
+        let e = p.judge_file(FileOp::Read, "notes/.env").unwrap_err();
+        assert!(e.to_string().contains("secrets"), "{e}");
+        assert!(p.judge_file(FileOp::Read, "notesx/a.md").is_err());
+        // No scope: the whole project, secrets still not.
+        let q = policy(&["file:read"], &[]);
+        assert!(q.judge_file(FileOp::Read, "src/main.rs").is_ok());
+        assert!(q.judge_file(FileOp::Read, "deploy/id_ed25519").is_err());
+        assert!(
+            q.judge_file(FileOp::Read, ".spm/skills/a/b/SKILL.md")
+                .is_err()
+        );
+        // A scope that names the secret allows it.
+        let r = policy(&["file:read"], &["./.env.example"]);
+        assert!(r.judge_file(FileOp::Read, ".env.example").is_ok());
+    }
+
+    #[test]
+    fn hosts_and_addresses() {
+        let p = policy(&["network:api.example.com", "network:*.cdn.net"], &[]);
+        assert!(p.judge_host("api.example.com", Some(443)).is_ok());
+        assert!(p.judge_host("x.cdn.net", None).is_ok());
+        assert!(p.judge_host("evil.com", None).is_err());
+        assert!(
+            p.judge_address("api.example.com", "127.0.0.1".parse().unwrap())
+                .is_err()
+        );
+        assert!(
+            p.judge_address("api.example.com", "93.184.216.34".parse().unwrap())
+                .is_ok()
+        );
+        let none = policy(&["network:none"], &[]);
+        assert!(none.judge_host("api.example.com", None).is_err());
+        let nothing = policy(&[], &[]);
+        assert!(nothing.judge_host("api.example.com", None).is_err());
+        assert!(nothing.judge_bash().is_err());
+        let local = policy(&["network:127.0.0.1"], &[]);
+        assert!(
+            local
+                .judge_address("127.0.0.1", "127.0.0.1".parse().unwrap())
+                .is_ok()
+        );
+    }
+}
