@@ -77,6 +77,8 @@ enum Command {
     Disconnect(commands::connect::DisconnectArgs),
     /// Serve the installed skills to an agent over MCP (stdio): the Skills Extension and tools
     Mcp(commands::mcp::Args),
+    /// Show the proxy-tool calls spm mcp judged for this project's skills
+    Audit(commands::audit::Args),
     /// Check installed files against skills.lock
     Verify(commands::deps::VerifyArgs),
     /// Show the installed skills as a tree
@@ -144,6 +146,7 @@ fn main() -> ExitCode {
         Command::Connect(args) => commands::connect::connect(&args),
         Command::Disconnect(args) => commands::connect::disconnect(&args),
         Command::Mcp(args) => block_on(commands::mcp::run(&args)),
+        Command::Audit(args) => commands::audit::run(&args),
         Command::Load(args) => commands::load::run(&args),
         Command::List(args) => commands::query::list(&args),
         Command::Info(args) => block_on(commands::query::info(&args)),

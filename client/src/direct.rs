@@ -110,9 +110,13 @@ pub fn from_command_line(spec: &str, project: &Project) -> anyhow::Result<Source
     let Source::Path(p) = &source else {
         return Ok(source);
     };
-    let abs = std::env::current_dir()
-        .context("cannot read the current directory")?
-        .join(p);
+    // `path:` is the form spm.json keeps: already relative to the project root.
+    let base = if spec.starts_with("path:") {
+        project.root.clone()
+    } else {
+        std::env::current_dir().context("cannot read the current directory")?
+    };
+    let abs = base.join(p);
     let abs = std::fs::canonicalize(&abs).with_context(|| format!("{spec}: no such folder"))?;
     let root = std::fs::canonicalize(&project.root).unwrap_or_else(|_| project.root.clone());
     Ok(Source::Path(match abs.strip_prefix(&root) {

@@ -2,6 +2,7 @@
 //!
 //! - [`add`]: `spm add` as a library (the CLI and `spm mcp`'s `skill_install`).
 //! - [`agents`]: the agents spm installs for (~40, as data), their folders and detection.
+//! - [`audit`]: `.spm/audit.jsonl`, every proxy-tool call `spm mcp` judged.
 //! - [`connect`]: registering `spm mcp` in MCP clients' configuration files, edited in place.
 //! - [`registry`]: the registry's HTTP API from the client side ([`registry::Client`]).
 //! - [`home`]: the user's configuration in `~/.spm` ([`home::UserConfig`]: registries, tokens,
@@ -19,6 +20,7 @@
 
 pub mod add;
 pub mod agents;
+pub mod audit;
 pub mod connect;
 pub mod direct;
 pub mod discover;

@@ -9,8 +9,11 @@
 //! - [`tools`]: `skill_list`, `skill_search`, `skill_load`, `skill_read_file`,
 //!   `skill_feedback` and the opt-in `skill_install`, Spotlighted where they hand content
 //!   to the model.
+//! - [`exec`]: the proxy tools (`skill_exec_*`): file, network and shell requests made for
+//!   one skill, judged by its own declaration and written to `.spm/audit.jsonl`.
 
 pub mod catalog;
+pub mod exec;
 pub mod server;
 pub mod tools;
 

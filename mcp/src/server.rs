@@ -57,6 +57,7 @@ pub struct SpmMcp {
 impl SpmMcp {
     pub fn new(options: Options) -> SpmMcp {
         let mut tool_router = SpmMcp::tool_router();
+        tool_router.merge(SpmMcp::exec_router());
         if !options.allow_install {
             tool_router.remove_route("skill_install");
         }

@@ -153,6 +153,19 @@ impl SpmMcp {
         out
     }
 
+    /// What the model is told about acting for this skill.
+    fn policy_block(skill: &Installed) -> String {
+        let id = format!("{}@{}", skill.id, skill.version);
+        let may = match spm_core::policy::Policy::from_manifest(&id, &skill.manifest) {
+            Ok(p) => p.summary(),
+            Err(e) => format!("nothing ({e})"),
+        };
+        format!(
+            "Acting for this skill: use skill_exec_read, skill_exec_write, skill_exec_delete, skill_exec_fetch and skill_exec_bash with skill=\"{}\". Each call is judged by this skill's own permissions and logged; what it did not declare is refused. It may: {may}.\n",
+            skill.id
+        )
+    }
+
     fn permissions_line(skill: &Installed) -> String {
         if skill.manifest.permissions.is_empty() {
             return "Declared permissions: none.".into();
@@ -266,10 +279,11 @@ impl SpmMcp {
             let content = String::from_utf8_lossy(&bytes).into_owned();
             let marked = spotlight(&skill.id.to_string(), &content, mode, &mut OsEntropy);
             Ok::<_, crate::catalog::CatalogError>(format!(
-                "{}\n{}\n{}",
+                "{}\n{}\n{}\n{}",
                 marked.text.trim_end(),
                 Self::permissions_line(skill),
-                Self::file_list(skill)
+                Self::file_list(skill),
+                Self::policy_block(skill)
             ))
         });
         Ok(match loaded {

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod agents;
+pub mod audit;
 pub mod connect;
 pub mod deps;
 pub mod init;

@@ -90,6 +90,14 @@ fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
         "1.0.0",
         &[("alice/hello", "^1")],
     );
+    // pdf-report may read ./notes; hello declares nothing.
+    let md = std::fs::read_to_string(dir.join("SKILL.md"))
+        .unwrap()
+        .replace(
+            "version: 1.0.0\n",
+            "version: 1.0.0\npermissions: [file:read]\nfile_scope: [./notes/**]\n",
+        );
+    std::fs::write(dir.join("SKILL.md"), md).unwrap();
     std::fs::create_dir_all(dir.join("scripts")).unwrap();
     std::fs::write(
         dir.join("scripts/report.py"),
@@ -106,6 +114,8 @@ fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
 
     let project = tempfile::tempdir().unwrap();
     alice.ok(project.path(), &["add", "alice/pdf-report"]);
+    std::fs::create_dir_all(project.path().join("notes")).unwrap();
+    std::fs::write(project.path().join("notes/todo.md"), "- write the report\n").unwrap();
     let expect = serde_json::json!({
         "skills": ["alice/hello", "alice/pdf-report"],
         "load": "pdf-report",
@@ -116,6 +126,19 @@ fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
     let summary = drive(&sdk, &alice, project.path(), expect.clone());
     assert_eq!(summary["ok"], true);
     assert!(summary["checks"].as_u64().unwrap() > 40, "{summary}");
+    // Each proxy call was judged by its own skill, and recorded.
+    let audit = alice.ok(project.path(), &["audit", "--denied"]);
+    assert!(
+        audit.contains("alice/hello@1.0.0 skill_exec_read notes/todo.md")
+            && audit.contains("alice/pdf-report@1.0.0 skill_exec_read spm.json")
+            && !audit.contains("alice/pdf-report@1.0.0 skill_exec_read notes/todo.md"),
+        "{audit}"
+    );
+    let all = alice.ok(project.path(), &["audit", "--skill", "pdf-report"]);
+    assert!(
+        all.contains("✓") && all.contains("skill_exec_read notes/todo.md"),
+        "{all}"
+    );
 
     // An installed file edited afterwards is not served as if it were the verified one.
     std::fs::write(

@@ -175,7 +175,17 @@ for (const path of ["../hello/SKILL.md", "/etc/passwd", "scripts/../../../spm.js
   check(bad.isError === true && /refused|no file|empty/.test(bad.content[0].text), `skill_read_file refuses ${path}`, bad);
 }
 
-// 7. The registry: search, the installed skills' status, and feedback.
+// 7. Proxy tools: each call judged by the skill it names, never a union of what is loaded.
+check(t1.includes("skill_exec_read") && t1.includes("read files: yes"), "skill_load ends with the policy block", t1);
+const own = await client.callTool({ name: "skill_exec_read", arguments: { skill: loadId, path: "notes/todo.md" } });
+check(!own.isError && own.content[0].text.includes("write the report"), `${loadId} reads notes/ as it declares`, own);
+const other = expect.skills.find((s) => s !== loadId);
+const borrowed = await client.callTool({ name: "skill_exec_read", arguments: { skill: other, path: "notes/todo.md" } });
+check(borrowed.isError === true && borrowed.content[0].text.includes("Add `file:read`"), `${other} cannot borrow ${loadId}'s file:read`, borrowed);
+const outOfScope = await client.callTool({ name: "skill_exec_read", arguments: { skill: loadId, path: "spm.json" } });
+check(outOfScope.isError === true && /file_scope/.test(outOfScope.content[0].text), `${loadId} cannot read outside its file_scope`, outOfScope);
+
+// 8. The registry: search, the installed skills' status, and feedback.
 const search = await client.callTool({ name: "skill_search", arguments: { query: expect.search } });
 const found = JSON.parse(search.content[0].text);
 check(!search.isError && found.registry === expect.registry, "skill_search asks the configured registry", found);

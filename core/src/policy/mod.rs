@@ -275,12 +275,19 @@ impl Policy {
     }
 
     /// Whether an address the host resolved to may be reached: a special-purpose address only
-    /// when the skill names that very address.
+    /// when the request names that very address and the skill declares it (a name that
+    /// resolves to it, like `localhost`, never reaches it).
     pub fn judge_address(&self, host: &str, ip: std::net::IpAddr) -> Result<(), Denial> {
         let Some(kind) = net::special(ip) else {
             return Ok(());
         };
-        let named = matches!(&self.network, Network::Hosts(h) if h.iter().any(|p| p.is_ip_literal() && p.host() == ip.to_string()));
+        let literal = host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .ok()
+            == Some(ip);
+        let named = literal
+            && matches!(&self.network, Network::Hosts(h) if h.iter().any(|p| p.is_ip_literal() && p.host() == ip.to_string()));
         if named {
             return Ok(());
         }

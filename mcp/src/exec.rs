@@ -1,0 +1,546 @@
+//! The proxy tools: `skill_exec_read`, `skill_exec_write`, `skill_exec_delete`,
+//! `skill_exec_fetch` and `skill_exec_bash`. Each call names the skill it acts for and is
+//! judged against that skill's own declaration ([`spm_core::policy::Policy`]), never a union;
+//! every call, allowed or not, goes to `.spm/audit.jsonl`.
+//!
+//! Files: the path is resolved to its real path (symbolic links followed, `..` collapsed),
+//! which must lie in the project and the skill's `file_scope`; the file is then opened with
+//! `openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)` from the project root, so a link swapped
+//! in after the check fails instead of escaping, and a file with other hard links is refused.
+//! Network: http and https only, the host must be declared, every address it resolves to must
+//! be public unless named, the connection goes to the checked address, and each redirect is
+//! judged again.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{CallToolResult, ContentBlock, ErrorData};
+use rmcp::{tool, tool_router};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use spm_client::audit;
+use spm_client::project::Project;
+use spm_core::policy::{Denial, FileOp, Policy};
+
+use crate::catalog::Installed;
+use crate::server::SpmMcp;
+
+/// Largest file `skill_exec_read` returns, and largest content `skill_exec_write` takes.
+const MAX_FILE: u64 = 1 << 20;
+/// Largest response body `skill_exec_fetch` returns.
+const MAX_BODY: usize = 1 << 20;
+const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
+const MAX_REDIRECTS: usize = 5;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct PathArgs {
+    /// The skill this acts for: `author/name`, or its bare name when only one has it.
+    pub skill: String,
+    /// A path in the project (relative to its root, or absolute inside it).
+    pub path: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct WriteArgs {
+    /// The skill this acts for: `author/name`, or its bare name when only one has it.
+    pub skill: String,
+    /// A path in the project (relative to its root, or absolute inside it).
+    pub path: String,
+    /// The whole new content of the file (UTF-8).
+    pub content: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct FetchArgs {
+    /// The skill this acts for: `author/name`, or its bare name when only one has it.
+    pub skill: String,
+    /// An http or https URL on a host the skill declares.
+    pub url: String,
+    /// GET (default), POST, PUT, PATCH, DELETE or HEAD.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Request headers.
+    #[serde(default)]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    /// Request body (UTF-8).
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct BashArgs {
+    /// The skill this acts for: `author/name`, or its bare name when only one has it.
+    pub skill: String,
+    /// The command, run by `bash -c` in the project root.
+    pub command: String,
+    /// Wall-clock limit in milliseconds (default 30000, at most 600000).
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+}
+
+/// One judged call, for the audit log and the answer.
+struct Call {
+    project: Project,
+    skill: String,
+    tool: &'static str,
+    target: String,
+}
+
+impl Call {
+    fn log(&self, verdict: &str, reason: &str) {
+        let entry = audit::Entry {
+            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            skill: self.skill.clone(),
+            tool: self.tool.into(),
+            target: self.target.clone(),
+            verdict: verdict.into(),
+            reason: reason.into(),
+        };
+        if let Err(e) = audit::append(&self.project, &entry) {
+            eprintln!("spm mcp: cannot write the audit log: {e:#}");
+        }
+    }
+
+    fn denied(&self, why: impl Into<String>) -> CallToolResult {
+        let why = why.into();
+        self.log("denied", &why);
+        CallToolResult::error(vec![ContentBlock::text(format!("denied: {why}"))])
+    }
+
+    fn denial(&self, d: Denial) -> CallToolResult {
+        self.denied(d.to_string())
+    }
+
+    fn allowed(&self, text: String) -> CallToolResult {
+        self.log("allowed", "");
+        CallToolResult::success(vec![ContentBlock::text(text)])
+    }
+
+    fn failed(&self, why: impl Into<String>) -> CallToolResult {
+        let why = why.into();
+        self.log("allowed", &format!("failed: {why}"));
+        CallToolResult::error(vec![ContentBlock::text(why)])
+    }
+}
+
+/// The project root the proxy tools act in, canonical.
+fn root_of(project: &Project) -> Result<PathBuf, String> {
+    std::fs::canonicalize(&project.root).map_err(|e| {
+        format!(
+            "cannot resolve the project root {}: {e}",
+            project.root.display()
+        )
+    })
+}
+
+/// The real path of `path` relative to `root` (canonical), and whether it exists. For a path
+/// that does not exist yet (a write), its folder must.
+fn real_relative(root: &Path, path: &str, must_exist: bool) -> Result<String, String> {
+    if path.is_empty() || path.contains('\0') {
+        return Err("the path is empty or holds a NUL".into());
+    }
+    let joined = if Path::new(path).is_absolute() {
+        PathBuf::from(path)
+    } else {
+        root.join(path)
+    };
+    let real = match std::fs::canonicalize(&joined) {
+        Ok(r) => r,
+        Err(_) if !must_exist => {
+            let name = joined
+                .file_name()
+                .filter(|n| *n != ".." && *n != ".")
+                .ok_or_else(|| format!("`{path}` does not name a file"))?;
+            let parent = joined
+                .parent()
+                .ok_or_else(|| format!("`{path}` has no folder"))?;
+            std::fs::canonicalize(parent)
+                .map_err(|_| format!("the folder of `{path}` does not exist"))?
+                .join(name)
+        }
+        Err(e) => return Err(format!("`{path}`: {e}")),
+    };
+    let rel = real.strip_prefix(root).map_err(|_| {
+        format!(
+            "`{path}` is {} once links and `..` are resolved, outside the project ({})",
+            real.display(),
+            root.display()
+        )
+    })?;
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    if rel.is_empty() {
+        return Err(format!("`{path}` is the project folder itself, not a file"));
+    }
+    Ok(rel)
+}
+
+/// Opens `rel` beneath `root` with no symbolic link anywhere on the way (they were resolved
+/// before the check, so one now means a swap), and refuses a file with other hard links.
+#[cfg(target_os = "linux")]
+fn open_beneath(root: &Path, rel: &str, op: FileOp) -> Result<std::fs::File, String> {
+    use rustix::fs::{Mode, OFlags, ResolveFlags, openat2};
+    let dir =
+        std::fs::File::open(root).map_err(|e| format!("cannot open the project root: {e}"))?;
+    let flags = match op {
+        FileOp::Read => OFlags::RDONLY,
+        FileOp::Write => OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC,
+        FileOp::Delete => OFlags::RDONLY,
+    } | OFlags::NOFOLLOW
+        | OFlags::CLOEXEC;
+    // A mode only with O_CREAT: openat2 refuses one otherwise.
+    let mode = if op == FileOp::Write {
+        Mode::from_raw_mode(0o644)
+    } else {
+        Mode::empty()
+    };
+    let fd = openat2(
+        &dir,
+        rel,
+        flags,
+        mode,
+        ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS,
+    )
+    .map_err(|e| format!("`{rel}` cannot be opened beneath the project without links ({e})"))?;
+    let file = std::fs::File::from(fd);
+    check_file(&file, rel)?;
+    Ok(file)
+}
+
+/// Elsewhere: the checks above, then an ordinary open that does not follow a final link.
+#[cfg(not(target_os = "linux"))]
+fn open_beneath(root: &Path, rel: &str, op: FileOp) -> Result<std::fs::File, String> {
+    let path = root.join(rel);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(format!("`{rel}` is a symbolic link"));
+    }
+    let file = match op {
+        FileOp::Write => std::fs::File::create(&path),
+        _ => std::fs::File::open(&path),
+    }
+    .map_err(|e| format!("cannot open `{rel}`: {e}"))?;
+    check_file(&file, rel)?;
+    Ok(file)
+}
+
+fn check_file(file: &std::fs::File, rel: &str) -> Result<(), String> {
+    let meta = file.metadata().map_err(|e| format!("`{rel}`: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("`{rel}` is not a regular file"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(format!(
+                "`{rel}` has {} hard links; spm does not touch files linked from elsewhere",
+                meta.nlink()
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl SpmMcp {
+    /// The skill, its policy and the call record, or the answer that refuses the call.
+    fn judged(
+        &self,
+        name: &str,
+        tool: &'static str,
+        target: &str,
+    ) -> Result<(Call, Policy, Installed), CallToolResult> {
+        let project = self
+            .options
+            .roots
+            .iter()
+            .find(|(_, s)| *s == crate::catalog::Scope::Project)
+            .map(|(p, _)| p.clone());
+        let Some(project) = project else {
+            return Err(CallToolResult::error(vec![ContentBlock::text(
+                "the proxy tools act in a project; start spm mcp in one (not with --global)",
+            )]));
+        };
+        let mut call = Call {
+            project,
+            skill: name.to_string(),
+            tool,
+            target: target.to_string(),
+        };
+        let catalog = self.catalog();
+        let skill = match catalog.find(name) {
+            Ok(s) => s.clone(),
+            Err(e) => return Err(call.denied(e.to_string())),
+        };
+        call.skill = format!("{}@{}", skill.id, skill.version);
+        match Policy::from_manifest(&call.skill, &skill.manifest) {
+            Ok(p) => Ok((call, p, skill)),
+            Err(e) => Err(call.denied(e.to_string())),
+        }
+    }
+
+    fn file_call(
+        &self,
+        op: FileOp,
+        tool: &'static str,
+        args: &PathArgs,
+        content: Option<&str>,
+    ) -> CallToolResult {
+        let (call, policy, _) = match self.judged(&args.skill, tool, &args.path) {
+            Ok(j) => j,
+            Err(r) => return r,
+        };
+        let root = match root_of(&call.project) {
+            Ok(r) => r,
+            Err(e) => return call.failed(e),
+        };
+        let rel = match real_relative(&root, &args.path, op != FileOp::Write) {
+            Ok(r) => r,
+            Err(why) => return call.denied(why),
+        };
+        if let Err(d) = policy.judge_file(op, &rel) {
+            return call.denial(d);
+        }
+        match op {
+            FileOp::Read => {
+                let file = match open_beneath(&root, &rel, op) {
+                    Ok(f) => f,
+                    Err(why) => return call.denied(why),
+                };
+                let mut bytes = Vec::new();
+                use std::io::Read;
+                if let Err(e) = file.take(MAX_FILE + 1).read_to_end(&mut bytes) {
+                    return call.failed(format!("cannot read {rel}: {e}"));
+                }
+                if bytes.len() as u64 > MAX_FILE {
+                    return call.failed(format!("{rel} is larger than {MAX_FILE} bytes"));
+                }
+                match String::from_utf8(bytes) {
+                    Ok(text) => call.allowed(text),
+                    Err(e) => {
+                        call.failed(format!("{rel} is binary ({} bytes)", e.as_bytes().len()))
+                    }
+                }
+            }
+            FileOp::Write => {
+                let content = content.unwrap_or_default();
+                if content.len() as u64 > MAX_FILE {
+                    return call.failed(format!("the content is larger than {MAX_FILE} bytes"));
+                }
+                let mut file = match open_beneath(&root, &rel, op) {
+                    Ok(f) => f,
+                    Err(why) => return call.denied(why),
+                };
+                use std::io::Write;
+                match file.write_all(content.as_bytes()) {
+                    Ok(()) => call.allowed(format!("wrote {} bytes to {rel}", content.len())),
+                    Err(e) => call.failed(format!("cannot write {rel}: {e}")),
+                }
+            }
+            FileOp::Delete => {
+                // Opened first: the same no-link, beneath-the-root resolution as a read.
+                if let Err(why) = open_beneath(&root, &rel, FileOp::Delete) {
+                    return call.denied(why);
+                }
+                match std::fs::remove_file(root.join(&rel)) {
+                    Ok(()) => call.allowed(format!("deleted {rel}")),
+                    Err(e) => call.failed(format!("cannot delete {rel}: {e}")),
+                }
+            }
+        }
+    }
+
+    async fn fetch_call(&self, args: FetchArgs) -> CallToolResult {
+        let (call, policy, _) = match self.judged(&args.skill, "skill_exec_fetch", &args.url) {
+            Ok(j) => j,
+            Err(r) => return r,
+        };
+        let method = args.method.as_deref().unwrap_or("GET").to_ascii_uppercase();
+        let Ok(method) = reqwest_method(&method) else {
+            return call.failed(format!("`{method}` is not a method spm sends"));
+        };
+        let mut url = match url::Url::parse(&args.url) {
+            Ok(u) => u,
+            Err(e) => return call.denied(format!("`{}` is not a URL: {e}", args.url)),
+        };
+        let body = args.body.unwrap_or_default();
+        if body.len() > MAX_BODY {
+            return call.failed(format!("the body is larger than {MAX_BODY} bytes"));
+        }
+        for _ in 0..=MAX_REDIRECTS {
+            let (host, addr) = match check_url(&policy, &url).await {
+                Ok(v) => v,
+                Err(why) => return call.denied(why),
+            };
+            let client = match reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(FETCH_TIMEOUT)
+                .resolve(&host, addr)
+                .no_proxy()
+                .build()
+            {
+                Ok(c) => c,
+                Err(e) => return call.failed(format!("cannot make an HTTP client: {e}")),
+            };
+            let mut req = client.request(method.clone(), url.clone());
+            for (k, v) in args.headers.iter().flatten() {
+                req = req.header(k, v);
+            }
+            if !body.is_empty() {
+                req = req.body(body.clone());
+            }
+            let resp = match req.send().await {
+                Ok(r) => r,
+                Err(e) => return call.failed(format!("{url}: {e}")),
+            };
+            if resp.status().is_redirection()
+                && let Some(loc) = resp.headers().get("location").and_then(|l| l.to_str().ok())
+            {
+                match url.join(loc) {
+                    Ok(next) => {
+                        url = next;
+                        continue;
+                    }
+                    Err(e) => return call.failed(format!("a bad redirect `{loc}`: {e}")),
+                }
+            }
+            let status = resp.status();
+            let mut out = Vec::new();
+            let mut resp = resp;
+            loop {
+                match resp.chunk().await {
+                    Ok(Some(c)) => {
+                        out.extend_from_slice(&c);
+                        if out.len() > MAX_BODY {
+                            out.truncate(MAX_BODY);
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => return call.failed(format!("{url}: {e}")),
+                }
+            }
+            return call.allowed(format!(
+                "HTTP {status} from {url}\n\n{}",
+                String::from_utf8_lossy(&out)
+            ));
+        }
+        call.failed(format!("more than {MAX_REDIRECTS} redirects"))
+    }
+}
+
+fn reqwest_method(m: &str) -> Result<reqwest::Method, ()> {
+    match m {
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" => m.parse().map_err(|_| ()),
+        _ => Err(()),
+    }
+}
+
+/// The host and the one address to connect to, once the URL, the host and every address it
+/// resolves to pass the skill's policy.
+async fn check_url(
+    policy: &Policy,
+    url: &url::Url,
+) -> Result<(String, std::net::SocketAddr), String> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "only http and https URLs are fetched, not `{}:`",
+            url.scheme()
+        ));
+    }
+    let host = match url.host() {
+        Some(url::Host::Domain(d)) => d.to_string(),
+        Some(url::Host::Ipv4(ip)) => ip.to_string(),
+        Some(url::Host::Ipv6(ip)) => ip.to_string(),
+        None => return Err(format!("`{url}` names no host")),
+    };
+    let port = url.port_or_known_default().unwrap_or(80);
+    policy
+        .judge_host(&host, url.port_or_known_default())
+        .map_err(|d| d.to_string())?;
+    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .collect();
+    if addrs.is_empty() {
+        return Err(format!("{host} resolves to no address"));
+    }
+    for a in &addrs {
+        policy
+            .judge_address(&host, a.ip())
+            .map_err(|d| d.to_string())?;
+    }
+    Ok((host, addrs[0]))
+}
+
+#[tool_router(router = exec_router, vis = "pub(crate)")]
+impl SpmMcp {
+    #[tool(
+        description = "Read a project file for a skill, if that skill declares file:read and the file is in its file_scope. Name the skill; it is judged by its own permissions."
+    )]
+    pub async fn skill_exec_read(
+        &self,
+        Parameters(args): Parameters<PathArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        Ok(self.file_call(FileOp::Read, "skill_exec_read", &args, None))
+    }
+
+    #[tool(
+        description = "Write a project file for a skill, if that skill declares file:write and the file is in its file_scope."
+    )]
+    pub async fn skill_exec_write(
+        &self,
+        Parameters(args): Parameters<WriteArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let path = PathArgs {
+            skill: args.skill,
+            path: args.path,
+        };
+        Ok(self.file_call(
+            FileOp::Write,
+            "skill_exec_write",
+            &path,
+            Some(&args.content),
+        ))
+    }
+
+    #[tool(
+        description = "Delete a project file for a skill, if that skill declares file:delete and the file is in its file_scope."
+    )]
+    pub async fn skill_exec_delete(
+        &self,
+        Parameters(args): Parameters<PathArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        Ok(self.file_call(FileOp::Delete, "skill_exec_delete", &args, None))
+    }
+
+    #[tool(
+        description = "Make an HTTP request for a skill, if that skill declares network:<host> for the URL's host. Redirects are judged again; private and metadata addresses are refused."
+    )]
+    pub async fn skill_exec_fetch(
+        &self,
+        Parameters(args): Parameters<FetchArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        Ok(self.fetch_call(args).await)
+    }
+
+    #[tool(
+        description = "Run a shell command for a skill, if that skill declares bash:execute, inside an operating-system sandbox built from its permissions."
+    )]
+    pub async fn skill_exec_bash(
+        &self,
+        Parameters(args): Parameters<BashArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let (call, policy, _) = match self.judged(&args.skill, "skill_exec_bash", &args.command) {
+            Ok(j) => j,
+            Err(r) => return Ok(r),
+        };
+        if let Err(d) = policy.judge_bash() {
+            return Ok(call.denial(d));
+        }
+        let _ = args.timeout_ms;
+        // Never run unconfined: until the sandbox is in place, bash is refused outright.
+        Ok(call.denied(
+            "this spm cannot sandbox shell commands yet, and it never runs them unconfined; use the file and fetch tools",
+        ))
+    }
+}

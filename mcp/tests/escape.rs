@@ -1,0 +1,541 @@
+//! The escape suite: attempts to make `spm mcp`'s proxy tools act outside what one skill
+//! declares, each a separate test that must be refused, each beside an allowed counterpart
+//! that must work (so the suite checks enforcement, not a broken tool). Every call lands in
+//! `.spm/audit.jsonl`.
+//!
+//! One project holds five skills installed from folders (no registry): `reader` (file:read
+//! in ./notes), `writer` (file:write in ./out), `deleter` (file:delete in ./out), `fetcher`
+//! (network to a local test server and to `localhost`), `plain` (nothing).
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::CallToolResult;
+use spm_client::project::Project;
+use spm_core::spotlight::Mode;
+use spm_mcp::exec::{BashArgs, FetchArgs, PathArgs, WriteArgs};
+use spm_mcp::{Options, Scope, SpmMcp};
+
+struct Fixture {
+    root: PathBuf,
+    /// A file outside the project.
+    outside: PathBuf,
+    /// The local server's port: `/` answers "hello", `/away` redirects to `localhost`.
+    port: u16,
+    server: SpmMcp,
+}
+
+fn serve() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 2048];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]).to_string();
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let reply = match path.as_str() {
+                "/away" => format!(
+                    "HTTP/1.1 302 Found\r\nLocation: http://localhost:{port}/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                ),
+                "/other-port" => "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string(),
+                _ => "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello".to_string(),
+            };
+            let _ = s.write_all(reply.as_bytes());
+        }
+    });
+    port
+}
+
+fn skill(root: &Path, name: &str, perms: &[&str], scope: &[&str]) {
+    let dir = root.join("skills").join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = |items: &[&str]| {
+        items
+            .iter()
+            .map(|i| format!("  - \"{i}\"\n"))
+            .collect::<String>()
+    };
+    let mut fm = format!(
+        "---\nname: {name}\ndescription: The {name} test skill.\nversion: 1.0.0\nauthor: test\n"
+    );
+    if !perms.is_empty() {
+        fm.push_str(&format!("permissions:\n{}", list(perms)));
+    }
+    if !scope.is_empty() {
+        fm.push_str(&format!("file_scope:\n{}", list(scope)));
+    }
+    fm.push_str("---\n# Test\nDo the thing.\n");
+    std::fs::write(dir.join("SKILL.md"), fm).unwrap();
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let base = Box::leak(Box::new(tempfile::tempdir().unwrap()))
+            .path()
+            .to_path_buf();
+        let home = base.join("spm-home");
+        // SAFETY: set once, before any test thread reads the environment through spm.
+        unsafe {
+            std::env::set_var("SPM_HOME", &home);
+            std::env::set_var("HOME", base.join("home"));
+            std::env::remove_var("SPM_TOKEN");
+            std::env::remove_var("SPM_REGISTRY");
+        }
+        let root = base.join("project");
+        for d in ["notes", "out", "src"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join("notes/a.md"), "# notes\n").unwrap();
+        std::fs::write(root.join("notes/.env"), "TOKEN=secret\n").unwrap();
+        std::fs::write(root.join("src/secret.rs"), "const KEY: &str = \"x\";\n").unwrap();
+        std::fs::write(root.join("out/old.txt"), "old\n").unwrap();
+        std::fs::write(root.join("out/keep.txt"), "keep\n").unwrap();
+        let outside = base.join("outside.txt");
+        std::fs::write(&outside, "outside the project\n").unwrap();
+        std::fs::write(base.join("id_ed25519"), "PRIVATE KEY\n").unwrap();
+        // Links that lead out of the scope or the project.
+        std::os::unix::fs::symlink(&outside, root.join("notes/out-link")).unwrap();
+        std::os::unix::fs::symlink("../src/secret.rs", root.join("notes/src-link")).unwrap();
+        std::os::unix::fs::symlink("../notes/a.md", root.join("out/to-notes")).unwrap();
+        std::os::unix::fs::symlink(base.join("id_ed25519"), root.join("notes/key-link")).unwrap();
+        std::fs::hard_link(base.join("id_ed25519"), root.join("notes/hard.md")).unwrap();
+        let port = serve();
+        skill(&root, "reader", &["file:read"], &["./notes/**"]);
+        skill(&root, "writer", &["file:write"], &["./out/**"]);
+        skill(&root, "deleter", &["file:delete"], &["./out/**"]);
+        skill(
+            &root,
+            "fetcher",
+            &[
+                &format!("network:127.0.0.1:{port}"),
+                "network:localhost",
+                "network:api.example.com",
+            ],
+            &[],
+        );
+        skill(&root, "plain", &[], &[]);
+        let project = Project::at(&root);
+        let r = root.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().unwrap();
+            rt.block_on(async {
+                let specs = ["reader", "writer", "deleter", "fetcher", "plain"]
+                    .iter()
+                    .map(|n| format!("path:skills/{n}"))
+                    .collect();
+                let request = spm_client::add::Request {
+                    specs,
+                    agents: Some("none".into()),
+                    ..Default::default()
+                };
+                let p = Project::at(&r);
+                let resolved = spm_client::add::resolve(&p, None, &request).await.unwrap();
+                spm_client::add::apply(&p, None, resolved, false)
+                    .await
+                    .unwrap();
+            })
+        })
+        .join()
+        .unwrap();
+        let server = SpmMcp::new(Options {
+            roots: vec![(project, Scope::Project)],
+            allow_install: false,
+            mode: Mode::Datamark,
+            registry: None,
+        });
+        assert_eq!(server.catalog().len(), 5, "{:?}", server.catalog().warnings);
+        Fixture {
+            root,
+            outside,
+            port,
+            server,
+        }
+    })
+}
+
+fn text(r: &CallToolResult) -> String {
+    serde_json::to_value(r).unwrap()["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[track_caller]
+fn refused(r: CallToolResult, why: &str) {
+    let t = text(&r);
+    assert_eq!(r.is_error, Some(true), "not refused: {t}");
+    assert!(t.starts_with("denied:"), "refused for another reason: {t}");
+    assert!(t.contains(why), "expected `{why}` in: {t}");
+}
+
+#[track_caller]
+fn worked(r: CallToolResult) -> String {
+    let t = text(&r);
+    assert_ne!(r.is_error, Some(true), "refused: {t}");
+    t
+}
+
+async fn read(skill: &str, path: &str) -> CallToolResult {
+    fixture()
+        .server
+        .skill_exec_read(Parameters(PathArgs {
+            skill: skill.into(),
+            path: path.into(),
+        }))
+        .await
+        .unwrap()
+}
+
+async fn write(skill: &str, path: &str, content: &str) -> CallToolResult {
+    fixture()
+        .server
+        .skill_exec_write(Parameters(WriteArgs {
+            skill: skill.into(),
+            path: path.into(),
+            content: content.into(),
+        }))
+        .await
+        .unwrap()
+}
+
+async fn delete(skill: &str, path: &str) -> CallToolResult {
+    fixture()
+        .server
+        .skill_exec_delete(Parameters(PathArgs {
+            skill: skill.into(),
+            path: path.into(),
+        }))
+        .await
+        .unwrap()
+}
+
+async fn fetch(skill: &str, url: &str) -> CallToolResult {
+    fixture()
+        .server
+        .skill_exec_fetch(Parameters(FetchArgs {
+            skill: skill.into(),
+            url: url.into(),
+            method: None,
+            headers: None,
+            body: None,
+        }))
+        .await
+        .unwrap()
+}
+
+// Files: reading.
+
+#[tokio::test]
+async fn read_in_scope_works() {
+    assert_eq!(worked(read("reader", "notes/a.md").await), "# notes\n");
+    let abs = fixture().root.join("notes/a.md");
+    assert_eq!(
+        worked(read("test/reader", abs.to_str().unwrap()).await),
+        "# notes\n"
+    );
+}
+
+#[tokio::test]
+async fn dotdot_out_of_the_project_is_refused() {
+    refused(
+        read("reader", "notes/../../outside.txt").await,
+        "outside the project",
+    );
+}
+
+#[tokio::test]
+async fn dotdot_out_of_the_scope_is_refused() {
+    refused(
+        read("reader", "notes/../src/secret.rs").await,
+        "outside its file_scope",
+    );
+}
+
+#[tokio::test]
+async fn absolute_path_outside_is_refused() {
+    refused(read("reader", "/etc/passwd").await, "outside the project");
+    let outside = fixture().outside.to_str().unwrap().to_string();
+    refused(read("reader", &outside).await, "outside the project");
+}
+
+#[tokio::test]
+async fn symlink_out_of_the_project_is_refused() {
+    refused(
+        read("reader", "notes/out-link").await,
+        "outside the project",
+    );
+}
+
+#[tokio::test]
+async fn symlink_out_of_the_scope_is_refused() {
+    refused(
+        read("reader", "notes/src-link").await,
+        "outside its file_scope",
+    );
+}
+
+#[tokio::test]
+async fn symlink_to_a_key_is_refused() {
+    refused(
+        read("reader", "notes/key-link").await,
+        "outside the project",
+    );
+}
+
+#[tokio::test]
+async fn proc_self_root_is_refused() {
+    refused(
+        read("reader", "/proc/self/root/etc/passwd").await,
+        "outside the project",
+    );
+    let via_proc = format!(
+        "/proc/self/root{}",
+        fixture().root.join("src/secret.rs").display()
+    );
+    refused(read("reader", &via_proc).await, "file_scope");
+}
+
+#[tokio::test]
+async fn hardlinked_secret_is_refused() {
+    refused(read("reader", "notes/hard.md").await, "hard links");
+}
+
+#[tokio::test]
+async fn env_file_in_scope_is_refused() {
+    refused(read("reader", "notes/.env").await, "holds secrets");
+}
+
+#[tokio::test]
+async fn nul_and_empty_paths_are_refused() {
+    refused(read("reader", "notes/a.md\0.txt").await, "NUL");
+    refused(read("reader", "").await, "empty");
+}
+
+#[tokio::test]
+async fn reading_without_file_read_is_refused() {
+    refused(read("writer", "out/keep.txt").await, "Add `file:read`");
+}
+
+#[tokio::test]
+async fn another_skills_permission_is_not_borrowed() {
+    // `reader` may read notes/a.md; `plain` and `writer` may not, whatever else is loaded.
+    worked(read("reader", "notes/a.md").await);
+    refused(
+        read("plain", "notes/a.md").await,
+        "does not declare `file:read`",
+    );
+    refused(
+        write("reader", "notes/a.md", "x").await,
+        "does not declare `file:write`",
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_skill_acts_for_nobody() {
+    refused(
+        read("nobody/else", "notes/a.md").await,
+        "no installed skill",
+    );
+}
+
+// Files: writing and deleting.
+
+#[tokio::test]
+async fn write_in_scope_works() {
+    worked(write("writer", "out/new.txt", "made\n").await);
+    assert_eq!(
+        std::fs::read_to_string(fixture().root.join("out/new.txt")).unwrap(),
+        "made\n"
+    );
+}
+
+#[tokio::test]
+async fn write_out_of_scope_is_refused() {
+    refused(
+        write("writer", "notes/a.md", "x").await,
+        "outside its file_scope",
+    );
+    refused(
+        write("writer", "src/new.rs", "x").await,
+        "outside its file_scope",
+    );
+}
+
+#[tokio::test]
+async fn write_through_a_final_symlink_is_refused() {
+    refused(
+        write("writer", "out/to-notes", "x").await,
+        "outside its file_scope",
+    );
+    assert_eq!(
+        std::fs::read_to_string(fixture().root.join("notes/a.md")).unwrap(),
+        "# notes\n"
+    );
+}
+
+#[tokio::test]
+async fn write_with_dotdot_in_a_new_name_is_refused() {
+    refused(
+        write("writer", "out/../src/evil.rs", "x").await,
+        "outside its file_scope",
+    );
+    refused(
+        write("writer", "../evil.txt", "x").await,
+        "outside the project",
+    );
+    assert!(!fixture().root.join("src/evil.rs").exists());
+}
+
+#[tokio::test]
+async fn write_into_spm_installs_is_refused() {
+    refused(
+        write("writer", ".spm/skills/test/reader/SKILL.md", "x").await,
+        "outside its file_scope",
+    );
+}
+
+#[tokio::test]
+async fn delete_in_scope_works() {
+    worked(delete("deleter", "out/old.txt").await);
+    assert!(!fixture().root.join("out/old.txt").exists());
+}
+
+#[tokio::test]
+async fn delete_without_file_delete_is_refused() {
+    refused(delete("writer", "out/keep.txt").await, "Add `file:delete`");
+    assert!(fixture().root.join("out/keep.txt").exists());
+}
+
+#[tokio::test]
+async fn delete_out_of_scope_is_refused() {
+    refused(
+        delete("deleter", "notes/a.md").await,
+        "outside its file_scope",
+    );
+    refused(
+        delete("deleter", "out/to-notes").await,
+        "outside its file_scope",
+    );
+}
+
+// Network.
+
+#[tokio::test]
+async fn fetch_a_declared_host_works() {
+    let port = fixture().port;
+    let t = worked(fetch("fetcher", &format!("http://127.0.0.1:{port}/")).await);
+    assert!(t.contains("HTTP 200") && t.ends_with("hello"), "{t}");
+}
+
+#[tokio::test]
+async fn fetch_an_undeclared_host_is_refused() {
+    refused(
+        fetch("fetcher", "http://evil.example.net/").await,
+        "not among its hosts",
+    );
+    let port = fixture().port;
+    refused(
+        fetch("fetcher", &format!("http://127.0.0.1:{}/", port + 1)).await,
+        "not among its hosts",
+    );
+}
+
+#[tokio::test]
+async fn fetch_without_network_is_refused() {
+    let port = fixture().port;
+    refused(
+        fetch("plain", &format!("http://127.0.0.1:{port}/")).await,
+        "no network access",
+    );
+    refused(
+        fetch("reader", "https://api.example.com/").await,
+        "no network access",
+    );
+}
+
+#[tokio::test]
+async fn file_and_gopher_urls_are_refused() {
+    refused(
+        fetch("fetcher", "file:///etc/passwd").await,
+        "only http and https",
+    );
+    refused(
+        fetch("fetcher", "gopher://api.example.com/").await,
+        "only http and https",
+    );
+}
+
+#[tokio::test]
+async fn a_declared_name_resolving_to_loopback_is_refused() {
+    let port = fixture().port;
+    refused(
+        fetch("fetcher", &format!("http://localhost:{port}/")).await,
+        "loopback",
+    );
+}
+
+#[tokio::test]
+async fn decimal_octal_and_mapped_ip_literals_are_refused() {
+    for url in [
+        "http://2130706433/",
+        "http://0177.0.0.1/",
+        "http://0x7f.1/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[::1]/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fd00:ec2::254]/",
+    ] {
+        refused(fetch("fetcher", url).await, "not among its hosts");
+    }
+}
+
+#[tokio::test]
+async fn a_redirect_to_an_undeclared_place_is_refused() {
+    let port = fixture().port;
+    refused(
+        fetch("fetcher", &format!("http://127.0.0.1:{port}/away")).await,
+        "loopback",
+    );
+    refused(
+        fetch("fetcher", &format!("http://127.0.0.1:{port}/other-port")).await,
+        "not among its hosts",
+    );
+}
+
+// Shell.
+
+#[tokio::test]
+async fn bash_without_bash_execute_is_refused() {
+    let r = fixture()
+        .server
+        .skill_exec_bash(Parameters(BashArgs {
+            skill: "reader".into(),
+            command: "cat ~/.ssh/id_ed25519".into(),
+            timeout_ms: None,
+        }))
+        .await
+        .unwrap();
+    refused(r, "Add `bash:execute`");
+}
+
+// The audit log.
+
+#[tokio::test]
+async fn every_call_is_in_the_audit_log() {
+    worked(read("reader", "notes/a.md").await);
+    refused(read("plain", "notes/a.md").await, "file:read");
+    let entries = spm_client::audit::read(&Project::at(&fixture().root)).unwrap();
+    assert!(entries.iter().any(|e| e.skill == "test/reader@1.0.0"
+        && e.tool == "skill_exec_read"
+        && e.target == "notes/a.md"
+        && e.verdict == "allowed"));
+    assert!(entries.iter().any(|e| e.skill == "test/plain@1.0.0"
+        && e.verdict == "denied"
+        && e.reason.contains("file:read")));
+}
