@@ -122,6 +122,20 @@ fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
 }
 
 fn main() -> ExitCode {
+    // `spm __sandbox`: the confined side of `skill_exec_bash`, entered before anything else
+    // so the process is still single-threaded (the spm-sandbox crate, through spm-mcp).
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == spm_mcp::sandbox::ENTER)
+    {
+        return match spm_mcp::sandbox::enter() {
+            Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+            Err(e) => {
+                eprintln!("spm sandbox: {e}");
+                ExitCode::from(125)
+            }
+        };
+    }
     render::install_hook();
     let cli = Cli::parse();
     let result = match cli.command {

@@ -428,6 +428,45 @@ impl SpmMcp {
     }
 }
 
+/// The confinement for one shell command of this skill: the project's top-level entries
+/// readable except secrets; writable only where its `file:write` and `file_scope` allow.
+fn bash_spec(policy: &Policy, root: &Path, command: &str, scratch: &Path) -> spm_sandbox::Spec {
+    let entries: Vec<PathBuf> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| spm_core::policy::secret_part(&e.file_name().to_string_lossy()).is_none())
+        .map(|e| e.path())
+        .collect();
+    let read_write = if !policy.may_write() {
+        Vec::new()
+    } else if policy.scope.is_empty() {
+        entries.clone()
+    } else {
+        policy
+            .scope
+            .iter()
+            .map(|g| {
+                // The literal folder before any wildcard.
+                let literal: Vec<&str> = g
+                    .split('/')
+                    .take_while(|part| !part.contains(['*', '?', '[', '{']))
+                    .collect();
+                root.join(literal.join("/"))
+            })
+            .filter(|p| p.starts_with(root) && p.exists())
+            .collect()
+    };
+    spm_sandbox::Spec {
+        root: root.to_path_buf(),
+        command: command.to_string(),
+        read_only: entries,
+        read_write,
+        scratch: scratch.to_path_buf(),
+        limits: spm_sandbox::Limits::default(),
+    }
+}
+
 fn reqwest_method(m: &str) -> Result<reqwest::Method, ()> {
     match m {
         "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" => m.parse().map_err(|_| ()),
@@ -537,10 +576,55 @@ impl SpmMcp {
         if let Err(d) = policy.judge_bash() {
             return Ok(call.denial(d));
         }
-        let _ = args.timeout_ms;
-        // Never run unconfined: until the sandbox is in place, bash is refused outright.
-        Ok(call.denied(
-            "this spm cannot sandbox shell commands yet, and it never runs them unconfined; use the file and fetch tools",
-        ))
+        let root = match root_of(&call.project) {
+            Ok(r) => r,
+            Err(e) => return Ok(call.failed(e)),
+        };
+        let scratch = match tempfile::tempdir() {
+            Ok(d) => d,
+            Err(e) => return Ok(call.failed(format!("cannot make a scratch folder: {e}"))),
+        };
+        let spec = bash_spec(&policy, &root, &args.command, scratch.path());
+        let timeout = Duration::from_millis(args.timeout_ms.unwrap_or(30_000).clamp(100, 600_000));
+        let exe = match self
+            .options
+            .sandbox_exe
+            .clone()
+            .map_or_else(std::env::current_exe, Ok)
+        {
+            Ok(e) => e,
+            Err(e) => return Ok(call.failed(format!("cannot find the spm binary: {e}"))),
+        };
+        let ran = tokio::task::spawn_blocking(move || spm_sandbox::run(&exe, &spec, timeout)).await;
+        let outcome = match ran {
+            Ok(Ok(o)) => o,
+            // Never unconfined: no sandbox, no shell.
+            Ok(Err(e @ spm_sandbox::SandboxError::Unavailable(_))) => {
+                return Ok(call.denied(format!("{e}; spm never runs shell commands unconfined")));
+            }
+            Ok(Err(e)) => return Ok(call.failed(e.to_string())),
+            Err(e) => return Ok(call.failed(format!("the sandbox task failed: {e}"))),
+        };
+        let mut text = match outcome.code {
+            Some(c) => format!("exit code {c}\n"),
+            None if outcome.timed_out => format!(
+                "stopped after {} ms (the time limit)\n",
+                timeout.as_millis()
+            ),
+            None => "ended by a signal (a resource limit)\n".to_string(),
+        };
+        if outcome.truncated {
+            text.push_str(
+                "the output passed its cap; the command was stopped and the rest dropped\n",
+            );
+        }
+        if matches!(policy.network, spm_core::policy::Network::Hosts(_)) {
+            text.push_str("note: shell commands run without network; use skill_exec_fetch for the skill's hosts\n");
+        }
+        text.push_str(&format!(
+            "--- stdout ---\n{}\n--- stderr ---\n{}",
+            outcome.stdout, outcome.stderr
+        ));
+        Ok(call.allowed(text))
     }
 }

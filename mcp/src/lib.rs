@@ -19,3 +19,5 @@ pub mod tools;
 
 pub use catalog::{Catalog, Scope};
 pub use server::{Options, SpmMcp, serve_stdio};
+/// The shell sandbox the proxy tools use; `spm` enters it through `spm __sandbox`.
+pub use spm_sandbox as sandbox;

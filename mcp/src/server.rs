@@ -44,6 +44,8 @@ pub struct Options {
     pub mode: Mode,
     /// The registry `skill_search` asks (a name or URL; `None` = the configured default).
     pub registry: Option<String>,
+    /// The program that enters the shell sandbox (`None`: this `spm`, as `spm __sandbox`).
+    pub sandbox_exe: Option<std::path::PathBuf>,
 }
 
 /// The `spm mcp` server.

@@ -120,15 +120,27 @@ fn fixture() -> &'static Fixture {
             &[],
         );
         skill(&root, "plain", &[], &[]);
+        skill(
+            &root,
+            "shell",
+            &["bash:execute", "file:write"],
+            &["./out/**"],
+        );
+        skill(&root, "shell-ro", &["bash:execute"], &[]);
+        std::fs::write(root.join(".env"), "API_KEY=top-secret\n").unwrap();
+        std::fs::create_dir_all(base.join("home/.ssh")).unwrap();
+        std::fs::write(base.join("home/.ssh/id_ed25519"), "PRIVATE KEY\n").unwrap();
         let project = Project::at(&root);
         let r = root.clone();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Runtime::new().unwrap();
             rt.block_on(async {
-                let specs = ["reader", "writer", "deleter", "fetcher", "plain"]
-                    .iter()
-                    .map(|n| format!("path:skills/{n}"))
-                    .collect();
+                let specs = [
+                    "reader", "writer", "deleter", "fetcher", "plain", "shell", "shell-ro",
+                ]
+                .iter()
+                .map(|n| format!("path:skills/{n}"))
+                .collect();
                 let request = spm_client::add::Request {
                     specs,
                     agents: Some("none".into()),
@@ -148,8 +160,9 @@ fn fixture() -> &'static Fixture {
             allow_install: false,
             mode: Mode::Datamark,
             registry: None,
+            sandbox_exe: Some(env!("CARGO_BIN_EXE_spm-sandbox-enter").into()),
         });
-        assert_eq!(server.catalog().len(), 5, "{:?}", server.catalog().warnings);
+        assert_eq!(server.catalog().len(), 7, "{:?}", server.catalog().warnings);
         Fixture {
             root,
             outside,
@@ -509,6 +522,179 @@ async fn a_redirect_to_an_undeclared_place_is_refused() {
 }
 
 // Shell.
+
+async fn bash(skill: &str, command: &str, timeout_ms: u64) -> CallToolResult {
+    fixture()
+        .server
+        .skill_exec_bash(Parameters(BashArgs {
+            skill: skill.into(),
+            command: command.into(),
+            timeout_ms: Some(timeout_ms),
+        }))
+        .await
+        .unwrap()
+}
+
+/// A command that ran (confined) and failed to do what it tried.
+#[track_caller]
+fn contained(r: CallToolResult) -> String {
+    let t = worked(r);
+    assert!(!t.starts_with("exit code 0\n"), "it succeeded: {t}");
+    t
+}
+
+#[tokio::test]
+async fn bash_in_the_sandbox_works() {
+    let t = worked(
+        bash(
+            "shell",
+            "echo hi && cat notes/a.md && echo ok > out/shell.txt",
+            10_000,
+        )
+        .await,
+    );
+    assert!(
+        t.starts_with("exit code 0") && t.contains("hi") && t.contains("# notes"),
+        "{t}"
+    );
+    assert!(fixture().root.join("out/shell.txt").is_file());
+}
+
+#[tokio::test]
+async fn bash_redirect_outside_the_scope_is_refused() {
+    contained(bash("shell", "echo x > notes/pwned", 10_000).await);
+    assert!(!fixture().root.join("notes/pwned").exists());
+}
+
+#[tokio::test]
+async fn bash_cp_outside_the_scope_is_refused() {
+    contained(bash("shell", "cp notes/a.md src/copied.md", 10_000).await);
+    assert!(!fixture().root.join("src/copied.md").exists());
+}
+
+#[tokio::test]
+async fn bash_tee_outside_the_scope_is_refused() {
+    contained(bash("shell", "echo x | tee notes/tee.txt", 10_000).await);
+    assert!(!fixture().root.join("notes/tee.txt").exists());
+}
+
+#[tokio::test]
+async fn bash_python_write_outside_the_scope_is_refused() {
+    contained(
+        bash(
+            "shell",
+            "python3 -c \"open('notes/py.txt','w').write('x')\"",
+            10_000,
+        )
+        .await,
+    );
+    assert!(!fixture().root.join("notes/py.txt").exists());
+}
+
+#[tokio::test]
+async fn bash_write_outside_the_project_is_refused() {
+    let target = fixture().outside.with_file_name("from-bash.txt");
+    contained(bash("shell", &format!("echo x > {}", target.display()), 10_000).await);
+    assert!(!target.exists());
+}
+
+#[tokio::test]
+async fn bash_without_file_write_writes_nothing() {
+    contained(bash("shell-ro", "echo x > out/ro.txt", 10_000).await);
+    assert!(!fixture().root.join("out/ro.txt").exists());
+}
+
+#[tokio::test]
+async fn bash_reading_ssh_keys_is_refused() {
+    let home = fixture().outside.with_file_name("home");
+    let t = contained(
+        bash(
+            "shell",
+            &format!("cat {}/.ssh/id_ed25519", home.display()),
+            10_000,
+        )
+        .await,
+    );
+    assert!(!t.contains("PRIVATE KEY"), "{t}");
+    let t = contained(bash("shell", "cat ~/.ssh/id_ed25519", 10_000).await);
+    assert!(!t.contains("PRIVATE KEY"), "{t}");
+}
+
+#[tokio::test]
+async fn bash_reading_the_env_file_is_refused() {
+    let t = contained(bash("shell", "cat .env", 10_000).await);
+    assert!(!t.contains("top-secret"), "{t}");
+}
+
+#[tokio::test]
+async fn bash_curl_is_refused() {
+    let port = fixture().port;
+    let t = contained(
+        bash(
+            "shell",
+            &format!("curl -sS --max-time 3 http://127.0.0.1:{port}/"),
+            10_000,
+        )
+        .await,
+    );
+    assert!(!t.contains("hello"), "{t}");
+}
+
+#[tokio::test]
+async fn bash_dev_tcp_is_refused() {
+    let port = fixture().port;
+    let t = contained(
+        bash(
+            "shell",
+            &format!("exec 3<>/dev/tcp/127.0.0.1/{port} && echo connected"),
+            10_000,
+        )
+        .await,
+    );
+    assert!(!t.contains("connected"), "{t}");
+}
+
+#[tokio::test]
+async fn bash_python_socket_is_refused() {
+    let port = fixture().port;
+    let t = contained(
+        bash(
+            "shell",
+            &format!("python3 -c \"import socket; socket.create_connection(('127.0.0.1', {port}), 3); print('connected')\""),
+            10_000,
+        )
+        .await,
+    );
+    assert!(!t.contains("connected"), "{t}");
+}
+
+#[tokio::test]
+async fn bash_fork_bomb_is_contained() {
+    // In the foreground it runs into the time limit, and its PID namespace goes with it.
+    let t = worked(bash("shell", "bomb(){ bomb | bomb; }; bomb", 1_500).await);
+    assert!(
+        t.contains("stopped after") || !t.starts_with("exit code 0"),
+        "{t}"
+    );
+    // In the background bash returns at once, and the namespace takes the bomb down.
+    let started = std::time::Instant::now();
+    worked(bash("shell", "bomb(){ bomb | bomb & }; bomb", 1_500).await);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // The machine is fine afterwards.
+    assert!(worked(bash("shell", "echo alive", 10_000).await).contains("alive"));
+}
+
+#[tokio::test]
+async fn bash_infinite_output_is_cut() {
+    let t = worked(bash("shell", "yes", 10_000).await);
+    assert!(t.contains("passed its cap"), "{}", &t[..200.min(t.len())]);
+}
+
+#[tokio::test]
+async fn bash_timeout_kills_the_command() {
+    let t = worked(bash("shell", "sleep 30", 500).await);
+    assert!(t.contains("stopped after 500 ms"), "{t}");
+}
 
 #[tokio::test]
 async fn bash_without_bash_execute_is_refused() {

@@ -51,6 +51,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         allow_install: args.allow_install || config.mcp.allow_install,
         mode: args.mode,
         registry: args.registry.clone(),
+        sandbox_exe: None,
     })
     .await?;
     Ok(ExitCode::SUCCESS)

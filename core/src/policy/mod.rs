@@ -300,6 +300,11 @@ impl Policy {
         ))
     }
 
+    /// Whether it declares `file:write` (for the shell's writable folders).
+    pub fn may_write(&self) -> bool {
+        self.write
+    }
+
     /// Running a shell command.
     pub fn judge_bash(&self) -> Result<(), Denial> {
         if self.bash {

@@ -1,0 +1,366 @@
+//! `spm-sandbox`: one shell command run for a skill under operating-system confinement built
+//! from that skill's declaration. Linux only; elsewhere [`available`] says why not, and the
+//! caller refuses (never runs unconfined).
+//!
+//! The confinement is entered by re-executing `spm` with a hidden subcommand (`spm
+//! __sandbox`), so it applies to a fresh single-threaded process before `bash` starts:
+//! - a new user, network and PID namespace: no network at all (only a loopback that is
+//!   down), and `bash` is PID 1 of its namespace, so when it ends or is killed every process
+//!   it started ends too (fork bombs included);
+//! - Landlock: the system folders read-only, the project's own top-level entries read-only
+//!   except secret files, writes only in the folders the skill's `file_scope` allows (and a
+//!   private temporary folder that is `HOME` and `TMPDIR`), no TCP connect or bind, no
+//!   signals or abstract sockets outside;
+//! - rlimits: CPU time, address space, file size, open files;
+//! - in the parent: a wall-clock timeout that kills the whole process group, and caps on
+//!   the output kept.
+//!
+//! Limits and setup live here, in one small module, as Spin keeps them.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+/// The hidden subcommand that enters the sandbox.
+pub const ENTER: &str = "__sandbox";
+
+/// Resource limits for one command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    pub cpu_seconds: u64,
+    pub memory_bytes: u64,
+    pub file_bytes: u64,
+    pub open_files: u64,
+    /// Bytes of stdout and of stderr kept (the rest is dropped and the command killed).
+    pub output_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            cpu_seconds: 30,
+            memory_bytes: 1 << 30,
+            file_bytes: 64 << 20,
+            open_files: 256,
+            output_bytes: 256 << 10,
+        }
+    }
+}
+
+/// What one run may touch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spec {
+    /// The project root: the working directory.
+    pub root: PathBuf,
+    pub command: String,
+    /// Read-only paths (files or folders) besides the system folders.
+    pub read_only: Vec<PathBuf>,
+    /// Folders the command may write in.
+    pub read_write: Vec<PathBuf>,
+    /// A private folder: `HOME` and `TMPDIR`, writable.
+    pub scratch: PathBuf,
+    pub limits: Limits,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The exit code, or `None` when a signal or the timeout ended it.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub timed_out: bool,
+    /// Output went past the cap; the command was stopped.
+    pub truncated: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("shell commands cannot be sandboxed here: {0}")]
+    Unavailable(String),
+    #[error("cannot start the sandbox: {0}")]
+    Start(String),
+}
+
+/// System folders a shell needs to read.
+const SYSTEM: &[&str] = &[
+    "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc", "/opt", "/proc", "/sys", "/dev",
+];
+
+/// Whether this machine can confine a command, or why not.
+pub fn available() -> Result<(), SandboxError> {
+    imp::available()
+}
+
+/// Runs `spec` confined: re-executes `exe` (the `spm` binary) as `exe __sandbox` with the spec
+/// on stdin, waits at most `timeout`, and keeps at most the output caps.
+pub fn run(exe: &Path, spec: &Spec, timeout: Duration) -> Result<Outcome, SandboxError> {
+    available()?;
+    let json = serde_json::to_vec(spec).map_err(|e| SandboxError::Start(e.to_string()))?;
+    let mut cmd = Command::new(exe);
+    cmd.arg(ENTER)
+        .current_dir(&spec.root)
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .env("HOME", &spec.scratch)
+        .env("TMPDIR", &spec.scratch)
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    imp::own_process_group(&mut cmd);
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| SandboxError::Start(e.to_string()))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin
+            .write_all(&json)
+            .map_err(|e| SandboxError::Start(e.to_string()))?;
+    }
+    let cap = spec.limits.output_bytes;
+    let out = child.stdout.take().map(|s| capped(s, cap));
+    let err = child.stderr.take().map(|s| capped(s, cap));
+    let started = Instant::now();
+    let mut timed_out = false;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) => {}
+            Err(_) => break None,
+        }
+        let over = out
+            .as_ref()
+            .is_some_and(|o| o.1.is_finished() && o.0.load())
+            || err
+                .as_ref()
+                .is_some_and(|e| e.1.is_finished() && e.0.load());
+        if started.elapsed() > timeout || over {
+            timed_out = started.elapsed() > timeout;
+            imp::kill_group(child.id());
+            let _ = child.kill();
+            break child.wait().ok();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    // Whatever is left in the group goes too (a background job, a daemon).
+    imp::kill_group(child.id());
+    let (stdout, t1) = out.map(join).unwrap_or_default();
+    let (stderr, t2) = err.map(join).unwrap_or_default();
+    Ok(Outcome {
+        code: status.and_then(|s| s.code()).filter(|_| !timed_out),
+        stdout,
+        stderr,
+        timed_out,
+        truncated: t1 || t2,
+    })
+}
+
+/// A flag set when a reader stopped at its cap.
+#[derive(Clone, Default)]
+struct Flag(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Flag {
+    fn set(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn load(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+type Reader = (Flag, std::thread::JoinHandle<Vec<u8>>);
+
+/// Reads at most `cap` bytes on a thread; stops (and sets the flag) when there is more.
+fn capped(mut stream: impl Read + Send + 'static, cap: usize) -> Reader {
+    let flag = Flag::default();
+    let f = flag.clone();
+    let handle = std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut buf = [0u8; 8192];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let room = cap.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                    if n > room {
+                        f.set();
+                        break;
+                    }
+                }
+            }
+        }
+        kept
+    });
+    (flag, handle)
+}
+
+fn join(r: Reader) -> (String, bool) {
+    let bytes = r.1.join().unwrap_or_default();
+    (String::from_utf8_lossy(&bytes).into_owned(), r.0.load())
+}
+
+/// The child side (`spm __sandbox`): reads the spec from stdin, confines this process, and
+/// runs `bash -c`. Returns the exit code to exit with; an error means nothing ran.
+pub fn enter() -> Result<i32, SandboxError> {
+    let mut json = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut json)
+        .map_err(|e| SandboxError::Start(format!("cannot read the spec: {e}")))?;
+    let spec: Spec =
+        serde_json::from_slice(&json).map_err(|e| SandboxError::Start(format!("bad spec: {e}")))?;
+    imp::confine(&spec)?;
+    // bash is PID 1 of the new PID namespace: when it ends, everything it started ends.
+    let status = Command::new("/bin/bash")
+        .args(["--noprofile", "--norc", "-c", &spec.command])
+        .current_dir(&spec.root)
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| SandboxError::Start(format!("cannot run bash: {e}")))?;
+    Ok(status.code().unwrap_or(128 + 9))
+}
+
+#[cfg(target_os = "linux")]
+mod imp {
+    use std::path::Path;
+
+    use landlock::{
+        ABI, Access, AccessFs, AccessNet, CompatLevel, Compatible, PathBeneath, PathFd, Ruleset,
+        RulesetAttr, RulesetCreatedAttr, RulesetStatus, Scope,
+    };
+    use rustix::process::{Resource, Rlimit, setrlimit};
+    use rustix::thread::{UnshareFlags, unshare_unsafe};
+
+    use super::{SYSTEM, SandboxError, Spec};
+
+    const ABI_NEEDED: ABI = ABI::V4;
+
+    pub fn available() -> Result<(), SandboxError> {
+        let probe = Ruleset::default()
+            .set_compatibility(CompatLevel::HardRequirement)
+            .handle_access(AccessFs::from_all(ABI_NEEDED))
+            .and_then(|r| r.handle_access(AccessNet::ConnectTcp))
+            .and_then(|r| r.create());
+        probe.map(drop).map_err(|e| {
+            SandboxError::Unavailable(format!(
+                "the kernel's Landlock does not offer what spm needs (ABI 4: files and TCP): {e}"
+            ))
+        })?;
+        if !Path::new("/proc/self/ns/user").exists() {
+            return Err(SandboxError::Unavailable(
+                "the kernel has no user namespaces".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn own_process_group(cmd: &mut std::process::Command) {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+
+    pub fn kill_group(pid: u32) {
+        if let Some(pid) = rustix::process::Pid::from_raw(pid as i32) {
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
+    }
+
+    fn limit(resource: Resource, value: u64) -> Result<(), SandboxError> {
+        setrlimit(
+            resource,
+            Rlimit {
+                current: Some(value),
+                maximum: Some(value),
+            },
+        )
+        .map_err(|e| SandboxError::Start(format!("cannot set {resource:?}: {e}")))
+    }
+
+    pub fn confine(spec: &Spec) -> Result<(), SandboxError> {
+        let uid = rustix::process::getuid().as_raw();
+        let gid = rustix::process::getgid().as_raw();
+        // SAFETY: this process is single-threaded here (`spm __sandbox` starts no runtime),
+        // which unsharing a user namespace requires.
+        unsafe {
+            unshare_unsafe(UnshareFlags::NEWUSER | UnshareFlags::NEWNET | UnshareFlags::NEWPID)
+        }
+        .map_err(|e| {
+            SandboxError::Unavailable(format!(
+                "cannot create user, network and PID namespaces: {e}"
+            ))
+        })?;
+        let write = |file: &str, text: String| {
+            std::fs::write(file, text)
+                .map_err(|e| SandboxError::Start(format!("cannot write {file}: {e}")))
+        };
+        write("/proc/self/setgroups", "deny".into())?;
+        write("/proc/self/uid_map", format!("{uid} {uid} 1"))?;
+        write("/proc/self/gid_map", format!("{gid} {gid} 1"))?;
+        limit(Resource::Cpu, spec.limits.cpu_seconds)?;
+        limit(Resource::As, spec.limits.memory_bytes)?;
+        limit(Resource::Fsize, spec.limits.file_bytes)?;
+        limit(Resource::Nofile, spec.limits.open_files)?;
+        let abi = ABI::V6;
+        let read = AccessFs::from_read(abi);
+        let all = AccessFs::from_all(abi);
+        let mut ruleset = Ruleset::default()
+            .handle_access(all)
+            .and_then(|r| r.handle_access(AccessNet::BindTcp | AccessNet::ConnectTcp))
+            .and_then(|r| r.scope(Scope::AbstractUnixSocket | Scope::Signal))
+            .and_then(|r| r.create())
+            .map_err(|e| SandboxError::Unavailable(format!("Landlock: {e}")))?;
+        let mut rules: Vec<(&Path, _)> = SYSTEM.iter().map(|p| (Path::new(*p), read)).collect();
+        rules.push((Path::new("/dev/null"), all));
+        rules.extend(spec.read_only.iter().map(|p| (p.as_path(), read)));
+        rules.extend(spec.read_write.iter().map(|p| (p.as_path(), all)));
+        rules.push((spec.scratch.as_path(), all));
+        for (path, access) in rules {
+            // A system folder this machine does not have is skipped.
+            let Ok(fd) = PathFd::new(path) else { continue };
+            // A file takes only the rights that apply to files.
+            let access = if path.is_dir() {
+                access
+            } else {
+                access & AccessFs::from_file(abi)
+            };
+            ruleset = ruleset
+                .add_rule(PathBeneath::new(fd, access))
+                .map_err(|e| {
+                    SandboxError::Start(format!("Landlock rule for {}: {e}", path.display()))
+                })?;
+        }
+        let status = ruleset
+            .restrict_self()
+            .map_err(|e| SandboxError::Unavailable(format!("Landlock: {e}")))?;
+        if status.ruleset != RulesetStatus::FullyEnforced {
+            return Err(SandboxError::Unavailable(format!(
+                "Landlock is only {:?} on this kernel",
+                status.ruleset
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod imp {
+    use super::{SandboxError, Spec};
+
+    pub fn available() -> Result<(), SandboxError> {
+        Err(SandboxError::Unavailable(
+            "spm sandboxes shell commands on Linux only (Landlock and namespaces)".into(),
+        ))
+    }
+
+    pub fn own_process_group(_cmd: &mut std::process::Command) {}
+
+    pub fn kill_group(_pid: u32) {}
+
+    pub fn confine(_spec: &Spec) -> Result<(), SandboxError> {
+        available()
+    }
+}
