@@ -119,8 +119,13 @@ pub fn direct_sources(
 /// Whether a lock entry came from the source `spm.json` names (a GitHub ref is locked as
 /// its commit, so refs are not compared).
 pub fn same_source(locked: &Locked, source: &direct::Source) -> bool {
+    let want = source.to_string();
     direct::is_locked_direct(locked)
-        && without_ref(&locked.resolved) == without_ref(&source.to_string())
+        && match &locked.source {
+            // The source as spm.json named it, ref included: a changed ref re-resolves.
+            Some(asked) => *asked == want,
+            None => without_ref(&locked.resolved) == without_ref(&want),
+        }
 }
 
 /// A source without its ref.
@@ -157,9 +162,7 @@ pub async fn resolve_manifest(
         let want = source.to_string();
         let kept = old
             .and_then(|l| l.skills.get(&id))
-            .filter(|l| {
-                direct::is_locked_direct(l) && without_ref(&l.resolved) == without_ref(&want)
-            })
+            .filter(|l| same_source(l, &source))
             .filter(|_| !options.refresh);
         let locked = match kept {
             Some(l) => l.clone(),

@@ -278,6 +278,19 @@ async fn obtain(
     Ok((bytes, false))
 }
 
+/// Whether `dir` holds exactly the files of the cached archive with `integrity` (false when
+/// the archive is not cached: then it is downloaded and verified again).
+fn matches_archive(dir: &Path, integrity: &str) -> bool {
+    let Ok(Some(files)) = cached_files(integrity) else {
+        return false;
+    };
+    let want: BTreeMap<String, String> = files
+        .iter()
+        .map(|(p, b)| (p.clone(), Integrity::of(b).to_string()))
+        .collect();
+    file_hashes(dir).is_ok_and(|have| have == want)
+}
+
 /// Writes a verified archive into the cache (best effort: a cache that cannot be written
 /// only costs a download later).
 fn store_in_cache(cached: &Path, integrity: &Integrity, bytes: &[u8]) {
@@ -322,12 +335,16 @@ pub async fn install_lock(
     let mut state = project.state().unwrap_or_default();
     let mut todo: Vec<(&SkillId, &Locked)> = Vec::new();
     for (id, l) in &lock.skills {
+        // Up to date only when the folder holds exactly the verified archive's files: a
+        // cloned repository can commit `.spm/` (state file and all).
+        let dir = project.skill_dir(id)?;
         let stale = force
-            || !project.skill_dir(id)?.is_dir()
+            || !dir.is_dir()
             || state
                 .skills
                 .get(id)
-                .is_none_or(|s| s.integrity != l.integrity);
+                .is_none_or(|s| s.integrity != l.integrity)
+            || !matches_archive(&dir, &l.integrity);
         if stale {
             todo.push((id, l));
         }

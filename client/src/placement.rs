@@ -109,13 +109,16 @@ fn recorded_dir(
         return Err(bad(format!("lists the file `{f}`")));
     }
     let dir = path_of(project, key);
-    let in_known = dir
-        .parent()
-        .is_some_and(|parent| known.iter().any(|k| k == parent));
     let named = dir
         .file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| spm_core::skill::check_name(n).is_ok());
+    // A project's lock may come from a clone: its copies must sit in an agent's folder. The
+    // global lock is the user's own (in ~/.spm), kept across changes of CODEX_HOME and the like.
+    let in_known = global
+        || dir
+            .parent()
+            .is_some_and(|parent| known.iter().any(|k| k == parent));
     if !in_known || !named {
         return Err(bad(
             "is not a skill folder in an agent's skills folder".into()
@@ -124,7 +127,31 @@ fn recorded_dir(
     if !global {
         project.no_links_below_root(dir.parent().unwrap_or(&dir))?;
     }
+    // Below a copy (not a link) nothing may be a link: a committed `sub -> ../../..` would
+    // make removing `sub/x` remove a file elsewhere.
+    if !copy.link {
+        for f in copy.files.keys() {
+            if let Some(link) = link_between(&dir, f) {
+                return Err(bad(format!("holds the symbolic link {}", link.display())));
+            }
+        }
+    }
     Ok(dir)
+}
+
+/// The first symbolic link on the way from `dir` (itself included) to `dir/rel`, if any.
+fn link_between(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let mut p = dir.to_path_buf();
+    if is_link(&p) {
+        return Some(p);
+    }
+    for part in rel.split('/') {
+        p.push(part);
+        if is_link(&p) {
+            return Some(p);
+        }
+    }
+    None
 }
 
 /// Files of a recorded copy that differ from the record (edited, added or missing).
@@ -448,6 +475,9 @@ fn remove_copy(dir: &Path, copy: &AgentCopy) -> anyhow::Result<()> {
     let mut dirs = BTreeSet::new();
     for rel in copy.files.keys() {
         let p = dir.join(rel);
+        if link_between(dir, rel).is_some() {
+            continue; // never through a link
+        }
         if p.is_file() {
             std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
         }

@@ -467,28 +467,51 @@ pub async fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
                 .insert(id.clone(), format!("^{}", lock.skills[id].version));
         }
     }
-    let mut lock = lock;
-    lock.agent_copies = old.map(|l| l.agent_copies).unwrap_or_default();
-    let plan = placement::plan_for(
-        &project,
-        &lock,
-        &manifest,
-        args.target.global,
-        args.edits.force,
-        args.edits.keep_modified,
-    )?;
     let clients = client
         .as_ref()
         .map(install::Clients::one)
         .unwrap_or_default();
-    let outcome = install::install_lock(&project, &lock, &clients, false).await?;
-    let placed = placement::carry_out(&project, &mut lock, plan);
-    // What was placed before a failure is recorded, so spm still owns it next time.
-    project.save_manifest(&manifest)?;
-    project.save_lockfile(&lock)?;
-    print_placed(&placed?);
+    let outcome = apply_lock(
+        &project,
+        &manifest,
+        lock,
+        old,
+        &clients,
+        &args.target,
+        args.edits,
+    )
+    .await?;
     report(&outcome, started);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Installs a new resolution: checks the agents' folders first, installs, brings the copies
+/// in step (those of `old` stay spm's), then writes `spm.json` and `skills.lock`; what was
+/// placed before a failure stays recorded, so spm still owns it next time.
+async fn apply_lock(
+    project: &Project,
+    manifest: &spm_client::project::ProjectManifest,
+    mut lock: Lockfile,
+    old: Option<Lockfile>,
+    clients: &install::Clients,
+    target: &Target,
+    edits: Edits,
+) -> anyhow::Result<Outcome> {
+    lock.agent_copies = old.map(|l| l.agent_copies).unwrap_or_default();
+    let plan = placement::plan_for(
+        project,
+        &lock,
+        manifest,
+        target.global,
+        edits.force,
+        edits.keep_modified,
+    )?;
+    let outcome = install::install_lock(project, &lock, clients, false).await?;
+    let placed = placement::carry_out(project, &mut lock, plan);
+    project.save_manifest(manifest)?;
+    project.save_lockfile(&lock)?;
+    print_placed(&placed?);
+    Ok(outcome)
 }
 
 #[derive(clap::Args)]
@@ -553,22 +576,16 @@ pub async fn remove(args: &RemoveArgs) -> anyhow::Result<ExitCode> {
     if args.dry_run {
         return show_plan(&project, &lock);
     }
-    let mut lock = lock;
-    lock.agent_copies = old.map(|l| l.agent_copies).unwrap_or_default();
-    let plan = placement::plan_for(
+    let outcome = apply_lock(
         &project,
-        &lock,
         &manifest,
-        args.target.global,
-        args.edits.force,
-        args.edits.keep_modified,
-    )?;
-    let outcome =
-        install::install_lock(&project, &lock, &install::Clients::default(), false).await?;
-    let placed = placement::carry_out(&project, &mut lock, plan);
-    project.save_manifest(&manifest)?;
-    project.save_lockfile(&lock)?;
-    print_placed(&placed?);
+        lock,
+        old,
+        &install::Clients::default(),
+        &args.target,
+        args.edits,
+    )
+    .await?;
     report(&outcome, started);
     Ok(ExitCode::SUCCESS)
 }

@@ -1749,6 +1749,23 @@ fn skills_install_straight_from_a_folder_or_a_github_repository() {
     let out = User::new().spm_with(clone.path(), &["install", "--frozen"], &env);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(clone.path().join(".claude/skills/greet/SKILL.md").is_file());
+    // A ref changed by hand in spm.json: --frozen refuses, a plain install re-resolves.
+    let mut m = read_json(&r.join("spm.json"));
+    m["dependencies"]["octo/greet"] = serde_json::json!("github:octo/skills/skills/greet@v2");
+    std::fs::write(r.join("spm.json"), m.to_string()).unwrap();
+    let out = carol.spm_with(r, &["install", "--frozen"], &env);
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("skills.lock does not"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = carol.spm_with(r, &["install"], &env);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        read_json(&r.join("skills.lock"))["skills"]["octo/greet"]["source"],
+        "github:octo/skills/skills/greet@v2"
+    );
 }
 
 /// A cloned `skills.lock` whose agent copies point outside the agents' folders, or list
@@ -1792,6 +1809,22 @@ fn hostile_agent_records_are_refused_and_edits_stop_add_and_remove() {
         );
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
     }
+    // A committed link inside a real copy, and a lock that lists a file through it: even
+    // --force removes nothing through the link.
+    let clone = copy_project(p);
+    alice.ok(clone.path(), &["install", "--frozen"]);
+    std::os::unix::fs::symlink(
+        victim_dir.path(),
+        clone.path().join(".claude/skills/hello/sub"),
+    )
+    .unwrap();
+    let mut lock = read_json(&clone.path().join("skills.lock"));
+    lock["agent_copies"][".claude/skills/hello"]["files"]["sub/victim.txt"] = hash.clone();
+    std::fs::write(clone.path().join("skills.lock"), lock.to_string()).unwrap();
+    let msg = alice.fails(clone.path(), &["remove", "alice/hello", "--force"]);
+    assert!(msg.contains("holds the symbolic link"), "{msg}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+
     let clone = copy_project(p);
     let mut manifest = read_json(&clone.path().join("spm.json"));
     manifest["folder_names"] = serde_json::json!({ "alice/hello": "../../outside" });

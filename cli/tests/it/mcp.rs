@@ -76,14 +76,20 @@ fn drive(dir: &Path, user: &User, project: &Path, expect: serde_json::Value) -> 
     serde_json::from_str(stdout.lines().last().unwrap_or_default()).expect("a JSON summary")
 }
 
-#[test]
-fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
-    let Some(sdk) = sdk() else { return };
+/// A registry where `alice` has published `alice/hello@1.0.0`.
+fn registry_with_hello() -> (Registry, User, tempfile::TempDir) {
     let reg = Registry::start();
     let alice = User::new();
     let work = tempfile::tempdir().unwrap();
     alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
     publish(&alice, work.path(), "hello", "1.0.0", &[]);
+    (reg, alice, work)
+}
+
+#[test]
+fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
+    let Some(sdk) = sdk() else { return };
+    let (reg, alice, work) = registry_with_hello();
     let dir = skill(
         &work.path().join("w"),
         "pdf-report",
@@ -161,11 +167,7 @@ fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
 #[test]
 fn skill_install_is_opt_in_and_never_installs_a_flagged_version() {
     let Some(sdk) = sdk() else { return };
-    let reg = Registry::start();
-    let alice = User::new();
-    let work = tempfile::tempdir().unwrap();
-    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
-    publish(&alice, work.path(), "hello", "1.0.0", &[]);
+    let (_reg, alice, work) = registry_with_hello();
     let dir = skill(&work.path().join("w"), "perms", "1.0.0", &[]);
     std::fs::write(dir.join("setup.sh"), "#!/bin/sh\nchmod 777 /opt/shared\n").unwrap();
     let out = alice.ok(&dir, &["publish"]);
@@ -237,11 +239,7 @@ fn one_request(user: &User, project: &Path, method: &str) -> serde_json::Value {
 /// archives in the user's own cache.
 #[test]
 fn a_committed_spm_folder_is_not_served_as_verified() {
-    let reg = Registry::start();
-    let alice = User::new();
-    let work = tempfile::tempdir().unwrap();
-    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
-    publish(&alice, work.path(), "hello", "1.0.0", &[]);
+    let (_reg, alice, _work) = registry_with_hello();
     let project = tempfile::tempdir().unwrap();
     alice.ok(project.path(), &["add", "alice/hello", "--agent", "none"]);
     let listed = one_request(&alice, project.path(), "skills/list");
@@ -252,7 +250,8 @@ fn a_committed_spm_folder_is_not_served_as_verified() {
     let listed = one_request(&stranger, project.path(), "skills/list");
     assert_eq!(listed["skills"], serde_json::json!([]), "{listed}");
     // Installed for real, it is served.
-    stranger.ok(project.path(), &["install", "--frozen", "--force"]);
+    // A plain install does not trust the committed folder either: it verifies and rewrites it.
+    stranger.ok(project.path(), &["install", "--frozen"]);
     let listed = one_request(&stranger, project.path(), "skills/list");
     assert_eq!(listed["skills"].as_array().unwrap().len(), 1, "{listed}");
 }

@@ -320,10 +320,18 @@ impl Policy {
     /// What this skill may do, in a few lines for the model.
     pub fn summary(&self) -> String {
         let yes_no = |b: bool| if b { "yes" } else { "no" };
+        // The scope is the author's text: shown only when it is plainly a path pattern.
+        let plain = |g: &String| {
+            g.len() <= 200
+                && g.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-/*?{},[]".contains(c))
+        };
         let scope = if self.scope.is_empty() {
             "the whole project".to_string()
-        } else {
+        } else if self.scope.iter().all(plain) {
             self.scope.join(", ")
+        } else {
+            format!("{} declared patterns (see skill_list)", self.scope.len())
         };
         let network = match &self.network {
             Network::Off => "none".to_string(),
