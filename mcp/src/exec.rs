@@ -428,20 +428,85 @@ impl SpmMcp {
     }
 }
 
-/// The confinement for one shell command of this skill: the project's top-level entries
-/// readable except secrets; writable only where its `file:write` and `file_scope` allow.
+/// Entries a shell may not reach even inside a granted folder: secrets and files with other
+/// hard links. (A symbolic link inside a granted folder is harmless: Landlock judges the path
+/// it leads to. It is only never granted by itself, which would grant its target.)
+fn hidden(entry: &std::fs::DirEntry) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+        return true;
+    };
+    #[cfg(unix)]
+    let linked = {
+        use std::os::unix::fs::MetadataExt;
+        meta.is_file() && meta.nlink() > 1
+    };
+    #[cfg(not(unix))]
+    let linked = false;
+    linked || spm_core::policy::secret_part(&entry.file_name().to_string_lossy()).is_some()
+}
+
+/// Most entries [`cover`] looks at; past it, a folder is granted whole.
+const COVER_BUDGET: usize = 20_000;
+
+/// Paths that together cover `dir`'s tree except hidden entries: `Ok(())` when nothing below
+/// `dir` is hidden (the caller grants `dir` whole), else the clean parts are pushed to `out`.
+fn cover(dir: &Path, out: &mut Vec<PathBuf>, budget: &mut usize) -> Result<(), ()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let mut clean = Vec::new();
+    let mut all_clean = true;
+    for entry in entries.flatten() {
+        if *budget == 0 {
+            return Ok(());
+        }
+        *budget -= 1;
+        if hidden(&entry) {
+            all_clean = false;
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type();
+        if kind.as_ref().is_ok_and(|t| t.is_symlink()) {
+            continue;
+        }
+        if kind.is_ok_and(|t| t.is_dir()) {
+            let mut below = Vec::new();
+            match cover(&path, &mut below, budget) {
+                Ok(()) => clean.push(path),
+                Err(()) => {
+                    all_clean = false;
+                    out.extend(below);
+                }
+            }
+        } else {
+            clean.push(path);
+        }
+    }
+    if all_clean {
+        return Ok(());
+    }
+    out.extend(clean);
+    Err(())
+}
+
+/// The grants for `dir`: itself when clean, else its clean parts.
+fn grants(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut budget = COVER_BUDGET;
+    match cover(dir, &mut out, &mut budget) {
+        Ok(()) => vec![dir.to_path_buf()],
+        Err(()) => out,
+    }
+}
+
+/// The confinement for one shell command of this skill: the project readable except secrets,
+/// links and hard-linked files; writable only where its `file:write` and `file_scope` allow.
 fn bash_spec(policy: &Policy, root: &Path, command: &str, scratch: &Path) -> spm_sandbox::Spec {
-    let entries: Vec<PathBuf> = std::fs::read_dir(root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| spm_core::policy::secret_part(&e.file_name().to_string_lossy()).is_none())
-        .map(|e| e.path())
-        .collect();
     let read_write = if !policy.may_write() {
         Vec::new()
     } else if policy.scope.is_empty() {
-        entries.clone()
+        grants(root)
     } else {
         policy
             .scope
@@ -454,13 +519,16 @@ fn bash_spec(policy: &Policy, root: &Path, command: &str, scratch: &Path) -> spm
                     .collect();
                 root.join(literal.join("/"))
             })
-            .filter(|p| p.starts_with(root) && p.exists())
+            .filter(|p| {
+                p.starts_with(root) && std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
+            })
+            .flat_map(|p| grants(&p))
             .collect()
     };
     spm_sandbox::Spec {
         root: root.to_path_buf(),
         command: command.to_string(),
-        read_only: entries,
+        read_only: grants(root),
         read_write,
         scratch: scratch.to_path_buf(),
         limits: spm_sandbox::Limits::default(),

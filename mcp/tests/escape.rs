@@ -627,6 +627,25 @@ async fn bash_reading_the_env_file_is_refused() {
 }
 
 #[tokio::test]
+async fn bash_reading_a_nested_env_file_is_refused() {
+    let t = contained(bash("shell", "cat notes/.env", 10_000).await);
+    assert!(!t.contains("TOKEN=secret"), "{t}");
+    // The rest of the folder stays readable.
+    assert!(worked(bash("shell", "cat notes/a.md", 10_000).await).contains("# notes"));
+}
+
+#[tokio::test]
+async fn bash_reading_through_a_link_or_a_hard_link_is_refused() {
+    for path in ["notes/key-link", "notes/out-link", "notes/hard.md"] {
+        let t = contained(bash("shell", &format!("cat {path}"), 10_000).await);
+        assert!(
+            !t.contains("PRIVATE KEY") && !t.contains("outside the project"),
+            "{path}: {t}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn bash_curl_is_refused() {
     let port = fixture().port;
     let t = contained(

@@ -1537,8 +1537,52 @@ fn agent_folders_default_names_links_edits_and_global() {
         true
     );
     alice.ok(l, &["verify"]);
+    // A folder put where spm made a link counts as edited.
+    std::fs::remove_file(&link).unwrap();
+    std::fs::create_dir_all(&link).unwrap();
+    std::fs::write(link.join("SKILL.md"), "mine").unwrap();
+    let msg = alice.fails(l, &["install"]);
+    assert!(
+        msg.contains("a folder now stands where spm made a link"),
+        "{msg}"
+    );
+    std::fs::remove_dir_all(&link).unwrap();
+    alice.ok(l, &["install"]);
+    // --copy goes back to copies, remembered.
+    alice.ok(l, &["add", "alice/hello", "--copy"]);
+    assert!(
+        !std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(link.join("SKILL.md").is_file());
+    assert!(read_json(&l.join("spm.json")).get("link").is_none());
     alice.ok(l, &["remove", "alice/hello"]);
     assert!(std::fs::symlink_metadata(&link).is_err());
+
+    // --agent all-detected: every agent that looks installed (Cursor, by its folder in HOME).
+    let detected = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(alice.home.path().join("home/.cursor")).unwrap();
+    alice.ok(
+        detected.path(),
+        &["add", "alice/hello", "--agent", "all-detected"],
+    );
+    assert!(
+        detected
+            .path()
+            .join(".cursor/skills/hello/SKILL.md")
+            .is_file()
+    );
+    let agents = read_json(&detected.path().join("spm.json"))["agents"].clone();
+    assert!(
+        agents
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("cursor")),
+        "{agents}"
+    );
+    std::fs::remove_dir_all(alice.home.path().join("home/.cursor")).unwrap();
 
     // An edited copy stops an update, which lists it and offers both ways on.
     publish(&alice, work.path(), "hello", "1.1.0", &[]);
