@@ -663,24 +663,40 @@ impl SpmMcp {
             Ok(e) => e,
             Err(e) => return Ok(call.failed(format!("cannot find the spm binary: {e}"))),
         };
-        let ran = tokio::task::spawn_blocking(move || spm_sandbox::run(&exe, &spec, timeout)).await;
-        let outcome = match ran {
+        let unsafe_ok = self.options.unsafe_no_sandbox;
+        let ran =
+            tokio::task::spawn_blocking(move || match spm_sandbox::run(&exe, &spec, timeout) {
+                Err(spm_sandbox::SandboxError::Unavailable(why)) if unsafe_ok => {
+                    spm_sandbox::run_unconfined(&spec, timeout).map(|o| (o, Some(why)))
+                }
+                other => other.map(|o| (o, None)),
+            })
+            .await;
+        let (outcome, unconfined) = match ran {
             Ok(Ok(o)) => o,
-            // Never unconfined: no sandbox, no shell.
+            // Never unconfined unless the user said so: no sandbox, no shell.
             Ok(Err(e @ spm_sandbox::SandboxError::Unavailable(_))) => {
-                return Ok(call.denied(format!("{e}; spm never runs shell commands unconfined")));
+                return Ok(call.denied(format!(
+                    "{e}; spm never runs shell commands unconfined (unless started with --unsafe-no-sandbox)"
+                )));
             }
             Ok(Err(e)) => return Ok(call.failed(e.to_string())),
             Err(e) => return Ok(call.failed(format!("the sandbox task failed: {e}"))),
         };
-        let mut text = match outcome.code {
+        let mut text = String::new();
+        if let Some(why) = &unconfined {
+            text.push_str(&format!(
+                "WARNING: this command ran WITHOUT a sandbox ({why}), because spm mcp was started with --unsafe-no-sandbox; the skill's permissions were not enforced for it\n"
+            ));
+        }
+        text.push_str(&match outcome.code {
             Some(c) => format!("exit code {c}\n"),
             None if outcome.timed_out => format!(
                 "stopped after {} ms (the time limit)\n",
                 timeout.as_millis()
             ),
             None => "ended by a signal (a resource limit)\n".to_string(),
-        };
+        });
         if outcome.truncated {
             text.push_str(
                 "the output passed its cap; the command was stopped and the rest dropped\n",
@@ -693,6 +709,13 @@ impl SpmMcp {
             "--- stdout ---\n{}\n--- stderr ---\n{}",
             outcome.stdout, outcome.stderr
         ));
+        if let Some(why) = unconfined {
+            call.log(
+                "allowed",
+                &format!("UNSAFE: ran without a sandbox (--unsafe-no-sandbox; {why})"),
+            );
+            return Ok(CallToolResult::success(vec![ContentBlock::text(text)]));
+        }
         Ok(call.allowed(text))
     }
 }

@@ -46,6 +46,9 @@ pub struct Options {
     pub registry: Option<String>,
     /// The program that enters the shell sandbox (`None`: this `spm`, as `spm __sandbox`).
     pub sandbox_exe: Option<std::path::PathBuf>,
+    /// `--unsafe-no-sandbox`: where the sandbox is unavailable, run shell commands
+    /// unconfined (said in every answer and recorded in the audit log) instead of refusing.
+    pub unsafe_no_sandbox: bool,
 }
 
 /// The `spm mcp` server.

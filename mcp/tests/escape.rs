@@ -161,6 +161,7 @@ fn fixture() -> &'static Fixture {
             mode: Mode::Datamark,
             registry: None,
             sandbox_exe: Some(env!("CARGO_BIN_EXE_spm-sandbox-enter").into()),
+            unsafe_no_sandbox: false,
         });
         assert_eq!(server.catalog().len(), 7, "{:?}", server.catalog().warnings);
         Fixture {

@@ -90,8 +90,14 @@ const SYSTEM: &[&str] = &[
     "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc", "/opt", "/proc", "/sys", "/dev",
 ];
 
-/// Whether this machine can confine a command, or why not.
+/// Whether this machine can confine a command, or why not. `SPM_SANDBOX=off` makes it say
+/// no (for a host whose confinement is known to be broken, and to test the refusal).
 pub fn available() -> Result<(), SandboxError> {
+    if std::env::var("SPM_SANDBOX").is_ok_and(|v| v == "off") {
+        return Err(SandboxError::Unavailable(
+            "the sandbox is turned off (SPM_SANDBOX=off)".into(),
+        ));
+    }
     imp::available()
 }
 
@@ -101,8 +107,29 @@ pub fn run(exe: &Path, spec: &Spec, timeout: Duration) -> Result<Outcome, Sandbo
     available()?;
     let json = serde_json::to_vec(spec).map_err(|e| SandboxError::Start(e.to_string()))?;
     let mut cmd = Command::new(exe);
-    cmd.arg(ENTER)
-        .current_dir(&spec.root)
+    cmd.arg(ENTER);
+    supervise(cmd, spec, &json, timeout)
+}
+
+/// Runs `spec.command` with NO confinement, only the timeout, the process group and the
+/// output caps: what `spm mcp --unsafe-no-sandbox` does where [`available`] fails. The
+/// caller says so loudly and records it.
+pub fn run_unconfined(spec: &Spec, timeout: Duration) -> Result<Outcome, SandboxError> {
+    let mut cmd = Command::new("/bin/bash");
+    cmd.args(["--noprofile", "--norc", "-c", &spec.command]);
+    supervise(cmd, spec, &[], timeout)
+}
+
+/// Starts `cmd` in its own process group with a clean environment, feeds it `stdin`, and
+/// waits at most `timeout` keeping at most the output caps.
+fn supervise(
+    mut cmd: Command,
+    spec: &Spec,
+    stdin: &[u8],
+    timeout: Duration,
+) -> Result<Outcome, SandboxError> {
+    let json = stdin;
+    cmd.current_dir(&spec.root)
         .env_clear()
         .env("PATH", "/usr/local/bin:/usr/bin:/bin")
         .env("HOME", &spec.scratch)
@@ -118,7 +145,7 @@ pub fn run(exe: &Path, spec: &Spec, timeout: Duration) -> Result<Outcome, Sandbo
     if let Some(mut stdin) = child.stdin.take() {
         use std::io::Write;
         stdin
-            .write_all(&json)
+            .write_all(json)
             .map_err(|e| SandboxError::Start(e.to_string()))?;
     }
     let cap = spec.limits.output_bytes;

@@ -28,6 +28,10 @@ pub struct Args {
     /// Registry name or URL for skill_search [default: the configured default]
     #[arg(long)]
     pub registry: Option<String>,
+    /// DANGEROUS: where the OS sandbox is unavailable, run skill_exec_bash commands
+    /// unconfined instead of refusing them (each answer says so; the audit log records it)
+    #[arg(long)]
+    pub unsafe_no_sandbox: bool,
 }
 
 pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -46,12 +50,18 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         roots.push((project, Scope::Project));
     }
     roots.push((global, Scope::Global));
+    if args.unsafe_no_sandbox {
+        eprintln!(
+            "spm mcp: WARNING: --unsafe-no-sandbox: where the sandbox is unavailable, shell commands run UNCONFINED; skills' permissions are not enforced for them"
+        );
+    }
     spm_mcp::serve_stdio(Options {
         roots,
         allow_install: args.allow_install || config.mcp.allow_install,
         mode: args.mode,
         registry: args.registry.clone(),
         sandbox_exe: None,
+        unsafe_no_sandbox: args.unsafe_no_sandbox,
     })
     .await?;
     Ok(ExitCode::SUCCESS)

@@ -197,8 +197,22 @@ fn skill_install_is_opt_in_and_never_installs_a_flagged_version() {
 
 /// JSON-RPC over stdio without a client library: initialize, then one request; its result.
 fn one_request(user: &User, project: &Path, method: &str) -> serde_json::Value {
+    request_with(user, project, &[], &[], method, serde_json::json!({}))
+}
+
+/// [`one_request`] with more arguments to `spm mcp`, environment and request params.
+fn request_with(
+    user: &User,
+    project: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    method: &str,
+    params: serde_json::Value,
+) -> serde_json::Value {
     let mut child = Command::new(env!("CARGO_BIN_EXE_spm"))
         .arg("mcp")
+        .args(args)
+        .envs(env.iter().copied())
         .current_dir(project)
         .env("SPM_HOME", user.home.path())
         .stdin(std::process::Stdio::piped())
@@ -224,7 +238,7 @@ fn one_request(user: &User, project: &Path, method: &str) -> serde_json::Value {
     );
     send(
         &mut stdin,
-        serde_json::json!({"jsonrpc":"2.0","id":2,"method":method,"params":{}}),
+        serde_json::json!({"jsonrpc":"2.0","id":2,"method":method,"params":params}),
     );
     line.clear();
     stdout.read_line(&mut line).unwrap();
@@ -254,4 +268,44 @@ fn a_committed_spm_folder_is_not_served_as_verified() {
     stranger.ok(project.path(), &["install", "--frozen"]);
     let listed = one_request(&stranger, project.path(), "skills/list");
     assert_eq!(listed["skills"].as_array().unwrap().len(), 1, "{listed}");
+}
+
+/// Where the sandbox is unavailable, `skill_exec_bash` is refused with the reason; with
+/// `--unsafe-no-sandbox` it runs unconfined, says so in the answer and records it.
+#[test]
+fn without_a_sandbox_bash_is_refused_unless_unsafe_is_asked_for() {
+    let user = User::new();
+    let project = tempfile::tempdir().unwrap();
+    let p = project.path();
+    std::fs::create_dir_all(p.join("skills/sh")).unwrap();
+    std::fs::write(
+        p.join("skills/sh/SKILL.md"),
+        "---\nname: sh\ndescription: Runs a shell command.\nversion: 1.0.0\npermissions: [bash:execute]\n---\nRun it.\n",
+    )
+    .unwrap();
+    user.ok(p, &["add", "./skills/sh", "--agent", "none"]);
+    let call = serde_json::json!({"name": "skill_exec_bash", "arguments": {"skill": "sh", "command": "echo ran"}});
+    let off = [("SPM_SANDBOX", "off")];
+    let r = request_with(&user, p, &[], &off, "tools/call", call.clone());
+    let text = r["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(r["isError"], true, "{r}");
+    assert!(
+        text.contains("turned off") && text.contains("never runs shell commands unconfined"),
+        "{text}"
+    );
+    let r = request_with(&user, p, &["--unsafe-no-sandbox"], &off, "tools/call", call);
+    let text = r["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        text.starts_with("WARNING: this command ran WITHOUT a sandbox") && text.contains("ran"),
+        "{text}"
+    );
+    let audit = user.ok(p, &["audit", "--skill", "sh"]);
+    assert!(audit.contains("denied") || audit.contains("✗"), "{audit}");
+    assert!(audit.contains("UNSAFE: ran without a sandbox"), "{audit}");
 }
