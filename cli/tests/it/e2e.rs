@@ -179,6 +179,18 @@ pub(crate) fn publish(user: &User, root: &Path, name: &str, version: &str, deps:
     user.ok(&dir, &["publish"]);
 }
 
+/// A registry where `alice`, logged in, has published each of `skills` at 1.0.0.
+pub(crate) fn registry_with(skills: &[&str]) -> (Registry, User, tempfile::TempDir) {
+    let reg = Registry::start();
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    for name in skills {
+        publish(&alice, work.path(), name, "1.0.0", &[]);
+    }
+    (reg, alice, work)
+}
+
 fn read_json(p: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
@@ -1818,12 +1830,7 @@ fn skills_install_straight_from_a_folder_or_a_github_repository() {
 /// which offer --force and --keep-modified like update.
 #[test]
 fn hostile_agent_records_are_refused_and_edits_stop_add_and_remove() {
-    let reg = Registry::start();
-    let alice = User::new();
-    let work = tempfile::tempdir().unwrap();
-    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
-    publish(&alice, work.path(), "hello", "1.0.0", &[]);
-    publish(&alice, work.path(), "tools", "1.0.0", &[]);
+    let (_reg, alice, _work) = registry_with(&["hello", "tools"]);
     let project = tempfile::tempdir().unwrap();
     let p = project.path();
     alice.ok(p, &["add", "alice/hello", "--agent", "claude-code"]);
@@ -1921,12 +1928,7 @@ fn spm_add_asks_once_on_a_terminal() {
         eprintln!("SKIPPED: `script` (util-linux) is needed for a pseudo-terminal");
         return;
     }
-    let reg = Registry::start();
-    let alice = User::new();
-    let work = tempfile::tempdir().unwrap();
-    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
-    publish(&alice, work.path(), "hello", "1.0.0", &[]);
-    publish(&alice, work.path(), "tools", "1.0.0", &[]);
+    let (_reg, alice, _work) = registry_with(&["hello", "tools"]);
     let project = tempfile::tempdir().unwrap();
     let p = project.path();
     // Cursor is detected (its folder in HOME).

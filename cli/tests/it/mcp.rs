@@ -9,7 +9,7 @@ use std::process::Command;
 
 use std::io::{BufRead, Write};
 
-use crate::e2e::{Registry, User, publish, skill};
+use crate::e2e::{User, registry_with, skill};
 
 fn client_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp-client")
@@ -76,20 +76,10 @@ fn drive(dir: &Path, user: &User, project: &Path, expect: serde_json::Value) -> 
     serde_json::from_str(stdout.lines().last().unwrap_or_default()).expect("a JSON summary")
 }
 
-/// A registry where `alice` has published `alice/hello@1.0.0`.
-fn registry_with_hello() -> (Registry, User, tempfile::TempDir) {
-    let reg = Registry::start();
-    let alice = User::new();
-    let work = tempfile::tempdir().unwrap();
-    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
-    publish(&alice, work.path(), "hello", "1.0.0", &[]);
-    (reg, alice, work)
-}
-
 #[test]
 fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
     let Some(sdk) = sdk() else { return };
-    let (reg, alice, work) = registry_with_hello();
+    let (reg, alice, work) = registry_with(&["hello"]);
     let dir = skill(
         &work.path().join("w"),
         "pdf-report",
@@ -167,7 +157,7 @@ fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
 #[test]
 fn skill_install_is_opt_in_and_never_installs_a_flagged_version() {
     let Some(sdk) = sdk() else { return };
-    let (_reg, alice, work) = registry_with_hello();
+    let (_reg, alice, work) = registry_with(&["hello"]);
     let dir = skill(&work.path().join("w"), "perms", "1.0.0", &[]);
     std::fs::write(dir.join("setup.sh"), "#!/bin/sh\nchmod 777 /opt/shared\n").unwrap();
     let out = alice.ok(&dir, &["publish"]);
@@ -253,7 +243,7 @@ fn request_with(
 /// archives in the user's own cache.
 #[test]
 fn a_committed_spm_folder_is_not_served_as_verified() {
-    let (_reg, alice, _work) = registry_with_hello();
+    let (_reg, alice, _work) = registry_with(&["hello"]);
     let project = tempfile::tempdir().unwrap();
     alice.ok(project.path(), &["add", "alice/hello", "--agent", "none"]);
     let listed = one_request(&alice, project.path(), "skills/list");
