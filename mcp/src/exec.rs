@@ -532,6 +532,7 @@ fn bash_spec(policy: &Policy, root: &Path, command: &str, scratch: &Path) -> spm
         read_write,
         scratch: scratch.to_path_buf(),
         limits: spm_sandbox::Limits::default(),
+        proxy: None,
     }
 }
 
@@ -652,7 +653,27 @@ impl SpmMcp {
             Ok(d) => d,
             Err(e) => return Ok(call.failed(format!("cannot make a scratch folder: {e}"))),
         };
-        let spec = bash_spec(&policy, &root, &args.command, scratch.path());
+        let mut spec = bash_spec(&policy, &root, &args.command, scratch.path());
+        // Declared hosts: the command's only way out is spm's allow-listing proxy.
+        #[cfg(unix)]
+        let proxy = match &policy.network {
+            spm_core::policy::Network::Hosts(_) => {
+                let acting = crate::proxy::Acting {
+                    policy: std::sync::Arc::new(policy.clone()),
+                    project: call.project.clone(),
+                };
+                match crate::proxy::start(scratch.path(), acting) {
+                    Ok(p) => {
+                        spec.proxy = Some(p.socket.clone());
+                        Some(p)
+                    }
+                    Err(e) => {
+                        return Ok(call.failed(format!("cannot start the network proxy: {e}")));
+                    }
+                }
+            }
+            spm_core::policy::Network::Off => None,
+        };
         let timeout = Duration::from_millis(args.timeout_ms.unwrap_or(30_000).clamp(100, 600_000));
         let exe = match self
             .options
@@ -702,9 +723,8 @@ impl SpmMcp {
                 "the output passed its cap; the command was stopped and the rest dropped\n",
             );
         }
-        if matches!(policy.network, spm_core::policy::Network::Hosts(_)) {
-            text.push_str("note: shell commands run without network; use skill_exec_fetch for the skill's hosts\n");
-        }
+        #[cfg(unix)]
+        drop(proxy);
         text.push_str(&format!(
             "--- stdout ---\n{}\n--- stderr ---\n{}",
             outcome.stdout, outcome.stderr

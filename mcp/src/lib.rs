@@ -11,9 +11,13 @@
 //!   to the model.
 //! - [`exec`]: the proxy tools (`skill_exec_*`): file, network and shell requests made for
 //!   one skill, judged by its own declaration and written to `.spm/audit.jsonl`.
+//! - [`proxy`]: the allow-listing HTTP(S) proxy a sandboxed shell command reaches the network
+//!   through.
 
 pub mod catalog;
 pub mod exec;
+#[cfg(unix)]
+pub mod proxy;
 pub mod server;
 pub mod tools;
 

@@ -127,6 +127,16 @@ fn fixture() -> &'static Fixture {
             &["./out/**"],
         );
         skill(&root, "shell-ro", &["bash:execute"], &[]);
+        skill(
+            &root,
+            "netsh",
+            &[
+                "bash:execute",
+                &format!("network:127.0.0.1:{port}"),
+                "network:localhost",
+            ],
+            &[],
+        );
         std::fs::write(root.join(".env"), "API_KEY=top-secret\n").unwrap();
         std::fs::create_dir_all(base.join("home/.ssh")).unwrap();
         std::fs::write(base.join("home/.ssh/id_ed25519"), "PRIVATE KEY\n").unwrap();
@@ -136,7 +146,7 @@ fn fixture() -> &'static Fixture {
             let rt = tokio::runtime::Runtime::new().unwrap();
             rt.block_on(async {
                 let specs = [
-                    "reader", "writer", "deleter", "fetcher", "plain", "shell", "shell-ro",
+                    "reader", "writer", "deleter", "fetcher", "plain", "shell", "shell-ro", "netsh",
                 ]
                 .iter()
                 .map(|n| format!("path:skills/{n}"))
@@ -163,7 +173,7 @@ fn fixture() -> &'static Fixture {
             sandbox_exe: Some(env!("CARGO_BIN_EXE_spm-sandbox-enter").into()),
             unsafe_no_sandbox: false,
         });
-        assert_eq!(server.catalog().len(), 7, "{:?}", server.catalog().warnings);
+        assert_eq!(server.catalog().len(), 8, "{:?}", server.catalog().warnings);
         Fixture {
             root,
             outside,
@@ -686,6 +696,60 @@ async fn bash_python_socket_is_refused() {
         .await,
     );
     assert!(!t.contains("connected"), "{t}");
+}
+
+#[tokio::test]
+async fn bash_reaches_a_declared_host_through_the_proxy() {
+    let port = fixture().port;
+    let t = worked(
+        bash(
+            "netsh",
+            &format!("curl -sS --max-time 5 http://127.0.0.1:{port}/"),
+            15_000,
+        )
+        .await,
+    );
+    assert!(t.starts_with("exit code 0") && t.contains("hello"), "{t}");
+}
+
+#[tokio::test]
+async fn bash_through_the_proxy_to_an_undeclared_host_is_refused() {
+    let t = worked(bash("netsh", "curl -sS --max-time 5 http://127.0.0.1:9/", 15_000).await);
+    assert!(t.contains("denied by spm") && !t.contains("hello"), "{t}");
+    let t = contained(
+        bash(
+            "netsh",
+            "curl -sS --max-time 5 https://api.example.com/",
+            15_000,
+        )
+        .await,
+    );
+    assert!(t.contains("403"), "{t}");
+    let port = fixture().port;
+    let t = worked(
+        bash(
+            "netsh",
+            &format!("curl -sS --max-time 5 http://localhost:{port}/"),
+            15_000,
+        )
+        .await,
+    );
+    assert!(t.contains("denied by spm") && t.contains("loopback"), "{t}");
+}
+
+#[tokio::test]
+async fn bash_around_the_proxy_is_refused() {
+    let port = fixture().port;
+    for cmd in [
+        format!("exec 3<>/dev/tcp/127.0.0.1/{port} && echo connected"),
+        format!("curl -sS --noproxy '*' --max-time 3 http://127.0.0.1:{port}/"),
+    ] {
+        let t = contained(bash("netsh", &cmd, 15_000).await);
+        assert!(
+            !t.contains("connected") && !t.contains("hello"),
+            "{cmd}: {t}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -4,9 +4,10 @@
 //!
 //! The confinement is entered by re-executing `spm` with a hidden subcommand (`spm
 //! __sandbox`), so it applies to a fresh single-threaded process before `bash` starts:
-//! - a new user, network and PID namespace: no network at all (only a loopback that is
-//!   down), and `bash` is PID 1 of its namespace, so when it ends or is killed every process
-//!   it started ends too (fork bombs included);
+//! - a new user, network and PID namespace: no network at all (only the namespace's own
+//!   loopback, where, for a skill that declares hosts, a forwarder relays `127.0.0.1:3128` to
+//!   the caller's allow-listing proxy), and when the run ends or is killed every process it
+//!   started ends too (fork bombs included);
 //! - Landlock: the system folders read-only, the project's own top-level entries read-only
 //!   except secret files, writes only in the folders the skill's `file_scope` allows (and a
 //!   private temporary folder that is `HOME` and `TMPDIR`), no TCP connect or bind, no
@@ -63,7 +64,15 @@ pub struct Spec {
     /// A private folder: `HOME` and `TMPDIR`, writable.
     pub scratch: PathBuf,
     pub limits: Limits,
+    /// A Unix socket where the caller's allow-listing HTTP(S) proxy listens. When set, the
+    /// command's only way out is `http://127.0.0.1:3128` inside its namespace (as
+    /// `HTTP_PROXY`/`HTTPS_PROXY`), forwarded to that socket; nothing else is reachable.
+    #[serde(default)]
+    pub proxy: Option<PathBuf>,
 }
+
+/// The port the proxy answers on inside the sandbox's network namespace.
+pub const PROXY_PORT: u16 = 3128;
 
 /// What a run did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,11 +250,19 @@ pub fn enter() -> Result<i32, SandboxError> {
     let spec: Spec =
         serde_json::from_slice(&json).map_err(|e| SandboxError::Start(format!("bad spec: {e}")))?;
     imp::confine(&spec)?;
-    // bash is PID 1 of the new PID namespace: when it ends, everything it started ends.
-    let status = Command::new("/bin/bash")
-        .args(["--noprofile", "--norc", "-c", &spec.command])
+    // bash runs in the new PID namespace: when the run ends, everything it started ends.
+    let mut bash = Command::new("/bin/bash");
+    bash.args(["--noprofile", "--norc", "-c", &spec.command])
         .current_dir(&spec.root)
-        .stdin(Stdio::null())
+        .stdin(Stdio::null());
+    if spec.proxy.is_some() {
+        let url = format!("http://127.0.0.1:{PROXY_PORT}");
+        for k in ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"] {
+            bash.env(k, &url);
+        }
+        bash.env_remove("NO_PROXY").env_remove("no_proxy");
+    }
+    let status = bash
         .status()
         .map_err(|e| SandboxError::Start(format!("cannot run bash: {e}")))?;
     Ok(status.code().unwrap_or(128 + 9))
@@ -256,8 +273,8 @@ mod imp {
     use std::path::Path;
 
     use landlock::{
-        ABI, Access, AccessFs, AccessNet, CompatLevel, Compatible, PathBeneath, PathFd, Ruleset,
-        RulesetAttr, RulesetCreatedAttr, RulesetStatus, Scope,
+        ABI, Access, AccessFs, AccessNet, CompatLevel, Compatible, NetPort, PathBeneath, PathFd,
+        Ruleset, RulesetAttr, RulesetCreatedAttr, RulesetError, RulesetStatus, Scope,
     };
     use rustix::process::{Resource, Rlimit, setrlimit};
     use rustix::thread::{UnshareFlags, unshare_unsafe};
@@ -296,6 +313,82 @@ mod imp {
         }
     }
 
+    /// Brings up the namespace's loopback and forwards `127.0.0.1:PROXY_PORT` to the caller's
+    /// proxy socket, from a process forked before Landlock applies (it only relays bytes).
+    fn forward_proxy(socket: &Path) -> Result<(), SandboxError> {
+        use std::io::{Read, Write};
+        // The forwarder is forked first, so it is the first process of the new PID namespace
+        // (the namespace lives as long as it does; a process that unshared it cannot start
+        // threads, and its first child must outlive the others). It brings the loopback up,
+        // listens, says it is ready, and relays.
+        let (mut ready_rx, mut ready_tx) = std::os::unix::net::UnixStream::pair()
+            .map_err(|e| SandboxError::Start(format!("cannot start the proxy forwarder: {e}")))?;
+        // SAFETY: this process is single-threaded, so the child may run any code.
+        match unsafe { libc::fork() } {
+            -1 => Err(SandboxError::Start(format!(
+                "cannot start the proxy forwarder: {}",
+                std::io::Error::last_os_error()
+            ))),
+            0 => {
+                drop(ready_rx);
+                let up = std::process::Command::new("ip")
+                    .args(["link", "set", "lo", "up"])
+                    .status();
+                if !up.is_ok_and(|s| s.success()) {
+                    let _ = ready_tx.write_all(b"cannot bring up the sandbox's loopback for the network proxy (needs `ip` from iproute2)");
+                    std::process::exit(1);
+                }
+                let listener = match std::net::TcpListener::bind(("127.0.0.1", super::PROXY_PORT)) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        let _ = ready_tx
+                            .write_all(format!("cannot listen for the proxy: {e}").as_bytes());
+                        std::process::exit(1);
+                    }
+                };
+                let _ = ready_tx.write_all(b"ok");
+                drop(ready_tx);
+                for conn in listener.incoming().flatten() {
+                    let Ok(upstream) = std::os::unix::net::UnixStream::connect(socket) else {
+                        continue;
+                    };
+                    relay(conn, upstream);
+                }
+                std::process::exit(0)
+            }
+            _ => {
+                drop(ready_tx);
+                let mut answer = String::new();
+                let _ = ready_rx.read_to_string(&mut answer);
+                if answer == "ok" {
+                    Ok(())
+                } else {
+                    Err(SandboxError::Unavailable(if answer.is_empty() {
+                        "the proxy forwarder did not start".into()
+                    } else {
+                        answer
+                    }))
+                }
+            }
+        }
+    }
+
+    /// Copies bytes both ways between a TCP and a Unix stream until either side closes.
+    fn relay(tcp: std::net::TcpStream, unix: std::os::unix::net::UnixStream) {
+        let (Ok(mut tcp2), Ok(mut unix2)) = (tcp.try_clone(), unix.try_clone()) else {
+            return;
+        };
+        let (mut tcp, mut unix) = (tcp, unix);
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut tcp, &mut unix2);
+            let _ = unix2.shutdown(std::net::Shutdown::Write);
+        });
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut unix, &mut tcp2);
+            let _ = tcp2.shutdown(std::net::Shutdown::Write);
+        });
+    }
+
     fn limit(resource: Resource, value: u64) -> Result<(), SandboxError> {
         setrlimit(
             resource,
@@ -325,8 +418,12 @@ mod imp {
                 .map_err(|e| SandboxError::Start(format!("cannot write {file}: {e}")))
         };
         write("/proc/self/setgroups", "deny".into())?;
-        write("/proc/self/uid_map", format!("{uid} {uid} 1"))?;
-        write("/proc/self/gid_map", format!("{gid} {gid} 1"))?;
+        // Root inside the namespace (no power outside it), so the loopback can be brought up.
+        write("/proc/self/uid_map", format!("0 {uid} 1"))?;
+        write("/proc/self/gid_map", format!("0 {gid} 1"))?;
+        if let Some(socket) = &spec.proxy {
+            forward_proxy(socket)?;
+        }
         limit(Resource::Cpu, spec.limits.cpu_seconds)?;
         limit(Resource::As, spec.limits.memory_bytes)?;
         limit(Resource::Fsize, spec.limits.file_bytes)?;
@@ -339,6 +436,12 @@ mod imp {
             .and_then(|r| r.handle_access(AccessNet::BindTcp | AccessNet::ConnectTcp))
             .and_then(|r| r.scope(Scope::AbstractUnixSocket | Scope::Signal))
             .and_then(|r| r.create())
+            .and_then(|r| {
+                // Only the forwarder's port, and only on the namespace's own loopback.
+                r.add_rules(spec.proxy.iter().map(|_| {
+                    Ok::<_, RulesetError>(NetPort::new(super::PROXY_PORT, AccessNet::ConnectTcp))
+                }))
+            })
             .map_err(|e| SandboxError::Unavailable(format!("Landlock: {e}")))?;
         let mut rules: Vec<(&Path, _)> = SYSTEM.iter().map(|p| (Path::new(*p), read)).collect();
         rules.push((Path::new("/dev/null"), all));

@@ -1,0 +1,210 @@
+//! The allow-listing HTTP(S) proxy a sandboxed shell command's traffic goes through: it
+//! listens on a Unix socket in the command's scratch folder (the sandbox forwards its only
+//! reachable address, `127.0.0.1:3128` in its own network namespace, to it), and lets a
+//! `CONNECT host:port` or an absolute-form `GET http://host/...` through only when the skill
+//! declares the host and every address it resolves to passes the same checks as
+//! `skill_exec_fetch`. Each decision goes to the audit log.
+
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use spm_client::audit;
+use spm_client::project::Project;
+use spm_core::policy::Policy;
+
+/// Largest request head read.
+const MAX_HEAD: usize = 16 << 10;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A running proxy; stops when dropped.
+pub struct Proxy {
+    pub socket: PathBuf,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Who the proxy acts for, to judge and to record.
+#[derive(Clone)]
+pub struct Acting {
+    pub policy: Arc<Policy>,
+    pub project: Project,
+}
+
+impl Acting {
+    fn log(&self, target: &str, verdict: &str, reason: &str) {
+        let entry = audit::Entry {
+            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            skill: self.policy.skill.clone(),
+            tool: "skill_exec_bash (network)".into(),
+            target: target.into(),
+            verdict: verdict.into(),
+            reason: reason.into(),
+        };
+        let _ = audit::append(&self.project, &entry);
+    }
+}
+
+/// Starts the proxy on `dir/proxy.sock`.
+pub fn start(dir: &Path, acting: Acting) -> std::io::Result<Proxy> {
+    let socket = dir.join("proxy.sock");
+    let listener = UnixListener::bind(&socket)?;
+    listener.set_nonblocking(true)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let thread = std::thread::spawn(move || {
+        while !flag.load(Ordering::SeqCst) {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    let acting = acting.clone();
+                    std::thread::spawn(move || serve(stream, &acting));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(_) => break,
+            }
+        }
+    });
+    Ok(Proxy {
+        socket,
+        stop,
+        thread: Some(thread),
+    })
+}
+
+fn refuse(mut stream: UnixStream, status: &str, why: &str) {
+    let body = format!("denied by spm: {why}\n");
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+}
+
+/// One client connection: read the head, judge the target, then relay or refuse.
+fn serve(mut stream: UnixStream, acting: &Acting) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    let end = loop {
+        let Ok(n) = stream.read(&mut buf) else { return };
+        if n == 0 {
+            return;
+        }
+        head.extend_from_slice(&buf[..n]);
+        if let Some(i) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        if head.len() > MAX_HEAD {
+            return refuse(
+                stream,
+                "431 Request Header Fields Too Large",
+                "the request head is too large",
+            );
+        }
+    };
+    let first =
+        String::from_utf8_lossy(&head[..head.iter().position(|b| *b == b'\r').unwrap_or(0)])
+            .to_string();
+    let mut parts = first.split_whitespace();
+    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
+        return refuse(stream, "400 Bad Request", "not an HTTP request");
+    };
+    let connect = method.eq_ignore_ascii_case("CONNECT");
+    let (host, port) = if connect {
+        match target
+            .rsplit_once(':')
+            .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
+        {
+            Some((h, p)) => (h.trim_matches(['[', ']']).to_string(), p),
+            None => return refuse(stream, "400 Bad Request", "CONNECT needs host:port"),
+        }
+    } else {
+        let Ok(url) = url::Url::parse(target) else {
+            return refuse(
+                stream,
+                "400 Bad Request",
+                "the proxy takes absolute http:// URLs",
+            );
+        };
+        if url.scheme() != "http" {
+            return refuse(
+                stream,
+                "403 Forbidden",
+                "only http (and https through CONNECT)",
+            );
+        }
+        let Some(host) = url.host_str() else {
+            return refuse(stream, "400 Bad Request", "no host");
+        };
+        (
+            host.trim_matches(['[', ']']).to_string(),
+            url.port_or_known_default().unwrap_or(80),
+        )
+    };
+    let label = format!("{host}:{port}");
+    let checked = acting
+        .policy
+        .judge_host(&host, Some(port))
+        .map_err(|d| d.to_string())
+        .and_then(|()| {
+            let addrs: Vec<_> = (host.as_str(), port)
+                .to_socket_addrs()
+                .map_err(|e| format!("cannot resolve {host}: {e}"))?
+                .collect();
+            for a in &addrs {
+                acting
+                    .policy
+                    .judge_address(&host, a.ip())
+                    .map_err(|d| d.to_string())?;
+            }
+            addrs
+                .first()
+                .copied()
+                .ok_or_else(|| format!("{host} resolves to no address"))
+        });
+    let addr = match checked {
+        Ok(a) => a,
+        Err(why) => {
+            acting.log(&label, "denied", &why);
+            return refuse(stream, "403 Forbidden", &why);
+        }
+    };
+    let Ok(mut upstream) = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) else {
+        acting.log(&label, "allowed", "failed: cannot connect");
+        return refuse(stream, "502 Bad Gateway", "cannot connect");
+    };
+    acting.log(&label, "allowed", "");
+    if connect {
+        let _ = stream.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+        let _ = upstream.write_all(&head[end..]);
+    } else if upstream.write_all(&head).is_err() {
+        return;
+    }
+    let _ = stream.set_read_timeout(None);
+    let (Ok(mut up2), Ok(mut down2)) = (upstream.try_clone(), stream.try_clone()) else {
+        return;
+    };
+    let t = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut stream, &mut up2);
+        let _ = up2.shutdown(std::net::Shutdown::Write);
+    });
+    let _ = std::io::copy(&mut upstream, &mut down2);
+    let _ = down2.shutdown(std::net::Shutdown::Write);
+    let _ = t.join();
+}
