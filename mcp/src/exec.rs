@@ -739,3 +739,35 @@ impl SpmMcp {
         Ok(call.allowed(text))
     }
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    /// The race the checks cannot see: a folder on a checked path is swapped for a link to
+    /// elsewhere between the check and the open. The open fails instead of following it.
+    #[test]
+    fn a_link_swapped_in_after_the_check_is_not_followed() {
+        let base = tempfile::tempdir().unwrap();
+        let root = base.path().join("project");
+        std::fs::create_dir_all(root.join("notes")).unwrap();
+        std::fs::write(root.join("notes/a.md"), "mine").unwrap();
+        let elsewhere = base.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("a.md"), "secret").unwrap();
+        let root = std::fs::canonicalize(&root).unwrap();
+        let rel = real_relative(&root, "notes/a.md", true).unwrap();
+        assert_eq!(rel, "notes/a.md");
+        // The swap.
+        std::fs::rename(root.join("notes"), root.join("notes-old")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, root.join("notes")).unwrap();
+        for op in [FileOp::Read, FileOp::Write, FileOp::Delete] {
+            let e = open_beneath(&root, &rel, op).unwrap_err();
+            assert!(e.contains("without links"), "{op:?}: {e}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("a.md")).unwrap(),
+            "secret"
+        );
+    }
+}

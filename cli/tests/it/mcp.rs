@@ -299,3 +299,115 @@ fn without_a_sandbox_bash_is_refused_unless_unsafe_is_asked_for() {
     assert!(audit.contains("denied") || audit.contains("✗"), "{audit}");
     assert!(audit.contains("UNSAFE: ran without a sandbox"), "{audit}");
 }
+
+/// Sends `calls` (tools/call params) to `spm mcp` started by `cmd`; their results in order.
+fn tool_calls(mut cmd: Command, calls: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    writeln!(stdin, "{}", serde_json::json!({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})).unwrap();
+    stdout.read_line(&mut line).unwrap();
+    writeln!(
+        stdin,
+        "{}",
+        serde_json::json!({"jsonrpc":"2.0","method":"notifications/initialized"})
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    for (i, params) in calls.iter().enumerate() {
+        writeln!(
+            stdin,
+            "{}",
+            serde_json::json!({"jsonrpc":"2.0","id":i + 1,"method":"tools/call","params":params})
+        )
+        .unwrap();
+        stdin.flush().unwrap();
+        line.clear();
+        stdout.read_line(&mut line).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        out.push(v["result"].clone());
+    }
+    drop(stdin);
+    let _ = child.wait();
+    out
+}
+
+/// Names that resolve to the cloud metadata address or a private one are refused, by the
+/// fetch tool and by the shell's proxy, even when the skill declares the name. Run in a
+/// mount namespace whose /etc/hosts says so (unprivileged: `unshare -rm`).
+#[test]
+fn names_resolving_to_metadata_or_private_addresses_are_refused() {
+    let probe = Command::new("unshare").args(["-rm", "true"]).status();
+    if !probe.is_ok_and(|s| s.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "unshare -rm is needed on CI"
+        );
+        eprintln!("SKIPPED: needs unprivileged user and mount namespaces (unshare -rm)");
+        return;
+    }
+    let user = User::new();
+    let project = tempfile::tempdir().unwrap();
+    let p = project.path();
+    std::fs::create_dir_all(p.join("skills/meta")).unwrap();
+    std::fs::write(
+        p.join("skills/meta/SKILL.md"),
+        "---\nname: meta\ndescription: Reads instance data.\nversion: 1.0.0\npermissions: [bash:execute, network:metadata.test, network:internal.test]\n---\nRead it.\n",
+    )
+    .unwrap();
+    user.ok(p, &["add", "./skills/meta", "--agent", "none"]);
+    let hosts = p.join("hosts");
+    std::fs::write(
+        &hosts,
+        "127.0.0.1 localhost\n169.254.169.254 metadata.test\n10.1.2.3 internal.test\n",
+    )
+    .unwrap();
+    let mut cmd = Command::new("unshare");
+    cmd.args([
+        "-rm",
+        "sh",
+        "-c",
+        "mount --bind \"$1\" /etc/hosts && exec \"$0\" mcp",
+    ])
+    .arg(env!("CARGO_BIN_EXE_spm"))
+    .arg(&hosts)
+    .current_dir(p)
+    .env("SPM_HOME", user.home.path());
+    let fetch = |url: &str| serde_json::json!({"name": "skill_exec_fetch", "arguments": {"skill": "meta", "url": url}});
+    let results = tool_calls(
+        cmd,
+        &[
+            fetch("http://metadata.test/latest/meta-data/"),
+            fetch("http://internal.test/"),
+            serde_json::json!({"name": "skill_exec_bash", "arguments": {"skill": "meta", "command": "curl -sS --max-time 5 http://metadata.test/latest/meta-data/"}}),
+        ],
+    );
+    let text = |r: &serde_json::Value| {
+        r["content"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(results[0]["isError"], true, "{}", results[0]);
+    assert!(
+        text(&results[0]).contains("169.254.169.254") && text(&results[0]).contains("link-local"),
+        "{}",
+        text(&results[0])
+    );
+    assert!(
+        text(&results[1]).contains("a private address"),
+        "{}",
+        text(&results[1])
+    );
+    assert!(
+        text(&results[2]).contains("denied by spm") && text(&results[2]).contains("link-local"),
+        "{}",
+        text(&results[2])
+    );
+}
