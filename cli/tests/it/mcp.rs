@@ -199,43 +199,49 @@ fn request_with(
     method: &str,
     params: serde_json::Value,
 ) -> serde_json::Value {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_spm"))
-        .arg("mcp")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_spm"));
+    cmd.arg("mcp")
         .args(args)
         .envs(env.iter().copied())
         .current_dir(project)
-        .env("SPM_HOME", user.home.path())
+        .env("SPM_HOME", user.home.path());
+    rpc(cmd, &[(method, params)]).remove(0)
+}
+
+/// JSON-RPC over stdio without a client library: starts `cmd` (an `spm mcp`), initializes,
+/// sends each request in turn and returns their results.
+fn rpc(mut cmd: Command, requests: &[(&str, serde_json::Value)]) -> Vec<serde_json::Value> {
+    let mut child = cmd
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let send = |stdin: &mut std::process::ChildStdin, v: serde_json::Value| {
-        writeln!(stdin, "{v}").unwrap();
-        stdin.flush().unwrap();
-    };
-    send(
-        &mut stdin,
-        serde_json::json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}),
-    );
     let mut line = String::new();
+    let init = serde_json::json!({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}});
+    writeln!(stdin, "{init}").unwrap();
     stdout.read_line(&mut line).unwrap();
-    send(
-        &mut stdin,
-        serde_json::json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
-    );
-    send(
-        &mut stdin,
-        serde_json::json!({"jsonrpc":"2.0","id":2,"method":method,"params":params}),
-    );
-    line.clear();
-    stdout.read_line(&mut line).unwrap();
+    writeln!(
+        stdin,
+        "{}",
+        serde_json::json!({"jsonrpc":"2.0","method":"notifications/initialized"})
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    for (i, (method, params)) in requests.iter().enumerate() {
+        let req = serde_json::json!({"jsonrpc":"2.0","id":i + 1,"method":method,"params":params});
+        writeln!(stdin, "{req}").unwrap();
+        stdin.flush().unwrap();
+        line.clear();
+        stdout.read_line(&mut line).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        out.push(v["result"].clone());
+    }
     drop(stdin);
     let _ = child.wait();
-    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-    v["result"].clone()
+    out
 }
 
 /// A repository that commits `.spm/` (state file and unpacked skills) with its lock gets
@@ -300,44 +306,6 @@ fn without_a_sandbox_bash_is_refused_unless_unsafe_is_asked_for() {
     assert!(audit.contains("UNSAFE: ran without a sandbox"), "{audit}");
 }
 
-/// Sends `calls` (tools/call params) to `spm mcp` started by `cmd`; their results in order.
-fn tool_calls(mut cmd: Command, calls: &[serde_json::Value]) -> Vec<serde_json::Value> {
-    let mut child = cmd
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    writeln!(stdin, "{}", serde_json::json!({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})).unwrap();
-    stdout.read_line(&mut line).unwrap();
-    writeln!(
-        stdin,
-        "{}",
-        serde_json::json!({"jsonrpc":"2.0","method":"notifications/initialized"})
-    )
-    .unwrap();
-    let mut out = Vec::new();
-    for (i, params) in calls.iter().enumerate() {
-        writeln!(
-            stdin,
-            "{}",
-            serde_json::json!({"jsonrpc":"2.0","id":i + 1,"method":"tools/call","params":params})
-        )
-        .unwrap();
-        stdin.flush().unwrap();
-        line.clear();
-        stdout.read_line(&mut line).unwrap();
-        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-        out.push(v["result"].clone());
-    }
-    drop(stdin);
-    let _ = child.wait();
-    out
-}
-
 /// Names that resolve to the cloud metadata address or a private one are refused, by the
 /// fetch tool and by the shell's proxy, even when the skill declares the name. Run in a
 /// mount namespace whose /etc/hosts says so (unprivileged: `unshare -rm`).
@@ -380,12 +348,16 @@ fn names_resolving_to_metadata_or_private_addresses_are_refused() {
     .current_dir(p)
     .env("SPM_HOME", user.home.path());
     let fetch = |url: &str| serde_json::json!({"name": "skill_exec_fetch", "arguments": {"skill": "meta", "url": url}});
-    let results = tool_calls(
+    let bash = serde_json::json!({"name": "skill_exec_bash", "arguments": {"skill": "meta", "command": "curl -sS --max-time 5 http://metadata.test/latest/meta-data/"}});
+    let results = rpc(
         cmd,
         &[
-            fetch("http://metadata.test/latest/meta-data/"),
-            fetch("http://internal.test/"),
-            serde_json::json!({"name": "skill_exec_bash", "arguments": {"skill": "meta", "command": "curl -sS --max-time 5 http://metadata.test/latest/meta-data/"}}),
+            (
+                "tools/call",
+                fetch("http://metadata.test/latest/meta-data/"),
+            ),
+            ("tools/call", fetch("http://internal.test/")),
+            ("tools/call", bash),
         ],
     );
     let text = |r: &serde_json::Value| {
