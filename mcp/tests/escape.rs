@@ -769,6 +769,32 @@ async fn bash_fork_bomb_is_contained() {
 }
 
 #[tokio::test]
+async fn bash_process_count_is_limited() {
+    // The kernel exempts the real root user from RLIMIT_NPROC; for root the PID namespace
+    // and the timeout contain a fork bomb (bash_fork_bomb_is_contained).
+    if std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0) {
+        eprintln!("SKIPPED: running as root, which RLIMIT_NPROC does not limit");
+        return;
+    }
+    let t = worked(
+        bash(
+            "shell",
+            "for i in $(seq 400); do sleep 5 & done; wait; echo all-started",
+            8_000,
+        )
+        .await,
+    );
+    assert!(
+        t.contains("Resource temporarily unavailable") || t.contains("stopped after"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("all-started") || t.contains("Resource temporarily unavailable"),
+        "{t}"
+    );
+}
+
+#[tokio::test]
 async fn bash_infinite_output_is_cut() {
     let t = worked(bash("shell", "yes", 10_000).await);
     assert!(t.contains("passed its cap"), "{}", &t[..200.min(t.len())]);

@@ -35,6 +35,8 @@ pub struct Limits {
     pub memory_bytes: u64,
     pub file_bytes: u64,
     pub open_files: u64,
+    /// Processes the command may run at once (counted in its own user namespace).
+    pub processes: u64,
     /// Bytes of stdout and of stderr kept (the rest is dropped and the command killed).
     pub output_bytes: usize,
 }
@@ -46,6 +48,7 @@ impl Default for Limits {
             memory_bytes: 1 << 30,
             file_bytes: 64 << 20,
             open_files: 256,
+            processes: 256,
             output_bytes: 256 << 10,
         }
     }
@@ -331,11 +334,13 @@ mod imp {
             ))),
             0 => {
                 drop(ready_rx);
-                let up = std::process::Command::new("ip")
-                    .args(["link", "set", "lo", "up"])
-                    .status();
-                if !up.is_ok_and(|s| s.success()) {
-                    let _ = ready_tx.write_all(b"cannot bring up the sandbox's loopback for the network proxy (needs `ip` from iproute2)");
+                if let Err(e) = loopback_up() {
+                    let _ = ready_tx.write_all(
+                        format!(
+                            "cannot bring up the sandbox's loopback for the network proxy: {e}"
+                        )
+                        .as_bytes(),
+                    );
                     std::process::exit(1);
                 }
                 let listener = match std::net::TcpListener::bind(("127.0.0.1", super::PROXY_PORT)) {
@@ -370,6 +375,34 @@ mod imp {
                     }))
                 }
             }
+        }
+    }
+
+    /// Sets the `lo` interface of this network namespace up (`SIOCSIFFLAGS`).
+    fn loopback_up() -> std::io::Result<()> {
+        // SAFETY: a plain socket and two ioctls on a zeroed, NUL-terminated `ifreq`.
+        unsafe {
+            let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+            if fd < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let mut ifr: libc::ifreq = std::mem::zeroed();
+            for (dst, src) in ifr.ifr_name.iter_mut().zip(b"lo\0") {
+                *dst = *src as libc::c_char;
+            }
+            let mut result = if libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut ifr) < 0 {
+                Err(std::io::Error::last_os_error())
+            } else {
+                Ok(())
+            };
+            if result.is_ok() {
+                ifr.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
+                if libc::ioctl(fd, libc::SIOCSIFFLAGS, &ifr) < 0 {
+                    result = Err(std::io::Error::last_os_error());
+                }
+            }
+            libc::close(fd);
+            result
         }
     }
 
@@ -428,6 +461,8 @@ mod imp {
         limit(Resource::As, spec.limits.memory_bytes)?;
         limit(Resource::Fsize, spec.limits.file_bytes)?;
         limit(Resource::Nofile, spec.limits.open_files)?;
+        // Counted per user in this new user namespace, so it bounds this command alone.
+        limit(Resource::Nproc, spec.limits.processes)?;
         let abi = ABI::V6;
         let read = AccessFs::from_read(abi);
         let all = AccessFs::from_all(abi);
