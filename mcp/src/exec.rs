@@ -182,10 +182,11 @@ fn open_beneath(root: &Path, rel: &str, op: FileOp) -> Result<std::fs::File, Str
     use rustix::fs::{Mode, OFlags, ResolveFlags, openat2};
     let dir =
         std::fs::File::open(root).map_err(|e| format!("cannot open the project root: {e}"))?;
+    // No O_TRUNC: a file is emptied only after the checks pass. O_NONBLOCK: a FIFO does not
+    // hang the open (it is then refused as not a regular file).
     let flags = match op {
-        FileOp::Read => OFlags::RDONLY,
-        FileOp::Write => OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC,
-        FileOp::Delete => OFlags::RDONLY,
+        FileOp::Read | FileOp::Delete => OFlags::RDONLY | OFlags::NONBLOCK,
+        FileOp::Write => OFlags::WRONLY | OFlags::CREATE | OFlags::NONBLOCK,
     } | OFlags::NOFOLLOW
         | OFlags::CLOEXEC;
     // A mode only with O_CREAT: openat2 refuses one otherwise.
@@ -204,7 +205,35 @@ fn open_beneath(root: &Path, rel: &str, op: FileOp) -> Result<std::fs::File, Str
     .map_err(|e| format!("`{rel}` cannot be opened beneath the project without links ({e})"))?;
     let file = std::fs::File::from(fd);
     check_file(&file, rel)?;
+    if op == FileOp::Write {
+        file.set_len(0)
+            .map_err(|e| format!("cannot truncate `{rel}`: {e}"))?;
+    }
     Ok(file)
+}
+
+/// Removes `rel` through its folder opened beneath the root without links, so a folder
+/// swapped for a link after the check is not followed.
+#[cfg(target_os = "linux")]
+fn unlink_beneath(root: &Path, rel: &str) -> Result<(), String> {
+    use rustix::fs::{AtFlags, Mode, OFlags, ResolveFlags, openat2, unlinkat};
+    let (dir_rel, name) = rel.rsplit_once('/').unwrap_or((".", rel));
+    let rootfd =
+        std::fs::File::open(root).map_err(|e| format!("cannot open the project root: {e}"))?;
+    let dir = openat2(
+        &rootfd,
+        dir_rel,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+        ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS,
+    )
+    .map_err(|e| format!("`{dir_rel}` cannot be opened beneath the project without links ({e})"))?;
+    unlinkat(&dir, name, AtFlags::empty()).map_err(|e| format!("cannot delete {rel}: {e}"))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn unlink_beneath(root: &Path, rel: &str) -> Result<(), String> {
+    std::fs::remove_file(root.join(rel)).map_err(|e| format!("cannot delete {rel}: {e}"))
 }
 
 /// Elsewhere: the checks above, then an ordinary open that does not follow a final link.
@@ -341,9 +370,9 @@ impl SpmMcp {
                 if let Err(why) = open_beneath(&root, &rel, FileOp::Delete) {
                     return call.denied(why);
                 }
-                match std::fs::remove_file(root.join(&rel)) {
+                match unlink_beneath(&root, &rel) {
                     Ok(()) => call.allowed(format!("deleted {rel}")),
-                    Err(e) => call.failed(format!("cannot delete {rel}: {e}")),
+                    Err(e) => call.failed(e),
                 }
             }
         }
@@ -382,7 +411,9 @@ impl SpmMcp {
                 Err(e) => return call.failed(format!("cannot make an HTTP client: {e}")),
             };
             let mut req = client.request(method.clone(), url.clone());
-            for (k, v) in args.headers.iter().flatten() {
+            // The Host header is the checked host's, never the caller's.
+            let headers = args.headers.iter().flatten();
+            for (k, v) in headers.filter(|(k, _)| !k.eq_ignore_ascii_case("host")) {
                 req = req.header(k, v);
             }
             if !body.is_empty() {
@@ -445,20 +476,22 @@ fn hidden(entry: &std::fs::DirEntry) -> bool {
     linked || spm_core::policy::secret_part(&entry.file_name().to_string_lossy()).is_some()
 }
 
-/// Most entries [`cover`] looks at; past it, a folder is granted whole.
-const COVER_BUDGET: usize = 20_000;
+/// Most entries [`cover`] looks at; past it, nothing more is granted (fail closed).
+const COVER_BUDGET: usize = 100_000;
 
 /// Paths that together cover `dir`'s tree except hidden entries: `Ok(())` when nothing below
 /// `dir` is hidden (the caller grants `dir` whole), else the clean parts are pushed to `out`.
 fn cover(dir: &Path, out: &mut Vec<PathBuf>, budget: &mut usize) -> Result<(), ()> {
+    // What cannot be read or walked is not granted (fail closed).
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
+        return Err(());
     };
     let mut clean = Vec::new();
     let mut all_clean = true;
     for entry in entries.flatten() {
         if *budget == 0 {
-            return Ok(());
+            out.extend(clean);
+            return Err(());
         }
         *budget -= 1;
         if hidden(&entry) {
@@ -511,16 +544,19 @@ fn bash_spec(policy: &Policy, root: &Path, command: &str, scratch: &Path) -> spm
         policy
             .scope
             .iter()
-            .map(|g| {
-                // The literal folder before any wildcard.
+            .filter_map(|g| {
+                // The literal folder before any wildcard; a pattern that starts with one
+                // (`**/*.md`) gives the shell no folder to write in.
                 let literal: Vec<&str> = g
                     .split('/')
                     .take_while(|part| !part.contains(['*', '?', '[', '{']))
                     .collect();
-                root.join(literal.join("/"))
-            })
-            .filter(|p| {
-                p.starts_with(root) && std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
+                if literal.is_empty() || literal.iter().any(|p| matches!(*p, "" | "." | "..")) {
+                    return None;
+                }
+                // Its real path, links resolved, must still be inside the project.
+                let real = std::fs::canonicalize(root.join(literal.join("/"))).ok()?;
+                (real.starts_with(root) && real != root && real.is_dir()).then_some(real)
             })
             .flat_map(|p| grants(&p))
             .collect()

@@ -107,7 +107,7 @@ fn fixture() -> &'static Fixture {
         std::fs::hard_link(base.join("id_ed25519"), root.join("notes/hard.md")).unwrap();
         let port = serve();
         skill(&root, "reader", &["file:read"], &["./notes/**"]);
-        skill(&root, "writer", &["file:write"], &["./out/**"]);
+        skill(&root, "writer", &["file:write"], &["./out/**", "./drop/**"]);
         skill(&root, "deleter", &["file:delete"], &["./out/**"]);
         skill(
             &root,
@@ -129,6 +129,15 @@ fn fixture() -> &'static Fixture {
         skill(&root, "shell-ro", &["bash:execute"], &[]);
         skill(
             &root,
+            "wide",
+            &["bash:execute", "file:write"],
+            &["../**", "**/*.md"],
+        );
+        std::fs::write(base.join("victim.txt"), "intact\n").unwrap();
+        std::fs::create_dir_all(root.join("drop")).unwrap();
+        std::fs::hard_link(base.join("victim.txt"), root.join("drop/hl.txt")).unwrap();
+        skill(
+            &root,
             "netsh",
             &[
                 "bash:execute",
@@ -146,7 +155,8 @@ fn fixture() -> &'static Fixture {
             let rt = tokio::runtime::Runtime::new().unwrap();
             rt.block_on(async {
                 let specs = [
-                    "reader", "writer", "deleter", "fetcher", "plain", "shell", "shell-ro", "netsh",
+                    "reader", "writer", "deleter", "fetcher", "plain", "shell", "shell-ro",
+                    "netsh", "wide",
                 ]
                 .iter()
                 .map(|n| format!("path:skills/{n}"))
@@ -173,7 +183,7 @@ fn fixture() -> &'static Fixture {
             sandbox_exe: Some(env!("CARGO_BIN_EXE_spm-sandbox-enter").into()),
             unsafe_no_sandbox: false,
         });
-        assert_eq!(server.catalog().len(), 8, "{:?}", server.catalog().warnings);
+        assert_eq!(server.catalog().len(), 9, "{:?}", server.catalog().warnings);
         Fixture {
             root,
             outside,
@@ -425,6 +435,13 @@ async fn write_into_spm_installs_is_refused() {
 }
 
 #[tokio::test]
+async fn write_to_a_hard_linked_file_leaves_it_intact() {
+    refused(write("writer", "drop/hl.txt", "gone").await, "hard links");
+    let victim = fixture().outside.with_file_name("victim.txt");
+    assert_eq!(std::fs::read_to_string(victim).unwrap(), "intact\n");
+}
+
+#[tokio::test]
 async fn delete_in_scope_works() {
     worked(delete("deleter", "out/old.txt").await);
     assert!(!fixture().root.join("out/old.txt").exists());
@@ -607,6 +624,15 @@ async fn bash_write_outside_the_project_is_refused() {
     let target = fixture().outside.with_file_name("from-bash.txt");
     contained(bash("shell", &format!("echo x > {}", target.display()), 10_000).await);
     assert!(!target.exists());
+}
+
+#[tokio::test]
+async fn bash_scopes_that_climb_out_or_start_with_a_wildcard_write_nothing() {
+    let outside = fixture().outside.with_file_name("climbed.txt");
+    contained(bash("wide", &format!("echo x > {}", outside.display()), 10_000).await);
+    contained(bash("wide", "echo x > ../climbed2.txt", 10_000).await);
+    contained(bash("wide", "echo x > notes/new.md", 10_000).await);
+    assert!(!outside.exists() && !fixture().root.join("notes/new.md").exists());
 }
 
 #[tokio::test]

@@ -28,6 +28,9 @@ use serde::{Deserialize, Serialize};
 /// The hidden subcommand that enters the sandbox.
 pub const ENTER: &str = "__sandbox";
 
+/// The exit code of the confined side when it could not confine itself (nothing ran).
+pub const ENTER_FAILED: i32 = 125;
+
 /// Resource limits for one command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
@@ -189,6 +192,12 @@ fn supervise(
     imp::kill_group(child.id());
     let (stdout, t1) = out.map(join).unwrap_or_default();
     let (stderr, t2) = err.map(join).unwrap_or_default();
+    // The confined side could not confine itself: nothing ran, and that is a refusal.
+    if status.and_then(|s| s.code()) == Some(ENTER_FAILED)
+        && let Some(why) = stderr.strip_prefix("spm sandbox: ")
+    {
+        return Err(SandboxError::Unavailable(why.trim().to_string()));
+    }
     Ok(Outcome {
         code: status.and_then(|s| s.code()).filter(|_| !timed_out),
         stdout,
@@ -284,17 +293,18 @@ mod imp {
 
     use super::{SYSTEM, SandboxError, Spec};
 
-    const ABI_NEEDED: ABI = ABI::V4;
+    const ABI_NEEDED: ABI = ABI::V6;
 
     pub fn available() -> Result<(), SandboxError> {
         let probe = Ruleset::default()
             .set_compatibility(CompatLevel::HardRequirement)
             .handle_access(AccessFs::from_all(ABI_NEEDED))
             .and_then(|r| r.handle_access(AccessNet::ConnectTcp))
+            .and_then(|r| r.scope(Scope::AbstractUnixSocket | Scope::Signal))
             .and_then(|r| r.create());
         probe.map(drop).map_err(|e| {
             SandboxError::Unavailable(format!(
-                "the kernel's Landlock does not offer what spm needs (ABI 4: files and TCP): {e}"
+                "the kernel's Landlock does not offer what spm needs (ABI 6: files, TCP and scoping): {e}"
             ))
         })?;
         if !Path::new("/proc/self/ns/user").exists() {
