@@ -20,6 +20,8 @@ use spm_core::policy::Policy;
 /// Largest request head read.
 const MAX_HEAD: usize = 16 << 10;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections relayed at once.
+const MAX_CONNECTIONS: usize = 64;
 
 /// A running proxy; stops when dropped.
 pub struct Proxy {
@@ -65,12 +67,30 @@ pub fn start(dir: &Path, acting: Acting) -> std::io::Result<Proxy> {
     listener.set_nonblocking(true)?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
+    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let thread = std::thread::spawn(move || {
         while !flag.load(Ordering::SeqCst) {
             match listener.accept() {
                 Ok((stream, _)) => {
-                    let acting = acting.clone();
-                    std::thread::spawn(move || serve(stream, &acting));
+                    // A bounded number at once; past it, a refusal instead of a thread.
+                    if open.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+                        refuse(
+                            stream,
+                            "503 Service Unavailable",
+                            "too many connections at once",
+                        );
+                        continue;
+                    }
+                    open.fetch_add(1, Ordering::SeqCst);
+                    let (acting, count) = (acting.clone(), open.clone());
+                    let spawned = std::thread::Builder::new().spawn(move || {
+                        serve(stream, &acting);
+                        count.fetch_sub(1, Ordering::SeqCst);
+                    });
+                    if spawned.is_err() {
+                        // No thread: the connection was dropped unserved.
+                        open.fetch_sub(1, Ordering::SeqCst);
+                    }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                     std::thread::sleep(Duration::from_millis(10));
@@ -84,6 +104,27 @@ pub fn start(dir: &Path, acting: Acting) -> std::io::Result<Proxy> {
         stop,
         thread: Some(thread),
     })
+}
+
+/// The request head with `Connection: close`, so the origin answers this one request and
+/// closes: a later request on the connection (to another virtual host) is never relayed
+/// unjudged.
+fn one_request(head: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(head);
+    let mut out = String::new();
+    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+        let name = line.split(':').next().unwrap_or_default().trim();
+        if name.eq_ignore_ascii_case("connection")
+            || name.eq_ignore_ascii_case("proxy-connection")
+            || name.eq_ignore_ascii_case("keep-alive")
+        {
+            continue;
+        }
+        out.push_str(line);
+        out.push_str("\r\n");
+    }
+    out.push_str("Connection: close\r\n\r\n");
+    out.into_bytes()
 }
 
 fn refuse(mut stream: UnixStream, status: &str, why: &str) {
@@ -193,7 +234,9 @@ fn serve(mut stream: UnixStream, acting: &Acting) {
     if connect {
         let _ = stream.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
         let _ = upstream.write_all(&head[end..]);
-    } else if upstream.write_all(&head).is_err() {
+    } else if upstream.write_all(&one_request(&head[..end])).is_err()
+        || upstream.write_all(&head[end..]).is_err()
+    {
         return;
     }
     let _ = stream.set_read_timeout(None);
