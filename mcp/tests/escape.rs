@@ -849,6 +849,23 @@ async fn bash_without_bash_execute_is_refused() {
 // The audit log.
 
 #[tokio::test]
+async fn fetch_and_proxy_decisions_are_in_the_audit_log() {
+    refused(
+        fetch("fetcher", "http://evil.example.net/x").await,
+        "not among its hosts",
+    );
+    worked(bash("netsh", "curl -sS --max-time 5 http://127.0.0.1:9/", 15_000).await);
+    let entries = spm_client::audit::read(&Project::at(&fixture().root)).unwrap();
+    assert!(entries.iter().any(|e| e.tool == "skill_exec_fetch"
+        && e.target == "http://evil.example.net/x"
+        && e.verdict == "denied"));
+    assert!(entries.iter().any(|e| e.tool == "skill_exec_bash (network)"
+        && e.target == "127.0.0.1:9"
+        && e.verdict == "denied"
+        && e.skill == "test/netsh@1.0.0"));
+}
+
+#[tokio::test]
 async fn every_call_is_in_the_audit_log() {
     worked(read("reader", "notes/a.md").await);
     refused(read("plain", "notes/a.md").await, "file:read");
