@@ -821,6 +821,30 @@ async fn bash_process_count_is_limited() {
 }
 
 #[tokio::test]
+async fn bash_cannot_reach_sockets_under_run() {
+    // A socket where Docker's and D-Bus's live: created here, hidden from the sandbox.
+    let dir = std::path::Path::new("/run/spm-escape-test");
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join("daemon.sock");
+    let _ = std::fs::remove_file(&path);
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let t = contained(
+        bash(
+            "shell",
+            &format!("python3 -c \"import socket; s=socket.socket(socket.AF_UNIX); s.connect('{}'); print('connected')\" ; ls /run", path.display()),
+            10_000,
+        )
+        .await,
+    );
+    assert!(
+        !t.contains("connected") && !t.contains("spm-escape-test"),
+        "{t}"
+    );
+    drop(listener);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
 async fn bash_infinite_output_is_cut() {
     let t = worked(bash("shell", "yes", 10_000).await);
     assert!(t.contains("passed its cap"), "{}", &t[..200.min(t.len())]);

@@ -12,7 +12,10 @@
 //!   except secret files, writes only in the folders the skill's `file_scope` allows (and a
 //!   private temporary folder that is `HOME` and `TMPDIR`), no TCP connect or bind, no
 //!   signals or abstract sockets outside;
-//! - rlimits: CPU time, address space, file size, open files;
+//! - a new mount namespace: empty tmpfs over `/run`, `/var/run`, `/tmp/.X11-unix`,
+//!   `/tmp/.ICE-unix` and `/dev/shm`, so the Unix sockets there (Docker, D-Bus, gpg-agent,
+//!   X11), which Landlock does not cover, cannot be reached;
+//! - rlimits: CPU time, address space, file size, open files, processes;
 //! - in the parent: a wall-clock timeout that kills the whole process group, and caps on
 //!   the output kept.
 //!
@@ -388,6 +391,60 @@ mod imp {
         }
     }
 
+    /// Folders where Unix sockets reachable by path live (Landlock does not cover connecting
+    /// to them): the Docker and D-Bus sockets, the session bus and gpg-agent under
+    /// `/run/user`, X11 and ICE. Each is covered by an empty tmpfs in this mount namespace.
+    const SOCKET_DIRS: &[&str] = &[
+        "/run",
+        "/var/run",
+        "/tmp/.X11-unix",
+        "/tmp/.ICE-unix",
+        "/dev/shm",
+    ];
+
+    fn hide_sockets() -> Result<(), SandboxError> {
+        use std::ffi::CString;
+        let err = |what: &str| {
+            SandboxError::Unavailable(format!(
+                "cannot {what} in the sandbox's mount namespace: {}",
+                std::io::Error::last_os_error()
+            ))
+        };
+        let root = CString::new("/").map_err(|_| err("name /"))?;
+        // SAFETY: plain mount(2) calls with NUL-terminated strings.
+        unsafe {
+            if libc::mount(
+                std::ptr::null(),
+                root.as_ptr(),
+                std::ptr::null(),
+                libc::MS_REC | libc::MS_PRIVATE,
+                std::ptr::null(),
+            ) != 0
+            {
+                return Err(err("make mounts private"));
+            }
+            let tmpfs = CString::new("tmpfs").map_err(|_| err("name tmpfs"))?;
+            for dir in SOCKET_DIRS {
+                let is_dir = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
+                if !is_dir {
+                    continue; // absent, or a link to one handled already (/var/run -> /run)
+                }
+                let target = CString::new(*dir).map_err(|_| err("name a folder"))?;
+                if libc::mount(
+                    tmpfs.as_ptr(),
+                    target.as_ptr(),
+                    tmpfs.as_ptr(),
+                    libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+                    std::ptr::null(),
+                ) != 0
+                {
+                    return Err(err(&format!("cover {dir}")));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Sets the `lo` interface of this network namespace up (`SIOCSIFFLAGS`).
     fn loopback_up() -> std::io::Result<()> {
         // SAFETY: a plain socket and two ioctls on a zeroed, NUL-terminated `ifreq`.
@@ -449,7 +506,12 @@ mod imp {
         // SAFETY: this process is single-threaded here (`spm __sandbox` starts no runtime),
         // which unsharing a user namespace requires.
         unsafe {
-            unshare_unsafe(UnshareFlags::NEWUSER | UnshareFlags::NEWNET | UnshareFlags::NEWPID)
+            unshare_unsafe(
+                UnshareFlags::NEWUSER
+                    | UnshareFlags::NEWNET
+                    | UnshareFlags::NEWPID
+                    | UnshareFlags::NEWNS,
+            )
         }
         .map_err(|e| {
             SandboxError::Unavailable(format!(
@@ -464,6 +526,7 @@ mod imp {
         // Root inside the namespace (no power outside it), so the loopback can be brought up.
         write("/proc/self/uid_map", format!("0 {uid} 1"))?;
         write("/proc/self/gid_map", format!("0 {gid} 1"))?;
+        hide_sockets()?;
         if let Some(socket) = &spec.proxy {
             forward_proxy(socket)?;
         }
