@@ -212,15 +212,8 @@ impl Clients {
             }
             let client = match forced {
                 Some(c) => c.clone(),
-                None => match configured
-                    .iter()
-                    .find(|e| e.url.trim_end_matches('/') == url)
-                {
-                    Some(entry) => Client::new(entry)?,
-                    None => Client::anonymous(&url).with_context(|| {
-                        format!("skills.lock names the registry `{url}` for {id}")
-                    })?,
-                },
+                None => Client::for_url(&url, configured)
+                    .with_context(|| format!("skills.lock names the registry `{url}` for {id}"))?,
             };
             by_url.insert(url, client);
         }

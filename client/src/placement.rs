@@ -14,7 +14,9 @@ use spm_core::skill::SkillId;
 
 use crate::agents::{self, Env};
 use crate::install::file_hashes;
-use crate::project::{AgentCopy, InstallState, Lockfile, Project, ProjectManifest};
+use crate::project::{
+    AgentCopy, InstallState, Lockfile, Project, ProjectManifest, is_plain_relative,
+};
 
 /// Where copies go: the chosen agents' folders (shared ones once), for the project or `-g`.
 pub struct Targets {
@@ -79,16 +81,6 @@ fn known_folders(project: &Project, global: bool, env: &Env) -> Vec<PathBuf> {
         .collect()
 }
 
-/// A relative path of plain components, `/`-separated.
-fn plain_relative(path: &str) -> bool {
-    !path.is_empty()
-        && !path.contains(['\\', '\0'])
-        && path.split('/').all(|s| !s.is_empty())
-        && Path::new(path)
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)))
-}
-
 /// Where a copy recorded in `skills.lock` is, once checked: a skill-named folder directly in
 /// one of the agents' folders, holding only plain relative file paths. A cloned lockfile is
 /// untrusted; anything else is an error, so spm never writes or removes elsewhere.
@@ -105,7 +97,7 @@ fn recorded_dir(
             project.lock_path.display()
         )
     };
-    if let Some(f) = copy.files.keys().find(|f| !plain_relative(f)) {
+    if let Some(f) = copy.files.keys().find(|f| !is_plain_relative(f)) {
         return Err(bad(format!("lists the file `{f}`")));
     }
     let dir = path_of(project, key);

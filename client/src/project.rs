@@ -231,6 +231,17 @@ impl Project {
     }
 }
 
+/// A relative path of plain components, `/`-separated: no `..`, `.`, empty part, root,
+/// backslash or NUL. What spm accepts as a file path inside a skill or a copy.
+pub fn is_plain_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(['\\', '\0'])
+        && path.split('/').all(|s| !s.is_empty())
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 /// A JSON object keyed by skill ids, each parsed; a bad key is an error naming it.
 fn id_map<'de, D, V>(d: D) -> Result<BTreeMap<SkillId, V>, D::Error>
 where

@@ -215,6 +215,19 @@ impl Client {
         Ok(c)
     }
 
+    /// The client for the registry at `url`: the configured entry with that address (and its
+    /// token) when there is one, else an anonymous client.
+    pub fn for_url(url: &str, configured: &[RegistryEntry]) -> anyhow::Result<Client> {
+        let url = url.trim_end_matches('/');
+        match configured
+            .iter()
+            .find(|e| e.url.trim_end_matches('/') == url)
+        {
+            Some(entry) => Client::new(entry),
+            None => Client::anonymous(url),
+        }
+    }
+
     /// Whether `url` is on this registry: same scheme, host and port, under its path.
     pub fn owns(&self, url: &str) -> bool {
         same_origin_under(&self.base, url)

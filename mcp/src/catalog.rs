@@ -14,10 +14,10 @@
 //! client gets exactly the verified bytes whose digests `skills/get` lists.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
-use spm_client::project::Project;
+use spm_client::project::{Project, is_plain_relative};
 use spm_core::package::Integrity;
 use spm_core::skill::{Manifest, Options, Skill, SkillId};
 
@@ -270,7 +270,7 @@ impl Catalog {
             })?;
         let mut files = BTreeMap::new();
         for (path, bytes) in &archive {
-            if !is_relative_file_path(path) {
+            if !is_plain_relative(path) {
                 return Err(format!("its archive holds the path `{path}`"));
             }
             let recorded = Recorded {
@@ -436,16 +436,6 @@ fn decode(segment: &str, uri: &str) -> Result<String, CatalogError> {
         })
 }
 
-/// A relative path of plain components with `/` separators.
-fn is_relative_file_path(path: &str) -> bool {
-    !path.is_empty()
-        && !path.contains(['\\', '\0'])
-        && path.split('/').all(|s| !s.is_empty())
-        && Path::new(path)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-}
-
 /// The MIME type spm gives a file, by its extension.
 pub fn mime_type(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
@@ -506,10 +496,10 @@ mod tests {
 
     #[test]
     fn state_paths_must_be_plain_and_relative() {
-        assert!(is_relative_file_path("SKILL.md"));
-        assert!(is_relative_file_path("scripts/a.py"));
+        assert!(is_plain_relative("SKILL.md"));
+        assert!(is_plain_relative("scripts/a.py"));
         for bad in ["", "/etc/passwd", "../x", "a/../b", "a//b", "a\\b", "./a"] {
-            assert!(!is_relative_file_path(bad), "{bad}");
+            assert!(!is_plain_relative(bad), "{bad}");
         }
     }
 }

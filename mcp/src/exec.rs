@@ -89,17 +89,14 @@ struct Call {
 
 impl Call {
     fn log(&self, verdict: &str, reason: &str) {
-        let entry = audit::Entry {
-            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            skill: self.skill.clone(),
-            tool: self.tool.into(),
-            target: self.target.clone(),
-            verdict: verdict.into(),
-            reason: reason.into(),
-        };
-        if let Err(e) = audit::append(&self.project, &entry) {
-            eprintln!("spm mcp: cannot write the audit log: {e:#}");
-        }
+        record(
+            &self.project,
+            &self.skill,
+            self.tool,
+            &self.target,
+            verdict,
+            reason,
+        );
     }
 
     fn denied(&self, why: impl Into<String>) -> CallToolResult {
@@ -122,6 +119,46 @@ impl Call {
         self.log("allowed", &format!("failed: {why}"));
         CallToolResult::error(vec![ContentBlock::text(why)])
     }
+}
+
+/// Appends one decision to the project's audit log (a failure to write is said on stderr).
+pub(crate) fn record(
+    project: &Project,
+    skill: &str,
+    tool: &str,
+    target: &str,
+    verdict: &str,
+    reason: &str,
+) {
+    let entry = audit::Entry {
+        time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        skill: skill.into(),
+        tool: tool.into(),
+        target: target.into(),
+        verdict: verdict.into(),
+        reason: reason.into(),
+    };
+    if let Err(e) = audit::append(project, &entry) {
+        eprintln!("spm mcp: cannot write the audit log: {e:#}");
+    }
+}
+
+/// The address to connect to for `host`: every one it resolved to must pass the policy
+/// (a special-purpose address only when named); the first is used.
+pub(crate) fn pick_address(
+    policy: &Policy,
+    host: &str,
+    addrs: &[std::net::SocketAddr],
+) -> Result<std::net::SocketAddr, String> {
+    for a in addrs {
+        policy
+            .judge_address(host, a.ip())
+            .map_err(|d| d.to_string())?;
+    }
+    addrs
+        .first()
+        .copied()
+        .ok_or_else(|| format!("{host} resolves to no address"))
 }
 
 /// The project root the proxy tools act in, canonical.
@@ -605,15 +642,8 @@ async fn check_url(
         .await
         .map_err(|e| format!("cannot resolve {host}: {e}"))?
         .collect();
-    if addrs.is_empty() {
-        return Err(format!("{host} resolves to no address"));
-    }
-    for a in &addrs {
-        policy
-            .judge_address(&host, a.ip())
-            .map_err(|d| d.to_string())?;
-    }
-    Ok((host, addrs[0]))
+    let addr = pick_address(policy, &host, &addrs)?;
+    Ok((host, addr))
 }
 
 #[tool_router(router = exec_router, vis = "pub(crate)")]

@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use spm_client::audit;
 use spm_client::project::Project;
 use spm_core::policy::Policy;
 
@@ -48,15 +47,15 @@ pub struct Acting {
 
 impl Acting {
     fn log(&self, target: &str, verdict: &str, reason: &str) {
-        let entry = audit::Entry {
-            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            skill: self.policy.skill.clone(),
-            tool: "skill_exec_bash (network)".into(),
-            target: target.into(),
-            verdict: verdict.into(),
-            reason: reason.into(),
-        };
-        let _ = audit::append(&self.project, &entry);
+        let tool = "skill_exec_bash (network)";
+        crate::exec::record(
+            &self.project,
+            &self.policy.skill,
+            tool,
+            target,
+            verdict,
+            reason,
+        );
     }
 }
 
@@ -208,16 +207,7 @@ fn serve(mut stream: UnixStream, acting: &Acting) {
                 .to_socket_addrs()
                 .map_err(|e| format!("cannot resolve {host}: {e}"))?
                 .collect();
-            for a in &addrs {
-                acting
-                    .policy
-                    .judge_address(&host, a.ip())
-                    .map_err(|d| d.to_string())?;
-            }
-            addrs
-                .first()
-                .copied()
-                .ok_or_else(|| format!("{host} resolves to no address"))
+            crate::exec::pick_address(&acting.policy, &host, &addrs)
         });
     let addr = match checked {
         Ok(a) => a,

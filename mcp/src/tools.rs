@@ -78,20 +78,6 @@ fn json(v: &serde_json::Value) -> CallToolResult {
     text(serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()))
 }
 
-/// The registry's client for a skill's own registry: the configured entry (with its token)
-/// when the URL is configured, else anonymous.
-fn client_for_registry(url: &str) -> anyhow::Result<Client> {
-    let config = UserConfig::load()?;
-    match config
-        .registries
-        .iter()
-        .find(|e| e.url.trim_end_matches('/') == url.trim_end_matches('/'))
-    {
-        Some(entry) => Client::new(entry),
-        None => Client::anonymous(url),
-    }
-}
-
 impl SpmMcp {
     fn default_client(&self) -> anyhow::Result<Client> {
         let entry = UserConfig::load()?.select(self.options.registry.as_deref(), None)?;
@@ -100,7 +86,7 @@ impl SpmMcp {
 
     fn skill_client(&self, skill: &Installed) -> anyhow::Result<Client> {
         match &skill.registry {
-            Some(url) => client_for_registry(url),
+            Some(url) => Client::for_url(url, &UserConfig::load()?.registries),
             None => self.default_client(),
         }
     }
