@@ -794,29 +794,63 @@ async fn bash_fork_bomb_is_contained() {
     assert!(worked(bash("shell", "echo alive", 10_000).await).contains("alive"));
 }
 
-#[tokio::test]
-async fn bash_process_count_is_limited() {
-    // The kernel exempts the real root user from RLIMIT_NPROC; for root the PID namespace
-    // and the timeout contain a fork bomb (bash_fork_bomb_is_contained).
-    if std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0) {
-        eprintln!("SKIPPED: running as root, which RLIMIT_NPROC does not limit");
-        return;
-    }
-    let t = worked(
-        bash(
-            "shell",
-            "for i in $(seq 400); do sleep 5 & done; wait; echo all-started",
-            8_000,
+#[test]
+fn bash_process_count_is_limited() {
+    // The kernel exempts the real root user from RLIMIT_NPROC, so as root the sandbox is
+    // entered as `nobody` (through setpriv): the limit is what holds a user's fork bomb.
+    use std::os::unix::fs::PermissionsExt;
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_spm-sandbox-enter"));
+    let dir = tempfile::tempdir().unwrap();
+    let open = |p: &Path, mode: u32| {
+        std::fs::create_dir_all(p).unwrap();
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    open(dir.path(), 0o755);
+    let (root, scratch) = (dir.path().join("project"), dir.path().join("scratch"));
+    open(&root, 0o755);
+    open(&scratch, 0o777);
+    let is_root =
+        std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0);
+    let exe = if is_root {
+        let wrapper = dir.path().join("enter-as-nobody");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups {} \"$@\"\n",
+                exe.display()
+            ),
         )
-        .await,
+        .unwrap();
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+        wrapper
+    } else {
+        exe
+    };
+    let spec = |command: &str| spm_mcp::sandbox::Spec {
+        root: root.clone(),
+        command: command.into(),
+        read_only: vec![],
+        read_write: vec![],
+        scratch: scratch.clone(),
+        limits: spm_mcp::sandbox::Limits::default(),
+        proxy: None,
+    };
+    let run = |command: &str| {
+        spm_mcp::sandbox::run(&exe, &spec(command), std::time::Duration::from_secs(8)).unwrap()
+    };
+    // The allowed counterpart: a few background processes are fine.
+    let ok = run("for i in 1 2 3; do sleep 0.1 & done; wait; echo three-ran; id -u");
+    assert_eq!(ok.code, Some(0), "{ok:?}");
+    assert!(ok.stdout.contains("three-ran"), "{ok:?}");
+    let o = run("for i in $(seq 400); do sleep 5 & done; wait; echo all-started");
+    let all = format!("{}{}", o.stdout, o.stderr);
+    assert!(
+        all.contains("Resource temporarily unavailable") || o.timed_out,
+        "{o:?}"
     );
     assert!(
-        t.contains("Resource temporarily unavailable") || t.contains("stopped after"),
-        "{t}"
-    );
-    assert!(
-        !t.contains("all-started") || t.contains("Resource temporarily unavailable"),
-        "{t}"
+        !all.contains("all-started") || all.contains("Resource temporarily unavailable"),
+        "{o:?}"
     );
 }
 
@@ -842,6 +876,69 @@ async fn bash_cannot_reach_sockets_under_run() {
     );
     drop(listener);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn bash_cannot_reach_sockets_in_tmp_but_reaches_its_own() {
+    // An ssh-agent's or tmux's socket in the temporary folder, outside the project.
+    let base = fixture().outside.parent().unwrap().to_path_buf();
+    let agent = base.join("agent.sock");
+    let _ = std::fs::remove_file(&agent);
+    let _listener = std::os::unix::net::UnixListener::bind(&agent).unwrap();
+    let connect = |p: &Path| {
+        format!(
+            "python3 -c \"import socket; s=socket.socket(socket.AF_UNIX); s.connect('{}'); print('connected')\"",
+            p.display()
+        )
+    };
+    let t = contained(bash("shell", &connect(&agent), 10_000).await);
+    assert!(!t.contains("connected"), "{t}");
+    // The allowed counterpart: a socket in the project itself is reachable.
+    let own = fixture().root.join("out/own.sock");
+    let _ = std::fs::remove_file(&own);
+    let _own = std::os::unix::net::UnixListener::bind(&own).unwrap();
+    let t = worked(bash("shell", &connect(&own), 10_000).await);
+    assert!(
+        t.starts_with("exit code 0") && t.contains("connected"),
+        "{t}"
+    );
+}
+
+#[tokio::test]
+async fn another_calls_proxy_is_not_borrowed() {
+    // `netsh` may reach the test server; while its command runs, its proxy listens on a
+    // socket in its scratch folder. `shell` (no network) tries to use that socket.
+    let port = fixture().port;
+    let other = tokio::spawn(bash("netsh", "sleep 4", 10_000));
+    let mut sockets = Vec::new();
+    for _ in 0..300 {
+        sockets = std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path().join("proxy.sock"))
+            .filter(|p| std::os::unix::net::UnixStream::connect(p).is_ok())
+            .collect();
+        if !sockets.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(!sockets.is_empty(), "no proxy socket appeared");
+    for sock in &sockets {
+        let t = contained(
+            bash(
+                "shell",
+                &format!(
+                    "python3 -c \"import socket; s=socket.socket(socket.AF_UNIX); s.connect('{}'); s.sendall(b'GET http://127.0.0.1:{port}/ HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n'); print(s.recv(4096))\"",
+                    sock.display()
+                ),
+                10_000,
+            )
+            .await,
+        );
+        assert!(!t.contains("hello"), "{}: {t}", sock.display());
+    }
+    other.await.unwrap();
 }
 
 #[tokio::test]

@@ -12,9 +12,11 @@
 //!   except secret files, writes only in the folders the skill's `file_scope` allows (and a
 //!   private temporary folder that is `HOME` and `TMPDIR`), no TCP connect or bind, no
 //!   signals or abstract sockets outside;
-//! - a new mount namespace: empty tmpfs over `/run`, `/var/run`, `/tmp/.X11-unix`,
-//!   `/tmp/.ICE-unix` and `/dev/shm`, so the Unix sockets there (Docker, D-Bus, gpg-agent,
-//!   X11), which Landlock does not cover, cannot be reached;
+//! - a new mount namespace: empty tmpfs over every top-level folder that is not a system
+//!   folder (`/home`, `/root`, `/tmp`, `/var`, `/run`, …) and over `/dev/shm`, with only the
+//!   project and the scratch folder mounted back, so the Unix sockets elsewhere (Docker,
+//!   D-Bus, ssh-agent, tmux, another call's proxy), which Landlock does not cover, cannot be
+//!   reached;
 //! - rlimits: CPU time, address space, file size, open files, processes;
 //! - in the parent: a wall-clock timeout that kills the whole process group, and caps on
 //!   the output kept.
@@ -391,26 +393,52 @@ mod imp {
         }
     }
 
-    /// Folders where Unix sockets reachable by path live (Landlock does not cover connecting
-    /// to them): the Docker and D-Bus sockets, the session bus and gpg-agent under
-    /// `/run/user`, X11 and ICE. Each is covered by an empty tmpfs in this mount namespace.
-    const SOCKET_DIRS: &[&str] = &[
-        "/run",
-        "/var/run",
-        "/tmp/.X11-unix",
-        "/tmp/.ICE-unix",
-        "/dev/shm",
-    ];
+    /// Folders covered besides every top-level folder outside [`SYSTEM`]: shared memory
+    /// and the X11 and ICE socket folders (their parents may be system folders elsewhere).
+    const ALSO_COVERED: &[&str] = &["/dev/shm", "/tmp/.X11-unix", "/tmp/.ICE-unix"];
 
-    fn hide_sockets() -> Result<(), SandboxError> {
+    /// What this mount namespace covers with an empty tmpfs: every top-level folder that is
+    /// not a system folder (`/home`, `/root`, `/tmp`, `/var`, `/run`, `/srv`, `/mnt`, …) and
+    /// [`ALSO_COVERED`]. Landlock already denies reading them; covering them also hides the
+    /// Unix sockets they hold (Docker, D-Bus, ssh-agent, tmux, another call's proxy), which
+    /// Landlock does not cover because connecting to a socket is not a file access.
+    fn covered() -> Vec<std::path::PathBuf> {
+        let mut out: Vec<std::path::PathBuf> = std::fs::read_dir("/")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| !SYSTEM.iter().any(|s| Path::new(s) == p))
+            .collect();
+        out.extend(ALSO_COVERED.iter().map(std::path::PathBuf::from));
+        out.sort();
+        out
+    }
+
+    /// Makes mounts private, covers [`covered`] folders with empty tmpfs, and mounts back the
+    /// folders the command works in (the project and its scratch folder) at their own paths.
+    fn hide_sockets(spec: &Spec) -> Result<(), SandboxError> {
         use std::ffi::CString;
+        use std::os::fd::AsRawFd;
         let err = |what: &str| {
             SandboxError::Unavailable(format!(
                 "cannot {what} in the sandbox's mount namespace: {}",
                 std::io::Error::last_os_error()
             ))
         };
-        let root = CString::new("/").map_err(|_| err("name /"))?;
+        let cstr = |p: &Path| {
+            CString::new(p.as_os_str().as_encoded_bytes())
+                .map_err(|_| SandboxError::Start(format!("{} holds a NUL", p.display())))
+        };
+        // Held open before anything is covered, to mount back from.
+        let mut keep = Vec::new();
+        for path in [&spec.root, &spec.scratch] {
+            let dir = std::fs::File::open(path)
+                .map_err(|e| SandboxError::Start(format!("cannot open {}: {e}", path.display())))?;
+            keep.push((path.clone(), dir));
+        }
+        let root = cstr(Path::new("/"))?;
+        let tmpfs = cstr(Path::new("tmpfs"))?;
         // SAFETY: plain mount(2) calls with NUL-terminated strings.
         unsafe {
             if libc::mount(
@@ -423,13 +451,12 @@ mod imp {
             {
                 return Err(err("make mounts private"));
             }
-            let tmpfs = CString::new("tmpfs").map_err(|_| err("name tmpfs"))?;
-            for dir in SOCKET_DIRS {
-                let is_dir = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
-                if !is_dir {
-                    continue; // absent, or a link to one handled already (/var/run -> /run)
+            for dir in covered() {
+                // Absent, a link (`/var/run -> /run`), or hidden by a cover already.
+                if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+                    continue;
                 }
-                let target = CString::new(*dir).map_err(|_| err("name a folder"))?;
+                let target = cstr(&dir)?;
                 if libc::mount(
                     tmpfs.as_ptr(),
                     target.as_ptr(),
@@ -438,7 +465,35 @@ mod imp {
                     std::ptr::null(),
                 ) != 0
                 {
-                    return Err(err(&format!("cover {dir}")));
+                    return Err(err(&format!("cover {}", dir.display())));
+                }
+            }
+            for (path, dir) in &keep {
+                // Still reachable (not under a cover): nothing to do.
+                let id = |m: std::fs::Metadata| {
+                    use std::os::unix::fs::MetadataExt;
+                    (m.dev(), m.ino())
+                };
+                if std::fs::metadata(path).ok().map(id) == dir.metadata().ok().map(id) {
+                    continue;
+                }
+                std::fs::create_dir_all(path).map_err(|e| {
+                    SandboxError::Start(format!(
+                        "cannot make a mount point for {}: {e}",
+                        path.display()
+                    ))
+                })?;
+                let source = cstr(Path::new(&format!("/proc/self/fd/{}", dir.as_raw_fd())))?;
+                let target = cstr(path)?;
+                if libc::mount(
+                    source.as_ptr(),
+                    target.as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_BIND | libc::MS_REC,
+                    std::ptr::null(),
+                ) != 0
+                {
+                    return Err(err(&format!("mount {} back", path.display())));
                 }
             }
         }
@@ -526,7 +581,7 @@ mod imp {
         // Root inside the namespace (no power outside it), so the loopback can be brought up.
         write("/proc/self/uid_map", format!("0 {uid} 1"))?;
         write("/proc/self/gid_map", format!("0 {gid} 1"))?;
-        hide_sockets()?;
+        hide_sockets(spec)?;
         if let Some(socket) = &spec.proxy {
             forward_proxy(socket)?;
         }

@@ -22,8 +22,23 @@ impl FromStr for HostPattern {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || BadHostPattern(s.to_string());
         let t = s.trim();
+        let port = |p: &str| p.parse::<u16>().map(Some).map_err(|_| bad());
+        // An IPv6 literal is bracketed, as in a URL: `[2001:db8::1]`, `[::1]:8080`.
+        if let Some(rest) = t.strip_prefix('[') {
+            let (ip, after) = rest.split_once(']').ok_or_else(bad)?;
+            let ip: std::net::Ipv6Addr = ip.parse().map_err(|_| bad())?;
+            let port = match after {
+                "" => None,
+                p => port(p.strip_prefix(':').ok_or_else(bad)?)?,
+            };
+            return Ok(HostPattern {
+                host: ip.to_string(),
+                wildcard: false,
+                port,
+            });
+        }
         let (host, port) = match t.rsplit_once(':') {
-            Some((h, p)) if !h.contains(':') => (h, Some(p.parse::<u16>().map_err(|_| bad())?)),
+            Some((h, p)) if !h.contains(':') => (h, port(p)?),
             _ => (t, None),
         };
         let (host, wildcard) = match host.strip_prefix("*.") {
@@ -53,7 +68,11 @@ impl fmt::Display for HostPattern {
         if self.wildcard {
             f.write_str("*.")?;
         }
-        f.write_str(&self.host)?;
+        if self.host.contains(':') {
+            write!(f, "[{}]", self.host)?;
+        } else {
+            f.write_str(&self.host)?;
+        }
         if let Some(p) = self.port {
             write!(f, ":{p}")?;
         }
@@ -65,7 +84,7 @@ impl HostPattern {
     /// Whether `host` (a name as the URL gives it) on `port` is allowed by this pattern. A
     /// wildcard matches subdomains only; a pattern without a port allows any port.
     pub fn matches(&self, host: &str, port: Option<u16>) -> bool {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let host = canonical(host);
         let host_ok = if self.wildcard {
             host.len() > self.host.len() + 1
                 && host.ends_with(&self.host)
@@ -84,6 +103,16 @@ impl HostPattern {
 
     pub fn host(&self) -> &str {
         &self.host
+    }
+}
+
+/// A host as compared: lowercase, without a final dot, an IPv6 literal unbracketed in its
+/// canonical form (`[::FFFF:7f00:1]` and `::ffff:127.0.0.1` are one address).
+fn canonical(host: &str) -> String {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::Ipv6Addr>() {
+        Ok(ip) => ip.to_string(),
+        Err(_) => host.trim_end_matches('.').to_ascii_lowercase(),
     }
 }
 
@@ -111,7 +140,25 @@ mod tests {
         assert!(p("example.com:8443").matches("example.com", Some(8443)));
         assert!(!p("example.com:8443").matches("example.com", Some(443)));
         assert!(p("127.0.0.1:8080").is_ip_literal());
-        for bad in ["", "*.", "a..b", "-a.com", "a.com:x", "http://a.com", "a b"] {
+        assert!(p("[2001:DB8::1]").matches("[2001:db8:0::1]", Some(443)));
+        assert!(p("[::1]:8080").matches("::1", Some(8080)));
+        assert!(!p("[::1]:8080").matches("::1", Some(80)));
+        assert!(p("[::1]").is_ip_literal() && p("[::1]").host() == "::1");
+        assert_eq!(p("[2001:db8::1]:8443").to_string(), "[2001:db8::1]:8443");
+        for bad in [
+            "",
+            "*.",
+            "a..b",
+            "-a.com",
+            "a.com:x",
+            "http://a.com",
+            "a b",
+            "::1",
+            "[::1",
+            "[x]",
+            "[::1]8080",
+            "[::1]:x",
+        ] {
             assert!(bad.parse::<HostPattern>().is_err(), "{bad}");
         }
     }

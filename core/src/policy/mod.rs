@@ -256,7 +256,10 @@ impl Policy {
             Network::Off => Err(self.deny(
                 format!("reach {host}"),
                 "it declares no network access".to_string(),
-                format!("Add `network:{host}` to `permissions:` in its SKILL.md."),
+                format!(
+                    "Add `network:{}` to `permissions:` in its SKILL.md.",
+                    declared(host)
+                ),
             )),
             Network::Hosts(hosts) if !host::allowed(hosts, host, port) => Err(self.deny(
                 format!("reach {host}"),
@@ -268,7 +271,10 @@ impl Policy {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                format!("Add `network:{host}` to `permissions:` in its SKILL.md."),
+                format!(
+                    "Add `network:{}` to `permissions:` in its SKILL.md.",
+                    declared(host)
+                ),
             )),
             Network::Hosts(_) => Ok(()),
         }
@@ -295,7 +301,8 @@ impl Policy {
             format!("reach {host}"),
             format!("{host} resolves to {ip}, {kind}"),
             format!(
-                "Only if it truly needs it: add `network:{ip}` to `permissions:` in its SKILL.md."
+                "Only if it truly needs it: add `network:{}` to `permissions:` in its SKILL.md.",
+                declared(&ip.to_string())
             ),
         ))
     }
@@ -348,6 +355,15 @@ impl Policy {
             yes_no(self.delete),
             yes_no(self.bash),
         )
+    }
+}
+
+/// A host as a `network:` entry spells it: an IPv6 literal in brackets.
+fn declared(host: &str) -> String {
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
     }
 }
 
@@ -415,5 +431,19 @@ mod tests {
                 .judge_address("127.0.0.1", "127.0.0.1".parse().unwrap())
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn an_ipv6_literal_is_declared_in_brackets_and_named_exactly() {
+        let p = policy(&["network:[::1]:8080"], &[]);
+        assert!(p.judge_host("::1", Some(8080)).is_ok());
+        assert!(p.judge_address("[::1]", "::1".parse().unwrap()).is_ok());
+        let d = p.judge_host("::2", Some(8080)).unwrap_err().to_string();
+        assert!(d.contains("network:[::2]"), "{d}");
+        let d = p
+            .judge_address("v6.example.com", "::1".parse().unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(d.contains("network:[::1]"), "{d}");
     }
 }

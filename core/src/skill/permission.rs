@@ -67,24 +67,9 @@ impl FromStr for Permission {
     }
 }
 
+/// The same grammar the policy applies: one host-pattern type everywhere.
 fn valid_host(host: &str) -> bool {
-    let (name, port) = match host.rsplit_once(':') {
-        Some((n, p)) => (n, Some(p)),
-        None => (host, None),
-    };
-    if port.is_some_and(|p| p.parse::<u16>().is_err()) {
-        return false;
-    }
-    let name = name.strip_prefix("*.").unwrap_or(name);
-    !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
+    host.parse::<crate::policy::HostPattern>().is_ok()
 }
 
 impl TryFrom<String> for Permission {
