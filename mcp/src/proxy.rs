@@ -3,7 +3,10 @@
 //! reachable address, `127.0.0.1:3128` in its own network namespace, to it), and lets a
 //! `CONNECT host:port` or an absolute-form `GET http://host/...` through only when the skill
 //! declares the host and every address it resolves to passes the same checks as
-//! `skill_exec_fetch`. Each decision goes to the audit log.
+//! `skill_exec_fetch`. What goes to that address must be for that host too: a plain request
+//! is sent with `Host:` set to the URL's host, and a CONNECT tunnel carries only TLS whose
+//! ClientHello names no other server (no fronting another site on the same address). Each
+//! decision goes to the audit log.
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -105,25 +108,101 @@ pub fn start(dir: &Path, acting: Acting) -> std::io::Result<Proxy> {
     })
 }
 
-/// The request head with `Connection: close`, so the origin answers this one request and
-/// closes: a later request on the connection (to another virtual host) is never relayed
+/// The request head with `Host:` set to the judged host (`authority`) and `Connection:
+/// close`, so the origin answers this one request, for that host, and closes: a later
+/// request on the connection, or a `Host:` naming another virtual host, is never relayed
 /// unjudged.
-fn one_request(head: &[u8]) -> Vec<u8> {
+fn one_request(head: &[u8], authority: &str) -> Vec<u8> {
     let text = String::from_utf8_lossy(head);
     let mut out = String::new();
-    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+    for (i, line) in text.split("\r\n").filter(|l| !l.is_empty()).enumerate() {
         let name = line.split(':').next().unwrap_or_default().trim();
-        if name.eq_ignore_ascii_case("connection")
-            || name.eq_ignore_ascii_case("proxy-connection")
-            || name.eq_ignore_ascii_case("keep-alive")
+        if i > 0
+            && ["connection", "proxy-connection", "keep-alive", "host"]
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h))
         {
             continue;
         }
         out.push_str(line);
         out.push_str("\r\n");
+        if i == 0 {
+            out.push_str(&format!("Host: {authority}\r\n"));
+        }
     }
     out.push_str("Connection: close\r\n\r\n");
     out.into_bytes()
+}
+
+/// Largest ClientHello read before judging a tunnel.
+const MAX_HELLO: usize = 16 << 10;
+
+/// Reads the start of a CONNECT tunnel (after `early`, bytes that came with the head) up to
+/// a whole TLS ClientHello, and judges it: it must be TLS, and the server it names (if any)
+/// must be `host`. Returns the bytes read, to send on.
+fn judge_hello(stream: &mut UnixStream, early: &[u8], host: &str) -> Result<Vec<u8>, String> {
+    let mut seen = early.to_vec();
+    let mut acceptor = rustls::server::Acceptor::default();
+    let mut fed = 0;
+    let mut buf = [0u8; 4096];
+    loop {
+        if seen.len() > fed {
+            if seen.first() != Some(&0x16) {
+                return Err(format!(
+                    "a CONNECT tunnel carries TLS only; send plain requests to http://{host}/ through the proxy"
+                ));
+            }
+            let mut rest = &seen[fed..];
+            let n = acceptor
+                .read_tls(&mut rest)
+                .map_err(|e| format!("cannot read the TLS ClientHello: {e}"))?;
+            fed += n;
+            match acceptor.accept() {
+                Ok(Some(accepted)) => {
+                    let named = accepted.client_hello().server_name().map(str::to_string);
+                    return match named {
+                        Some(name)
+                            if !name
+                                .trim_end_matches('.')
+                                .eq_ignore_ascii_case(host.trim_end_matches('.')) =>
+                        {
+                            Err(format!(
+                                "the TLS ClientHello names {name}, not {host} (CONNECT was judged for {host})"
+                            ))
+                        }
+                        _ => Ok(seen),
+                    };
+                }
+                Ok(None) => {}
+                Err((e, _)) => return Err(format!("not a TLS ClientHello: {e}")),
+            }
+        }
+        if seen.len() > MAX_HELLO {
+            return Err("the TLS ClientHello is too large".into());
+        }
+        let n = stream
+            .read(&mut buf)
+            .map_err(|e| format!("reading the ClientHello failed: {e}"))?;
+        if n == 0 {
+            return Err("the tunnel closed before a TLS ClientHello".into());
+        }
+        seen.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// `host:port` as a `Host:` header gives it (an IPv6 literal in brackets, the port only
+/// when it is not 80).
+fn authority(host: &str, port: u16) -> String {
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    if port == 80 {
+        host
+    } else {
+        format!("{host}:{port}")
+    }
 }
 
 fn refuse(mut stream: UnixStream, status: &str, why: &str) {
@@ -220,13 +299,28 @@ fn serve(mut stream: UnixStream, acting: &Acting) {
         acting.log(&label, "allowed", "failed: cannot connect");
         return refuse(stream, "502 Bad Gateway", "cannot connect");
     };
+    // A tunnel is judged once more by what it carries, before a byte of it is sent on.
+    let early = if connect {
+        if stream
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .is_err()
+        {
+            return;
+        }
+        match judge_hello(&mut stream, &head[end..], &host) {
+            Ok(bytes) => bytes,
+            Err(why) => {
+                acting.log(&label, "denied", &why);
+                return;
+            }
+        }
+    } else {
+        let mut bytes = one_request(&head[..end], &authority(&host, port));
+        bytes.extend_from_slice(&head[end..]);
+        bytes
+    };
     acting.log(&label, "allowed", "");
-    if connect {
-        let _ = stream.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
-        let _ = upstream.write_all(&head[end..]);
-    } else if upstream.write_all(&one_request(&head[..end])).is_err()
-        || upstream.write_all(&head[end..]).is_err()
-    {
+    if upstream.write_all(&early).is_err() {
         return;
     }
     let _ = stream.set_read_timeout(None);

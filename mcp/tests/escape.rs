@@ -37,11 +37,27 @@ fn serve() -> u16 {
             let mut buf = [0u8; 2048];
             let n = s.read(&mut buf).unwrap_or(0);
             let head = String::from_utf8_lossy(&buf[..n]).to_string();
-            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let target = head.split_whitespace().nth(1).unwrap_or("/");
+            // A proxy sends the absolute form, which origins accept too.
+            let path = match target.strip_prefix("http://") {
+                Some(rest) => rest.find('/').map_or("/", |i| &rest[i..]).to_string(),
+                None => target.to_string(),
+            };
             let reply = match path.as_str() {
                 "/away" => format!(
                     "HTTP/1.1 302 Found\r\nLocation: http://localhost:{port}/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                 ),
+                "/host" => {
+                    let host = head
+                        .lines()
+                        .filter(|l| l.to_ascii_lowercase().starts_with("host:"))
+                        .collect::<Vec<_>>()
+                        .join("|");
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{host}",
+                        host.len()
+                    )
+                }
                 "/other-port" => "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string(),
                 _ => "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello".to_string(),
             };
@@ -761,6 +777,122 @@ async fn bash_through_the_proxy_to_an_undeclared_host_is_refused() {
         .await,
     );
     assert!(t.contains("denied by spm") && t.contains("loopback"), "{t}");
+}
+
+#[tokio::test]
+async fn bash_cannot_front_another_host_through_an_allowed_address() {
+    let port = fixture().port;
+    // A plain request's Host: is the judged host, whatever the command sends.
+    let t = worked(
+        bash(
+            "netsh",
+            &format!(
+                "curl -sS --max-time 5 -H 'Host: evil.example.com' http://127.0.0.1:{port}/host"
+            ),
+            15_000,
+        )
+        .await,
+    );
+    assert!(
+        t.contains(&format!("Host: 127.0.0.1:{port}")) && !t.contains("evil"),
+        "{t}"
+    );
+    // A tunnel to an allowed address whose TLS names another server is cut before it
+    // reaches the address.
+    let t = contained(
+        bash(
+            "netsh",
+            &format!(
+                "curl -sS -k --max-time 5 --connect-to evil.example.com:443:127.0.0.1:{port} https://evil.example.com/"
+            ),
+            15_000,
+        )
+        .await,
+    );
+    assert!(!t.contains("hello"), "{t}");
+    // A tunnel carries TLS only: plain bytes through CONNECT are refused.
+    let t = contained(
+        bash(
+            "netsh",
+            &format!("curl -sS -p --max-time 5 http://127.0.0.1:{port}/host"),
+            15_000,
+        )
+        .await,
+    );
+    assert!(!t.contains("Host:"), "{t}");
+    let entries = spm_client::audit::read(&Project::at(&fixture().root)).unwrap();
+    let denied = |why: &str| {
+        entries.iter().any(|e| {
+            e.tool == "skill_exec_bash (network)"
+                && e.target == format!("127.0.0.1:{port}")
+                && e.verdict == "denied"
+                && e.reason.contains(why)
+        })
+    };
+    assert!(denied("names evil.example.com"), "{entries:#?}");
+    assert!(denied("carries TLS only"), "{entries:#?}");
+    // The allowed counterpart: TLS naming no other server (an IP literal sends no name)
+    // goes through to the address (the test server speaks plain HTTP, so TLS then fails).
+    let t = contained(
+        bash(
+            "netsh",
+            &format!("curl -sS -k --max-time 5 https://127.0.0.1:{port}/"),
+            15_000,
+        )
+        .await,
+    );
+    assert!(!t.contains("denied by spm"), "{t}");
+}
+
+#[tokio::test]
+async fn bash_wget_is_refused() {
+    let port = fixture().port;
+    let t = contained(
+        bash(
+            "shell",
+            &format!("wget -q -O- -T 3 -t 1 http://127.0.0.1:{port}/"),
+            10_000,
+        )
+        .await,
+    );
+    assert!(!t.contains("hello"), "{t}");
+}
+
+#[tokio::test]
+async fn bash_wget_python_and_dev_tcp_reach_a_declared_host_through_the_proxy() {
+    let port = fixture().port;
+    let url = format!("http://127.0.0.1:{port}/");
+    let python = |url: &str| {
+        format!(
+            "python3 -c \"import urllib.request; print(urllib.request.urlopen('{url}', timeout=5).read().decode())\""
+        )
+    };
+    let dev_tcp = |url: &str| {
+        format!(
+            "exec 3<>/dev/tcp/127.0.0.1/3128 && printf 'GET {url} HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' >&3 && cat <&3"
+        )
+    };
+    for cmd in [
+        format!("wget -q -O- -T 5 -t 1 {url}"),
+        python(&url),
+        dev_tcp(&url),
+    ] {
+        let t = worked(bash("netsh", &cmd, 15_000).await);
+        assert!(
+            t.starts_with("exit code 0") && t.contains("hello"),
+            "{cmd}: {t}"
+        );
+    }
+    // The same tools to a host the skill does not declare are refused by the proxy.
+    let denied = "http://127.0.0.1:9/";
+    for cmd in [
+        format!("wget -O- -T 5 -t 1 {denied}"),
+        python(denied),
+        dev_tcp(denied),
+    ] {
+        let t = worked(bash("netsh", &cmd, 15_000).await);
+        assert!(t.contains("403") && !t.contains("hello"), "{cmd}: {t}");
+    }
 }
 
 #[tokio::test]

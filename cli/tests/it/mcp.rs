@@ -86,12 +86,13 @@ fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
         "1.0.0",
         &[("alice/hello", "^1")],
     );
-    // pdf-report may read ./notes; hello declares nothing.
+    // pdf-report may read ./notes and ./out, write ./out and run commands; hello declares
+    // nothing.
     let md = std::fs::read_to_string(dir.join("SKILL.md"))
         .unwrap()
         .replace(
             "version: 1.0.0\n",
-            "version: 1.0.0\npermissions: [file:read]\nfile_scope: [./notes/**]\n",
+            "version: 1.0.0\npermissions: [file:read, file:write, bash:execute]\nfile_scope: [./notes/**, ./out/**]\n",
         );
     std::fs::write(dir.join("SKILL.md"), md).unwrap();
     std::fs::create_dir_all(dir.join("scripts")).unwrap();
@@ -111,6 +112,7 @@ fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
     let project = tempfile::tempdir().unwrap();
     alice.ok(project.path(), &["add", "alice/pdf-report"]);
     std::fs::create_dir_all(project.path().join("notes")).unwrap();
+    std::fs::create_dir_all(project.path().join("out")).unwrap();
     std::fs::write(project.path().join("notes/todo.md"), "- write the report\n").unwrap();
     let expect = serde_json::json!({
         "skills": ["alice/hello", "alice/pdf-report"],
@@ -129,6 +131,24 @@ fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
             && audit.contains("alice/pdf-report@1.0.0 skill_exec_read spm.json")
             && !audit.contains("alice/pdf-report@1.0.0 skill_exec_read notes/todo.md"),
         "{audit}"
+    );
+    assert!(
+        audit.contains("alice/hello@1.0.0 skill_exec_write out/hello.md")
+            && audit.contains("alice/hello@1.0.0 skill_exec_bash")
+            && audit.contains("alice/pdf-report@1.0.0 skill_exec_write spm.json")
+            && audit.contains("alice/pdf-report@1.0.0 skill_exec_fetch"),
+        "{audit}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("out/report.md")).unwrap(),
+        "# Report\n"
+    );
+    assert!(!project.path().join("out/hello.md").exists());
+    assert!(project.path().join("out/shell.txt").exists());
+    assert!(
+        !std::fs::read_to_string(project.path().join("spm.json"))
+            .unwrap()
+            .starts_with("{}")
     );
     let all = alice.ok(project.path(), &["audit", "--skill", "pdf-report"]);
     assert!(

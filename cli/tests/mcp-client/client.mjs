@@ -184,6 +184,21 @@ const borrowed = await client.callTool({ name: "skill_exec_read", arguments: { s
 check(borrowed.isError === true && borrowed.content[0].text.includes("Add `file:read`"), `${other} cannot borrow ${loadId}'s file:read`, borrowed);
 const outOfScope = await client.callTool({ name: "skill_exec_read", arguments: { skill: loadId, path: "spm.json" } });
 check(outOfScope.isError === true && /file_scope/.test(outOfScope.content[0].text), `${loadId} cannot read outside its file_scope`, outOfScope);
+const call = (name, args) => client.callTool({ name, arguments: args });
+const write = await call("skill_exec_write", { skill: loadId, path: "out/report.md", content: "# Report\n" });
+check(!write.isError, `${loadId} writes out/ as it declares`, write);
+const writeOther = await call("skill_exec_write", { skill: other, path: "out/hello.md", content: "x" });
+check(writeOther.isError === true && writeOther.content[0].text.includes("Add `file:write`"), `${other} cannot borrow ${loadId}'s file:write`, writeOther);
+const writeOut = await call("skill_exec_write", { skill: loadId, path: "spm.json", content: "{}" });
+check(writeOut.isError === true && /file_scope/.test(writeOut.content[0].text), `${loadId} cannot write outside its file_scope`, writeOut);
+const sh = await call("skill_exec_bash", { skill: loadId, command: "cat out/report.md && echo ran > out/shell.txt && cat out/shell.txt", timeout_ms: 20000 });
+check(!sh.isError && sh.content[0].text.includes("# Report") && sh.content[0].text.includes("ran"), `${loadId} runs a command in its sandbox`, sh);
+const shOther = await call("skill_exec_bash", { skill: other, command: "echo ran" });
+check(shOther.isError === true && shOther.content[0].text.includes("Add `bash:execute`"), `${other} cannot borrow ${loadId}'s bash:execute`, shOther);
+const shNet = await call("skill_exec_bash", { skill: loadId, command: `curl -sS --max-time 3 ${expect.registry}/healthz && echo reached`, timeout_ms: 20000 });
+check(!sh.isError && !shNet.content[0].text.includes("reached"), `${loadId}'s commands have no network (it declares none)`, shNet);
+const fetch = await call("skill_exec_fetch", { skill: loadId, url: `${expect.registry}/healthz` });
+check(fetch.isError === true && fetch.content[0].text.includes("network"), `${loadId} cannot fetch (it declares no network)`, fetch);
 
 // 8. The registry: search, the installed skills' status, and feedback.
 const search = await client.callTool({ name: "skill_search", arguments: { query: expect.search } });

@@ -116,6 +116,30 @@ fn canonical(host: &str) -> String {
     }
 }
 
+/// Whether `host` on `port`, allowed by `patterns`, may be reached at `ip`, an address it
+/// resolved to (a plugin's `allowed_hosts`): a special-purpose address (loopback, private,
+/// link-local and cloud metadata, …) only when a pattern names the host exactly, never
+/// through a wildcard, whose names anyone holding a subdomain can point anywhere.
+pub fn address_allowed(
+    patterns: &[HostPattern],
+    host: &str,
+    port: Option<u16>,
+    ip: std::net::IpAddr,
+) -> Result<(), String> {
+    let Some(kind) = super::net::special(ip) else {
+        return Ok(());
+    };
+    if patterns
+        .iter()
+        .any(|p| !p.wildcard && p.matches(host, port))
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "`{host}` resolves to {ip}, {kind}, which only a host named exactly (not through a wildcard) may reach"
+    ))
+}
+
 /// Whether any pattern allows `host:port`.
 pub fn allowed(patterns: &[HostPattern], host: &str, port: Option<u16>) -> bool {
     patterns.iter().any(|p| p.matches(host, port))

@@ -540,6 +540,19 @@ fn http_client() -> reqwest::Client {
         .clone()
 }
 
+/// A client for one plugin request to `name`, connecting only to `addrs` (already judged).
+fn pinned_http_client(
+    name: &str,
+    addrs: &[std::net::SocketAddr],
+) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("spm-plugin-host/", env!("CARGO_PKG_VERSION")))
+        .resolve_to_addrs(name, addrs)
+        .build()
+        .map_err(|e| format!("cannot make an HTTP client: {e}"))
+}
+
 /// Metadata of the package a plugin judges.
 pub struct PackageMeta<'a> {
     pub author: &'a str,

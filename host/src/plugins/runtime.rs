@@ -81,16 +81,34 @@ impl v1::HttpHost for Ctx {
         }
         let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
             .map_err(|_| format!("`{method}` is not an HTTP method"))?;
-        let mut req = grant
-            .client
-            .request(method, parsed)
-            .timeout(remaining)
-            .body(body);
-        for (k, v) in headers {
-            req = req.header(k, v);
-        }
+        let port = parsed.port_or_known_default();
         let plugin = self.plugin.clone();
         grant.handle.block_on(async move {
+            // A name is resolved here and every address judged; the request then goes to
+            // exactly those addresses (no second lookup that could answer differently).
+            let client = match parsed.host() {
+                Some(url::Host::Domain(name)) => {
+                    let addrs: Vec<std::net::SocketAddr> =
+                        tokio::net::lookup_host((name, port.unwrap_or(80)))
+                            .await
+                            .map_err(|e| format!("cannot resolve `{name}`: {e}"))?
+                            .collect();
+                    for a in &addrs {
+                        spm_core::policy::host::address_allowed(
+                            &grant.allowed_hosts,
+                            name,
+                            port,
+                            a.ip(),
+                        )?;
+                    }
+                    super::pinned_http_client(name, &addrs)?
+                }
+                _ => grant.client.clone(),
+            };
+            let mut req = client.request(method, parsed).timeout(remaining).body(body);
+            for (k, v) in headers {
+                req = req.header(k, v);
+            }
             let resp = req
                 .send()
                 .await

@@ -473,14 +473,16 @@ async fn outbound_http_only_to_granted_hosts() {
         }
     });
     let url = format!("http://127.0.0.1:{port}/key");
-    let scan = |allowed: Option<&str>| {
-        let mut settings = vec![("url", url.as_str())];
+    let by_name = format!("http://localhost:{port}/key");
+    let scan_url = |url: &str, allowed: Option<&str>| {
+        let mut settings = vec![("url", url)];
         if let Some(a) = allowed {
             settings.push(("allowed_hosts", a));
         }
         let p = spec(&dir, "fixture_http_probe", Kind::Scanner, &settings);
         Plugins::load(&[p], None, &dir)
     };
+    let scan = |allowed: Option<&str>| scan_url(&url, allowed);
     let view = {
         let files: spm_core::package::Files = [("SKILL.md".to_string(), b"x".to_vec())].into();
         let m = spm_core::skill::Manifest {
@@ -497,6 +499,12 @@ async fn outbound_http_only_to_granted_hosts() {
     };
     let granted = scan(Some("127.0.0.1")).unwrap();
     let (f, failures) = granted.scan(&view).await;
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(f[0].message, "200 hello");
+    // A name is resolved by the host and the request pinned to what was judged: `localhost`
+    // resolves to loopback, which a host named exactly may reach.
+    let named = scan_url(&by_name, Some("*.example.com, localhost")).unwrap();
+    let (f, failures) = named.scan(&view).await;
     assert!(failures.is_empty(), "{failures:?}");
     assert_eq!(f[0].message, "200 hello");
     let elsewhere = scan(Some("*.example.com, api.example.org")).unwrap();
