@@ -432,9 +432,10 @@ impl SpmMcp {
         if body.len() > MAX_BODY {
             return call.failed(format!("the body is larger than {MAX_BODY} bytes"));
         }
-        for _ in 0..=MAX_REDIRECTS {
+        for hop in 0..=MAX_REDIRECTS {
             let (host, addr) = match check_url(&policy, &url).await {
                 Ok(v) => v,
+                Err(why) if hop > 0 => return call.denied(format!("the redirect to {url}: {why}")),
                 Err(why) => return call.denied(why),
             };
             let client = match reqwest::Client::builder()
@@ -465,6 +466,8 @@ impl SpmMcp {
             {
                 match url.join(loc) {
                     Ok(next) => {
+                        // Each hop is recorded, and judged again before it is followed.
+                        call.log("allowed", &format!("{} redirects to {next}", resp.status()));
                         url = next;
                         continue;
                     }
@@ -496,117 +499,116 @@ impl SpmMcp {
     }
 }
 
-/// Entries a shell may not reach even inside a granted folder: secrets and files with other
-/// hard links. (A symbolic link inside a granted folder is harmless: Landlock judges the path
-/// it leads to. It is only never granted by itself, which would grant its target.)
-fn hidden(entry: &std::fs::DirEntry) -> bool {
-    let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
-        return true;
-    };
-    #[cfg(unix)]
-    let linked = {
-        use std::os::unix::fs::MetadataExt;
-        meta.is_file() && meta.nlink() > 1
-    };
-    #[cfg(not(unix))]
-    let linked = false;
-    linked || spm_core::policy::secret_part(&entry.file_name().to_string_lossy()).is_some()
-}
+/// Most entries [`marks`] looks at; past it, the shell is refused (fail closed).
+const MARK_BUDGET: usize = 100_000;
 
-/// Most entries [`cover`] looks at; past it, nothing more is granted (fail closed).
-const COVER_BUDGET: usize = 100_000;
-
-/// Paths that together cover `dir`'s tree except hidden entries: `Ok(())` when nothing below
-/// `dir` is hidden (the caller grants `dir` whole), else the clean parts are pushed to `out`.
-fn cover(dir: &Path, out: &mut Vec<PathBuf>, budget: &mut usize) -> Result<(), ()> {
-    // What cannot be read or walked is not granted (fail closed).
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Err(());
-    };
-    let mut clean = Vec::new();
-    let mut all_clean = true;
-    for entry in entries.flatten() {
-        if *budget == 0 {
-            out.extend(clean);
-            return Err(());
-        }
-        *budget -= 1;
-        if hidden(&entry) {
-            all_clean = false;
+/// What the shell must not see or change inside the project, found by walking it: secrets
+/// and files with other hard links are masked (an empty stand-in is mounted over each), and
+/// version-control, agent and editor settings inside a writable folder are frozen (mounted
+/// read-only). A mount point cannot be renamed, removed or linked, so neither can be moved
+/// out of the way while the command runs. (A symbolic link is harmless: Landlock judges the
+/// path it leads to, and a masked target stays masked.)
+fn marks(root: &Path, writable: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), String> {
+    let (mut masked, mut frozen) = (Vec::new(), Vec::new());
+    let mut budget = MARK_BUDGET;
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        // What cannot be walked is masked whole (fail closed).
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            masked.push(dir);
             continue;
-        }
-        let path = entry.path();
-        let kind = entry.file_type();
-        if kind.as_ref().is_ok_and(|t| t.is_symlink()) {
-            continue;
-        }
-        if kind.is_ok_and(|t| t.is_dir()) {
-            let mut below = Vec::new();
-            match cover(&path, &mut below, budget) {
-                Ok(()) => clean.push(path),
-                Err(()) => {
-                    all_clean = false;
-                    out.extend(below);
-                }
+        };
+        for entry in entries.flatten() {
+            if budget == 0 {
+                return Err(format!(
+                    "the project holds more than {MARK_BUDGET} files and folders, too many to check for secrets before running a command"
+                ));
             }
-        } else {
-            clean.push(path);
+            budget -= 1;
+            let path = entry.path();
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                masked.push(path);
+                continue;
+            };
+            let name = entry.file_name().to_string_lossy().into_owned();
+            #[cfg(unix)]
+            let linked = meta.is_file() && std::os::unix::fs::MetadataExt::nlink(&meta) > 1;
+            #[cfg(not(unix))]
+            let linked = false;
+            if linked || spm_core::policy::secret_part(&name).is_some() {
+                masked.push(path);
+            } else if spm_core::policy::protected_part(&name).is_some()
+                && writable.iter().any(|w| path.starts_with(w))
+            {
+                frozen.push(path);
+            } else if meta.is_dir() {
+                stack.push(path);
+            }
         }
     }
-    if all_clean {
-        return Ok(());
-    }
-    out.extend(clean);
-    Err(())
+    Ok((masked, frozen))
 }
 
-/// The grants for `dir`: itself when clean, else its clean parts.
-fn grants(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut budget = COVER_BUDGET;
-    match cover(dir, &mut out, &mut budget) {
-        Ok(()) => vec![dir.to_path_buf()],
-        Err(()) => out,
-    }
-}
-
-/// The confinement for one shell command of this skill: the project readable except secrets,
-/// links and hard-linked files; writable only where its `file:write` and `file_scope` allow.
-fn bash_spec(policy: &Policy, root: &Path, command: &str, scratch: &Path) -> spm_sandbox::Spec {
-    let read_write = if !policy.may_write() {
+/// The confinement for one shell command of this skill: the project readable except secrets
+/// and hard-linked files; writable only where its `file:write` and `file_scope` allow, never
+/// its settings; removable only with `file:delete`.
+fn bash_spec(
+    policy: &Policy,
+    root: &Path,
+    command: &str,
+    scratch: &Path,
+) -> Result<spm_sandbox::Spec, String> {
+    let read_write: Vec<PathBuf> = if !policy.may_write() {
         Vec::new()
     } else if policy.scope.is_empty() {
-        grants(root)
+        // The whole project, entry by entry: the root itself is not granted, so no new
+        // top-level entry (a `.claude/`, a `CLAUDE.md`, a `.mcp.json`) can be created where
+        // agents look for settings and instructions. (Links are never granted by themselves.)
+        std::fs::read_dir(root)
+            .map_err(|e| format!("cannot list the project root: {e}"))?
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_symlink()))
+            .map(|e| e.path())
+            .collect()
     } else {
         policy
             .scope
             .iter()
             .filter_map(|g| {
-                // The literal folder before any wildcard; a pattern that starts with one
-                // (`**/*.md`) gives the shell no folder to write in.
-                let literal: Vec<&str> = g
-                    .split('/')
-                    .take_while(|part| !part.contains(['*', '?', '[', '{']))
-                    .collect();
-                if literal.is_empty() || literal.iter().any(|p| matches!(*p, "" | "." | "..")) {
+                // A folder the shell may write anything in: `dir`, `dir/**` or `dir/**/*`.
+                // Other patterns (`**/*.md`, `src/*.rs`) give the shell no folder to write
+                // in, since a folder grant would allow every file in it.
+                let parts: Vec<&str> = g.split('/').collect();
+                let wild = parts
+                    .iter()
+                    .position(|part| part.contains(['*', '?', '[', '{']))
+                    .unwrap_or(parts.len());
+                let (literal, rest) = parts.split_at(wild);
+                if !matches!(rest, [] | ["**"] | ["**", "*"])
+                    || literal.is_empty()
+                    || literal.iter().any(|p| matches!(*p, "" | "." | ".."))
+                {
                     return None;
                 }
                 // Its real path, links resolved, must still be inside the project.
                 let real = std::fs::canonicalize(root.join(literal.join("/"))).ok()?;
                 (real.starts_with(root) && real != root && real.is_dir()).then_some(real)
             })
-            .flat_map(|p| grants(&p))
             .collect()
     };
-    spm_sandbox::Spec {
+    let (masked, frozen) = marks(root, &read_write)?;
+    Ok(spm_sandbox::Spec {
         root: root.to_path_buf(),
         command: command.to_string(),
-        read_only: grants(root),
+        read_only: vec![root.to_path_buf()],
         read_write,
+        delete: policy.may_delete(),
+        masked,
+        frozen,
         scratch: scratch.to_path_buf(),
         limits: spm_sandbox::Limits::default(),
         proxy: None,
-    }
+    })
 }
 
 fn reqwest_method(m: &str) -> Result<reqwest::Method, ()> {
@@ -719,7 +721,10 @@ impl SpmMcp {
             Ok(d) => d,
             Err(e) => return Ok(call.failed(format!("cannot make a scratch folder: {e}"))),
         };
-        let mut spec = bash_spec(&policy, &root, &args.command, scratch.path());
+        let mut spec = match bash_spec(&policy, &root, &args.command, scratch.path()) {
+            Ok(spec) => spec,
+            Err(why) => return Ok(call.failed(why)),
+        };
         // Declared hosts: the command's only way out is spm's allow-listing proxy.
         #[cfg(unix)]
         let proxy = match &policy.network {

@@ -138,8 +138,8 @@ fn one_request(head: &[u8], authority: &str) -> Vec<u8> {
 const MAX_HELLO: usize = 16 << 10;
 
 /// Reads the start of a CONNECT tunnel (after `early`, bytes that came with the head) up to
-/// a whole TLS ClientHello, and judges it: it must be TLS, and the server it names (if any)
-/// must be `host`. Returns the bytes read, to send on.
+/// a whole TLS ClientHello, and judges it: it must be TLS, and the server it names must be
+/// `host` (a tunnel to an IP address may name none). Returns the bytes read, to send on.
 fn judge_hello(stream: &mut UnixStream, early: &[u8], host: &str) -> Result<Vec<u8>, String> {
     let mut seen = early.to_vec();
     let mut acceptor = rustls::server::Acceptor::default();
@@ -170,6 +170,11 @@ fn judge_hello(stream: &mut UnixStream, early: &[u8], host: &str) -> Result<Vec<
                                 "the TLS ClientHello names {name}, not {host} (CONNECT was judged for {host})"
                             ))
                         }
+                        // A tunnel to a name must say which server it wants: without it, the
+                        // address's default site answers, which need not be that name's.
+                        None if host.parse::<std::net::IpAddr>().is_err() => Err(format!(
+                            "the TLS ClientHello names no server (SNI); a tunnel to {host} must name it"
+                        )),
                         _ => Ok(seen),
                     };
                 }
@@ -334,4 +339,59 @@ fn serve(mut stream: UnixStream, acting: &Acting) {
     let _ = std::io::copy(&mut upstream, &mut down2);
     let _ = down2.shutdown(std::net::Shutdown::Write);
     let _ = t.join();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first flight of a real TLS client for `server` (a name, or an IP address).
+    fn client_hello(server: &str) -> Vec<u8> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth();
+        let name = rustls::pki_types::ServerName::try_from(server.to_string()).unwrap();
+        let mut conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+        let mut out = Vec::new();
+        conn.write_tls(&mut out).unwrap();
+        out
+    }
+
+    fn judge(early: &[u8], host: &str) -> Result<Vec<u8>, String> {
+        let (mut ours, _theirs) = UnixStream::pair().unwrap();
+        judge_hello(&mut ours, early, host)
+    }
+
+    #[test]
+    fn a_tunnel_carries_tls_for_its_own_host_only() {
+        let hello = client_hello("api.example.com");
+        assert_eq!(judge(&hello, "api.example.com").unwrap(), hello);
+        assert_eq!(judge(&hello, "API.example.com.").unwrap(), hello);
+        let e = judge(&client_hello("evil.example.net"), "api.example.com").unwrap_err();
+        assert!(e.contains("names evil.example.net"), "{e}");
+        // An IP address sends no server name: fine for a tunnel to that address, not to a name.
+        let bare = client_hello("93.184.215.14");
+        assert!(judge(&bare, "93.184.215.14").is_ok());
+        let e = judge(&bare, "api.example.com").unwrap_err();
+        assert!(e.contains("names no server"), "{e}");
+        let e = judge(b"GET / HTTP/1.1\r\n\r\n", "api.example.com").unwrap_err();
+        assert!(e.contains("TLS only"), "{e}");
+    }
+
+    #[test]
+    fn a_hello_split_across_reads_is_judged_whole() {
+        use std::io::Write;
+        let hello = client_hello("api.example.com");
+        let (mut ours, mut theirs) = UnixStream::pair().unwrap();
+        let rest = hello[5..].to_vec();
+        let writer = std::thread::spawn(move || theirs.write_all(&rest));
+        assert_eq!(
+            judge_hello(&mut ours, &hello[..5], "api.example.com").unwrap(),
+            hello
+        );
+        writer.join().unwrap().unwrap();
+    }
 }

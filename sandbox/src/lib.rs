@@ -70,8 +70,18 @@ pub struct Spec {
     pub command: String,
     /// Read-only paths (files or folders) besides the system folders.
     pub read_only: Vec<PathBuf>,
-    /// Folders the command may write in.
+    /// Folders (or files) the command may write in.
     pub read_write: Vec<PathBuf>,
+    /// Whether it may also remove files and folders in `read_write` (`file:delete`).
+    #[serde(default)]
+    pub delete: bool,
+    /// Paths inside `root` covered by an empty, read-only stand-in (secrets, files with
+    /// other hard links).
+    #[serde(default)]
+    pub masked: Vec<PathBuf>,
+    /// Paths inside `root` mounted read-only (settings inside a writable folder).
+    #[serde(default)]
+    pub frozen: Vec<PathBuf>,
     /// A private folder: `HOME` and `TMPDIR`, writable.
     pub scratch: PathBuf,
     pub limits: Limits,
@@ -555,6 +565,172 @@ mod imp {
         .map_err(|e| SandboxError::Start(format!("cannot set {resource:?}: {e}")))
     }
 
+    /// The mount flags a bind mount must keep when it is remounted read-only (a user
+    /// namespace may not clear the ones its parent set).
+    fn locked_flags(fd: &std::os::fd::OwnedFd) -> libc::c_ulong {
+        use rustix::fs::StatVfsMountFlags as F;
+        let Ok(st) = rustix::fs::fstatvfs(fd) else {
+            return 0;
+        };
+        [
+            (F::NOSUID, libc::MS_NOSUID),
+            (F::NODEV, libc::MS_NODEV),
+            (F::NOEXEC, libc::MS_NOEXEC),
+            (F::NOATIME, libc::MS_NOATIME),
+            (F::NODIRATIME, libc::MS_NODIRATIME),
+            (F::RELATIME, libc::MS_RELATIME),
+        ]
+        .into_iter()
+        .filter(|(f, _)| st.f_flag.contains(*f))
+        .fold(0, |acc, (_, m)| acc | m)
+    }
+
+    /// Mounts an empty unreadable stand-in over each masked path (an empty tmpfs over a
+    /// folder, an empty file over a file) and each frozen path read-only over itself. Each is
+    /// opened beneath the root without following links, and mounted through its descriptor.
+    fn mask(spec: &Spec) -> Result<(), SandboxError> {
+        use std::ffi::CString;
+        use std::os::fd::AsRawFd;
+        if spec.masked.is_empty() && spec.frozen.is_empty() {
+            return Ok(());
+        }
+        let root = PathFd::new(&spec.root)
+            .map_err(|e| SandboxError::Start(format!("cannot open the project root: {e}")))?;
+        let fail = |what: &str, path: &Path| {
+            SandboxError::Unavailable(format!(
+                "cannot {what} {} in the sandbox's mount namespace: {}",
+                path.display(),
+                std::io::Error::last_os_error()
+            ))
+        };
+        let c = |s: &str| CString::new(s).map_err(|_| SandboxError::Start("a NUL".into()));
+        // An empty file no one may read (the command has no capabilities to override that).
+        let stand_in = spec.scratch.join(".spm-masked");
+        std::fs::write(&stand_in, b"")
+            .and_then(|()| {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&stand_in, std::fs::Permissions::from_mode(0o000))
+            })
+            .map_err(|e| SandboxError::Start(format!("cannot make the masking file: {e}")))?;
+        let null = CString::new(stand_in.as_os_str().as_encoded_bytes())
+            .map_err(|_| SandboxError::Start("a NUL".into()))?;
+        let (tmpfs, mode) = (c("tmpfs")?, c("mode=000")?);
+        let ro = libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC;
+        for path in &spec.masked {
+            // Gone, or a link now (whose target Landlock judges): nothing to cover.
+            let Some(fd) = open_beneath(&root, &spec.root, path, true) else {
+                continue;
+            };
+            let target = c(&format!("/proc/self/fd/{}", fd.as_raw_fd()))?;
+            let is_dir = rustix::fs::fstat(&fd)
+                .map(|st| rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir())
+                .unwrap_or(false);
+            // SAFETY: mount(2) with NUL-terminated strings.
+            let done = unsafe {
+                if is_dir {
+                    libc::mount(
+                        tmpfs.as_ptr(),
+                        target.as_ptr(),
+                        tmpfs.as_ptr(),
+                        ro,
+                        mode.as_ptr().cast(),
+                    )
+                } else {
+                    libc::mount(
+                        null.as_ptr(),
+                        target.as_ptr(),
+                        std::ptr::null(),
+                        libc::MS_BIND,
+                        std::ptr::null(),
+                    )
+                }
+            };
+            if done != 0 {
+                return Err(fail("mask", path));
+            }
+        }
+        for path in &spec.frozen {
+            let Some(fd) = open_beneath(&root, &spec.root, path, true) else {
+                continue;
+            };
+            let target = c(&format!("/proc/self/fd/{}", fd.as_raw_fd()))?;
+            let at = CString::new(path.as_os_str().as_encoded_bytes())
+                .map_err(|_| SandboxError::Start("a NUL".into()))?;
+            let flags = locked_flags(&fd);
+            // SAFETY: mount(2) with NUL-terminated strings. The bind lands on the opened
+            // entry; the remount then finds that new mount at the entry's path.
+            unsafe {
+                if libc::mount(
+                    target.as_ptr(),
+                    target.as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_BIND | libc::MS_REC,
+                    std::ptr::null(),
+                ) != 0
+                {
+                    return Err(fail("freeze", path));
+                }
+                if libc::mount(
+                    std::ptr::null(),
+                    at.as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY | flags,
+                    std::ptr::null(),
+                ) != 0
+                {
+                    return Err(fail("make read-only", path));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `grant` with `dir`, or, when `dir` holds the project `root` (a project under
+    /// `/opt` or `/usr/src`), with everything in it except the way down to the project, so
+    /// the project's own secrets are not granted with the system folder.
+    fn around(dir: &Path, root: &Path, grant: &mut dyn FnMut(&Path)) {
+        if !root.starts_with(dir) {
+            return grant(dir);
+        }
+        if root == dir {
+            return;
+        }
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            around(&entry.path(), root, grant);
+        }
+    }
+
+    /// `path` (inside `root`) opened beneath `root_fd` without following links; `None` when
+    /// it is outside, is a link, or (unless `linked_too`) is a file with other hard links.
+    fn open_beneath(
+        root_fd: &PathFd,
+        root: &Path,
+        path: &Path,
+        linked_too: bool,
+    ) -> Option<std::os::fd::OwnedFd> {
+        use rustix::fs::{Mode, OFlags, ResolveFlags};
+        let rel = path.strip_prefix(root).ok()?;
+        let rel = if rel.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            rel
+        };
+        let fd = rustix::fs::openat2(
+            root_fd,
+            rel,
+            OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+            ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS,
+        )
+        .ok()?;
+        let st = rustix::fs::fstat(&fd).ok()?;
+        let kind = rustix::fs::FileType::from_raw_mode(st.st_mode);
+        if kind.is_symlink() || (!linked_too && !kind.is_dir() && st.st_nlink > 1) {
+            return None;
+        }
+        Some(fd)
+    }
+
     pub fn confine(spec: &Spec) -> Result<(), SandboxError> {
         let uid = rustix::process::getuid().as_raw();
         let gid = rustix::process::getgid().as_raw();
@@ -565,12 +741,14 @@ mod imp {
                 UnshareFlags::NEWUSER
                     | UnshareFlags::NEWNET
                     | UnshareFlags::NEWPID
-                    | UnshareFlags::NEWNS,
+                    | UnshareFlags::NEWNS
+                    | UnshareFlags::NEWIPC
+                    | UnshareFlags::NEWUTS,
             )
         }
         .map_err(|e| {
             SandboxError::Unavailable(format!(
-                "cannot create user, network and PID namespaces: {e}"
+                "cannot create user, network, PID, mount and IPC namespaces: {e}"
             ))
         })?;
         let write = |file: &str, text: String| {
@@ -582,6 +760,7 @@ mod imp {
         write("/proc/self/uid_map", format!("0 {uid} 1"))?;
         write("/proc/self/gid_map", format!("0 {gid} 1"))?;
         hide_sockets(spec)?;
+        mask(spec)?;
         if let Some(socket) = &spec.proxy {
             forward_proxy(socket)?;
         }
@@ -606,25 +785,53 @@ mod imp {
                 }))
             })
             .map_err(|e| SandboxError::Unavailable(format!("Landlock: {e}")))?;
-        let mut rules: Vec<(&Path, _)> = SYSTEM.iter().map(|p| (Path::new(*p), read)).collect();
-        rules.push((Path::new("/dev/null"), all));
-        rules.extend(spec.read_only.iter().map(|p| (p.as_path(), read)));
-        rules.extend(spec.read_write.iter().map(|p| (p.as_path(), all)));
-        rules.push((spec.scratch.as_path(), all));
-        for (path, access) in rules {
+        // Removing needs `file:delete`; the scratch folder is the command's own.
+        let write = if spec.delete {
+            all
+        } else {
+            all & !(AccessFs::RemoveFile | AccessFs::RemoveDir)
+        };
+        let mut rules: Vec<(std::os::fd::OwnedFd, _)> = Vec::new();
+        let mut add = |path: &Path, access| {
             // A system folder this machine does not have is skipped.
-            let Ok(fd) = PathFd::new(path) else { continue };
+            use std::os::fd::AsFd;
+            if let Ok(fd) = PathFd::new(path).map(|f| f.as_fd().try_clone_to_owned()) {
+                rules.extend(fd.ok().map(|fd| (fd, access)));
+            }
+        };
+        for p in SYSTEM {
+            around(Path::new(p), &spec.root, &mut |path| add(path, read));
+        }
+        add(Path::new("/dev/null"), all);
+        add(&spec.scratch, all);
+        // The project's grants are opened beneath the root without following any link, and a
+        // file is granted only while it has no other hard link: a link swapped in after spm
+        // chose the grants cannot turn one into its target.
+        let root = PathFd::new(&spec.root)
+            .map_err(|e| SandboxError::Start(format!("cannot open the project root: {e}")))?;
+        let beneath = spec
+            .read_only
+            .iter()
+            .map(|p| (p, read))
+            .chain(spec.read_write.iter().map(|p| (p, write)));
+        for (path, access) in beneath {
+            if let Some(fd) = open_beneath(&root, &spec.root, path, false) {
+                rules.push((fd, access));
+            }
+        }
+        for (fd, access) in rules {
+            let is_dir = rustix::fs::fstat(&fd)
+                .map(|st| rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir())
+                .unwrap_or(false);
             // A file takes only the rights that apply to files.
-            let access = if path.is_dir() {
+            let access = if is_dir {
                 access
             } else {
                 access & AccessFs::from_file(abi)
             };
             ruleset = ruleset
                 .add_rule(PathBeneath::new(fd, access))
-                .map_err(|e| {
-                    SandboxError::Start(format!("Landlock rule for {}: {e}", path.display()))
-                })?;
+                .map_err(|e| SandboxError::Start(format!("Landlock rule: {e}")))?;
         }
         let status = ruleset
             .restrict_self()
@@ -635,7 +842,25 @@ mod imp {
                 status.ruleset
             )));
         }
-        Ok(())
+        drop_capabilities()
+    }
+
+    /// Drops every capability, bounding set included, so the command (root of its own user
+    /// namespace) cannot override file permissions, such as the masks' mode 000, and neither
+    /// can anything it runs.
+    fn drop_capabilities() -> Result<(), SandboxError> {
+        use rustix::thread::{CapabilitySet, CapabilitySets};
+        for cap in CapabilitySet::all().iter() {
+            // A capability this kernel does not know is not held either.
+            let _ = rustix::thread::remove_capability_from_bounding_set(cap);
+        }
+        let none = CapabilitySets {
+            effective: CapabilitySet::empty(),
+            permitted: CapabilitySet::empty(),
+            inheritable: CapabilitySet::empty(),
+        };
+        rustix::thread::set_capabilities(None, none)
+            .map_err(|e| SandboxError::Start(format!("cannot drop capabilities: {e}")))
     }
 }
 

@@ -189,6 +189,10 @@ const write = await call("skill_exec_write", { skill: loadId, path: "out/report.
 check(!write.isError, `${loadId} writes out/ as it declares`, write);
 const writeOther = await call("skill_exec_write", { skill: other, path: "out/hello.md", content: "x" });
 check(writeOther.isError === true && writeOther.content[0].text.includes("Add `file:write`"), `${other} cannot borrow ${loadId}'s file:write`, writeOther);
+const loadOther = await call("skill_load", { name: other });
+const tOther = loadOther.content[0].text;
+check(!loadOther.isError && tOther.includes("read files: no") && tOther.includes("run bash: no"), `${other} is loaded too, and its policy block says it may do nothing`, tOther);
+check(t1.includes("run bash: yes") && t1.includes("write files: yes"), `${loadId}'s policy block says what it may do`, t1);
 const writeOut = await call("skill_exec_write", { skill: loadId, path: "spm.json", content: "{}" });
 check(writeOut.isError === true && /file_scope/.test(writeOut.content[0].text), `${loadId} cannot write outside its file_scope`, writeOut);
 const sh = await call("skill_exec_bash", { skill: loadId, command: "cat out/report.md && echo ran > out/shell.txt && cat out/shell.txt", timeout_ms: 20000 });
@@ -196,7 +200,7 @@ check(!sh.isError && sh.content[0].text.includes("# Report") && sh.content[0].te
 const shOther = await call("skill_exec_bash", { skill: other, command: "echo ran" });
 check(shOther.isError === true && shOther.content[0].text.includes("Add `bash:execute`"), `${other} cannot borrow ${loadId}'s bash:execute`, shOther);
 const shNet = await call("skill_exec_bash", { skill: loadId, command: `curl -sS --max-time 3 ${expect.registry}/healthz && echo reached`, timeout_ms: 20000 });
-check(!sh.isError && !shNet.content[0].text.includes("reached"), `${loadId}'s commands have no network (it declares none)`, shNet);
+check(!shNet.isError && !shNet.content[0].text.includes("reached"), `${loadId}'s commands have no network (it declares none)`, shNet);
 const fetch = await call("skill_exec_fetch", { skill: loadId, url: `${expect.registry}/healthz` });
 check(fetch.isError === true && fetch.content[0].text.includes("network"), `${loadId} cannot fetch (it declares no network)`, fetch);
 

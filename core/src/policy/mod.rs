@@ -104,13 +104,47 @@ const SECRET_PREFIXES: &[&str] = &[
 ];
 const SECRET_SUFFIXES: &[&str] = &[".pem", ".key", ".p12", ".pfx", ".jks", ".keystore"];
 
-/// The secret a relative path touches, if any (the part of it that is one).
+/// Parts of a path that may be read but not written or deleted unless a scope names them:
+/// version control, agent and editor settings, CI and hooks. Writing them runs code
+/// outside any sandbox (a git `fsmonitor`, an agent's hooks, a CI workflow) or rewrites the
+/// agent's instructions and permissions.
+const PROTECTED_PARTS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".github",
+    ".gitlab-ci.yml",
+    ".husky",
+    ".pre-commit-config.yaml",
+    ".agents",
+    ".claude",
+    ".codex",
+    ".cursor",
+    ".gemini",
+    ".windsurf",
+    ".continue",
+    ".vscode",
+    ".idea",
+    ".mcp.json",
+    "AGENTS.md",
+    "CLAUDE.md",
+    "GEMINI.md",
+];
+
+fn is_secret(part: &str) -> bool {
+    SECRET_PARTS.contains(&part)
+        || SECRET_PREFIXES.iter().any(|p| part.starts_with(p))
+        || SECRET_SUFFIXES.iter().any(|s| part.ends_with(s))
+}
+
+/// The secret a relative path touches, if any (the first part of it that is one).
 pub fn secret_part(rel: &str) -> Option<&str> {
-    rel.split('/').find(|part| {
-        SECRET_PARTS.contains(part)
-            || SECRET_PREFIXES.iter().any(|p| part.starts_with(p))
-            || SECRET_SUFFIXES.iter().any(|s| part.ends_with(s))
-    })
+    rel.split('/').find(|part| is_secret(part))
+}
+
+/// The protected part (see [`PROTECTED_PARTS`]) a relative path touches, if any.
+pub fn protected_part(rel: &str) -> Option<&str> {
+    rel.split('/').find(|part| PROTECTED_PARTS.contains(part))
 }
 
 impl Policy {
@@ -193,11 +227,21 @@ impl Policy {
         self.scope.is_empty() || self.globs.is_match(rel)
     }
 
-    /// Whether a scope entry names this secret part explicitly.
-    fn names(&self, secret: &str) -> bool {
-        self.scope
-            .iter()
-            .any(|g| g.split('/').any(|part| part == secret))
+    /// The first part of `rel` that `is_special` picks out and no scope entry both matching
+    /// `rel` and naming that part literally allows (`./.ssh/known_hosts` names `.ssh` for
+    /// that file, not for `.ssh/id_ed25519`).
+    fn unnamed<'a>(&self, rel: &'a str, is_special: impl Fn(&str) -> bool) -> Option<&'a str> {
+        let matching: Vec<&String> = self
+            .globs
+            .matches(rel)
+            .into_iter()
+            .filter_map(|i| self.scope.get(i / 2))
+            .collect();
+        rel.split('/').filter(|p| is_special(p)).find(|part| {
+            !matching
+                .iter()
+                .any(|g| g.split('/').any(|named| named == *part))
+        })
     }
 
     /// `op` on the real path `rel` (relative to the project root).
@@ -236,12 +280,23 @@ impl Policy {
                 format!("Add `./{dir}/**` to `file_scope:` in its SKILL.md."),
             ));
         }
-        if let Some(secret) = secret_part(rel)
-            && !self.names(secret)
-        {
+        if let Some(secret) = self.unnamed(rel, is_secret) {
             return Err(self.deny(
                 what,
                 format!("`{secret}` holds secrets, and its file_scope does not name it"),
+                format!(
+                    "Only if it truly needs it: add `./{rel}` to `file_scope:` in its SKILL.md."
+                ),
+            ));
+        }
+        if op != FileOp::Read
+            && let Some(part) = self.unnamed(rel, |p| PROTECTED_PARTS.contains(&p))
+        {
+            return Err(self.deny(
+                what,
+                format!(
+                    "`{part}` holds version-control, agent or editor settings, which run code or steer the agent, and its file_scope does not name it"
+                ),
                 format!(
                     "Only if it truly needs it: add `./{rel}` to `file_scope:` in its SKILL.md."
                 ),
@@ -305,6 +360,11 @@ impl Policy {
                 declared(&ip.to_string())
             ),
         ))
+    }
+
+    /// Whether it declares `file:delete` (for the shell's right to remove files).
+    pub fn may_delete(&self) -> bool {
+        self.delete
     }
 
     /// Whether it declares `file:write` (for the shell's writable folders).
@@ -445,5 +505,30 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(d.contains("network:[::1]"), "{d}");
+    }
+
+    #[test]
+    fn a_named_secret_opens_only_what_the_entry_matches_and_settings_are_not_written() {
+        let p = policy(
+            &["file:read", "file:write"],
+            &["./**", "./.ssh/known_hosts", "./.claude/skills/**"],
+        );
+        assert!(p.judge_file(FileOp::Read, ".ssh/known_hosts").is_ok());
+        assert!(p.judge_file(FileOp::Read, ".ssh/id_ed25519").is_err());
+        assert!(p.judge_file(FileOp::Read, "a/.env").is_err());
+        // Protected settings: readable, not writable unless named.
+        assert!(p.judge_file(FileOp::Read, ".git/config").is_ok());
+        let d = p.judge_file(FileOp::Write, ".git/config").unwrap_err();
+        assert!(d.to_string().contains("`.git`"), "{d}");
+        assert!(p.judge_file(FileOp::Write, "CLAUDE.md").is_err());
+        assert!(
+            p.judge_file(FileOp::Write, ".claude/settings.json")
+                .is_err()
+        );
+        assert!(
+            p.judge_file(FileOp::Write, ".claude/skills/x/SKILL.md")
+                .is_ok()
+        );
+        assert!(p.judge_file(FileOp::Write, "docs/guide.md").is_ok());
     }
 }

@@ -106,7 +106,12 @@ impl v1::HttpHost for Ctx {
                 _ => grant.client.clone(),
             };
             let mut req = client.request(method, parsed).timeout(remaining).body(body);
-            for (k, v) in headers {
+            // The Host is the URL's, which was judged; a plugin cannot name another site
+            // served from the same address.
+            for (k, v) in headers
+                .into_iter()
+                .filter(|(k, _)| !k.eq_ignore_ascii_case("host"))
+            {
                 req = req.header(k, v);
             }
             let resp = req
