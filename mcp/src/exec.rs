@@ -500,16 +500,20 @@ impl SpmMcp {
 }
 
 /// Most entries [`marks`] looks at; past it, the shell is refused (fail closed).
-const MARK_BUDGET: usize = 100_000;
+const MARK_BUDGET: usize = 500_000;
 
 /// What the shell must not see or change inside the project, found by walking it: secrets
-/// and files with other hard links are masked (an empty stand-in is mounted over each), and
+/// and files with hard links outside the project are masked (an empty stand-in is mounted
+/// over each; a file all of whose links are inside, like Cargo's and pnpm's, is not), and
 /// version-control, agent and editor settings inside a writable folder are frozen (mounted
-/// read-only). A mount point cannot be renamed, removed or linked, so neither can be moved
-/// out of the way while the command runs. (A symbolic link is harmless: Landlock judges the
-/// path it leads to, and a masked target stays masked.)
+/// read-only; secrets inside them are masked too). A mount point cannot be renamed, removed
+/// or linked, so neither can be moved out of the way while the command runs. (A symbolic
+/// link is harmless: Landlock judges the path it leads to, and a masked target stays masked.)
 fn marks(root: &Path, writable: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), String> {
     let (mut masked, mut frozen) = (Vec::new(), Vec::new());
+    // Files with several links: (device, inode) -> (links, the paths seen).
+    let mut linked: std::collections::HashMap<(u64, u64), (u64, Vec<PathBuf>)> =
+        std::collections::HashMap::new();
     let mut budget = MARK_BUDGET;
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -531,19 +535,32 @@ fn marks(root: &Path, writable: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf
                 continue;
             };
             let name = entry.file_name().to_string_lossy().into_owned();
-            #[cfg(unix)]
-            let linked = meta.is_file() && std::os::unix::fs::MetadataExt::nlink(&meta) > 1;
-            #[cfg(not(unix))]
-            let linked = false;
-            if linked || spm_core::policy::secret_part(&name).is_some() {
+            if spm_core::policy::secret_part(&name).is_some() {
                 masked.push(path);
-            } else if spm_core::policy::protected_part(&name).is_some()
+                continue;
+            }
+            #[cfg(unix)]
+            if meta.is_file() && std::os::unix::fs::MetadataExt::nlink(&meta) > 1 {
+                use std::os::unix::fs::MetadataExt;
+                let seen = linked
+                    .entry((meta.dev(), meta.ino()))
+                    .or_insert_with(|| (meta.nlink(), Vec::new()));
+                seen.1.push(path.clone());
+            }
+            if spm_core::policy::protected_part(&name).is_some()
                 && writable.iter().any(|w| path.starts_with(w))
             {
-                frozen.push(path);
-            } else if meta.is_dir() {
+                frozen.push(path.clone());
+            }
+            if meta.is_dir() {
                 stack.push(path);
             }
+        }
+    }
+    // A file with a link outside the project (a key, another project's file) is masked.
+    for (links, paths) in linked.into_values() {
+        if (paths.len() as u64) < links {
+            masked.extend(paths);
         }
     }
     Ok((masked, frozen))
@@ -590,9 +607,11 @@ fn bash_spec(
                 {
                     return None;
                 }
-                // Its real path, links resolved, must still be inside the project.
+                // Its real path, links resolved, must still be inside the project, and be a
+                // place the skill may write (a link cannot lead the scope into `.git/hooks`).
                 let real = std::fs::canonicalize(root.join(literal.join("/"))).ok()?;
-                (real.starts_with(root) && real != root && real.is_dir()).then_some(real)
+                let rel = real.strip_prefix(root).ok()?.to_str()?.to_string();
+                (real != root && real.is_dir() && policy.may_write_in(&rel)).then_some(real)
             })
             .collect()
     };

@@ -112,23 +112,34 @@ pub fn start(dir: &Path, acting: Acting) -> std::io::Result<Proxy> {
 /// close`, so the origin answers this one request, for that host, and closes: a later
 /// request on the connection, or a `Host:` naming another virtual host, is never relayed
 /// unjudged.
-fn one_request(head: &[u8], authority: &str) -> Vec<u8> {
+fn one_request(head: &[u8], url: &url::Url, authority: &str) -> Vec<u8> {
     let text = String::from_utf8_lossy(head);
     let mut out = String::new();
     for (i, line) in text.split("\r\n").filter(|l| !l.is_empty()).enumerate() {
+        if i == 0 {
+            // The origin form of the judged URL (`GET /path?q HTTP/1.1`): the origin never
+            // parses the client's absolute URL, which another parser could read differently.
+            let mut parts = line.split_whitespace();
+            let method = parts.next().unwrap_or("GET");
+            let version = parts.nth(1).unwrap_or("HTTP/1.1");
+            let path = match url.query() {
+                Some(q) => format!("{}?{q}", url.path()),
+                None => url.path().to_string(),
+            };
+            out.push_str(&format!(
+                "{method} {path} {version}\r\nHost: {authority}\r\n"
+            ));
+            continue;
+        }
         let name = line.split(':').next().unwrap_or_default().trim();
-        if i > 0
-            && ["connection", "proxy-connection", "keep-alive", "host"]
-                .iter()
-                .any(|h| name.eq_ignore_ascii_case(h))
+        if ["connection", "proxy-connection", "keep-alive", "host"]
+            .iter()
+            .any(|h| name.eq_ignore_ascii_case(h))
         {
             continue;
         }
         out.push_str(line);
         out.push_str("\r\n");
-        if i == 0 {
-            out.push_str(&format!("Host: {authority}\r\n"));
-        }
     }
     out.push_str("Connection: close\r\n\r\n");
     out.into_bytes()
@@ -250,12 +261,12 @@ fn serve(mut stream: UnixStream, acting: &Acting) {
         return refuse(stream, "400 Bad Request", "not an HTTP request");
     };
     let connect = method.eq_ignore_ascii_case("CONNECT");
-    let (host, port) = if connect {
+    let (host, port, url) = if connect {
         match target
             .rsplit_once(':')
             .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
         {
-            Some((h, p)) => (h.trim_matches(['[', ']']).to_string(), p),
+            Some((h, p)) => (h.trim_matches(['[', ']']).to_string(), p, None),
             None => return refuse(stream, "400 Bad Request", "CONNECT needs host:port"),
         }
     } else {
@@ -279,6 +290,7 @@ fn serve(mut stream: UnixStream, acting: &Acting) {
         (
             host.trim_matches(['[', ']']).to_string(),
             url.port_or_known_default().unwrap_or(80),
+            Some(url.clone()),
         )
     };
     let label = format!("{host}:{port}");
@@ -320,7 +332,8 @@ fn serve(mut stream: UnixStream, acting: &Acting) {
             }
         }
     } else {
-        let mut bytes = one_request(&head[..end], &authority(&host, port));
+        let Some(url) = &url else { return };
+        let mut bytes = one_request(&head[..end], url, &authority(&host, port));
         bytes.extend_from_slice(&head[end..]);
         bytes
     };

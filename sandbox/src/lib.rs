@@ -211,7 +211,14 @@ fn supervise(
     if status.and_then(|s| s.code()) == Some(ENTER_FAILED)
         && let Some(why) = stderr.strip_prefix("spm sandbox: ")
     {
-        return Err(SandboxError::Unavailable(why.trim().to_string()));
+        // A failure to set up (not a missing kernel feature) is never a reason to run
+        // unconfined, so it stays a `Start` error.
+        return Err(
+            match why.trim().strip_prefix("cannot start the sandbox: ") {
+                Some(start) => SandboxError::Start(start.to_string()),
+                None => SandboxError::Unavailable(why.trim().to_string()),
+            },
+        );
     }
     Ok(Outcome {
         code: status.and_then(|s| s.code()).filter(|_| !timed_out),
@@ -585,6 +592,74 @@ mod imp {
         .fold(0, |acc, (_, m)| acc | m)
     }
 
+    /// Mounts the project read-only (so not even its metadata, which Landlock does not cover,
+    /// can change: chmod, timestamps, extended attributes) and each writable grant back
+    /// writable over it. The masks go on top afterwards.
+    fn read_only_project(spec: &Spec) -> Result<(), SandboxError> {
+        use std::ffi::CString;
+        use std::os::fd::AsRawFd;
+        let start = |what: &str, path: &Path| {
+            SandboxError::Start(format!(
+                "cannot {what} {} in the sandbox's mount namespace: {}",
+                path.display(),
+                std::io::Error::last_os_error()
+            ))
+        };
+        let places = std::iter::once((&spec.root, true)).chain(
+            spec.read_write
+                .iter()
+                .filter(|p| *p != &spec.root)
+                .map(|p| (p, false)),
+        );
+        for (path, read_only) in places {
+            // Opened afresh each time: after the root's own bind, only a descriptor opened
+            // through it leads to where a grant's bind must land (on top, not beneath).
+            let root = PathFd::new(&spec.root)
+                .map_err(|e| SandboxError::Start(format!("cannot open the project root: {e}")))?;
+            // A writable grant that does not open beneath the root without links (it changed)
+            // is left read-only, as Landlock leaves it unwritable.
+            if !read_only && open_beneath(&root, &spec.root, path, false).is_none() {
+                continue;
+            }
+            let at = CString::new(path.as_os_str().as_encoded_bytes())
+                .map_err(|_| SandboxError::Start("a NUL".into()))?;
+            let fd = open_beneath(&root, &spec.root, path, true).ok_or_else(|| {
+                SandboxError::Start(format!(
+                    "{} changed while the sandbox was being set up; run the command again",
+                    path.display()
+                ))
+            })?;
+            let flags = locked_flags(&fd) | if read_only { libc::MS_RDONLY } else { 0 };
+            let by_fd = CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd()))
+                .map_err(|_| SandboxError::Start("a NUL".into()))?;
+            // SAFETY: mount(2) with NUL-terminated strings. The bind lands on the opened
+            // entry; the remount then finds that new mount at the entry's path.
+            unsafe {
+                if libc::mount(
+                    by_fd.as_ptr(),
+                    by_fd.as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_BIND | libc::MS_REC,
+                    std::ptr::null(),
+                ) != 0
+                {
+                    return Err(start("bind", path));
+                }
+                if libc::mount(
+                    std::ptr::null(),
+                    at.as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_BIND | libc::MS_REMOUNT | flags,
+                    std::ptr::null(),
+                ) != 0
+                {
+                    return Err(start("remount", path));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Mounts an empty unreadable stand-in over each masked path (an empty tmpfs over a
     /// folder, an empty file over a file) and each frozen path read-only over itself. Each is
     /// opened beneath the root without following links, and mounted through its descriptor.
@@ -596,11 +671,20 @@ mod imp {
         }
         let root = PathFd::new(&spec.root)
             .map_err(|e| SandboxError::Start(format!("cannot open the project root: {e}")))?;
+        // Not `Unavailable`: what the project holds must never downgrade a call to running
+        // without the sandbox (`--unsafe-no-sandbox`).
         let fail = |what: &str, path: &Path| {
-            SandboxError::Unavailable(format!(
+            SandboxError::Start(format!(
                 "cannot {what} {} in the sandbox's mount namespace: {}",
                 path.display(),
                 std::io::Error::last_os_error()
+            ))
+        };
+        // A path spm chose that is gone, or a link now: the project changed under it.
+        let changed = |path: &Path| {
+            SandboxError::Start(format!(
+                "{} changed while the sandbox was being set up (moved, removed or replaced by a link); run the command again",
+                path.display()
             ))
         };
         let c = |s: &str| CString::new(s).map_err(|_| SandboxError::Start("a NUL".into()));
@@ -618,9 +702,7 @@ mod imp {
         let ro = libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC;
         for path in &spec.masked {
             // Gone, or a link now (whose target Landlock judges): nothing to cover.
-            let Some(fd) = open_beneath(&root, &spec.root, path, true) else {
-                continue;
-            };
+            let fd = open_beneath(&root, &spec.root, path, true).ok_or_else(|| changed(path))?;
             let target = c(&format!("/proc/self/fd/{}", fd.as_raw_fd()))?;
             let is_dir = rustix::fs::fstat(&fd)
                 .map(|st| rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir())
@@ -650,9 +732,7 @@ mod imp {
             }
         }
         for path in &spec.frozen {
-            let Some(fd) = open_beneath(&root, &spec.root, path, true) else {
-                continue;
-            };
+            let fd = open_beneath(&root, &spec.root, path, true).ok_or_else(|| changed(path))?;
             let target = c(&format!("/proc/self/fd/{}", fd.as_raw_fd()))?;
             let at = CString::new(path.as_os_str().as_encoded_bytes())
                 .map_err(|_| SandboxError::Start("a NUL".into()))?;
@@ -760,6 +840,7 @@ mod imp {
         write("/proc/self/uid_map", format!("0 {uid} 1"))?;
         write("/proc/self/gid_map", format!("0 {gid} 1"))?;
         hide_sockets(spec)?;
+        read_only_project(spec)?;
         mask(spec)?;
         if let Some(socket) = &spec.proxy {
             forward_proxy(socket)?;
@@ -799,10 +880,17 @@ mod imp {
                 rules.extend(fd.ok().map(|fd| (fd, access)));
             }
         };
-        for p in SYSTEM {
+        // Of `/dev`, only the devices a shell needs: not the terminals (`/dev/tty`,
+        // `/dev/pts/*`: the user's keystrokes), not `/dev/mqueue`.
+        for p in SYSTEM.iter().filter(|p| **p != "/dev") {
             around(Path::new(p), &spec.root, &mut |path| add(path, read));
         }
-        add(Path::new("/dev/null"), all);
+        for dev in ["/dev/null", "/dev/zero", "/dev/full"] {
+            add(Path::new(dev), all & AccessFs::from_file(abi));
+        }
+        for dev in ["/dev/random", "/dev/urandom"] {
+            add(Path::new(dev), read & AccessFs::from_file(abi));
+        }
         add(&spec.scratch, all);
         // The project's grants are opened beneath the root without following any link, and a
         // file is granted only while it has no other hard link: a link swapped in after spm
@@ -852,7 +940,14 @@ mod imp {
         use rustix::thread::{CapabilitySet, CapabilitySets};
         for cap in CapabilitySet::all().iter() {
             // A capability this kernel does not know is not held either.
-            let _ = rustix::thread::remove_capability_from_bounding_set(cap);
+            match rustix::thread::remove_capability_from_bounding_set(cap) {
+                Ok(()) | Err(rustix::io::Errno::INVAL) => {}
+                Err(e) => {
+                    return Err(SandboxError::Start(format!(
+                        "cannot drop capability {cap:?}: {e}"
+                    )));
+                }
+            }
         }
         let none = CapabilitySets {
             effective: CapabilitySet::empty(),

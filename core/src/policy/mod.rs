@@ -362,6 +362,13 @@ impl Policy {
         ))
     }
 
+    /// Whether it may write files inside the folder `dir` (a real path relative to the
+    /// project root): in its scope, and neither a secret nor a setting it does not name.
+    pub fn may_write_in(&self, dir: &str) -> bool {
+        self.judge_file(FileOp::Write, &format!("{dir}/file"))
+            .is_ok()
+    }
+
     /// Whether it declares `file:delete` (for the shell's right to remove files).
     pub fn may_delete(&self) -> bool {
         self.delete

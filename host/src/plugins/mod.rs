@@ -534,6 +534,7 @@ fn http_client() -> reqwest::Client {
             reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent(concat!("spm-plugin-host/", env!("CARGO_PKG_VERSION")))
+                .no_proxy()
                 .build()
                 .unwrap_or_default()
         })
@@ -549,6 +550,8 @@ fn pinned_http_client(
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("spm-plugin-host/", env!("CARGO_PKG_VERSION")))
         .resolve_to_addrs(name, addrs)
+        // A system proxy would resolve and connect on its own, past the checks.
+        .no_proxy()
         .build()
         .map_err(|e| format!("cannot make an HTTP client: {e}"))
 }
