@@ -350,6 +350,7 @@ impl Plugins {
             let mut store = runtime::store(&runtime.engine, &name, &settings, limits, grant);
             let r = f(&task_loaded[i].pre, &mut store)
                 .map_err(|e| runtime::describe(&e, limits, started));
+            store.data().flush_output();
             (r, started.elapsed())
         })
         .await;

@@ -39,12 +39,62 @@ pub struct HttpGrant {
 /// Largest HTTP response body a plugin receives.
 const MAX_HTTP_BODY: usize = 1 << 20;
 
-/// What a plugin's store holds: its identity for logs, its settings, its limits.
+/// Bytes of a plugin's stdout and of its stderr kept per call (then sent to the log).
+pub const OUTPUT_CAP: usize = 64 << 10;
+
+/// What a plugin's store holds: its identity for logs, its settings, its limits, and the
+/// closed WASI context that components from other languages' toolchains import.
 pub struct Ctx {
     pub plugin: Arc<str>,
     pub settings: Arc<BTreeMap<String, String>>,
     pub limits: StoreLimits,
     pub http: Option<HttpGrant>,
+    wasi: wasmtime_wasi::WasiCtx,
+    table: wasmtime::component::ResourceTable,
+    stdout: wasmtime_wasi::p2::pipe::MemoryOutputPipe,
+    stderr: wasmtime_wasi::p2::pipe::MemoryOutputPipe,
+}
+
+impl wasmtime_wasi::WasiView for Ctx {
+    fn ctx(&mut self) -> wasmtime_wasi::WasiCtxView<'_> {
+        wasmtime_wasi::WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// WASI with nothing granted: no preopened folders, no environment, no arguments, no
+/// sockets or name lookups, stdin empty; stdout and stderr into capped buffers that go to the
+/// plugin's log; clocks and random as WASI gives them.
+fn closed_wasi(
+    stdout: &wasmtime_wasi::p2::pipe::MemoryOutputPipe,
+    stderr: &wasmtime_wasi::p2::pipe::MemoryOutputPipe,
+) -> wasmtime_wasi::WasiCtx {
+    wasmtime_wasi::WasiCtxBuilder::new()
+        .stdout(stdout.clone())
+        .stderr(stderr.clone())
+        .allow_tcp(false)
+        .allow_udp(false)
+        .allow_ip_name_lookup(false)
+        .socket_addr_check(|_, _| Box::pin(async { false }))
+        .build()
+}
+
+impl Ctx {
+    /// Sends what the plugin printed during the call to the log (capped) and empties it.
+    pub fn flush_output(&self) {
+        let plugin = &*self.plugin;
+        for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            let bytes = pipe.contents();
+            if bytes.is_empty() {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            let full = if bytes.len() >= OUTPUT_CAP { " (cut at its cap)" } else { "" };
+            tracing::info!(plugin, stream, "{}{full}", text.trim_end());
+        }
+    }
 }
 
 impl v1::HttpHost for Ctx {
@@ -56,7 +106,9 @@ impl v1::HttpHost for Ctx {
         body: Vec<u8>,
     ) -> Result<v1::HttpResponse, String> {
         let Some(grant) = self.http.clone() else {
-            return Err("outbound HTTP is not granted to this plugin".into());
+            return Err(
+                "outbound HTTP is not granted to this plugin: list the hosts it may reach in its `allowed_hosts` setting".into(),
+            );
         };
         let parsed = url::Url::parse(&url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -299,11 +351,22 @@ pub fn inspect(engine: &Engine, component: &Component) -> Result<(Kind, String),
         .map(str::to_string)
         .unwrap_or_else(|| super::API_VERSION.to_string());
     for i in &imports {
-        if !i.starts_with("spm:plugin/") {
-            return Err(format!("it imports `{i}`, which spm does not provide"));
+        if !i.starts_with("spm:plugin/") && !is_wasi_p2(i) {
+            return Err(format!(
+                "it imports `{i}`, which spm does not provide (spm gives plugins its own `spm:plugin` interfaces and WASI 0.2)"
+            ));
         }
     }
     Ok((kind, version))
+}
+
+/// Whether `import` is a WASI 0.2 interface (`wasi:io/poll@0.2.3`), which the host links
+/// closed (see [`closed_wasi`]).
+fn is_wasi_p2(import: &str) -> bool {
+    import.strip_prefix("wasi:").is_some_and(|rest| {
+        rest.rsplit_once('@')
+            .is_some_and(|(_, v)| v.starts_with("0.2."))
+    })
 }
 
 /// A plugin ready to be called: its pre-instantiated component for its world (bindings of
@@ -331,24 +394,30 @@ pub fn pre_instantiate(
         .component_type()
         .imports(engine)
         .any(|(n, _)| n.starts_with("spm:plugin/http@"));
+    // Toolchains for other languages import every interface of the world, used or not, so a
+    // plugin without a grant still loads; each request it makes fails, saying why.
     if imports_http && !http_granted {
-        return Err(PluginError::Invalid {
-            plugin: name.to_string(),
-            reason: "it imports outbound HTTP (spm:plugin/http), which is not granted: list the hosts it may reach in its `allowed_hosts` setting".into(),
-        });
+        tracing::info!(
+            plugin = name,
+            "it imports outbound HTTP but has no `allowed_hosts`: its requests will be refused"
+        );
     }
     let mut linker: Linker<Ctx> = Linker::new(engine);
+    let imports_wasi = component
+        .component_type()
+        .imports(engine)
+        .any(|(n, _)| is_wasi_p2(n));
+    if imports_wasi {
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(invalid)?;
+    }
     match api {
         ApiVersion::V0_1_0 => {
             v1::scanner::spm::plugin::host::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
                 .map_err(invalid)?;
-            if http_granted {
-                v1::scanner::spm::plugin::http::add_to_linker::<Ctx, HasSelf<Ctx>>(
-                    &mut linker,
-                    |c| c,
-                )
-                .map_err(invalid)?;
-            }
+            v1::scanner::spm::plugin::http::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| {
+                c
+            })
+            .map_err(invalid)?;
             let pre = linker.instantiate_pre(component).map_err(invalid)?;
             Ok(match kind {
                 Kind::Scanner => {
@@ -378,6 +447,8 @@ pub fn store(
     limits: Limits,
     http: Option<HttpGrant>,
 ) -> Store<Ctx> {
+    let stdout = wasmtime_wasi::p2::pipe::MemoryOutputPipe::new(OUTPUT_CAP);
+    let stderr = wasmtime_wasi::p2::pipe::MemoryOutputPipe::new(OUTPUT_CAP);
     let ctx = Ctx {
         plugin: name.clone(),
         settings: settings.clone(),
@@ -387,6 +458,10 @@ pub fn store(
             .trap_on_grow_failure(true)
             .build(),
         http,
+        wasi: closed_wasi(&stdout, &stderr),
+        table: wasmtime::component::ResourceTable::new(),
+        stdout,
+        stderr,
     };
     let mut store = Store::new(engine, ctx);
     store.limiter(|c| &mut c.limits);
