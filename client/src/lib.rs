@@ -15,8 +15,10 @@
 //! - [`discover`]: finding skill folders below a directory (`--all`).
 //! - [`github_source`]: a skill folder straight from a GitHub repository tarball.
 //! - [`placement`]: copies of installed skills in agents' folders, recorded in the lock.
-//! - [`plugin_build`]: building plugin crates into WebAssembly components with cargo (no
-//!   wasmtime: checking and running plugins is the host's job).
+//! - [`plugin_build`]: building plugin projects into WebAssembly components with each
+//!   language's own toolchain (cargo, componentize-py, componentize-js; no wasmtime:
+//!   checking and running plugins is the host's job).
+//! - [`plugin_new`]: `spm plugin new`, a ready plugin project in Rust, Python or JavaScript.
 
 pub mod add;
 pub mod agents;
@@ -29,5 +31,6 @@ pub mod home;
 pub mod install;
 pub mod placement;
 pub mod plugin_build;
+pub mod plugin_new;
 pub mod project;
 pub mod registry;

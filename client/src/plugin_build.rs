@@ -1,6 +1,8 @@
-//! Building plugin crates into WebAssembly components.
+//! Building plugin projects into WebAssembly components, each with its language's own
+//! toolchain: a Rust crate (or workspace) with cargo, a Python project (`spm-plugin.toml`
+//! with `language = "python"`) with componentize-py, a JavaScript one with componentize-js.
 //!
-//! Two toolchains, tried in order:
+//! For Rust, two toolchains, tried in order:
 //! 1. rustup's `wasm32-unknown-unknown` target, when it is installed;
 //! 2. Debian's `rustc-web` + `rust-web-src` (std built from source with `-Zbuild-std`), for
 //!    machines where rustup cannot download wasm targets.
@@ -37,6 +39,188 @@ pub enum BuildError {
     Cargo { dir: String, log: String },
     #[error("the build produced no component for `{0}`")]
     Missing(String),
+    #[error("{tool} is needed to build this {lang} plugin and was not found: {install}")]
+    MissingTool {
+        tool: String,
+        lang: String,
+        install: String,
+    },
+    #[error("{0}")]
+    Project(String),
+    #[error(transparent)]
+    New(#[from] crate::plugin_new::NewError),
+}
+
+/// What a plugin folder holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Project {
+    /// A cargo crate or workspace.
+    Rust,
+    /// A Python or JavaScript project described by its `spm-plugin.toml`.
+    Script {
+        name: String,
+        lang: crate::plugin_new::Lang,
+        world: crate::plugin_new::World,
+    },
+}
+
+/// Which kind of plugin project `dir` is.
+pub fn project(dir: &Path) -> Result<Project, BuildError> {
+    let manifest = dir.join("spm-plugin.toml");
+    if manifest.is_file() {
+        let text = std::fs::read_to_string(&manifest)
+            .map_err(|e| BuildError::Project(format!("cannot read {}: {e}", manifest.display())))?;
+        let doc: toml_edit::DocumentMut = text.parse().map_err(|e| {
+            BuildError::Project(format!("{} is not valid TOML: {e}", manifest.display()))
+        })?;
+        let field = |key: &str| {
+            doc.get(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    BuildError::Project(format!("{} needs `{key} = \"...\"`", manifest.display()))
+                })
+        };
+        let bad = |e: String| BuildError::Project(format!("{}: {e}", manifest.display()));
+        let lang: crate::plugin_new::Lang = field("language")?.parse().map_err(bad)?;
+        let world: crate::plugin_new::World = field("world")?.parse().map_err(bad)?;
+        if lang == crate::plugin_new::Lang::Rust {
+            return Ok(Project::Rust);
+        }
+        return Ok(Project::Script {
+            name: field("name")?,
+            lang,
+            world,
+        });
+    }
+    if dir.join("Cargo.toml").is_file() {
+        return Ok(Project::Rust);
+    }
+    Err(BuildError::Project(format!(
+        "{} holds no plugin: no Cargo.toml and no spm-plugin.toml (start one with `spm plugin new`)",
+        dir.display()
+    )))
+}
+
+/// Builds the plugin project at `dir`, whatever its language, and returns the components.
+/// Rust builds go to `target_dir`; Python and JavaScript ones to `dir/dist`.
+pub fn build_project(dir: &Path, target_dir: &Path) -> Result<Vec<PathBuf>, BuildError> {
+    // Absolute: each toolchain runs in the project's folder, not where spm was started.
+    let dir = std::path::absolute(dir).map_err(|e| BuildError::Project(e.to_string()))?;
+    let target_dir =
+        std::path::absolute(target_dir).map_err(|e| BuildError::Project(e.to_string()))?;
+    match project(&dir)? {
+        Project::Rust => {
+            // A crate made by `spm plugin new` (or copied from one) depends on the SDK
+            // written beside it; write it again when it is missing.
+            let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+            if manifest.contains("path = \"spm-plugin-sdk\"")
+                && !dir
+                    .join(crate::plugin_new::SDK_DIR)
+                    .join("Cargo.toml")
+                    .is_file()
+            {
+                crate::plugin_new::write_sdk(&dir)?;
+            }
+            build(&dir, &target_dir, &[])
+        }
+        Project::Script { name, lang, world } => {
+            build_script(&dir, &name, lang, world).map(|f| vec![f])
+        }
+    }
+}
+
+/// A program on `PATH`, or in `extra` (a project-local install), or named by `env`.
+fn find_tool(name: &str, env: &str, extra: Option<PathBuf>) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
+        return Some(PathBuf::from(p));
+    }
+    if let Some(p) = extra.filter(|p| p.is_file()) {
+        return Some(p);
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+fn build_script(
+    dir: &Path,
+    name: &str,
+    lang: crate::plugin_new::Lang,
+    world: crate::plugin_new::World,
+) -> Result<PathBuf, BuildError> {
+    use crate::plugin_new::{Lang, WIT_DIR};
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).map_err(|e| BuildError::Project(e.to_string()))?;
+    let out = dist.join(format!("{}.wasm", name.replace('-', "_")));
+    if !dir.join(WIT_DIR).join("plugin.wit").is_file() {
+        return Err(BuildError::Project(format!(
+            "{} has no {WIT_DIR}/plugin.wit (`spm plugin new` writes it)",
+            dir.display()
+        )));
+    }
+    let mut cmd = match lang {
+        Lang::Python => {
+            let tool =
+                find_tool("componentize-py", "SPM_COMPONENTIZE_PY", None).ok_or_else(|| {
+                    BuildError::MissingTool {
+                        tool: "componentize-py".into(),
+                        lang: "Python".into(),
+                        install: "`pip install componentize-py` (or set SPM_COMPONENTIZE_PY to it)"
+                            .into(),
+                    }
+                })?;
+            let mut cmd = Command::new(tool);
+            cmd.args([
+                "-d",
+                WIT_DIR,
+                "-w",
+                world.wit(),
+                "componentize",
+                "app",
+                "-o",
+            ])
+            .arg(&out);
+            cmd
+        }
+        Lang::Js => {
+            let local = dir.join("node_modules/.bin/componentize-js");
+            let tool = find_tool("componentize-js", "SPM_COMPONENTIZE_JS", Some(local))
+                .ok_or_else(|| BuildError::MissingTool {
+                    tool: "componentize-js".into(),
+                    lang: "JavaScript".into(),
+                    install: "run `npm install` in the plugin's folder (its package.json lists @bytecodealliance/componentize-js), or `npm install -g @bytecodealliance/componentize-js`".into(),
+                })?;
+            let mut cmd = Command::new(tool);
+            // spm gives plugins HTTP through spm:plugin/http, not wasi:http.
+            cmd.args(["--wit", WIT_DIR, "--world-name", world.wit()])
+                .args(["-d", "http", "fetch-event", "--out"])
+                .arg(&out)
+                .arg("plugin.js");
+            cmd
+        }
+        Lang::Rust => unreachable!("Rust plugins build with cargo"),
+    };
+    let what = cmd.get_program().to_string_lossy().into_owned();
+    let done = cmd
+        .current_dir(dir)
+        .output()
+        .map_err(|source| BuildError::Spawn { what, source })?;
+    if !done.status.success() || !out.is_file() {
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&done.stdout),
+            String::from_utf8_lossy(&done.stderr)
+        );
+        let tail: Vec<&str> = log.lines().rev().take(40).collect();
+        return Err(BuildError::Cargo {
+            dir: dir.display().to_string(),
+            log: tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
+        });
+    }
+    Ok(out)
 }
 
 fn output(cmd: &str, args: &[&str]) -> Option<String> {
@@ -107,7 +291,13 @@ pub fn build(dir: &Path, target_dir: &Path, packages: &[&str]) -> Result<Vec<Pat
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("CARGO_BUILD_TARGET");
-    for p in packages {
+    // One member of a larger workspace builds alone (and only its component is expected).
+    let packages: Vec<String> = if packages.is_empty() {
+        own_package(dir).into_iter().collect()
+    } else {
+        packages.iter().map(|p| p.to_string()).collect()
+    };
+    for p in &packages {
         cmd.args(["-p", p]);
     }
     match &toolchain {
@@ -145,7 +335,7 @@ pub fn build(dir: &Path, target_dir: &Path, packages: &[&str]) -> Result<Vec<Pat
     let names: Vec<String> = if packages.is_empty() {
         cdylib_names(dir)
     } else {
-        packages.iter().map(|p| p.to_string()).collect()
+        packages.clone()
     };
     names
         .iter()
@@ -160,14 +350,34 @@ pub fn build(dir: &Path, target_dir: &Path, packages: &[&str]) -> Result<Vec<Pat
         .collect()
 }
 
-/// Package names of the crate at `dir`, or of every member of the workspace at `dir`.
-fn cdylib_names(dir: &Path) -> Vec<String> {
+/// The package whose manifest is `dir/Cargo.toml`, when `dir` is one member of a workspace
+/// rooted elsewhere.
+fn own_package(dir: &Path) -> Option<String> {
+    let meta = metadata(dir)?;
+    let root = PathBuf::from(meta["workspace_root"].as_str()?);
+    let here = std::fs::canonicalize(dir).ok()?;
+    if std::fs::canonicalize(&root).ok()? == here {
+        return None;
+    }
+    let manifest = here.join("Cargo.toml");
+    meta["packages"].as_array()?.iter().find_map(|p| {
+        let path = std::fs::canonicalize(p["manifest_path"].as_str()?).ok()?;
+        (path == manifest).then(|| p["name"].as_str().map(str::to_string))?
+    })
+}
+
+fn metadata(dir: &Path) -> Option<serde_json::Value> {
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(dir)
         .args(["metadata", "--no-deps", "--format-version", "1"])
-        .output();
-    let Ok(out) = out else { return Vec::new() };
-    let Ok(meta) = serde_json::from_slice::<serde_json::Value>(&out.stdout) else {
+        .output()
+        .ok()?;
+    serde_json::from_slice(&out.stdout).ok()
+}
+
+/// Package names of the crate at `dir`, or of every member of the workspace at `dir`.
+fn cdylib_names(dir: &Path) -> Vec<String> {
+    let Some(meta) = metadata(dir) else {
         return Vec::new();
     };
     meta["packages"]

@@ -1,22 +1,38 @@
-//! `spm plugin build|check|run`: the plugin author's loop, without a server. Building is
-//! cargo tooling (`spm-client`); checking and running load the component in the host's
-//! plugin runtime ([`super::plugin_host`], `server` feature).
+//! `spm plugin new|build|check|run`: the plugin author's loop, without a server. Creating
+//! and building are `spm-client` (each language's own toolchain); checking and running load
+//! the component in the host's plugin runtime ([`super::plugin_host`], `server` feature).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use spm_client::plugin_build;
+use spm_client::{plugin_build, plugin_new};
 
 #[derive(clap::Subcommand)]
 pub enum PluginCommand {
-    /// Build a plugin crate (or a workspace of them) into WebAssembly components
+    /// Start a plugin project in Rust, Python or JavaScript that builds in any folder
+    New {
+        /// The plugin's name (lowercase letters, digits and `-`)
+        name: String,
+        /// Its language: rust, python or js
+        #[arg(long, default_value = "rust", value_parser = |s: &str| s.parse::<plugin_new::Lang>())]
+        lang: plugin_new::Lang,
+        /// What it is: scanner (content safety), auth (authentication) or policy (storage)
+        #[arg(long, default_value = "scanner", value_parser = |s: &str| s.parse::<plugin_new::World>())]
+        world: plugin_new::World,
+        /// The folder to create [default: ./NAME]
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Build a plugin project (a Rust crate or workspace, or a Python or JavaScript project)
+    /// into WebAssembly components
     Build {
-        /// The crate or workspace folder [default: .]
+        /// The project folder [default: .]
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// Copy the components here [default: print where they are].
-        /// The build goes to DIR/target/spm-wasm, or to $SPM_PLUGIN_TARGET_DIR
+        /// A Rust build goes to DIR/target/spm-wasm, or to $SPM_PLUGIN_TARGET_DIR; Python and
+        /// JavaScript builds to DIR/dist
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -39,6 +55,9 @@ pub enum PluginCommand {
         token: Option<String>,
         #[arg(long, default_value_t = 1000)]
         timeout_ms: u64,
+        /// Its memory cap, as a server's `memory_mb`
+        #[arg(long, default_value_t = 64)]
+        memory_mb: u64,
         #[arg(long)]
         json: bool,
     },
@@ -46,21 +65,56 @@ pub enum PluginCommand {
 
 pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        PluginCommand::New {
+            name,
+            lang,
+            world,
+            dir,
+        } => {
+            let dir = dir.clone().unwrap_or_else(|| PathBuf::from(name));
+            let files = plugin_new::create(&dir, name, *lang, *world)?;
+            eprintln!(
+                "created {} ({} {} plugin, spm:plugin@{}, {} files)",
+                dir.display(),
+                lang.as_str(),
+                world.wit(),
+                plugin_new::API_VERSION,
+                files.len()
+            );
+            eprintln!(
+                "next: cd {} && spm plugin build . --out dist",
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         PluginCommand::Build { dir, out } => {
             let target = std::env::var_os("SPM_PLUGIN_TARGET_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| dir.join("target").join("spm-wasm"));
-            eprintln!("building {} ({:?})", dir.display(), plugin_build::detect()?);
+            match plugin_build::project(dir)? {
+                plugin_build::Project::Rust => {
+                    eprintln!("building {} ({:?})", dir.display(), plugin_build::detect()?)
+                }
+                plugin_build::Project::Script { lang, .. } => {
+                    eprintln!("building {} ({})", dir.display(), lang.as_str())
+                }
+            }
             let dir2 = dir.clone();
             let built =
-                tokio::task::spawn_blocking(move || plugin_build::build(&dir2, &target, &[]))
+                tokio::task::spawn_blocking(move || plugin_build::build_project(&dir2, &target))
                     .await??;
             for f in built {
                 match out {
                     Some(o) => {
                         std::fs::create_dir_all(o)?;
                         let dest = o.join(f.file_name().context("no file name")?);
-                        std::fs::copy(&f, &dest)?;
+                        // Built there already (`--out dist` for a Python or JS project):
+                        // copying a file onto itself would empty it.
+                        let same =
+                            std::fs::canonicalize(&f).ok() == std::fs::canonicalize(&dest).ok();
+                        if !same {
+                            std::fs::copy(&f, &dest)?;
+                        }
                         println!("{}", dest.display());
                     }
                     None => println!("{}", f.display()),
@@ -77,6 +131,7 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
             settings,
             token,
             timeout_ms,
+            memory_mb,
             json,
         } => {
             super::plugin_host::run(
@@ -85,6 +140,7 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
                 settings,
                 token.as_deref(),
                 *timeout_ms,
+                *memory_mb,
                 *json,
             )
             .await

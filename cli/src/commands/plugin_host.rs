@@ -12,7 +12,7 @@ use spm_host::plugins::{self, AuthOutcome, Kind, PackageMeta, PluginSpec, Plugin
 
 /// `spm plugin check <file>`.
 pub async fn check(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    match plugins::check(file).await {
+    match plugins::check(file, cache_dir()).await {
         Ok(r) => {
             if json {
                 println!("{}", serde_json::to_string_pretty(&r)?);
@@ -41,9 +41,10 @@ pub async fn run(
     settings: &[String],
     token: Option<&str>,
     timeout_ms: u64,
+    memory_mb: u64,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let report = plugins::check(file).await?;
+    let report = plugins::check(file, cache_dir()).await?;
     let settings: BTreeMap<String, String> = settings
         .iter()
         .map(|kv| {
@@ -57,11 +58,11 @@ pub async fn run(
         path: file.to_path_buf(),
         kind: report.kind,
         timeout_ms,
-        memory_mb: 64,
+        memory_mb,
         fail_open: false,
         settings,
     };
-    let loaded = Plugins::load(&[spec], None, std::path::Path::new("."))?;
+    let loaded = Plugins::load(&[spec], cache_dir(), std::path::Path::new("."))?;
     if report.kind == Kind::Auth {
         let outcome = loaded
             .authenticate(token, Vec::new())
@@ -140,4 +141,12 @@ pub async fn run(
             ExitCode::SUCCESS
         },
     )
+}
+
+/// Where compiled plugins are kept between runs (`~/.spm/plugin-cache`): compiling a Python
+/// or JavaScript component takes seconds, loading the compiled one milliseconds.
+fn cache_dir() -> Option<std::path::PathBuf> {
+    spm_client::home::home()
+        .ok()
+        .map(|h| h.join("plugin-cache"))
 }

@@ -20,11 +20,25 @@ impl Registry {
 
     /// A registry whose process also gets `env` (e.g. GitHub settings).
     fn start_with_env(env: &[(&str, &str)]) -> Registry {
+        Registry::start_with(env, None, Duration::from_secs(30))
+    }
+
+    /// A registry started with the configuration file `config` (plugins, say), given up to
+    /// `wait` to become ready (compiling plugins takes a while in a debug build).
+    pub(crate) fn start_with_config(config: &Path, wait: Duration) -> Registry {
+        Registry::start_with(&[], Some(config), wait)
+    }
+
+    fn start_with(env: &[(&str, &str)], config: Option<&Path>, wait: Duration) -> Registry {
         let data = tempfile::tempdir().unwrap();
         let port = crate::common::free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_spm"))
-            .args(["server", "start", "--port", &port.to_string(), "--data-dir"])
-            .arg(data.path().join("spm-data"))
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_spm"));
+        cmd.args(["server", "start", "--port", &port.to_string(), "--data-dir"])
+            .arg(data.path().join("spm-data"));
+        if let Some(c) = config {
+            cmd.arg("--config").arg(c);
+        }
+        let child = cmd
             .env_remove("DATABASE_URL")
             .env_remove("STORAGE_TYPE")
             .env("SPM_LOG", "warn")
@@ -33,7 +47,7 @@ impl Registry {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + wait;
         while !ready(port) {
             assert!(Instant::now() < deadline, "registry did not start");
             std::thread::sleep(Duration::from_millis(50));

@@ -8,4 +8,5 @@ mod cli;
 mod e2e;
 mod mcp;
 mod plugin;
+mod plugin_langs;
 mod server;

@@ -610,10 +610,10 @@ pub struct CheckReport {
 
 /// Loads a component file, says which world and API version it implements, and asks it for
 /// its `info()`; or explains why it is not a valid spm plugin.
-pub async fn check(path: &Path) -> Result<CheckReport, PluginError> {
+pub async fn check(path: &Path, cache: Option<PathBuf>) -> Result<CheckReport, PluginError> {
     let wasm = runtime::read(path)?;
     let name = path.display().to_string();
-    let runtime = Runtime::new(None, 64 << 20)?;
+    let runtime = Runtime::new(cache.clone(), 64 << 20)?;
     let (component, _) = runtime.compile(&wasm, &name)?;
     let (kind, api_version) =
         runtime::inspect(&runtime.engine, &component).map_err(|reason| PluginError::Invalid {
@@ -629,7 +629,7 @@ pub async fn check(path: &Path) -> Result<CheckReport, PluginError> {
         fail_open: false,
         settings: BTreeMap::new(),
     };
-    let plugins = Plugins::load(&[spec], None, Path::new("."))?;
+    let plugins = Plugins::load(&[spec], cache, Path::new("."))?;
     let info = plugins
         .call(0, |pre, store| match pre {
             Pre::Scanner(p) => {

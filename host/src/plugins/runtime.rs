@@ -91,7 +91,11 @@ impl Ctx {
                 continue;
             }
             let text = String::from_utf8_lossy(&bytes);
-            let full = if bytes.len() >= OUTPUT_CAP { " (cut at its cap)" } else { "" };
+            let full = if bytes.len() >= OUTPUT_CAP {
+                " (cut at its cap)"
+            } else {
+                ""
+            };
             tracing::info!(plugin, stream, "{}{full}", text.trim_end());
         }
     }
@@ -414,10 +418,8 @@ pub fn pre_instantiate(
         ApiVersion::V0_1_0 => {
             v1::scanner::spm::plugin::host::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
                 .map_err(invalid)?;
-            v1::scanner::spm::plugin::http::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| {
-                c
-            })
-            .map_err(invalid)?;
+            v1::scanner::spm::plugin::http::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
+                .map_err(invalid)?;
             let pre = linker.instantiate_pre(component).map_err(invalid)?;
             Ok(match kind {
                 Kind::Scanner => {

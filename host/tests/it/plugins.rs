@@ -419,7 +419,7 @@ async fn the_example_template_builds_and_runs() {
     .await
     .unwrap()
     .unwrap();
-    let report = spm_host::plugins::check(&built[0]).await.unwrap();
+    let report = spm_host::plugins::check(&built[0], None).await.unwrap();
     assert_eq!(
         (report.world.as_str(), report.name.as_str()),
         ("safety-scanner", "word-flagger")

@@ -1,0 +1,305 @@
+//! Plugins in Python and JavaScript, built with their real toolchains (componentize-py from
+//! PyPI, componentize-js from npm) from projects `spm plugin new` writes outside this
+//! repository, loaded into a running registry that refuses publishes through each; and a
+//! Python plugin that misbehaves (endless loop, huge allocation, trap) stopped by the host.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use crate::e2e::{Registry, User, skill};
+
+/// componentize-js as `.ci/run` installs it (`npm ci` in cli/tests/plugin-toolchains).
+fn componentize_js() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/plugin-toolchains/node_modules/.bin/componentize-js")
+}
+
+/// Whether both toolchains are here; on CI they must be.
+fn toolchains() -> bool {
+    let py = Command::new("componentize-py")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let js = componentize_js().is_file();
+    if py && js {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the plugin toolchains are missing on CI"
+    );
+    eprintln!(
+        "SKIPPED: needs componentize-py (`pip install componentize-py`) and componentize-js (`npm ci` in cli/tests/plugin-toolchains)"
+    );
+    false
+}
+
+fn spm(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spm"))
+        .args(args)
+        .current_dir(dir)
+        .env("SPM_COMPONENTIZE_JS", componentize_js())
+        .env("SPM_HOME", dir.join(".spm-home"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[track_caller]
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = spm(dir, args);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "spm {args:?} failed:\n{text}");
+    text
+}
+
+/// `spm plugin new NAME --lang LANG --world WORLD` in `dir`, then `spm plugin build . --out
+/// dist` inside it, from a folder of its own: the component's path.
+fn new_and_build(dir: &Path, name: &str, lang: &str, world: &str) -> PathBuf {
+    ok(
+        dir,
+        &["plugin", "new", name, "--lang", lang, "--world", world],
+    );
+    let project = dir.join(name);
+    let out = ok(&project, &["plugin", "build", ".", "--out", "dist"]);
+    let wasm = project
+        .join("dist")
+        .join(format!("{}.wasm", name.replace('-', "_")));
+    assert!(wasm.is_file() && out.contains("dist/"), "{out}");
+    let check = ok(dir, &["plugin", "check", wasm.to_str().unwrap()]);
+    assert!(
+        check.contains("spm:plugin@0.1.0") && check.contains(name),
+        "{check}"
+    );
+    wasm
+}
+
+#[test]
+fn python_and_javascript_plugins_refuse_publishes_in_a_running_registry() {
+    if !toolchains() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let py_scan = new_and_build(dir, "py-scan", "python", "scanner");
+    let js_scan = new_and_build(dir, "js-scan", "js", "scanner");
+    let py_policy = new_and_build(dir, "py-policy", "python", "policy");
+    let config = dir.join("spm.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+[[plugins]]
+path = "{}"
+kind = "scanner"
+timeout_ms = 5000
+settings = {{ words = "PYBAD", severity = "critical" }}
+
+[[plugins]]
+path = "{}"
+kind = "scanner"
+timeout_ms = 5000
+settings = {{ words = "JSBAD", severity = "critical" }}
+
+[[plugins]]
+path = "{}"
+kind = "policy"
+timeout_ms = 5000
+settings = {{ denied_names = "forbidden-*" }}
+"#,
+            py_scan.display(),
+            js_scan.display(),
+            py_policy.display()
+        ),
+    )
+    .unwrap();
+    let reg = Registry::start_with_config(&config, Duration::from_secs(300));
+    let alice = User::new();
+    alice.ok(dir, &["login", &reg.url, "--name", "alice"]);
+    // A clean skill goes through all three.
+    let clean = skill(&dir.join("s"), "fine-skill", "1.0.0", &[]);
+    alice.ok(&clean, &["publish"]);
+    // Each plugin refuses what it is configured to refuse, and says so.
+    let mark = |name: &str, word: &str| {
+        let d = skill(&dir.join("s"), name, "1.0.0", &[]);
+        let md = d.join("SKILL.md");
+        let text = std::fs::read_to_string(&md).unwrap();
+        std::fs::write(&md, format!("{text}\nNever write {word} here.\n")).unwrap();
+        d
+    };
+    let out = alice.fails(&mark("py-marked", "PYBAD"), &["publish"]);
+    assert!(
+        out.contains("py-scan/PYBAD") && out.contains("blocked"),
+        "{out}"
+    );
+    let out = alice.fails(&mark("js-marked", "JSBAD"), &["publish"]);
+    assert!(
+        out.contains("js-scan/JSBAD") && out.contains("blocked"),
+        "{out}"
+    );
+    let forbidden = skill(&dir.join("s"), "forbidden-thing", "1.0.0", &[]);
+    let out = alice.fails(&forbidden, &["publish"]);
+    assert!(
+        out.contains("names matching `forbidden-*` are not accepted here"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_misbehaving_python_plugin_is_stopped() {
+    if !toolchains() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    ok(
+        dir,
+        &[
+            "plugin", "new", "py-bad", "--lang", "python", "--world", "scanner",
+        ],
+    );
+    let project = dir.join("py-bad");
+    std::fs::write(
+        project.join("app.py"),
+        r#"import wit_world
+from wit_world.imports import types
+
+import spm_plugin as spm
+
+
+class WitWorld(wit_world.WitWorld):
+    def info(self) -> types.PluginInfo:
+        return spm.plugin_info("py-bad", "0.1.0", "misbehaves as told")
+
+    def scan(self, pkg: types.SkillPackage):
+        mode = spm.config("mode", "fine")
+        if mode == "loop":
+            while True:
+                pass
+        if mode == "alloc":
+            hoard = []
+            while True:
+                hoard.append(bytearray(16 << 20))
+        if mode == "trap":
+            raise RuntimeError("boom")
+        return []
+"#,
+    )
+    .unwrap();
+    ok(&project, &["plugin", "build", ".", "--out", "dist"]);
+    let wasm = project.join("dist/py_bad.wasm");
+    let skill_dir = skill(&dir.join("s"), "target-skill", "1.0.0", &[]);
+    let run = |mode: &str| {
+        let o = spm(
+            dir,
+            &[
+                "plugin",
+                "run",
+                wasm.to_str().unwrap(),
+                skill_dir.to_str().unwrap(),
+                "--set",
+                &format!("mode={mode}"),
+                "--timeout-ms",
+                "2000",
+                "--memory-mb",
+                "48",
+            ],
+        );
+        (
+            o.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+        )
+    };
+    let (fine, text) = run("fine");
+    assert!(fine, "{text}");
+    let (done, text) = run("loop");
+    assert!(
+        !done && text.contains("ran past its 2000 ms deadline"),
+        "{text}"
+    );
+    let (done, text) = run("alloc");
+    assert!(
+        !done && text.contains("exceeded its 48 MiB memory limit"),
+        "{text}"
+    );
+    let (done, text) = run("trap");
+    assert!(
+        !done && (text.contains("trapped") || text.contains("failed")),
+        "{text}"
+    );
+}
+
+#[test]
+fn rust_plugins_build_from_anywhere_from_a_relative_path_and_as_one_workspace_member() {
+    if spm_client::plugin_build::detect().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "no wasm toolchain on CI");
+        eprintln!("SKIPPED: no wasm toolchain (rustup wasm32 target or Debian rustc-web)");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    // A new crate, outside this repository, built from its parent by a relative path.
+    ok(
+        dir,
+        &[
+            "plugin", "new", "rs-scan", "--lang", "rust", "--world", "scanner",
+        ],
+    );
+    assert!(dir.join("rs-scan/spm-plugin-sdk/src/lib.rs").is_file());
+    let out = ok(dir, &["plugin", "build", "rs-scan", "--out", "dist"]);
+    assert!(dir.join("dist/rs_scan.wasm").is_file(), "{out}");
+    // A copy without the SDK (as the template in this repository is) gets it written back.
+    let copy = dir.join("copied");
+    std::fs::create_dir_all(copy.join("src")).unwrap();
+    std::fs::copy(dir.join("rs-scan/Cargo.toml"), copy.join("Cargo.toml")).unwrap();
+    std::fs::copy(dir.join("rs-scan/src/lib.rs"), copy.join("src/lib.rs")).unwrap();
+    ok(&copy, &["plugin", "build", ".", "--out", "dist"]);
+    assert!(copy.join("dist/rs_scan.wasm").is_file());
+    // One member of a workspace (this repository's plugins), built from inside it, and the
+    // same member by a relative path from elsewhere: only its component, where asked.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let shared = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo.join("target"))
+        .join("wasm-plugins");
+    let member = |cwd: &Path, path: &str, out: &Path| {
+        let o = Command::new(env!("CARGO_BIN_EXE_spm"))
+            .args(["plugin", "build", path, "--out"])
+            .arg(out)
+            .current_dir(cwd)
+            .env("SPM_PLUGIN_TARGET_DIR", &shared)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(o.status.success(), "{text}");
+        text
+    };
+    let one = dir.join("one");
+    let out = member(&repo.join("plugins/secrets-scanner"), ".", &one);
+    assert!(one.join("secrets_scanner.wasm").is_file(), "{out}");
+    assert_eq!(std::fs::read_dir(&one).unwrap().count(), 1, "{out}");
+    let rel = dir.join("rel");
+    member(&repo, "plugins/license-policy", &rel);
+    assert!(rel.join("license_policy.wasm").is_file());
+    // Each builds and checks as its world.
+    for (wasm, world) in [
+        (dir.join("dist/rs_scan.wasm"), "safety-scanner"),
+        (rel.join("license_policy.wasm"), "storage-policy"),
+    ] {
+        let check = ok(dir, &["plugin", "check", wasm.to_str().unwrap()]);
+        assert!(check.contains(world), "{check}");
+    }
+}

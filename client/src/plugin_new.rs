@@ -1,0 +1,297 @@
+//! `spm plugin new`: a ready plugin project in Rust, Python or JavaScript for one of the
+//! three worlds, that builds in any folder: the WIT of its API version is written beside it,
+//! and a Rust crate gets the SDK's sources too (the SDK is not on crates.io yet), which
+//! [`write_sdk`] writes again when a copied crate lacks them.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// The API version new plugins are written against.
+pub const API_VERSION: &str = "0.1.0";
+/// The frozen WIT of that version.
+pub const WIT: &str = include_str!("../../wit/spm-plugin/0.1.0/plugin.wit");
+/// Where a project keeps that WIT, relative to its folder.
+pub const WIT_DIR: &str = "wit/spm-plugin/0.1.0";
+/// Where a Rust plugin keeps the SDK, relative to its folder.
+pub const SDK_DIR: &str = "spm-plugin-sdk";
+const SDK_CARGO: &str = include_str!("../../plugin-sdk/Cargo.toml");
+const SDK_LIB: &str = include_str!("../../plugin-sdk/src/lib.rs");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Rust,
+    Python,
+    Js,
+}
+
+impl FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "rust" => Ok(Lang::Rust),
+            "python" | "py" => Ok(Lang::Python),
+            "js" | "javascript" => Ok(Lang::Js),
+            other => Err(format!(
+                "`{other}` is not a plugin language; use rust, python or js"
+            )),
+        }
+    }
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Rust => "rust",
+            Lang::Python => "python",
+            Lang::Js => "js",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum World {
+    Scanner,
+    Auth,
+    Policy,
+}
+
+impl FromStr for World {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "scanner" | "safety-scanner" => Ok(World::Scanner),
+            "auth" | "auth-provider" => Ok(World::Auth),
+            "policy" | "storage-policy" => Ok(World::Policy),
+            other => Err(format!(
+                "`{other}` is not a plugin world; use scanner, auth or policy"
+            )),
+        }
+    }
+}
+
+impl World {
+    /// The WIT world's name.
+    pub fn wit(self) -> &'static str {
+        match self {
+            World::Scanner => "safety-scanner",
+            World::Auth => "auth-provider",
+            World::Policy => "storage-policy",
+        }
+    }
+
+    /// The short name (the Rust SDK's feature).
+    pub fn short(self) -> &'static str {
+        match self {
+            World::Scanner => "scanner",
+            World::Auth => "auth",
+            World::Policy => "policy",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NewError {
+    #[error(
+        "`{0}` is not a plugin name: use lowercase letters, digits and `-`, starting with a letter (at most 64)"
+    )]
+    BadName(String),
+    #[error("{0} already exists and is not empty; choose another name or --dir")]
+    Exists(String),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+fn valid_name(name: &str) -> bool {
+    name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.ends_with('-')
+}
+
+fn write(dir: &Path, rel: &str, text: &str, out: &mut Vec<PathBuf>) -> Result<(), NewError> {
+    let path = dir.join(rel);
+    let fail = |source| NewError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(fail)?;
+    }
+    std::fs::write(&path, text).map_err(fail)?;
+    out.push(path);
+    Ok(())
+}
+
+/// Writes the SDK's sources and the WIT into the Rust crate at `dir` (what its
+/// `spm-plugin-sdk = { path = "spm-plugin-sdk" }` dependency needs).
+pub fn write_sdk(dir: &Path) -> Result<Vec<PathBuf>, NewError> {
+    let mut out = Vec::new();
+    // A path dependency inside the plugin's folder: a member of the plugin's workspace.
+    let cargo = format!(
+        "# Written by spm {}: the SDK for spm:plugin@{API_VERSION}.\n{SDK_CARGO}",
+        env!("CARGO_PKG_VERSION")
+    );
+    write(dir, &format!("{SDK_DIR}/Cargo.toml"), &cargo, &mut out)?;
+    write(dir, &format!("{SDK_DIR}/src/lib.rs"), SDK_LIB, &mut out)?;
+    write(dir, &format!("{WIT_DIR}/plugin.wit"), WIT, &mut out)?;
+    Ok(out)
+}
+
+/// Creates the project `name` in `dir` (which must be absent or empty). Returns the files.
+pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<PathBuf>, NewError> {
+    if !valid_name(name) {
+        return Err(NewError::BadName(name.into()));
+    }
+    if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(NewError::Exists(dir.display().to_string()));
+    }
+    let fill = |t: &str| t.replace("{{name}}", name);
+    let mut out = Vec::new();
+    let readme = readme(name, lang, world);
+    match lang {
+        Lang::Rust => {
+            let entry = match world {
+                World::Scanner => include_str!("../templates/plugin/rust-scanner.rs"),
+                World::Auth => include_str!("../templates/plugin/rust-auth.rs"),
+                World::Policy => include_str!("../templates/plugin/rust-policy.rs"),
+            };
+            write(dir, "Cargo.toml", &rust_manifest(name, world), &mut out)?;
+            write(dir, "src/lib.rs", &fill(entry), &mut out)?;
+            write(dir, ".gitignore", "target/\ndist/\n", &mut out)?;
+            out.extend(write_sdk(dir)?);
+        }
+        Lang::Python => {
+            let entry = match world {
+                World::Scanner => include_str!("../templates/plugin/py-scanner.py"),
+                World::Auth => include_str!("../templates/plugin/py-auth.py"),
+                World::Policy => include_str!("../templates/plugin/py-policy.py"),
+            };
+            write(dir, "app.py", &fill(entry), &mut out)?;
+            let helper = include_str!("../templates/plugin/spm_plugin.py");
+            write(dir, "spm_plugin.py", helper, &mut out)?;
+            write(
+                dir,
+                "spm-plugin.toml",
+                &project_manifest(name, lang, world),
+                &mut out,
+            )?;
+            write(
+                dir,
+                ".gitignore",
+                "dist/\nwit_world/\n__pycache__/\ncomponentize_py_*\n",
+                &mut out,
+            )?;
+            write(dir, &format!("{WIT_DIR}/plugin.wit"), WIT, &mut out)?;
+        }
+        Lang::Js => {
+            let entry = match world {
+                World::Scanner => include_str!("../templates/plugin/js-scanner.js"),
+                World::Auth => include_str!("../templates/plugin/js-auth.js"),
+                World::Policy => include_str!("../templates/plugin/js-policy.js"),
+            };
+            write(dir, "plugin.js", &fill(entry), &mut out)?;
+            let helper = include_str!("../templates/plugin/spm-plugin.js");
+            write(dir, "spm-plugin.js", helper, &mut out)?;
+            write(
+                dir,
+                "spm-plugin.toml",
+                &project_manifest(name, lang, world),
+                &mut out,
+            )?;
+            write(dir, "package.json", &package_json(name), &mut out)?;
+            write(dir, ".gitignore", "dist/\nnode_modules/\n", &mut out)?;
+            write(dir, &format!("{WIT_DIR}/plugin.wit"), WIT, &mut out)?;
+        }
+    }
+    write(dir, "README.md", &readme, &mut out)?;
+    Ok(out)
+}
+
+fn rust_manifest(name: &str, world: World) -> String {
+    format!(
+        r#"[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2024"
+rust-version = "1.95"
+publish = false
+
+[lib]
+crate-type = ["cdylib"]
+
+[dependencies]
+# The SDK for spm:plugin@{API_VERSION}, written into ./spm-plugin-sdk by `spm plugin new` (and by
+# `spm plugin build` when it is missing). Once spm-plugin-sdk is on crates.io, use
+#   spm-plugin-sdk = {{ version = "0.1", features = ["{feature}"] }}
+# instead, and delete ./spm-plugin-sdk and ./wit.
+spm-plugin-sdk = {{ path = "spm-plugin-sdk", features = ["{feature}"] }}
+
+[profile.release]
+opt-level = "s"
+lto = true
+panic = "abort"
+strip = true
+
+# Its own workspace: plugins build for wasm32, apart from anything around them.
+[workspace]
+"#,
+        feature = world.short()
+    )
+}
+
+fn project_manifest(name: &str, lang: Lang, world: World) -> String {
+    format!(
+        "# What `spm plugin build` builds here.\nname = \"{name}\"\nlanguage = \"{}\"\nworld = \"{}\"\napi = \"{API_VERSION}\"\n",
+        lang.as_str(),
+        world.wit()
+    )
+}
+
+fn package_json(name: &str) -> String {
+    format!(
+        r#"{{
+  "name": "{name}",
+  "version": "0.1.0",
+  "private": true,
+  "type": "module",
+  "scripts": {{
+    "build": "spm plugin build ."
+  }},
+  "devDependencies": {{
+    "@bytecodealliance/componentize-js": "0.23.0"
+  }}
+}}
+"#
+    )
+}
+
+fn readme(name: &str, lang: Lang, world: World) -> String {
+    let (edit, tool) = match lang {
+        Lang::Rust => (
+            "src/lib.rs",
+            "Rust with a wasm32 target (`rustup target add wasm32-unknown-unknown`, or Debian's `rustc-web rust-web-src`)",
+        ),
+        Lang::Python => ("app.py", "`pip install componentize-py`"),
+        Lang::Js => ("plugin.js", "`npm install` here (componentize-js)"),
+    };
+    format!(
+        "# {name}\n\nAn spm `{}` plugin in {}, for `spm:plugin@{API_VERSION}`.\n\n\
+         - Edit `{edit}`.\n- Build: `spm plugin build . --out dist` (needs {tool}).\n\
+         - Check: `spm plugin check dist/{}.wasm`\n- Try: `spm plugin run dist/{}.wasm path/to/skill --set key=value`\n\
+         - Use: add a `[[plugins]]` entry with `path = \"dist/{}.wasm\"` to the server's spm.toml.\n",
+        world.wit(),
+        match lang {
+            Lang::Rust => "Rust",
+            Lang::Python => "Python",
+            Lang::Js => "JavaScript",
+        },
+        name.replace('-', "_"),
+        name.replace('-', "_"),
+        name.replace('-', "_"),
+    )
+}

@@ -1,0 +1,62 @@
+// Helpers for spm plugins written in JavaScript, mirroring the Rust SDK's (spm-plugin-sdk).
+// The host interfaces are imported from `spm:plugin/host@0.1.0`; componentize-js links
+// them when the plugin is built against `wit/`.
+
+import { log, getConfig, configEntries, now as hostNow } from "spm:plugin/host@0.1.0";
+
+export const API_VERSION = "0.1.0";
+
+/** This plugin's setting `key` from the server's configuration. */
+export function config(key, fallback = undefined) {
+  const value = getConfig(key);
+  return value === undefined || value === null ? fallback : value;
+}
+
+/** A comma-separated setting as a list, blanks dropped. */
+export function configList(key) {
+  return (config(key) ?? "").split(",").map((v) => v.trim()).filter((v) => v);
+}
+
+export { configEntries };
+
+/** Seconds since the Unix epoch. */
+export function now() {
+  return Number(hostNow());
+}
+
+export const debug = (message) => log("debug", message);
+export const info = (message) => log("info", message);
+export const warn = (message) => log("warn", message);
+export const error = (message) => log("error", message);
+
+/** [path, text] of every UTF-8 file of the package. */
+export function* textFiles(pkg) {
+  for (const f of pkg.files) {
+    if (f.text !== undefined && f.text !== null) yield [f.path, f.text];
+  }
+}
+
+/** The 1-based line of a character offset. */
+export function lineOf(text, offset) {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === "\n") line++;
+  return line;
+}
+
+/** A finding; severity is one of info, low, medium, high, critical. */
+export function finding(ruleId, message, file = undefined, line = undefined, severity = "high", category = "custom") {
+  return { ruleId, category, severity, message, file, line };
+}
+
+export const pluginInfo = (name, version, description) => ({ name, version, description });
+export const allow = () => ({ tag: "allow" });
+export const deny = (reason) => ({ tag: "deny", val: reason });
+export const notMine = () => ({ tag: "not-mine" });
+export const authenticated = (name, scopes) => ({ tag: "authenticated", val: { name, scopes } });
+export const denied = (reason) => ({ tag: "denied", val: reason });
+
+/** Whether `name` matches `pattern`, where `*` stands for any run of characters. */
+export function globMatch(pattern, name) {
+  const escaped = pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${escaped.join(".*")}$`).test(name);
+}
