@@ -125,6 +125,11 @@ pub fn build_project(dir: &Path, target_dir: &Path) -> Result<Vec<PathBuf>, Buil
             build(&dir, &target_dir, &[])
         }
         Project::Script { name, lang, world } => {
+            // The frozen WIT it is built against, written again when a copy lacks it.
+            let wit = dir.join(crate::plugin_new::WIT_DIR).join("plugin.wit");
+            if !wit.is_file() {
+                crate::plugin_new::write_wit(&dir)?;
+            }
             build_script(&dir, &name, lang, world).map(|f| vec![f])
         }
     }
@@ -155,12 +160,6 @@ fn build_script(
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).map_err(|e| BuildError::Project(e.to_string()))?;
     let out = dist.join(format!("{}.wasm", name.replace('-', "_")));
-    if !dir.join(WIT_DIR).join("plugin.wit").is_file() {
-        return Err(BuildError::Project(format!(
-            "{} has no {WIT_DIR}/plugin.wit (`spm plugin new` writes it)",
-            dir.display()
-        )));
-    }
     let mut cmd = match lang {
         Lang::Python => {
             let tool =

@@ -142,6 +142,13 @@ pub fn write_sdk(dir: &Path) -> Result<Vec<PathBuf>, NewError> {
     Ok(out)
 }
 
+/// Writes the WIT of [`API_VERSION`] into the project at `dir`.
+pub fn write_wit(dir: &Path) -> Result<PathBuf, NewError> {
+    let mut out = Vec::new();
+    write(dir, &format!("{WIT_DIR}/plugin.wit"), WIT, &mut out)?;
+    Ok(dir.join(WIT_DIR).join("plugin.wit"))
+}
+
 /// Creates the project `name` in `dir` (which must be absent or empty). Returns the files.
 pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<PathBuf>, NewError> {
     if !valid_name(name) {
@@ -162,7 +169,12 @@ pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<Pa
             };
             write(dir, "Cargo.toml", &rust_manifest(name, world), &mut out)?;
             write(dir, "src/lib.rs", &fill(entry), &mut out)?;
-            write(dir, ".gitignore", "target/\ndist/\n", &mut out)?;
+            write(
+                dir,
+                ".gitignore",
+                "target/\ndist/\nspm-plugin-sdk/\nwit/\n",
+                &mut out,
+            )?;
             out.extend(write_sdk(dir)?);
         }
         Lang::Python => {
@@ -172,7 +184,7 @@ pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<Pa
                 World::Policy => include_str!("../templates/plugin/py-policy.py"),
             };
             write(dir, "app.py", &fill(entry), &mut out)?;
-            let helper = include_str!("../templates/plugin/spm_plugin.py");
+            let helper = include_str!("../../examples/plugins/python/spm_plugin.py");
             write(dir, "spm_plugin.py", helper, &mut out)?;
             write(
                 dir,
@@ -195,7 +207,7 @@ pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<Pa
                 World::Policy => include_str!("../templates/plugin/js-policy.js"),
             };
             write(dir, "plugin.js", &fill(entry), &mut out)?;
-            let helper = include_str!("../templates/plugin/spm-plugin.js");
+            let helper = include_str!("../../examples/plugins/javascript/spm-plugin.js");
             write(dir, "spm-plugin.js", helper, &mut out)?;
             write(
                 dir,
@@ -204,7 +216,7 @@ pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<Pa
                 &mut out,
             )?;
             write(dir, "package.json", &package_json(name), &mut out)?;
-            write(dir, ".gitignore", "dist/\nnode_modules/\n", &mut out)?;
+            write(dir, ".gitignore", "dist/\nwit/\nnode_modules/\n", &mut out)?;
             write(dir, &format!("{WIT_DIR}/plugin.wit"), WIT, &mut out)?;
         }
     }

@@ -412,9 +412,9 @@ async fn the_example_template_builds_and_runs() {
     };
     let target = dir.ancestors().nth(2).unwrap().to_path_buf();
     let template =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plugin-template");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plugins/rust");
     let built = tokio::task::spawn_blocking(move || {
-        spm_client::plugin_build::build(&template, &target, &[])
+        spm_client::plugin_build::build_project(&template, &target)
     })
     .await
     .unwrap()
@@ -426,7 +426,7 @@ async fn the_example_template_builds_and_runs() {
     );
     let mut p = spec(
         built[0].parent().unwrap(),
-        "plugin_template",
+        "word_flagger",
         Kind::Scanner,
         &[("words", "FIXME")],
     );

@@ -1,13 +1,17 @@
-//! A safety scanner that flags the words in its `words` setting (default: `TODO`).
+//! word-flagger: a safety scanner that flags the words in its `words` setting (default: `TODO`).
 
 use spm_plugin_sdk::scanner::{Finding, Guest, PluginInfo, Severity, SkillPackage};
 use spm_plugin_sdk::{config, line_of, log, text_files};
 
-struct WordFlagger;
+struct Plugin;
 
-impl Guest for WordFlagger {
+impl Guest for Plugin {
     fn info() -> PluginInfo {
-        PluginInfo { name: "word-flagger".into(), version: env!("CARGO_PKG_VERSION").into(), description: "flags configured words".into() }
+        PluginInfo {
+            name: "word-flagger".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "flags configured words".into(),
+        }
     }
 
     fn scan(pkg: SkillPackage) -> Result<Vec<Finding>, String> {
@@ -18,8 +22,8 @@ impl Guest for WordFlagger {
                 for (offset, _) in text.match_indices(word) {
                     findings.push(Finding {
                         rule_id: format!("word-flagger/{word}"),
-                        category: "quality".into(),
-                        severity: Severity::Low,
+                        category: "custom".into(),
+                        severity: Severity::High,
                         message: format!("`{word}` found"),
                         file: Some(path.to_string()),
                         line: Some(line_of(text, offset)),
@@ -32,4 +36,4 @@ impl Guest for WordFlagger {
     }
 }
 
-spm_plugin_sdk::export_scanner!(WordFlagger);
+spm_plugin_sdk::export_scanner!(Plugin);
