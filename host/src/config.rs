@@ -55,6 +55,8 @@ pub struct Config {
     pub plugins: Vec<crate::plugins::PluginSpec>,
     /// Relative plugin paths are resolved against this (the config file's folder).
     pub config_base: PathBuf,
+    /// The configuration file it was read from, if any (reloading plugins reads it again).
+    pub config_file: Option<PathBuf>,
     /// Safety score bounds (`[safety]` in spm.toml).
     pub safety: spm_core::safety::Thresholds,
     /// GitHub sign-in (device flow); `None` unless `GITHUB_CLIENT_ID` is set.
@@ -366,6 +368,7 @@ impl Config {
                     .trim_end_matches('/')
                     .into(),
             }),
+            config_file: file_path.clone(),
             config_base: file_path
                 .as_ref()
                 .and_then(|p| p.parent().map(Path::to_path_buf))
@@ -461,6 +464,11 @@ fn plugin_line(p: &crate::plugins::PluginSpec) -> String {
         p.timeout_ms,
         p.memory_mb
     )
+}
+
+/// The `[[plugins]]` of the configuration file at `path`, read again (for a reload).
+pub fn plugins_in(path: &Path) -> Result<Vec<crate::plugins::PluginSpec>, ConfigError> {
+    read_file(path).map(|f| f.plugins)
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {

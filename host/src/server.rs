@@ -18,10 +18,15 @@ pub async fn state(config: Config, public_url: Option<String>) -> anyhow::Result
     let blobs = Blobs::open(&config.storage)?;
     let cache = config.data_dir.join("plugin-cache");
     let plugins = tokio::task::spawn_blocking({
-        let (specs, base) = (config.plugins.clone(), config.config_base.clone());
+        let (specs, base, cache) = (
+            config.plugins.clone(),
+            config.config_base.clone(),
+            cache.clone(),
+        );
         move || Plugins::load(&specs, Some(cache), &base)
     })
     .await??;
+    let plugins = crate::plugins::Live::new(plugins, config.config_file.clone(), Some(cache));
     let public_url = public_url
         .or_else(|| config.public_url.clone())
         .unwrap_or_else(|| format!("http://{}", config.addr()));
@@ -138,10 +143,30 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         )
     })?;
     let state = state(config, None).await?;
+    reload_on_hangup(state.plugins.clone());
     tracing::info!(%addr, "registry listening");
     serve(listener, state, shutdown_signal()).await?;
     tracing::info!("registry stopped");
     Ok(())
+}
+
+/// `SIGHUP` reloads `[[plugins]]` from the configuration file (Unix).
+fn reload_on_hangup(plugins: crate::plugins::Live) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
+            return;
+        };
+        while hup.recv().await.is_some() {
+            match plugins.reload().await {
+                Ok(n) => tracing::info!(plugins = n, "SIGHUP: plugins reloaded"),
+                Err(e) => tracing::error!("SIGHUP: plugins not reloaded, the old set stays: {e}"),
+            }
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = plugins;
 }
 
 async fn shutdown_signal() {

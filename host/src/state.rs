@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::plugins::Plugins;
+use crate::plugins::Live;
 use crate::storage::Blobs;
 
 #[derive(Clone)]
@@ -14,7 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Base URL for links the server hands out (download URLs).
     pub public_url: Arc<str>,
-    pub plugins: Plugins,
+    /// The plugin set in use; each request takes the one current when it starts.
+    pub plugins: Live,
     /// GitHub device-flow sign-ins in progress.
     pub device_sessions: crate::github::DeviceSessions,
 }

@@ -74,6 +74,11 @@ impl Registry {
         out
     }
 
+    /// The server process's id (to send it signals).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -303,3 +303,66 @@ fn rust_plugins_build_from_anywhere_from_a_relative_path_and_as_one_workspace_me
         assert!(check.contains(world), "{check}");
     }
 }
+
+#[test]
+fn sighup_reloads_plugins_without_a_restart() {
+    if spm_client::plugin_build::detect().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "no wasm toolchain on CI");
+        eprintln!("SKIPPED: no wasm toolchain (rustup wasm32 target or Debian rustc-web)");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let shared = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo.join("target"))
+        .join("wasm-plugins");
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let o = Command::new(env!("CARGO_BIN_EXE_spm"))
+        .args(["plugin", "build", "plugins/license-policy", "--out"])
+        .arg(dir.join("dist"))
+        .current_dir(&repo)
+        .env("SPM_PLUGIN_TARGET_DIR", &shared)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let config = dir.join("spm.toml");
+    let write = |reserved: &str| {
+        std::fs::write(
+            &config,
+            format!("[[plugins]]\npath = \"dist/license_policy.wasm\"\nkind = \"policy\"\ntimeout_ms = 1000\nsettings = {{ reserved_names = \"{reserved}\", reserved_for = \"admin\" }}\n"),
+        )
+        .unwrap();
+    };
+    write("first-*");
+    let reg = Registry::start_with_config(&config, Duration::from_secs(120));
+    let alice = User::new();
+    alice.ok(dir, &["login", &reg.url, "--name", "alice"]);
+    let first = skill(&dir.join("s"), "first-one", "1.0.0", &[]);
+    let out = alice.fails(&first, &["publish"]);
+    assert!(out.contains("first-*") || out.contains("reserved"), "{out}");
+    write("second-*");
+    let killed = Command::new("kill")
+        .args(["-HUP", &reg.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // The new set is in place once the reload finishes (it compiles nothing new: cached).
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    for i in 0.. {
+        let second = skill(&dir.join("s"), &format!("second-{i}"), "1.0.0", &[]);
+        let o = alice.spm_with(&second, &["publish"], &[]);
+        let text =
+            String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
+        if !o.status.success() {
+            assert!(text.contains("reserved"), "{text}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "SIGHUP did not reload the plugins"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    alice.ok(&first, &["publish"]);
+}

@@ -75,7 +75,8 @@ async fn from_plugins(
     token: &str,
     parts: &Parts,
 ) -> Result<Option<Caller>, ApiError> {
-    if state.plugins.is_empty() {
+    let plugins = state.plugins.get();
+    if plugins.is_empty() {
         return Ok(None);
     }
     let headers: Vec<(String, String)> = parts
@@ -84,7 +85,7 @@ async fn from_plugins(
         .filter(|(k, _)| *k != axum::http::header::AUTHORIZATION)
         .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
         .collect();
-    match state.plugins.authenticate(Some(token), headers).await {
+    match plugins.authenticate(Some(token), headers).await {
         Ok(AuthOutcome::NotMine) => Ok(None),
         Ok(AuthOutcome::Denied { plugin, reason }) => Err(ApiError::unauthorized(format!(
             "{reason} (auth plugin `{plugin}`)"

@@ -83,6 +83,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/blobs/{file}", get(blobs::get_blob))
         .route("/api/openapi.json", get(openapi::openapi_json))
         .route("/api/plugins", get(plugins::list))
+        .route("/api/admin/plugins/reload", post(plugins::reload))
         .route("/api/admin/review", get(admin::review_list))
         .route(
             "/api/admin/review/{author}/{name}/{version}",

@@ -303,14 +303,15 @@ pub async fn download(
 ) -> ApiResult<Json<DownloadResponse>> {
     let (id, v) = version_row(&state, &author, &name, q.version.as_deref()).await?;
     refuse_blocked(&author, &name, &v)?;
-    if !state.plugins.is_empty() {
+    let plugins = state.plugins.get();
+    if !plugins.is_empty() {
         let ctx = crate::plugins::types::DownloadContext {
             author: author.clone(),
             name: name.clone(),
             version: v.version.clone(),
             requester: caller.map(|c| c.author.name),
         };
-        crate::api::error::policy_verdict(state.plugins.check_download(&ctx).await)?;
+        crate::api::error::policy_verdict(plugins.check_download(&ctx).await)?;
     }
     let integrity: Integrity = v.integrity.parse().map_err(ApiError::internal)?;
     let download_url = match state.blobs.presigned_url(&integrity).await {

@@ -557,6 +557,61 @@ fn pinned_http_client(
         .map_err(|e| format!("cannot make an HTTP client: {e}"))
 }
 
+/// The plugin set in use, replaceable while the server runs: each request takes the set
+/// current when it starts and finishes on it; a reload that fails leaves the old set.
+#[derive(Clone)]
+pub struct Live {
+    current: Arc<std::sync::RwLock<Plugins>>,
+    config_file: Option<PathBuf>,
+    cache: Option<PathBuf>,
+    /// One reload at a time.
+    reloading: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Live {
+    pub fn new(plugins: Plugins, config_file: Option<PathBuf>, cache: Option<PathBuf>) -> Live {
+        Live {
+            current: Arc::new(std::sync::RwLock::new(plugins)),
+            config_file,
+            cache,
+            reloading: Arc::default(),
+        }
+    }
+
+    /// The set in use now.
+    pub fn get(&self) -> Plugins {
+        match self.current.read() {
+            Ok(p) => p.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reads `[[plugins]]` from the configuration file again and loads them; only when all
+    /// load does the new set replace the old. Returns how many are loaded.
+    pub async fn reload(&self) -> Result<usize, String> {
+        let _one = self.reloading.lock().await;
+        let file = self.config_file.clone().ok_or(
+            "the server was started without a configuration file (--config or SPM_CONFIG), so there is nothing to reload from",
+        )?;
+        let specs = crate::config::plugins_in(&file).map_err(|e| e.to_string())?;
+        let base = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let cache = self.cache.clone();
+        let loaded = tokio::task::spawn_blocking(move || Plugins::load(&specs, cache, &base))
+            .await
+            .map_err(|e| format!("the loading thread failed: {e}"))?
+            .map_err(|e| e.to_string())?;
+        let n = loaded.status().len();
+        match self.current.write() {
+            Ok(mut cur) => *cur = loaded,
+            Err(poisoned) => *poisoned.into_inner() = loaded,
+        }
+        Ok(n)
+    }
+}
+
 /// Metadata of the package a plugin judges.
 pub struct PackageMeta<'a> {
     pub author: &'a str,

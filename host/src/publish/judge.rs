@@ -71,7 +71,9 @@ pub async fn judge(
     let mut blocked = report.status == SafetyStatus::Blocked;
     let mut flagged = report.status == SafetyStatus::Flagged;
     let mut score = f64::from(report.score);
-    if !state.plugins.is_empty() {
+    // One set for the whole publish, even if a reload swaps it meanwhile.
+    let plugins = state.plugins.get();
+    if !plugins.is_empty() {
         let meta = PackageMeta {
             author,
             publisher: author,
@@ -80,9 +82,9 @@ pub async fn judge(
         };
         let view = package_view(m, meta, files);
         if stage == Stage::Publish {
-            policy_verdict(state.plugins.check_publish(&view).await)?;
+            policy_verdict(plugins.check_publish(&view).await)?;
         }
-        let (plugin_findings, failures) = state.plugins.scan(&view).await;
+        let (plugin_findings, failures) = plugins.scan(&view).await;
         if let Some(f) = failures.iter().find(|f| !f.fail_open) {
             return Err(f.clone().into());
         }

@@ -94,6 +94,8 @@ pub struct Options {
     pub github: Option<spm_host::config::GithubConfig>,
     pub header_read_timeout: Duration,
     pub max_connections: usize,
+    /// The configuration file plugins are reloaded from.
+    pub config_file: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -107,6 +109,7 @@ impl Options {
             github: None,
             header_read_timeout: Duration::from_secs(10),
             max_connections: 1024,
+            config_file: None,
         }
     }
 }
@@ -151,7 +154,12 @@ impl Server {
                 .map(|n| n.to_string())
                 .collect(),
             plugins: opts.plugins,
-            config_base: std::path::PathBuf::from("."),
+            config_base: opts
+                .config_file
+                .as_ref()
+                .and_then(|f| f.parent().map(|p| p.to_path_buf()))
+                .unwrap_or_else(|| std::path::PathBuf::from(".")),
+            config_file: opts.config_file,
             safety: Default::default(),
             github: opts.github,
         };

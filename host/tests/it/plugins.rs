@@ -580,3 +580,64 @@ async fn rescan_runs_the_configured_plugin_scanners() {
     assert_eq!(r.status(), 403);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plugins_reload_from_the_config_file_and_a_broken_reload_keeps_the_old_set() {
+    let Some(dir) = plugin_components() else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("spm.toml");
+    let write = |reserved: &str, file: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "[[plugins]]\npath = \"{}\"\nkind = \"policy\"\ntimeout_ms = 1000\nsettings = {{ reserved_names = \"{reserved}\", reserved_for = \"admin\" }}\n",
+                dir.join(file).display()
+            ),
+        )
+        .unwrap();
+    };
+    write("first-*", "license_policy.wasm");
+    let plugins = spm_host::config::plugins_in(&config).unwrap();
+    let Some(s) = Server::start_with(Options {
+        plugins,
+        config_file: Some(config.clone()),
+        ..Options::new(DbKind::Sqlite)
+    })
+    .await
+    else {
+        return;
+    };
+    let bob = s.user("bob").await;
+    assert_eq!(bob.publish("first-a", "1.0.0", "").await.status(), 403);
+    assert_eq!(bob.publish("second-a", "1.0.0", "").await.status(), 201);
+
+    // The file changes; a reload applies it without a restart.
+    write("second-*", "license_policy.wasm");
+    let (code, body) = bob.post_json("/api/admin/plugins/reload", json!({})).await;
+    assert_eq!(code, 403, "{body}");
+    let (code, body) = s
+        .bootstrap()
+        .post_json("/api/admin/plugins/reload", json!({}))
+        .await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body[0]["world"], "storage-policy", "{body}");
+    assert_eq!(bob.publish("second-b", "1.0.0", "").await.status(), 403);
+    assert_eq!(bob.publish("first-b", "1.0.0", "").await.status(), 201);
+
+    // A set that fails to load is refused with the reason, and the old one stays in use.
+    write("third-*", "no-such-plugin.wasm");
+    let (code, body) = s
+        .bootstrap()
+        .post_json("/api/admin/plugins/reload", json!({}))
+        .await;
+    assert_eq!(code, 422, "{body}");
+    let msg = body["error"].as_str().unwrap();
+    assert!(
+        msg.contains("old set stays") && msg.contains("no-such-plugin"),
+        "{msg}"
+    );
+    assert_eq!(bob.publish("second-c", "1.0.0", "").await.status(), 403);
+    assert_eq!(bob.publish("third-c", "1.0.0", "").await.status(), 201);
+}
