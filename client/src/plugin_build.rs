@@ -87,11 +87,14 @@ pub fn project(dir: &Path) -> Result<Project, BuildError> {
         if lang == crate::plugin_new::Lang::Rust {
             return Ok(Project::Rust);
         }
-        return Ok(Project::Script {
-            name: field("name")?,
-            lang,
-            world,
-        });
+        let name = field("name")?;
+        // It names the component file: a plain name, never a path.
+        if crate::plugin_new::create_check_name(&name).is_err() {
+            return Err(bad(format!(
+                "`name = \"{name}\"` is not a plugin name (lowercase letters, digits and `-`)"
+            )));
+        }
+        return Ok(Project::Script { name, lang, world });
     }
     if dir.join("Cargo.toml").is_file() {
         return Ok(Project::Rust);
@@ -114,12 +117,20 @@ pub fn build_project(dir: &Path, target_dir: &Path) -> Result<Vec<PathBuf>, Buil
             // A crate made by `spm plugin new` (or copied from one) depends on the SDK
             // written beside it; write it again when it is missing.
             let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
-            if manifest.contains("path = \"spm-plugin-sdk\"")
-                && !dir
-                    .join(crate::plugin_new::SDK_DIR)
-                    .join("Cargo.toml")
-                    .is_file()
-            {
+            let wants_sdk = manifest.lines().any(|l| {
+                l.trim_start().starts_with("spm-plugin-sdk")
+                    && l.contains("\"spm-plugin-sdk\"")
+                    && l.contains("path")
+            });
+            let missing = !dir
+                .join(crate::plugin_new::SDK_DIR)
+                .join("Cargo.toml")
+                .is_file()
+                || !dir
+                    .join(crate::plugin_new::WIT_DIR)
+                    .join("plugin.wit")
+                    .is_file();
+            if wants_sdk && missing {
                 crate::plugin_new::write_sdk(&dir)?;
             }
             build(&dir, &target_dir, &[])

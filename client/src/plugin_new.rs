@@ -113,6 +113,15 @@ fn valid_name(name: &str) -> bool {
         && !name.ends_with('-')
 }
 
+/// Whether `name` may name a plugin (and its component file).
+pub fn create_check_name(name: &str) -> Result<(), NewError> {
+    if valid_name(name) {
+        Ok(())
+    } else {
+        Err(NewError::BadName(name.into()))
+    }
+}
+
 fn write(dir: &Path, rel: &str, text: &str, out: &mut Vec<PathBuf>) -> Result<(), NewError> {
     let path = dir.join(rel);
     let fail = |source| NewError::Write {
@@ -151,19 +160,18 @@ pub fn write_wit(dir: &Path) -> Result<PathBuf, NewError> {
 
 /// Creates the project `name` in `dir` (which must be absent or empty). Returns the files.
 pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<PathBuf>, NewError> {
-    if !valid_name(name) {
-        return Err(NewError::BadName(name.into()));
-    }
+    create_check_name(name)?;
     if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
         return Err(NewError::Exists(dir.display().to_string()));
     }
-    let fill = |t: &str| t.replace("{{name}}", name);
+    // The scanners are the examples (named `word-flagger`); the others are templates.
+    let fill = |t: &str| t.replace("{{name}}", name).replace("word-flagger", name);
     let mut out = Vec::new();
     let readme = readme(name, lang, world);
     match lang {
         Lang::Rust => {
             let entry = match world {
-                World::Scanner => include_str!("../templates/plugin/rust-scanner.rs"),
+                World::Scanner => include_str!("../../examples/plugins/rust/src/lib.rs"),
                 World::Auth => include_str!("../templates/plugin/rust-auth.rs"),
                 World::Policy => include_str!("../templates/plugin/rust-policy.rs"),
             };
@@ -179,7 +187,7 @@ pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<Pa
         }
         Lang::Python => {
             let entry = match world {
-                World::Scanner => include_str!("../templates/plugin/py-scanner.py"),
+                World::Scanner => include_str!("../../examples/plugins/python/app.py"),
                 World::Auth => include_str!("../templates/plugin/py-auth.py"),
                 World::Policy => include_str!("../templates/plugin/py-policy.py"),
             };
@@ -202,7 +210,7 @@ pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<Pa
         }
         Lang::Js => {
             let entry = match world {
-                World::Scanner => include_str!("../templates/plugin/js-scanner.js"),
+                World::Scanner => include_str!("../../examples/plugins/javascript/plugin.js"),
                 World::Auth => include_str!("../templates/plugin/js-auth.js"),
                 World::Policy => include_str!("../templates/plugin/js-policy.js"),
             };

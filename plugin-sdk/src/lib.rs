@@ -130,7 +130,7 @@ use policy::spm::plugin::{host, http as http_api};
 use scanner::spm::plugin::{host, http as http_api};
 
 /// Outbound HTTP, for plugins the operator granted it (`allowed_hosts` in the plugin's
-/// settings). A plugin that uses it without a grant is refused when the server loads it.
+/// settings). Without a grant every request fails, saying how to grant it.
 #[cfg(any(feature = "scanner", feature = "auth", feature = "policy"))]
 pub mod http {
     pub use super::http_api::Response;

@@ -58,6 +58,9 @@ pub enum PluginCommand {
         /// Its memory cap, as a server's `memory_mb`
         #[arg(long, default_value_t = 64)]
         memory_mb: u64,
+        /// Call a scanner this many times and report the time per call (on stderr)
+        #[arg(long, default_value_t = 1)]
+        repeat: u32,
         #[arg(long)]
         json: bool,
     },
@@ -132,6 +135,7 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
             token,
             timeout_ms,
             memory_mb,
+            repeat,
             json,
         } => {
             super::plugin_host::run(
@@ -141,6 +145,7 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
                 token.as_deref(),
                 *timeout_ms,
                 *memory_mb,
+                *repeat,
                 *json,
             )
             .await

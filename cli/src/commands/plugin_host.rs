@@ -42,6 +42,7 @@ pub async fn run(
     token: Option<&str>,
     timeout_ms: u64,
     memory_mb: u64,
+    repeat: u32,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let report = plugins::check(file, cache_dir()).await?;
@@ -116,6 +117,27 @@ pub async fn run(
     let (findings, failures) = loaded.scan(&view).await;
     if let Some(f) = failures.first() {
         bail!("{} failed: {}", f.plugin, f.reason);
+    }
+    if repeat > 1 {
+        // Per-call time, measured in this process after the first call: what a server pays
+        // for each publish (a fresh instance per call, as there).
+        let mut times = Vec::with_capacity(repeat as usize);
+        for _ in 1..repeat {
+            let started = std::time::Instant::now();
+            let (_, failures) = loaded.scan(&view).await;
+            if let Some(f) = failures.first() {
+                bail!("{} failed: {}", f.plugin, f.reason);
+            }
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        eprintln!(
+            "{} calls on {} bytes packed: median {:.2} ms, p90 {:.2} ms per call",
+            times.len(),
+            package.bytes.len(),
+            times[times.len() / 2],
+            times[times.len() * 9 / 10]
+        );
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&findings)?);

@@ -89,6 +89,27 @@ fn python_and_javascript_plugins_refuse_publishes_in_a_running_registry() {
     let py_scan = new_and_build(dir, "py-scan", "python", "scanner");
     let js_scan = new_and_build(dir, "js-scan", "js", "scanner");
     let py_policy = new_and_build(dir, "py-policy", "python", "policy");
+    // Every other template builds and checks as its world too.
+    for (name, lang, world) in [
+        ("py-auth", "python", "auth"),
+        ("js-auth", "js", "auth"),
+        ("js-policy", "js", "policy"),
+    ] {
+        new_and_build(dir, name, lang, world);
+    }
+    // Without its toolchain, the build says how to get it.
+    let o = Command::new(env!("CARGO_BIN_EXE_spm"))
+        .args(["plugin", "build", "."])
+        .current_dir(dir.join("py-auth"))
+        .env("PATH", "/nonexistent")
+        .env_remove("SPM_COMPONENTIZE_PY")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && text.contains("pip install componentize-py"),
+        "{text}"
+    );
     let config = dir.join("spm.toml");
     std::fs::write(
         &config,
@@ -187,6 +208,31 @@ class WitWorld(wit_world.WitWorld):
                 hoard.append(bytearray(16 << 20))
         if mode == "trap":
             raise RuntimeError("boom")
+        if mode == "probe":
+            # WASI is linked closed: none of these may reach anything.
+            reached = []
+            import os
+            if os.environ:
+                reached.append("environment")
+            for path in ["/etc/passwd", "/", "."]:
+                try:
+                    os.listdir(path) if path != "/etc/passwd" else open(path).read()
+                    reached.append(path)
+                except Exception:
+                    pass
+            try:
+                import socket
+                socket.create_connection(("127.0.0.1", 80), 1)
+                reached.append("socket")
+            except Exception:
+                pass
+            try:
+                socket.getaddrinfo("localhost", 80)
+                reached.append("name lookup")
+            except Exception:
+                pass
+            print("probed")
+            return [spm.finding("probe", "reached: " + (", ".join(reached) or "nothing"))]
         return []
 "#,
     )
@@ -236,6 +282,9 @@ class WitWorld(wit_world.WitWorld):
         !done && (text.contains("trapped") || text.contains("failed")),
         "{text}"
     );
+    // (A run with a high finding exits 1, as `spm scan` does.)
+    let (_, text) = run("probe");
+    assert!(text.contains("reached: nothing"), "{text}");
 }
 
 #[test]

@@ -10,9 +10,13 @@ export function info() {
 export function authenticate(req) {
   if (req.bearerToken === undefined || req.bearerToken === null) return spm.notMine();
   for (const entry of spm.configList("tokens")) {
-    const [known, who = ""] = entry.split("=");
-    if (known === req.bearerToken) {
-      const [name, scopes = "read"] = who.split(":");
+    const eq = entry.indexOf("=");
+    if (eq < 0) continue;
+    if (entry.slice(0, eq) === req.bearerToken) {
+      const who = entry.slice(eq + 1);
+      const colon = who.indexOf(":");
+      const name = colon < 0 ? who : who.slice(0, colon);
+      const scopes = colon < 0 || colon === who.length - 1 ? "read" : who.slice(colon + 1);
       return spm.authenticated(name, scopes.split("+"));
     }
   }

@@ -43,9 +43,12 @@ export function lineOf(text, offset) {
   return line;
 }
 
-/** A finding; severity is one of info, low, medium, high, critical. */
+const SEVERITIES = ["info", "low", "medium", "high", "critical"];
+
+/** A finding; severity is one of info, low, medium, high (the fallback), critical. */
 export function finding(ruleId, message, file = undefined, line = undefined, severity = "high", category = "custom") {
-  return { ruleId, category, severity, message, file, line };
+  const level = String(severity).trim().toLowerCase();
+  return { ruleId, category, severity: SEVERITIES.includes(level) ? level : "high", message, file, line };
 }
 
 export const pluginInfo = (name, version, description) => ({ name, version, description });

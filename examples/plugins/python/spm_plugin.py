@@ -70,8 +70,9 @@ def line_of(text: str, offset: int) -> int:
 
 def finding(rule_id: str, message: str, file: Optional[str] = None, line: Optional[int] = None,
             severity: str = "high", category: str = "custom") -> types.Finding:
-    """A finding; severity is one of info, low, medium, high, critical."""
-    return types.Finding(rule_id, category, SEVERITIES[severity], message, file, line)
+    """A finding; severity is one of info, low, medium, high (the fallback), critical."""
+    level = SEVERITIES.get(str(severity).strip().lower(), types.Severity.HIGH)
+    return types.Finding(rule_id, category, level, message, file, line)
 
 
 def plugin_info(name: str, version: str, description: str) -> types.PluginInfo:

@@ -589,6 +589,14 @@ impl Live {
     /// Reads `[[plugins]]` from the configuration file again and loads them; only when all
     /// load does the new set replace the old. Returns how many are loaded.
     pub async fn reload(&self) -> Result<usize, String> {
+        // On a task of its own: a caller that goes away does not cancel a reload half done.
+        let this = self.clone();
+        tokio::spawn(async move { this.reload_now().await })
+            .await
+            .map_err(|e| format!("the reload failed: {e}"))?
+    }
+
+    async fn reload_now(&self) -> Result<usize, String> {
         let _one = self.reloading.lock().await;
         let file = self.config_file.clone().ok_or(
             "the server was started without a configuration file (--config or SPM_CONFIG), so there is nothing to reload from",

@@ -323,7 +323,14 @@ impl Runtime {
             if let Some(dir) = path.parent() {
                 let _ = std::fs::create_dir_all(dir);
             }
-            let tmp = path.with_extension("part");
+            // Unique per writer: two processes may share a cache folder.
+            let tmp = path.with_extension(format!(
+                "part-{}-{:x}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.subsec_nanos())
+            ));
             if std::fs::write(&tmp, bytes).is_ok() {
                 let _ = std::fs::rename(&tmp, &path);
             }
@@ -364,12 +371,16 @@ pub fn inspect(engine: &Engine, component: &Component) -> Result<(Kind, String),
     Ok((kind, version))
 }
 
-/// Whether `import` is a WASI 0.2 interface (`wasi:io/poll@0.2.3`), which the host links
-/// closed (see [`closed_wasi`]).
+/// Whether `import` is one of the WASI 0.2 packages the host links, closed (see
+/// [`closed_wasi`]): `wasi:io`, `clocks`, `random`, `cli`, `filesystem`, `sockets` (not
+/// `wasi:http`: plugins reach the network through `spm:plugin/http`).
 fn is_wasi_p2(import: &str) -> bool {
     import.strip_prefix("wasi:").is_some_and(|rest| {
-        rest.rsplit_once('@')
-            .is_some_and(|(_, v)| v.starts_with("0.2."))
+        let package = rest.split('/').next().unwrap_or_default();
+        ["io", "clocks", "random", "cli", "filesystem", "sockets"].contains(&package)
+            && rest
+                .rsplit_once('@')
+                .is_some_and(|(_, v)| v.starts_with("0.2."))
     })
 }
 
@@ -461,7 +472,12 @@ pub fn store(
             .build(),
         http,
         wasi: closed_wasi(&stdout, &stderr),
-        table: wasmtime::component::ResourceTable::new(),
+        table: {
+            // WASI handles a plugin may hold at once (host memory, outside its cap).
+            let mut t = wasmtime::component::ResourceTable::new();
+            t.set_max_capacity(4096);
+            t
+        },
         stdout,
         stderr,
     };
