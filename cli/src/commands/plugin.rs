@@ -143,9 +143,11 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
                 skill.as_deref(),
                 settings,
                 token.as_deref(),
-                *timeout_ms,
-                *memory_mb,
-                *repeat,
+                super::plugin_host::RunLimits {
+                    timeout_ms: *timeout_ms,
+                    memory_mb: *memory_mb,
+                    repeat: *repeat,
+                },
                 *json,
             )
             .await

@@ -34,17 +34,27 @@ pub async fn check(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// How `spm plugin run` calls the plugin: its deadline and memory cap, and how many times.
+pub struct RunLimits {
+    pub timeout_ms: u64,
+    pub memory_mb: u64,
+    pub repeat: u32,
+}
+
 /// `spm plugin run <file> [skill]`.
 pub async fn run(
     file: &Path,
     skill: Option<&Path>,
     settings: &[String],
     token: Option<&str>,
-    timeout_ms: u64,
-    memory_mb: u64,
-    repeat: u32,
+    limits: RunLimits,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
+    let RunLimits {
+        timeout_ms,
+        memory_mb,
+        repeat,
+    } = limits;
     let report = plugins::check(file, cache_dir()).await?;
     let settings: BTreeMap<String, String> = settings
         .iter()
