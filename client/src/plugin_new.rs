@@ -185,51 +185,63 @@ pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<Pa
             )?;
             out.extend(write_sdk(dir)?);
         }
-        Lang::Python => {
+        Lang::Python | Lang::Js => {
+            let sc = script(lang);
             let entry = match world {
-                World::Scanner => include_str!("../../examples/plugins/python/app.py"),
-                World::Auth => include_str!("../templates/plugin/py-auth.py"),
-                World::Policy => include_str!("../templates/plugin/py-policy.py"),
+                World::Scanner => sc.templates[0],
+                World::Auth => sc.templates[1],
+                World::Policy => sc.templates[2],
             };
-            write(dir, "app.py", &fill(entry), &mut out)?;
-            let helper = include_str!("../../examples/plugins/python/spm_plugin.py");
-            write(dir, "spm_plugin.py", helper, &mut out)?;
-            write(
-                dir,
-                "spm-plugin.toml",
-                &project_manifest(name, lang, world),
-                &mut out,
-            )?;
-            write(
-                dir,
-                ".gitignore",
-                "dist/\nwit_world/\n__pycache__/\ncomponentize_py_*\n",
-                &mut out,
-            )?;
+            write(dir, sc.entry, &fill(entry), &mut out)?;
+            write(dir, sc.helper, sc.helper_text, &mut out)?;
+            let manifest = project_manifest(name, lang, world);
+            write(dir, "spm-plugin.toml", &manifest, &mut out)?;
+            write(dir, ".gitignore", sc.ignore, &mut out)?;
             write(dir, &format!("{WIT_DIR}/plugin.wit"), WIT, &mut out)?;
-        }
-        Lang::Js => {
-            let entry = match world {
-                World::Scanner => include_str!("../../examples/plugins/javascript/plugin.js"),
-                World::Auth => include_str!("../templates/plugin/js-auth.js"),
-                World::Policy => include_str!("../templates/plugin/js-policy.js"),
-            };
-            write(dir, "plugin.js", &fill(entry), &mut out)?;
-            let helper = include_str!("../../examples/plugins/javascript/spm-plugin.js");
-            write(dir, "spm-plugin.js", helper, &mut out)?;
-            write(
-                dir,
-                "spm-plugin.toml",
-                &project_manifest(name, lang, world),
-                &mut out,
-            )?;
-            write(dir, "package.json", &package_json(name), &mut out)?;
-            write(dir, ".gitignore", "dist/\nwit/\nnode_modules/\n", &mut out)?;
-            write(dir, &format!("{WIT_DIR}/plugin.wit"), WIT, &mut out)?;
+            if lang == Lang::Js {
+                write(dir, "package.json", &package_json(name), &mut out)?;
+            }
         }
     }
     write(dir, "README.md", &readme, &mut out)?;
     Ok(out)
+}
+
+/// The files of a Python or JavaScript project, besides its WIT and `spm-plugin.toml`.
+struct Script {
+    entry: &'static str,
+    helper: &'static str,
+    helper_text: &'static str,
+    ignore: &'static str,
+    /// The entry file for the scanner, auth and policy worlds.
+    templates: [&'static str; 3],
+}
+
+fn script(lang: Lang) -> Script {
+    match lang {
+        Lang::Js => Script {
+            entry: "plugin.js",
+            helper: "spm-plugin.js",
+            helper_text: include_str!("../../examples/plugins/javascript/spm-plugin.js"),
+            ignore: "dist/\nwit/\nnode_modules/\n",
+            templates: [
+                include_str!("../../examples/plugins/javascript/plugin.js"),
+                include_str!("../templates/plugin/js-auth.js"),
+                include_str!("../templates/plugin/js-policy.js"),
+            ],
+        },
+        _ => Script {
+            entry: "app.py",
+            helper: "spm_plugin.py",
+            helper_text: include_str!("../../examples/plugins/python/spm_plugin.py"),
+            ignore: "dist/\nwit/\nwit_world/\n__pycache__/\ncomponentize_py_*\n",
+            templates: [
+                include_str!("../../examples/plugins/python/app.py"),
+                include_str!("../templates/plugin/py-auth.py"),
+                include_str!("../templates/plugin/py-policy.py"),
+            ],
+        },
+    }
 }
 
 fn rust_manifest(name: &str, world: World) -> String {

@@ -592,19 +592,57 @@ mod imp {
         .fold(0, |acc, (_, m)| acc | m)
     }
 
-    /// Mounts the project read-only (so not even its metadata, which Landlock does not cover,
-    /// can change: chmod, timestamps, extended attributes) and each writable grant back
-    /// writable over it. The masks go on top afterwards.
-    fn read_only_project(spec: &Spec) -> Result<(), SandboxError> {
+    /// Bind-mounts the entry `fd` (opened at `path`) over itself and remounts that new mount
+    /// read-only or writable, keeping the flags a user namespace may not clear.
+    fn bind_over_itself(
+        fd: &std::os::fd::OwnedFd,
+        path: &Path,
+        read_only: bool,
+    ) -> Result<(), SandboxError> {
         use std::ffi::CString;
         use std::os::fd::AsRawFd;
-        let start = |what: &str, path: &Path| {
+        let fail = |what: &str| {
             SandboxError::Start(format!(
                 "cannot {what} {} in the sandbox's mount namespace: {}",
                 path.display(),
                 std::io::Error::last_os_error()
             ))
         };
+        let nul = |_| SandboxError::Start(format!("{} holds a NUL", path.display()));
+        let by_fd = CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd())).map_err(nul)?;
+        let at = CString::new(path.as_os_str().as_encoded_bytes()).map_err(nul)?;
+        let flags = locked_flags(fd) | if read_only { libc::MS_RDONLY } else { 0 };
+        // SAFETY: mount(2) with NUL-terminated strings. The bind lands on the opened entry;
+        // the remount then finds that new mount at the entry's path.
+        unsafe {
+            if libc::mount(
+                by_fd.as_ptr(),
+                by_fd.as_ptr(),
+                std::ptr::null(),
+                libc::MS_BIND | libc::MS_REC,
+                std::ptr::null(),
+            ) != 0
+            {
+                return Err(fail("bind"));
+            }
+            if libc::mount(
+                std::ptr::null(),
+                at.as_ptr(),
+                std::ptr::null(),
+                libc::MS_BIND | libc::MS_REMOUNT | flags,
+                std::ptr::null(),
+            ) != 0
+            {
+                return Err(fail("remount"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Mounts the project read-only (so not even its metadata, which Landlock does not cover,
+    /// can change: chmod, timestamps, extended attributes) and each writable grant back
+    /// writable over it. The masks go on top afterwards.
+    fn read_only_project(spec: &Spec) -> Result<(), SandboxError> {
         let places = std::iter::once((&spec.root, true)).chain(
             spec.read_write
                 .iter()
@@ -621,41 +659,13 @@ mod imp {
             if !read_only && open_beneath(&root, &spec.root, path, false).is_none() {
                 continue;
             }
-            let at = CString::new(path.as_os_str().as_encoded_bytes())
-                .map_err(|_| SandboxError::Start("a NUL".into()))?;
             let fd = open_beneath(&root, &spec.root, path, true).ok_or_else(|| {
                 SandboxError::Start(format!(
                     "{} changed while the sandbox was being set up; run the command again",
                     path.display()
                 ))
             })?;
-            let flags = locked_flags(&fd) | if read_only { libc::MS_RDONLY } else { 0 };
-            let by_fd = CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd()))
-                .map_err(|_| SandboxError::Start("a NUL".into()))?;
-            // SAFETY: mount(2) with NUL-terminated strings. The bind lands on the opened
-            // entry; the remount then finds that new mount at the entry's path.
-            unsafe {
-                if libc::mount(
-                    by_fd.as_ptr(),
-                    by_fd.as_ptr(),
-                    std::ptr::null(),
-                    libc::MS_BIND | libc::MS_REC,
-                    std::ptr::null(),
-                ) != 0
-                {
-                    return Err(start("bind", path));
-                }
-                if libc::mount(
-                    std::ptr::null(),
-                    at.as_ptr(),
-                    std::ptr::null(),
-                    libc::MS_BIND | libc::MS_REMOUNT | flags,
-                    std::ptr::null(),
-                ) != 0
-                {
-                    return Err(start("remount", path));
-                }
-            }
+            bind_over_itself(&fd, path, read_only)?;
         }
         Ok(())
     }
@@ -733,34 +743,7 @@ mod imp {
         }
         for path in &spec.frozen {
             let fd = open_beneath(&root, &spec.root, path, true).ok_or_else(|| changed(path))?;
-            let target = c(&format!("/proc/self/fd/{}", fd.as_raw_fd()))?;
-            let at = CString::new(path.as_os_str().as_encoded_bytes())
-                .map_err(|_| SandboxError::Start("a NUL".into()))?;
-            let flags = locked_flags(&fd);
-            // SAFETY: mount(2) with NUL-terminated strings. The bind lands on the opened
-            // entry; the remount then finds that new mount at the entry's path.
-            unsafe {
-                if libc::mount(
-                    target.as_ptr(),
-                    target.as_ptr(),
-                    std::ptr::null(),
-                    libc::MS_BIND | libc::MS_REC,
-                    std::ptr::null(),
-                ) != 0
-                {
-                    return Err(fail("freeze", path));
-                }
-                if libc::mount(
-                    std::ptr::null(),
-                    at.as_ptr(),
-                    std::ptr::null(),
-                    libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY | flags,
-                    std::ptr::null(),
-                ) != 0
-                {
-                    return Err(fail("make read-only", path));
-                }
-            }
+            bind_over_itself(&fd, path, true)?;
         }
         Ok(())
     }
