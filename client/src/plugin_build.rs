@@ -342,19 +342,25 @@ pub fn build(dir: &Path, target_dir: &Path, packages: &[&str]) -> Result<Vec<Pat
         });
     }
     let release = target_dir.join("wasm32-unknown-unknown/release");
-    let names: Vec<String> = if packages.is_empty() {
-        cdylib_names(dir)
+    let all = cdylib_names(dir);
+    let names: Vec<(String, String)> = if packages.is_empty() {
+        all
     } else {
-        packages.clone()
+        all.into_iter()
+            .filter(|(p, _)| packages.contains(p))
+            .collect()
     };
+    if names.is_empty() {
+        return Err(BuildError::Missing(dir.display().to_string()));
+    }
     names
         .iter()
-        .map(|n| {
-            let file = release.join(format!("{}.wasm", n.replace('-', "_")));
+        .map(|(package, lib)| {
+            let file = release.join(format!("{}.wasm", lib.replace('-', "_")));
             if file.is_file() {
                 Ok(file)
             } else {
-                Err(BuildError::Missing(n.clone()))
+                Err(BuildError::Missing(package.clone()))
             }
         })
         .collect()
@@ -386,7 +392,7 @@ fn metadata(dir: &Path) -> Option<serde_json::Value> {
 }
 
 /// Package names of the crate at `dir`, or of every member of the workspace at `dir`.
-fn cdylib_names(dir: &Path) -> Vec<String> {
+fn cdylib_names(dir: &Path) -> Vec<(String, String)> {
     let Some(meta) = metadata(dir) else {
         return Vec::new();
     };
@@ -394,16 +400,19 @@ fn cdylib_names(dir: &Path) -> Vec<String> {
         .as_array()
         .map(|ps| {
             ps.iter()
-                .filter(|p| {
-                    p["targets"].as_array().is_some_and(|ts| {
-                        ts.iter().any(|t| {
-                            t["crate_types"]
-                                .as_array()
-                                .is_some_and(|c| c.iter().any(|k| k == "cdylib"))
-                        })
-                    })
+                .filter_map(|p| {
+                    // The file cargo writes is named after the library target, which
+                    // `[lib] name` may set apart from the package's name.
+                    let lib = p["targets"].as_array()?.iter().find(|t| {
+                        t["crate_types"]
+                            .as_array()
+                            .is_some_and(|c| c.iter().any(|k| k == "cdylib"))
+                    })?;
+                    Some((
+                        p["name"].as_str()?.to_string(),
+                        lib["name"].as_str()?.to_string(),
+                    ))
                 })
-                .filter_map(|p| p["name"].as_str().map(str::to_string))
                 .collect()
         })
         .unwrap_or_default()

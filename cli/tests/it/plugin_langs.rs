@@ -309,10 +309,16 @@ fn rust_plugins_build_from_anywhere_from_a_relative_path_and_as_one_workspace_me
     // A copy without the SDK (as the template in this repository is) gets it written back.
     let copy = dir.join("copied");
     std::fs::create_dir_all(copy.join("src")).unwrap();
-    std::fs::copy(dir.join("rs-scan/Cargo.toml"), copy.join("Cargo.toml")).unwrap();
+    // ... and names its library apart from its package: the component is named after it.
+    let manifest = std::fs::read_to_string(dir.join("rs-scan/Cargo.toml")).unwrap();
+    std::fs::write(
+        copy.join("Cargo.toml"),
+        manifest.replace("[lib]\n", "[lib]\nname = \"renamed_lib\"\n"),
+    )
+    .unwrap();
     std::fs::copy(dir.join("rs-scan/src/lib.rs"), copy.join("src/lib.rs")).unwrap();
     ok(&copy, &["plugin", "build", ".", "--out", "dist"]);
-    assert!(copy.join("dist/rs_scan.wasm").is_file());
+    assert!(copy.join("dist/renamed_lib.wasm").is_file());
     // One member of a workspace (this repository's plugins), built from inside it, and the
     // same member by a relative path from elsewhere: only its component, where asked.
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
