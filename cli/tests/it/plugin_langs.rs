@@ -208,6 +208,11 @@ class WitWorld(wit_world.WitWorld):
                 hoard.append(bytearray(16 << 20))
         if mode == "trap":
             raise RuntimeError("boom")
+        if mode == "chatty":
+            # Far past the 64 KiB kept for the log: printing never fails the call.
+            for i in range(20000):
+                print("a chatty plugin line", i, "x" * 40)
+            return []
         if mode == "probe":
             # WASI is linked closed: none of these may reach anything.
             reached = []
@@ -282,6 +287,8 @@ class WitWorld(wit_world.WitWorld):
         !done && (text.contains("trapped") || text.contains("failed")),
         "{text}"
     );
+    let (fine, text) = run("chatty");
+    assert!(fine, "{text}");
     // (A run with a high finding exits 1, as `spm scan` does.)
     let (_, text) = run("probe");
     assert!(text.contains("reached: nothing"), "{text}");

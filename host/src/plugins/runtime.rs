@@ -51,8 +51,90 @@ pub struct Ctx {
     pub http: Option<HttpGrant>,
     wasi: wasmtime_wasi::WasiCtx,
     table: wasmtime::component::ResourceTable,
-    stdout: wasmtime_wasi::p2::pipe::MemoryOutputPipe,
-    stderr: wasmtime_wasi::p2::pipe::MemoryOutputPipe,
+    stdout: CappedLog,
+    stderr: CappedLog,
+}
+
+/// A plugin's stdout or stderr: every write is accepted (a chatty plugin never fails for
+/// it); the first [`OUTPUT_CAP`] bytes are kept for the log and the rest counted, dropped.
+#[derive(Clone, Default)]
+pub struct CappedLog(Arc<std::sync::Mutex<(Vec<u8>, usize)>>);
+
+impl CappedLog {
+    fn keep(&self, bytes: &[u8]) {
+        let mut g = match self.0.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let room = OUTPUT_CAP.saturating_sub(g.0.len());
+        let n = bytes.len().min(room);
+        g.0.extend_from_slice(&bytes[..n]);
+        g.1 += bytes.len() - n;
+    }
+
+    /// What was kept, and how many bytes were dropped.
+    fn taken(&self) -> (Vec<u8>, usize) {
+        match self.0.lock() {
+            Ok(mut g) => std::mem::take(&mut *g),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        }
+    }
+}
+
+impl wasmtime_wasi::cli::IsTerminal for CappedLog {
+    fn is_terminal(&self) -> bool {
+        false
+    }
+}
+
+impl wasmtime_wasi::cli::StdoutStream for CappedLog {
+    fn p2_stream(&self) -> Box<dyn wasmtime_wasi::p2::OutputStream> {
+        Box::new(self.clone())
+    }
+    fn async_stream(&self) -> Box<dyn tokio::io::AsyncWrite + Send + Sync> {
+        Box::new(self.clone())
+    }
+}
+
+#[async_trait::async_trait]
+impl wasmtime_wasi::p2::Pollable for CappedLog {
+    async fn ready(&mut self) {}
+}
+
+impl wasmtime_wasi::p2::OutputStream for CappedLog {
+    fn write(&mut self, bytes: bytes::Bytes) -> wasmtime_wasi::p2::StreamResult<()> {
+        self.keep(&bytes);
+        Ok(())
+    }
+    fn flush(&mut self) -> wasmtime_wasi::p2::StreamResult<()> {
+        Ok(())
+    }
+    fn check_write(&mut self) -> wasmtime_wasi::p2::StreamResult<usize> {
+        Ok(OUTPUT_CAP)
+    }
+}
+
+impl tokio::io::AsyncWrite for CappedLog {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.keep(buf);
+        std::task::Poll::Ready(Ok(buf.len()))
+    }
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
 }
 
 impl wasmtime_wasi::WasiView for Ctx {
@@ -67,10 +149,7 @@ impl wasmtime_wasi::WasiView for Ctx {
 /// WASI with nothing granted: no preopened folders, no environment, no arguments, no
 /// sockets or name lookups, stdin empty; stdout and stderr into capped buffers that go to the
 /// plugin's log; clocks and random as WASI gives them.
-fn closed_wasi(
-    stdout: &wasmtime_wasi::p2::pipe::MemoryOutputPipe,
-    stderr: &wasmtime_wasi::p2::pipe::MemoryOutputPipe,
-) -> wasmtime_wasi::WasiCtx {
+fn closed_wasi(stdout: &CappedLog, stderr: &CappedLog) -> wasmtime_wasi::WasiCtx {
     wasmtime_wasi::WasiCtxBuilder::new()
         .stdout(stdout.clone())
         .stderr(stderr.clone())
@@ -86,17 +165,22 @@ impl Ctx {
     pub fn flush_output(&self) {
         let plugin = &*self.plugin;
         for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
-            let bytes = pipe.contents();
+            let (bytes, dropped) = pipe.taken();
             if bytes.is_empty() {
                 continue;
             }
             let text = String::from_utf8_lossy(&bytes);
-            let full = if bytes.len() >= OUTPUT_CAP {
-                " (cut at its cap)"
+            if dropped > 0 {
+                tracing::info!(
+                    plugin,
+                    stream,
+                    dropped,
+                    "{} (cut at its cap)",
+                    text.trim_end()
+                );
             } else {
-                ""
-            };
-            tracing::info!(plugin, stream, "{}{full}", text.trim_end());
+                tracing::info!(plugin, stream, "{}", text.trim_end());
+            }
         }
     }
 }
@@ -460,8 +544,7 @@ pub fn store(
     limits: Limits,
     http: Option<HttpGrant>,
 ) -> Store<Ctx> {
-    let stdout = wasmtime_wasi::p2::pipe::MemoryOutputPipe::new(OUTPUT_CAP);
-    let stderr = wasmtime_wasi::p2::pipe::MemoryOutputPipe::new(OUTPUT_CAP);
+    let (stdout, stderr) = (CappedLog::default(), CappedLog::default());
     let ctx = Ctx {
         plugin: name.clone(),
         settings: settings.clone(),
