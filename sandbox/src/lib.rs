@@ -592,6 +592,35 @@ mod imp {
         .fold(0, |acc, (_, m)| acc | m)
     }
 
+    /// The project root, opened (to open what is beneath it without links).
+    fn project_root(spec: &Spec) -> Result<PathFd, SandboxError> {
+        PathFd::new(&spec.root)
+            .map_err(|e| SandboxError::Start(format!("cannot open the project root: {e}")))
+    }
+
+    /// A path spm chose that is gone, or a link now: the project changed under it.
+    fn changed(path: &Path) -> SandboxError {
+        SandboxError::Start(format!(
+            "{} changed while the sandbox was being set up (moved, removed or replaced by a link); run the command again",
+            path.display()
+        ))
+    }
+
+    /// A mount of `path` that failed. Not `Unavailable`: what the project holds must never
+    /// downgrade a call to running without the sandbox (`--unsafe-no-sandbox`).
+    fn mount_error(what: &str, path: &Path) -> SandboxError {
+        SandboxError::Start(format!(
+            "cannot {what} {} in the sandbox's mount namespace: {}",
+            path.display(),
+            std::io::Error::last_os_error()
+        ))
+    }
+
+    fn is_dir(fd: &std::os::fd::OwnedFd) -> bool {
+        rustix::fs::fstat(fd)
+            .is_ok_and(|st| rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir())
+    }
+
     /// Bind-mounts the entry `fd` (opened at `path`) over itself and remounts that new mount
     /// read-only or writable, keeping the flags a user namespace may not clear.
     fn bind_over_itself(
@@ -601,13 +630,6 @@ mod imp {
     ) -> Result<(), SandboxError> {
         use std::ffi::CString;
         use std::os::fd::AsRawFd;
-        let fail = |what: &str| {
-            SandboxError::Start(format!(
-                "cannot {what} {} in the sandbox's mount namespace: {}",
-                path.display(),
-                std::io::Error::last_os_error()
-            ))
-        };
         let nul = |_| SandboxError::Start(format!("{} holds a NUL", path.display()));
         let by_fd = CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd())).map_err(nul)?;
         let at = CString::new(path.as_os_str().as_encoded_bytes()).map_err(nul)?;
@@ -623,7 +645,7 @@ mod imp {
                 std::ptr::null(),
             ) != 0
             {
-                return Err(fail("bind"));
+                return Err(mount_error("bind", path));
             }
             if libc::mount(
                 std::ptr::null(),
@@ -633,7 +655,7 @@ mod imp {
                 std::ptr::null(),
             ) != 0
             {
-                return Err(fail("remount"));
+                return Err(mount_error("remount", path));
             }
         }
         Ok(())
@@ -652,20 +674,14 @@ mod imp {
         for (path, read_only) in places {
             // Opened afresh each time: after the root's own bind, only a descriptor opened
             // through it leads to where a grant's bind must land (on top, not beneath).
-            let root = PathFd::new(&spec.root)
-                .map_err(|e| SandboxError::Start(format!("cannot open the project root: {e}")))?;
+            let root = project_root(spec)?;
             // A writable grant that does not open beneath the root without links (it changed)
-            // is left read-only, as Landlock leaves it unwritable.
-            if !read_only && open_beneath(&root, &spec.root, path, false).is_none() {
-                continue;
+            // is left read-only, as Landlock leaves it unwritable; the root must open.
+            match open_beneath(&root, &spec.root, path, read_only) {
+                Some(fd) => bind_over_itself(&fd, path, read_only)?,
+                None if read_only => return Err(changed(path)),
+                None => {}
             }
-            let fd = open_beneath(&root, &spec.root, path, true).ok_or_else(|| {
-                SandboxError::Start(format!(
-                    "{} changed while the sandbox was being set up; run the command again",
-                    path.display()
-                ))
-            })?;
-            bind_over_itself(&fd, path, read_only)?;
         }
         Ok(())
     }
@@ -679,24 +695,7 @@ mod imp {
         if spec.masked.is_empty() && spec.frozen.is_empty() {
             return Ok(());
         }
-        let root = PathFd::new(&spec.root)
-            .map_err(|e| SandboxError::Start(format!("cannot open the project root: {e}")))?;
-        // Not `Unavailable`: what the project holds must never downgrade a call to running
-        // without the sandbox (`--unsafe-no-sandbox`).
-        let fail = |what: &str, path: &Path| {
-            SandboxError::Start(format!(
-                "cannot {what} {} in the sandbox's mount namespace: {}",
-                path.display(),
-                std::io::Error::last_os_error()
-            ))
-        };
-        // A path spm chose that is gone, or a link now: the project changed under it.
-        let changed = |path: &Path| {
-            SandboxError::Start(format!(
-                "{} changed while the sandbox was being set up (moved, removed or replaced by a link); run the command again",
-                path.display()
-            ))
-        };
+        let root = project_root(spec)?;
         let c = |s: &str| CString::new(s).map_err(|_| SandboxError::Start("a NUL".into()));
         // An empty file no one may read (the command has no capabilities to override that).
         let stand_in = spec.scratch.join(".spm-masked");
@@ -711,12 +710,9 @@ mod imp {
         let (tmpfs, mode) = (c("tmpfs")?, c("mode=000")?);
         let ro = libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC;
         for path in &spec.masked {
-            // Gone, or a link now (whose target Landlock judges): nothing to cover.
             let fd = open_beneath(&root, &spec.root, path, true).ok_or_else(|| changed(path))?;
             let target = c(&format!("/proc/self/fd/{}", fd.as_raw_fd()))?;
-            let is_dir = rustix::fs::fstat(&fd)
-                .map(|st| rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir())
-                .unwrap_or(false);
+            let is_dir = is_dir(&fd);
             // SAFETY: mount(2) with NUL-terminated strings.
             let done = unsafe {
                 if is_dir {
@@ -738,7 +734,7 @@ mod imp {
                 }
             };
             if done != 0 {
-                return Err(fail("mask", path));
+                return Err(mount_error("mask", path));
             }
         }
         for path in &spec.frozen {
@@ -878,8 +874,7 @@ mod imp {
         // The project's grants are opened beneath the root without following any link, and a
         // file is granted only while it has no other hard link: a link swapped in after spm
         // chose the grants cannot turn one into its target.
-        let root = PathFd::new(&spec.root)
-            .map_err(|e| SandboxError::Start(format!("cannot open the project root: {e}")))?;
+        let root = project_root(spec)?;
         let beneath = spec
             .read_only
             .iter()
@@ -891,11 +886,8 @@ mod imp {
             }
         }
         for (fd, access) in rules {
-            let is_dir = rustix::fs::fstat(&fd)
-                .map(|st| rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir())
-                .unwrap_or(false);
             // A file takes only the rights that apply to files.
-            let access = if is_dir {
+            let access = if is_dir(&fd) {
                 access
             } else {
                 access & AccessFs::from_file(abi)
