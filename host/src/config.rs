@@ -369,11 +369,7 @@ impl Config {
                     .into(),
             }),
             config_file: file_path.clone(),
-            config_base: file_path
-                .as_ref()
-                .and_then(|p| p.parent().map(Path::to_path_buf))
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or_else(|| PathBuf::from(".")),
+            config_base: base_of(file_path.as_deref()),
             request_timeout: Duration::from_secs(
                 parse_env("SPM_REQUEST_TIMEOUT_SECS")?
                     .or(file.request_timeout_secs)
@@ -464,6 +460,14 @@ fn plugin_line(p: &crate::plugins::PluginSpec) -> String {
         p.timeout_ms,
         p.memory_mb
     )
+}
+
+/// The folder relative paths in the configuration file `file` are resolved against: its own
+/// folder, or the working folder.
+pub fn base_of(file: Option<&Path>) -> PathBuf {
+    file.and_then(Path::parent)
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// The `[[plugins]]` of the configuration file at `path`, read again (for a reload).

@@ -209,11 +209,7 @@ fn judge_hello(stream: &mut UnixStream, early: &[u8], host: &str) -> Result<Vec<
 /// `host:port` as a `Host:` header gives it (an IPv6 literal in brackets, the port only
 /// when it is not 80).
 fn authority(host: &str, port: u16) -> String {
-    let host = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host.to_string()
-    };
+    let host = spm_core::policy::host::spelled(host);
     if port == 80 {
         host
     } else {

@@ -20,19 +20,32 @@ fn text(o: &std::process::Output) -> String {
     )
 }
 
+/// Whether a wasm32 Rust toolchain is here (on CI it must be); says SKIPPED when not.
+pub(crate) fn wasm_toolchain() -> bool {
+    if spm_client::plugin_build::detect().is_ok() {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "no wasm toolchain on CI");
+    eprintln!("SKIPPED: no wasm toolchain (rustup wasm32 target or Debian rustc-web)");
+    false
+}
+
+/// The build folder the plugin tests share with the host's, so plugin builds are incremental.
+pub(crate) fn shared_wasm_target() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .join("wasm-plugins")
+}
+
 #[test]
 fn build_check_and_run_plugins_without_a_server() {
-    if spm_client::plugin_build::detect().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "no wasm toolchain on CI");
-        eprintln!("SKIPPED: no wasm toolchain (rustup wasm32 target or Debian rustc-web)");
+    if !wasm_toolchain() {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     // Share the build directory with the host's tests, so the build is incremental.
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("wasm-plugins");
+    let target = shared_wasm_target();
     let out = tempfile::tempdir().unwrap();
     let o = spm(
         &[

@@ -296,9 +296,7 @@ class WitWorld(wit_world.WitWorld):
 
 #[test]
 fn rust_plugins_build_from_anywhere_from_a_relative_path_and_as_one_workspace_member() {
-    if spm_client::plugin_build::detect().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "no wasm toolchain on CI");
-        eprintln!("SKIPPED: no wasm toolchain (rustup wasm32 target or Debian rustc-web)");
+    if !crate::plugin::wasm_toolchain() {
         return;
     }
     let work = tempfile::tempdir().unwrap();
@@ -329,10 +327,7 @@ fn rust_plugins_build_from_anywhere_from_a_relative_path_and_as_one_workspace_me
     // One member of a workspace (this repository's plugins), built from inside it, and the
     // same member by a relative path from elsewhere: only its component, where asked.
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let shared = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo.join("target"))
-        .join("wasm-plugins");
+    let shared = crate::plugin::shared_wasm_target();
     let member = |cwd: &Path, path: &str, out: &Path| {
         let o = Command::new(env!("CARGO_BIN_EXE_spm"))
             .args(["plugin", "build", path, "--out"])
@@ -368,16 +363,11 @@ fn rust_plugins_build_from_anywhere_from_a_relative_path_and_as_one_workspace_me
 
 #[test]
 fn sighup_reloads_plugins_without_a_restart() {
-    if spm_client::plugin_build::detect().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "no wasm toolchain on CI");
-        eprintln!("SKIPPED: no wasm toolchain (rustup wasm32 target or Debian rustc-web)");
+    if !crate::plugin::wasm_toolchain() {
         return;
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let shared = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo.join("target"))
-        .join("wasm-plugins");
+    let shared = crate::plugin::shared_wasm_target();
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
     let o = Command::new(env!("CARGO_BIN_EXE_spm"))

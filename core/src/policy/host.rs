@@ -68,11 +68,7 @@ impl fmt::Display for HostPattern {
         if self.wildcard {
             f.write_str("*.")?;
         }
-        if self.host.contains(':') {
-            write!(f, "[{}]", self.host)?;
-        } else {
-            f.write_str(&self.host)?;
-        }
+        f.write_str(&spelled(&self.host))?;
         if let Some(p) = self.port {
             write!(f, ":{p}")?;
         }
@@ -103,6 +99,16 @@ impl HostPattern {
 
     pub fn host(&self) -> &str {
         &self.host
+    }
+}
+
+/// A host as a URL, a `Host:` header or a `network:` entry spells it: an IPv6 literal in
+/// brackets.
+pub fn spelled(host: &str) -> String {
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
     }
 }
 

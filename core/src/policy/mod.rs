@@ -313,7 +313,7 @@ impl Policy {
                 "it declares no network access".to_string(),
                 format!(
                     "Add `network:{}` to `permissions:` in its SKILL.md.",
-                    declared(host)
+                    host::spelled(host)
                 ),
             )),
             Network::Hosts(hosts) if !host::allowed(hosts, host, port) => Err(self.deny(
@@ -328,7 +328,7 @@ impl Policy {
                 ),
                 format!(
                     "Add `network:{}` to `permissions:` in its SKILL.md.",
-                    declared(host)
+                    host::spelled(host)
                 ),
             )),
             Network::Hosts(_) => Ok(()),
@@ -357,7 +357,7 @@ impl Policy {
             format!("{host} resolves to {ip}, {kind}"),
             format!(
                 "Only if it truly needs it: add `network:{}` to `permissions:` in its SKILL.md.",
-                declared(&ip.to_string())
+                host::spelled(&ip.to_string())
             ),
         ))
     }
@@ -422,15 +422,6 @@ impl Policy {
             yes_no(self.delete),
             yes_no(self.bash),
         )
-    }
-}
-
-/// A host as a `network:` entry spells it: an IPv6 literal in brackets.
-fn declared(host: &str) -> String {
-    if host.contains(':') && !host.starts_with('[') {
-        format!("[{host}]")
-    } else {
-        host.to_string()
     }
 }
 

@@ -531,15 +531,17 @@ impl Plugins {
 fn http_client() -> reqwest::Client {
     static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     CLIENT
-        .get_or_init(|| {
-            reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(concat!("spm-plugin-host/", env!("CARGO_PKG_VERSION")))
-                .no_proxy()
-                .build()
-                .unwrap_or_default()
-        })
+        .get_or_init(|| http_client_builder().build().unwrap_or_default())
         .clone()
+}
+
+/// How every plugin HTTP client is built: no redirects (one could leave the allowed hosts),
+/// and no system proxy (it would resolve and connect on its own, past the checks).
+fn http_client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("spm-plugin-host/", env!("CARGO_PKG_VERSION")))
+        .no_proxy()
 }
 
 /// A client for one plugin request to `name`, connecting only to `addrs` (already judged).
@@ -547,12 +549,8 @@ fn pinned_http_client(
     name: &str,
     addrs: &[std::net::SocketAddr],
 ) -> Result<reqwest::Client, String> {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("spm-plugin-host/", env!("CARGO_PKG_VERSION")))
+    http_client_builder()
         .resolve_to_addrs(name, addrs)
-        // A system proxy would resolve and connect on its own, past the checks.
-        .no_proxy()
         .build()
         .map_err(|e| format!("cannot make an HTTP client: {e}"))
 }
@@ -602,10 +600,7 @@ impl Live {
             "the server was started without a configuration file (--config or SPM_CONFIG), so there is nothing to reload from",
         )?;
         let specs = crate::config::plugins_in(&file).map_err(|e| e.to_string())?;
-        let base = file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let base = crate::config::base_of(Some(&file));
         let cache = self.cache.clone();
         let loaded = tokio::task::spawn_blocking(move || Plugins::load(&specs, cache, &base))
             .await

@@ -154,11 +154,7 @@ impl Server {
                 .map(|n| n.to_string())
                 .collect(),
             plugins: opts.plugins,
-            config_base: opts
-                .config_file
-                .as_ref()
-                .and_then(|f| f.parent().map(|p| p.to_path_buf()))
-                .unwrap_or_else(|| std::path::PathBuf::from(".")),
+            config_base: spm_host::config::base_of(opts.config_file.as_deref()),
             config_file: opts.config_file,
             safety: Default::default(),
             github: opts.github,
