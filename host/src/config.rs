@@ -452,6 +452,7 @@ fn plugin_line(p: &crate::plugins::PluginSpec) -> String {
         crate::plugins::Kind::Scanner => "scanner",
         crate::plugins::Kind::Auth => "auth",
         crate::plugins::Kind::Policy => "policy",
+        crate::plugins::Kind::Hook => "hook",
     };
     let open = if p.fail_open { ", fail-open" } else { "" };
     format!(

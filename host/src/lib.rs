@@ -7,7 +7,8 @@
 //! - [`api`]: the HTTP endpoints, one module per family, and the only place errors become
 //!   HTTP answers ([`api::error`]); [`api::caller`] resolves who is calling;
 //!   [`github`] is the client for GitHub sign-in.
-//! - [`plugins`]: WebAssembly safety scanners, auth providers and storage policies.
+//! - [`plugins`]: WebAssembly safety scanners, auth providers, storage policies and publish
+//!   hooks; [`events`] tells the hooks what happened to a version.
 //! - [`web`]: the web UI: search and skill pages with safety status and trust.
 //! - [`app`]: the API and the web UI put together; [`paging`]: listing pages, checked once.
 //! - [`server`]: start-up, serving (connection limits) and graceful shutdown.
@@ -17,6 +18,7 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod db;
+pub mod events;
 pub mod github;
 pub mod paging;
 pub mod plugins;

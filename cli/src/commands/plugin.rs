@@ -42,11 +42,19 @@ pub enum PluginCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Run a scanner or storage policy against a local skill (or an auth provider on --token)
+    /// Run a scanner or storage policy against a local skill, an auth provider on --token, or
+    /// tell a publish hook about an --event
     Run {
         file: PathBuf,
-        /// The skill folder (scanners and policies)
+        /// The skill folder (scanners and policies; for hooks, the skill the event is about)
         skill: Option<PathBuf>,
+        /// The previous version's folder, which scanners of API 0.2 compare against
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// The event to tell a publish hook: published, yanked, unyanked, blocked, approved
+        /// or removed
+        #[arg(long, default_value = "published")]
+        event: String,
         /// A setting for the plugin, KEY=VALUE (repeatable)
         #[arg(long = "set", value_name = "KEY=VALUE")]
         settings: Vec<String>,
@@ -131,6 +139,8 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
         PluginCommand::Run {
             file,
             skill,
+            previous,
+            event,
             settings,
             token,
             timeout_ms,
@@ -140,9 +150,13 @@ pub async fn run(cmd: &PluginCommand) -> anyhow::Result<ExitCode> {
         } => {
             super::plugin_host::run(
                 file,
-                skill.as_deref(),
-                settings,
-                token.as_deref(),
+                super::plugin_host::RunInput {
+                    skill: skill.as_deref(),
+                    previous: previous.as_deref(),
+                    event,
+                    settings,
+                    token: token.as_deref(),
+                },
                 super::plugin_host::RunLimits {
                     timeout_ms: *timeout_ms,
                     memory_mb: *memory_mb,

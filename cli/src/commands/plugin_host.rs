@@ -41,12 +41,22 @@ pub struct RunLimits {
     pub repeat: u32,
 }
 
+/// What `spm plugin run` gives the plugin.
+pub struct RunInput<'a> {
+    /// The skill a scanner or policy judges, or a hook's event is about.
+    pub skill: Option<&'a Path>,
+    /// The previous version, for scanners of API 0.2.
+    pub previous: Option<&'a Path>,
+    /// The event a hook is told about.
+    pub event: &'a str,
+    pub settings: &'a [String],
+    pub token: Option<&'a str>,
+}
+
 /// `spm plugin run <file> [skill]`.
 pub async fn run(
     file: &Path,
-    skill: Option<&Path>,
-    settings: &[String],
-    token: Option<&str>,
+    input: RunInput<'_>,
     limits: RunLimits,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
@@ -55,7 +65,15 @@ pub async fn run(
         memory_mb,
         repeat,
     } = limits;
-    let report = plugins::check(file, cache_dir()).await?;
+    let RunInput {
+        skill,
+        previous,
+        event,
+        settings,
+        token,
+    } = input;
+    // Checked with the limits it runs with: a plugin needing more than the defaults loads.
+    let report = plugins::check_with(file, cache_dir(), timeout_ms, memory_mb).await?;
     let settings: BTreeMap<String, String> = settings
         .iter()
         .map(|kv| {
@@ -89,27 +107,31 @@ pub async fn run(
         println!("{text}");
         return Ok(ExitCode::SUCCESS);
     }
+    if report.kind == Kind::Hook {
+        return tell_hook(&loaded, skill, event).await;
+    }
     let Some(skill_dir) = skill else {
         bail!("give the skill folder to judge")
     };
-    let s = Skill::load(skill_dir, &Options::default());
-    let Some(m) = s.manifest.clone() else {
-        bail!(
-            "{} is not a valid skill; run `spm validate {}`",
-            skill_dir.display(),
-            skill_dir.display()
-        );
-    };
-    let package = pack(skill_dir, &PackLimits::default())?;
-    let files = read_archive(&package.bytes, &UnpackLimits::default())?;
+    let (m, package, files) = local_package(skill_dir)?;
     let author = m.author.clone().unwrap_or_else(|| "local".into());
     let meta = PackageMeta {
         author: &author,
         publisher: &author,
-        packed_size: package.bytes.len() as u64,
+        packed_size: package.len() as u64,
         manifest_json: spm_core::api::client_manifest(&m, &author).to_string(),
     };
     let view = plugins::package_view(&m, meta, &files);
+    let previous = match previous {
+        Some(dir) => {
+            let (pm, _, pfiles) = local_package(dir)?;
+            Some(plugins::types::PreviousVersion {
+                version: pm.version.map(|v| v.to_string()).unwrap_or_default(),
+                files: plugins::file_views(&pfiles),
+            })
+        }
+        None => None,
+    };
     if report.kind == Kind::Policy {
         let d = loaded
             .check_publish(&view)
@@ -124,7 +146,7 @@ pub async fn run(
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let (findings, failures) = loaded.scan(&view).await;
+    let (findings, failures) = loaded.scan(&view, previous.as_ref()).await;
     if let Some(f) = failures.first() {
         bail!("{} failed: {}", f.plugin, f.reason);
     }
@@ -134,7 +156,7 @@ pub async fn run(
         let mut times = Vec::with_capacity(repeat as usize);
         for _ in 1..repeat {
             let started = std::time::Instant::now();
-            let (_, failures) = loaded.scan(&view).await;
+            let (_, failures) = loaded.scan(&view, previous.as_ref()).await;
             if let Some(f) = failures.first() {
                 bail!("{} failed: {}", f.plugin, f.reason);
             }
@@ -144,7 +166,7 @@ pub async fn run(
         eprintln!(
             "{} calls on {} bytes packed: median {:.2} ms, p90 {:.2} ms per call",
             times.len(),
-            package.bytes.len(),
+            package.len(),
             times[times.len() / 2],
             times[times.len() * 9 / 10]
         );
@@ -173,6 +195,64 @@ pub async fn run(
             ExitCode::SUCCESS
         },
     )
+}
+
+/// A local skill folder as the registry would see it published: its manifest, its packed
+/// archive and its files.
+fn local_package(
+    dir: &Path,
+) -> anyhow::Result<(spm_core::skill::Manifest, Vec<u8>, spm_core::package::Files)> {
+    let s = Skill::load(dir, &Options::default());
+    let Some(m) = s.manifest.clone() else {
+        bail!(
+            "{} is not a valid skill; run `spm validate {}`",
+            dir.display(),
+            dir.display()
+        );
+    };
+    let package = pack(dir, &PackLimits::default())?;
+    let files = read_archive(&package.bytes, &UnpackLimits::default())?;
+    Ok((m, package.bytes, files))
+}
+
+/// `spm plugin run <hook> [skill] --event <kind>`: tells the hook and waits for it.
+async fn tell_hook(
+    loaded: &Plugins,
+    skill: Option<&Path>,
+    event: &str,
+) -> anyhow::Result<ExitCode> {
+    let kind: plugins::types::EventKind = event.parse().map_err(anyhow::Error::msg)?;
+    let (author, name, version) = match skill {
+        Some(dir) => {
+            let (m, _, _) = local_package(dir)?;
+            (
+                m.author.clone().unwrap_or_else(|| "local".into()),
+                m.name.clone(),
+                m.version.map(|v| v.to_string()).unwrap_or_default(),
+            )
+        }
+        None => ("local".into(), "example".into(), "1.0.0".into()),
+    };
+    let told = plugins::types::RegistryEvent {
+        kind,
+        author,
+        name,
+        version,
+        actor: "local".into(),
+        safety_status: "clean".into(),
+        reason: None,
+        at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    };
+    if let Some(f) = loaded.notify(&told).await.first() {
+        bail!("{} failed: {}", f.plugin, f.reason);
+    }
+    println!(
+        "told: {event} {}/{}@{}",
+        told.author, told.name, told.version
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Where compiled plugins are kept between runs (`~/.spm/plugin-cache`): compiling a Python

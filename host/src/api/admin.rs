@@ -120,6 +120,19 @@ pub async fn review_decide(
         )
         .await?;
     tracing::warn!(by = %caller.author.name, action = %d.action, %target, "review decision");
+    let change = crate::events::Change {
+        kind: if d.action == "approve" {
+            crate::plugins::types::EventKind::Approved
+        } else {
+            crate::plugins::types::EventKind::Blocked
+        },
+        author: &author,
+        name: &name,
+        version: &version,
+        actor: &caller.author.name,
+        reason: Some(&d.reason),
+    };
+    crate::events::tell(&state, change, None).await;
     Ok(Json(find_version(&state, &author, &name, &version).await?))
 }
 

@@ -1,4 +1,5 @@
-//! Response layers every route shares: uniform JSON error bodies and security headers.
+//! Layers every route shares: uniform JSON error bodies, security headers, and one plugin
+//! set per request ([`one_plugin_set`]).
 //!
 //! Handlers return [`ApiError`](crate::api::error::ApiError)s, which are already JSON. What is
 //! not comes from below the handlers: axum's extractor rejections (a bad path parameter,
@@ -25,6 +26,13 @@ const BLOB_CSP: &str = "default-src 'none'; sandbox; frame-ancestors 'none'";
 
 /// The most of an error body that is read to rewrite it.
 const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Runs the request on the plugin set current when it arrived: a reload meanwhile does not
+/// change the set that authenticates, judges and fires hooks for it.
+pub async fn one_plugin_set(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let plugins = state.plugins.clone();
+    plugins.scoped(next.run(req)).await
+}
 
 /// Rewrites plain-text error responses into `{"error", "code"}` JSON.
 pub async fn json_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {

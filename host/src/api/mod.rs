@@ -105,7 +105,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 }
 
 /// The layers every route shares (the API's and the web UI's): body limits, the request
-/// timeout, JSON errors, security headers, tracing and request ids.
+/// timeout, one plugin set per request, JSON errors, security headers, tracing and request
+/// ids.
 pub fn layered(app: Router<AppState>, state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     let timeout = state.config.request_timeout;
@@ -114,6 +115,10 @@ pub fn layered(app: Router<AppState>, state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::one_plugin_set,
+        ))
         .layer(axum::middleware::from_fn_with_state(state, middleware::json_errors))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(

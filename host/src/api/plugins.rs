@@ -22,7 +22,7 @@ pub async fn list(
     caller: Caller,
 ) -> ApiResult<Json<Vec<PluginStatus>>> {
     caller.require(Scope::Admin)?;
-    Ok(Json(state.plugins.get().status()))
+    Ok(Json(state.plugins.current().status()))
 }
 
 #[utoipa::path(post, path = "/api/admin/plugins/reload", tag = "admin",
@@ -39,5 +39,5 @@ pub async fn reload(
             format!("plugins not reloaded, the old set stays: {e}"),
         )
     })?;
-    Ok(Json(state.plugins.get().status()))
+    Ok(Json(state.plugins.current().status()))
 }

@@ -14,6 +14,7 @@ use crate::api::caller::{Caller, MaybeCaller};
 use crate::api::error::{ApiError, ApiResult};
 use crate::db::skills::{SearchQuery, VersionRow};
 use crate::db::tokens::Scope;
+use crate::plugins::types::EventKind;
 use crate::publish::{PublishError, Refusal, Upload, publish as publish_upload};
 use crate::state::AppState;
 
@@ -356,6 +357,19 @@ async fn set_yank(
             "`{author}/{name}` has no version {version}"
         )));
     }
+    let change = crate::events::Change {
+        kind: if yanked {
+            EventKind::Yanked
+        } else {
+            EventKind::Unyanked
+        },
+        author: &author,
+        name: &name,
+        version: &version,
+        actor: &caller.author.name,
+        reason: None,
+    };
+    crate::events::tell(&state, change, None).await;
     Ok(Json(
         serde_json::json!({ "name": format!("{author}/{name}"), "version": version, "yanked": yanked }),
     ))
@@ -406,6 +420,15 @@ pub async fn remove_version(
                 "",
             )
             .await?;
+        let change = crate::events::Change {
+            kind: EventKind::Removed,
+            author: &author,
+            name: &name,
+            version: &version,
+            actor: &caller.author.name,
+            reason: None,
+        };
+        crate::events::tell(&state, change, None).await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found(format!(

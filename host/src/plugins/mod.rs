@@ -25,11 +25,10 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use spm_core::package::Files;
 
-use bindings::v0_1_0 as v1;
 use runtime::{Limits, Pre, Runtime};
 
 /// The API version this host implements (and the newest it loads).
-pub const API_VERSION: &str = "0.1.0";
+pub const API_VERSION: &str = "0.2.0";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -37,6 +36,8 @@ pub enum Kind {
     Scanner,
     Auth,
     Policy,
+    /// Publish hooks (API 0.2): told after a version is stored, yanked, blocked, ...
+    Hook,
 }
 
 impl Kind {
@@ -45,6 +46,7 @@ impl Kind {
             Kind::Scanner => "safety-scanner",
             Kind::Auth => "auth-provider",
             Kind::Policy => "storage-policy",
+            Kind::Hook => "publish-hook",
         }
     }
 }
@@ -307,55 +309,47 @@ impl Plugins {
             .collect()
     }
 
-    /// Runs plugin `i` on a blocking thread with its limits; `f` does the call.
-    async fn call<R: Send + 'static>(
-        &self,
-        i: usize,
-        f: impl FnOnce(&Pre, &mut wasmtime::Store<runtime::Ctx>) -> wasmtime::Result<R> + Send + 'static,
-    ) -> Result<R, Failure> {
-        let Some(runtime) = self.runtime.clone() else {
-            return Err(Failure {
-                plugin: "?".into(),
-                reason: "no plugin runtime".into(),
-                fail_open: false,
-            });
+    /// Calls plugin `i` with its limits: `f` gets a clone of its pre-instantiated component
+    /// and a fresh store, and is dropped at the deadline if it is still waiting then.
+    async fn call<R, F, Fut>(&self, i: usize, f: F) -> Result<R, Failure>
+    where
+        F: FnOnce(Pre, wasmtime::Store<runtime::Ctx>) -> Fut,
+        Fut: std::future::Future<Output = wasmtime::Result<R>>,
+    {
+        let p = &self.loaded[i];
+        let fail = |reason: String| Failure {
+            plugin: p.name.to_string(),
+            reason,
+            fail_open: p.spec.fail_open,
         };
-        let loaded = self.loaded.clone();
-        let fail = |reason: String| {
-            let p = &loaded[i];
-            Failure {
-                plugin: p.name.to_string(),
-                reason,
-                fail_open: p.spec.fail_open,
-            }
+        let Some(runtime) = self.runtime.as_ref() else {
+            return Err(fail("no plugin runtime".into()));
         };
-        let p = &loaded[i];
         let limits = Limits {
             timeout: Duration::from_millis(p.spec.timeout_ms),
             memory: (p.spec.memory_mb as usize) << 20,
         };
-        let (name, settings) = (p.name.clone(), p.settings.clone());
+        let started = Instant::now();
         let grant = p
             .allowed_hosts
             .clone()
             .map(|allowed_hosts| runtime::HttpGrant {
                 allowed_hosts,
                 client: http_client(),
-                handle: tokio::runtime::Handle::current(),
-                deadline: Instant::now() + limits.timeout,
+                deadline: started + limits.timeout,
             });
-        let task_loaded = loaded.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            let started = Instant::now();
-            let mut store = runtime::store(&runtime.engine, &name, &settings, limits, grant);
-            let r = f(&task_loaded[i].pre, &mut store)
-                .map_err(|e| runtime::describe(&e, limits, started));
-            store.data().flush_output();
-            (r, started.elapsed())
-        })
-        .await;
-        let (r, elapsed) = result.map_err(|e| fail(format!("its worker thread failed: {e}")))?;
-        let p = &loaded[i];
+        let (store, output) =
+            runtime::store(&runtime.engine, &p.name, &p.settings, limits, grant);
+        // The store traps at the deadline while the plugin computes; a plugin waiting in a
+        // host call (a sleep, a poll) is dropped here, a tick later.
+        let r = match tokio::time::timeout(limits.timeout + runtime::TICK, f(p.pre.clone(), store))
+            .await
+        {
+            Ok(r) => r.map_err(|e| runtime::describe(&e, limits, started)),
+            Err(_) => Err(runtime::past_deadline(limits)),
+        };
+        output.flush();
+        let elapsed = started.elapsed();
         p.stats.calls.fetch_add(1, Ordering::Relaxed);
         p.stats
             .micros
@@ -369,20 +363,27 @@ impl Plugins {
         })
     }
 
-    /// Every scanner on `pkg`. Failures are returned beside the findings of the others.
-    pub async fn scan(&self, pkg: &types::SkillPackage) -> (Vec<PluginFinding>, Vec<Failure>) {
-        let pkg = v1::SkillPackage::from(pkg);
+    /// Whether a scanner would look at the previous version (API 0.2 and later), so the
+    /// caller fetches it only then.
+    pub fn wants_previous(&self) -> bool {
+        self.loaded
+            .iter()
+            .any(|p| matches!(p.pre, Pre::Scanner2(_)))
+    }
+
+    /// Every scanner on `pkg` (and, for scanners of API 0.2, the previous version). Failures
+    /// are returned beside the findings of the others.
+    pub async fn scan(
+        &self,
+        pkg: &types::SkillPackage,
+        previous: Option<&types::PreviousVersion>,
+    ) -> (Vec<PluginFinding>, Vec<Failure>) {
         let mut findings = Vec::new();
         let mut failures = Vec::new();
         for i in self.of_kind(Kind::Scanner) {
-            let pkg = pkg.clone();
             let r = self
-                .call(i, move |pre, store| {
-                    let Pre::Scanner(pre) = pre else {
-                        unreachable!("kind checked at load")
-                    };
-                    let inst = pre.instantiate(&mut *store)?;
-                    inst.call_scan(store, &pkg)
+                .call(i, move |pre, mut store| async move {
+                    pre.scan(&mut store, pkg, previous).await
                 })
                 .await;
             let name = self.loaded[i].name.to_string();
@@ -408,7 +409,6 @@ impl Plugins {
                         continue;
                     }
                     findings.extend(list.into_iter().map(|f| {
-                        let f = types::Finding::from(f);
                         PluginFinding {
                             plugin: name.clone(),
                             rule: f.rule_id,
@@ -437,22 +437,19 @@ impl Plugins {
         bearer: Option<&str>,
         headers: Vec<(String, String)>,
     ) -> Result<AuthOutcome, Failure> {
+        let req = types::AuthRequest {
+            bearer_token: bearer.map(str::to_string),
+            headers,
+        };
         for i in self.of_kind(Kind::Auth) {
-            let req = v1::AuthRequest::from(&types::AuthRequest {
-                bearer_token: bearer.map(str::to_string),
-                headers: headers.clone(),
-            });
             let r = self
-                .call(i, move |pre, store| {
-                    let Pre::Auth(pre) = pre else {
-                        unreachable!("kind checked at load")
-                    };
-                    let inst = pre.instantiate(&mut *store)?;
-                    inst.call_authenticate(store, &req)
+                .call(i, |pre, mut store| {
+                    let req = &req;
+                    async move { pre.authenticate(&mut store, req).await }
                 })
                 .await;
             let plugin = self.loaded[i].name.to_string();
-            match r.map(types::AuthResult::from) {
+            match r {
                 Ok(types::AuthResult::NotMine) => continue,
                 Ok(types::AuthResult::Authenticated { name, scopes }) => {
                     return Ok(AuthOutcome::Authenticated {
@@ -472,28 +469,14 @@ impl Plugins {
     }
 
     /// Asks every storage policy in turn; the first denial wins: `Err((plugin, reason))`.
-    async fn policies<F>(&self, ask: F) -> Result<Result<(), (String, String)>, Failure>
+    async fn policies<F, Fut>(&self, ask: F) -> Result<Result<(), (String, String)>, Failure>
     where
-        F: Fn(
-                &v1::policy::StoragePolicy,
-                &mut wasmtime::Store<runtime::Ctx>,
-            ) -> wasmtime::Result<v1::Decision>
-            + Clone
-            + Send
-            + 'static,
+        F: Fn(Pre, wasmtime::Store<runtime::Ctx>) -> Fut,
+        Fut: std::future::Future<Output = wasmtime::Result<types::Decision>>,
     {
         for i in self.of_kind(Kind::Policy) {
-            let ask = ask.clone();
-            let r = self
-                .call(i, move |pre, store| {
-                    let Pre::Policy(pre) = pre else {
-                        unreachable!("kind checked at load")
-                    };
-                    let inst = pre.instantiate(&mut *store)?;
-                    ask(&inst, store)
-                })
-                .await;
-            match r.map(types::Decision::from) {
+            let r = self.call(i, &ask).await;
+            match r {
                 Ok(types::Decision::Allow) => {}
                 Ok(types::Decision::Deny(reason)) => {
                     return Ok(Err((self.loaded[i].name.to_string(), reason)));
@@ -510,8 +493,7 @@ impl Plugins {
         &self,
         pkg: &types::SkillPackage,
     ) -> Result<Result<(), (String, String)>, Failure> {
-        let pkg = v1::SkillPackage::from(pkg);
-        self.policies(move |inst, store| inst.call_check_publish(store, &pkg))
+        self.policies(|pre, mut store| async move { pre.check_publish(&mut store, pkg).await })
             .await
     }
 
@@ -520,9 +502,60 @@ impl Plugins {
         &self,
         ctx: &types::DownloadContext,
     ) -> Result<Result<(), (String, String)>, Failure> {
-        let ctx = v1::DownloadContext::from(ctx);
-        self.policies(move |inst, store| inst.call_check_download(store, &ctx))
+        self.policies(|pre, mut store| async move { pre.check_download(&mut store, ctx).await })
             .await
+    }
+
+    /// Whether any publish hook is loaded.
+    pub fn has_hooks(&self) -> bool {
+        self.loaded.iter().any(|p| p.spec.kind == Kind::Hook)
+    }
+
+    /// Tells every publish hook about `event`, each on a task of its own with its own
+    /// deadline: the caller never waits for them, and a hook's failure is only logged.
+    pub fn fire(&self, event: types::RegistryEvent) {
+        let hooks = self.of_kind(Kind::Hook);
+        if hooks.is_empty() {
+            return;
+        }
+        let event = Arc::new(event);
+        for i in hooks {
+            let (this, event) = (self.clone(), event.clone());
+            tokio::spawn(async move {
+                let _ = this.tell(i, &event).await;
+            });
+        }
+    }
+
+    /// Tells every publish hook about `event` in turn and waits for them (`spm plugin run`);
+    /// returns the failures.
+    pub async fn notify(&self, event: &types::RegistryEvent) -> Vec<Failure> {
+        let mut failures = Vec::new();
+        for i in self.of_kind(Kind::Hook) {
+            if let Err(f) = self.tell(i, event).await {
+                failures.push(f);
+            }
+        }
+        failures
+    }
+
+    /// Tells hook `i` about `event`; a failure is logged and returned.
+    async fn tell(&self, i: usize, event: &types::RegistryEvent) -> Result<(), Failure> {
+        let p = &self.loaded[i];
+        let r = self
+            .call(i, |pre, mut store| async move {
+                pre.on_event(&mut store, event).await
+            })
+            .await?;
+        r.map_err(|reason| {
+            p.stats.failures.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(plugin = %p.name, kind = ?event.kind, %reason, "publish hook reported an error");
+            Failure {
+                plugin: p.name.to_string(),
+                reason: format!("it reported an error: {reason}"),
+                fail_open: true,
+            }
+        })
     }
 }
 
@@ -555,8 +588,14 @@ fn pinned_http_client(
         .map_err(|e| format!("cannot make an HTTP client: {e}"))
 }
 
+tokio::task_local! {
+    /// The set a request started with (see [`Live::scoped`]).
+    static REQUEST_SET: Plugins;
+}
+
 /// The plugin set in use, replaceable while the server runs: each request takes the set
-/// current when it starts and finishes on it; a reload that fails leaves the old set.
+/// current when it starts and finishes on it (authentication, judging and the hooks it
+/// fires all use that one set, see [`Live::scoped`]); a reload that fails leaves the old set.
 #[derive(Clone)]
 pub struct Live {
     current: Arc<std::sync::RwLock<Plugins>>,
@@ -576,12 +615,24 @@ impl Live {
         }
     }
 
-    /// The set in use now.
+    /// The set to use: inside a request, the one it started with; elsewhere the current one.
     pub fn get(&self) -> Plugins {
+        REQUEST_SET
+            .try_with(Plugins::clone)
+            .unwrap_or_else(|_| self.current())
+    }
+
+    /// The set in use now (a reload's result, `GET /api/plugins`).
+    pub fn current(&self) -> Plugins {
         match self.current.read() {
             Ok(p) => p.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// Runs `work` (one request) on the set current now, whatever reloads happen meanwhile.
+    pub async fn scoped<F: std::future::Future>(&self, work: F) -> F::Output {
+        REQUEST_SET.scope(self.current(), work).await
     }
 
     /// Reads `[[plugins]]` from the configuration file again and loads them; only when all
@@ -644,15 +695,20 @@ pub fn package_view(
         manifest_json: meta.manifest_json,
         publisher: meta.publisher.to_string(),
         packed_size: meta.packed_size,
-        files: files
-            .iter()
-            .map(|(path, bytes)| types::SkillFile {
-                path: path.clone(),
-                size: bytes.len() as u64,
-                text: std::str::from_utf8(bytes).ok().map(str::to_string),
-            })
-            .collect(),
+        files: file_views(files),
     }
+}
+
+/// A package's files as plugins see them (text for the UTF-8 ones).
+pub fn file_views(files: &Files) -> Vec<types::SkillFile> {
+    files
+        .iter()
+        .map(|(path, bytes)| types::SkillFile {
+            path: path.clone(),
+            size: bytes.len() as u64,
+            text: std::str::from_utf8(bytes).ok().map(str::to_string),
+        })
+        .collect()
 }
 
 /// What `spm plugin check` reports about a component file.
@@ -667,11 +723,22 @@ pub struct CheckReport {
 }
 
 /// Loads a component file, says which world and API version it implements, and asks it for
-/// its `info()`; or explains why it is not a valid spm plugin.
+/// its `info()` (with a 1 s deadline and a 64 MiB memory cap); or explains why it is not a
+/// valid spm plugin.
 pub async fn check(path: &Path, cache: Option<PathBuf>) -> Result<CheckReport, PluginError> {
+    check_with(path, cache, 1000, 64).await
+}
+
+/// [`check`] with the deadline and memory cap the plugin will run with.
+pub async fn check_with(
+    path: &Path,
+    cache: Option<PathBuf>,
+    timeout_ms: u64,
+    memory_mb: u64,
+) -> Result<CheckReport, PluginError> {
     let wasm = runtime::read(path)?;
     let name = path.display().to_string();
-    let runtime = Runtime::new(cache.clone(), 64 << 20)?;
+    let runtime = Runtime::new(cache.clone(), (memory_mb as usize) << 20)?;
     let (component, _) = runtime.compile(&wasm, &name)?;
     let (kind, api_version) =
         runtime::inspect(&runtime.engine, &component).map_err(|reason| PluginError::Invalid {
@@ -682,27 +749,14 @@ pub async fn check(path: &Path, cache: Option<PathBuf>) -> Result<CheckReport, P
         name: Some(name.clone()),
         path: path.to_path_buf(),
         kind,
-        timeout_ms: 1000,
-        memory_mb: 64,
+        timeout_ms,
+        memory_mb,
         fail_open: false,
         settings: BTreeMap::new(),
     };
     let plugins = Plugins::load(&[spec], cache, Path::new("."))?;
     let info = plugins
-        .call(0, |pre, store| match pre {
-            Pre::Scanner(p) => {
-                let i = p.instantiate(&mut *store)?;
-                i.call_info(store)
-            }
-            Pre::Auth(p) => {
-                let i = p.instantiate(&mut *store)?;
-                i.call_info(store)
-            }
-            Pre::Policy(p) => {
-                let i = p.instantiate(&mut *store)?;
-                i.call_info(store)
-            }
-        })
+        .call(0, |pre, mut store| async move { pre.info(&mut store).await })
         .await
         .map_err(|f| PluginError::Failed {
             plugin: f.plugin,

@@ -5,6 +5,10 @@
 //! compiled artifact cached on disk keyed by the engine's compatibility hash and the
 //! plugin's SHA-256, and pre-instantiated; every call gets a fresh [`Store`] with a memory
 //! cap and a wall-clock deadline, so calls share no state and a runaway plugin is stopped.
+//! Calls are async: a plugin computing yields to the executor every tick and traps at its
+//! deadline; one waiting in a host call (a WASI sleep or poll, an HTTP request) is dropped
+//! at the deadline by the caller's timeout. [`Pre`] is the one place that knows each API
+//! version's generated calls.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -19,8 +23,8 @@ use wasmtime::{
     StoreLimitsBuilder,
 };
 
-use super::bindings::{ApiVersion, v0_1_0 as v1};
-use super::{Kind, PluginError};
+use super::bindings::{ApiVersion, v0_1_0 as v1, v0_2_0 as v2};
+use super::{Kind, PluginError, types};
 
 /// Epoch ticks happen this often; deadlines are rounded up to it.
 pub const TICK: Duration = Duration::from_millis(5);
@@ -31,7 +35,6 @@ pub struct HttpGrant {
     /// `allowed_hosts`: `api.example.com`, `*.example.com`, `127.0.0.1:8080`.
     pub allowed_hosts: Arc<Vec<spm_core::policy::HostPattern>>,
     pub client: reqwest::Client,
-    pub handle: tokio::runtime::Handle,
     /// The call's deadline; a request may not outlive it.
     pub deadline: Instant,
 }
@@ -51,8 +54,6 @@ pub struct Ctx {
     pub http: Option<HttpGrant>,
     wasi: wasmtime_wasi::WasiCtx,
     table: wasmtime::component::ResourceTable,
-    stdout: CappedLog,
-    stderr: CappedLog,
 }
 
 /// A plugin's stdout or stderr: every write is accepted (a chatty plugin never fails for
@@ -160,33 +161,39 @@ fn closed_wasi(stdout: &CappedLog, stderr: &CappedLog) -> wasmtime_wasi::WasiCtx
         .build()
 }
 
-impl Ctx {
-    /// Sends what the plugin printed during the call to the log (capped) and empties it.
-    pub fn flush_output(&self) {
-        let plugin = &*self.plugin;
-        for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
-            let (bytes, dropped) = pipe.taken();
-            if bytes.is_empty() {
-                continue;
-            }
-            let text = String::from_utf8_lossy(&bytes);
-            if dropped > 0 {
-                tracing::info!(
-                    plugin,
-                    stream,
-                    dropped,
-                    "{} (cut at its cap)",
-                    text.trim_end()
-                );
-            } else {
-                tracing::info!(plugin, stream, "{}", text.trim_end());
-            }
-        }
+impl v1::HttpHost for Ctx {
+    async fn fetch(
+        &mut self,
+        method: String,
+        url: String,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Result<v1::HttpResponse, String> {
+        self.http_fetch(method, url, headers, body).await
     }
 }
 
-impl v1::HttpHost for Ctx {
-    fn fetch(
+impl v2::HttpHost for Ctx {
+    async fn fetch(
+        &mut self,
+        method: String,
+        url: String,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Result<v2::HttpResponse, String> {
+        let r = self.http_fetch(method, url, headers, body).await?;
+        Ok(v2::HttpResponse {
+            status: r.status,
+            headers: r.headers,
+            body: r.body,
+        })
+    }
+}
+
+impl Ctx {
+    /// `spm:plugin/http.fetch`, for every API version: only to the granted hosts, each name
+    /// resolved once and every address judged, within the call's deadline.
+    async fn http_fetch(
         &mut self,
         method: String,
         url: String,
@@ -223,7 +230,7 @@ impl v1::HttpHost for Ctx {
             .map_err(|_| format!("`{method}` is not an HTTP method"))?;
         let port = parsed.port_or_known_default();
         let plugin = self.plugin.clone();
-        grant.handle.block_on(async move {
+        {
             // A name is resolved here and every address judged; the request then goes to
             // exactly those addresses (no second lookup that could answer differently).
             let client = match parsed.host() {
@@ -280,11 +287,34 @@ impl v1::HttpHost for Ctx {
                 headers,
                 body: bytes.to_vec(),
             })
-        })
+        }
     }
 }
 
 impl v1::scanner::spm::plugin::types::Host for Ctx {}
+impl v2::scanner::spm::plugin::types::Host for Ctx {}
+
+impl v2::Host for Ctx {
+    fn log(&mut self, level: v2::LogLevel, message: String) {
+        let level = match level {
+            v2::LogLevel::Trace => v1::LogLevel::Trace,
+            v2::LogLevel::Debug => v1::LogLevel::Debug,
+            v2::LogLevel::Info => v1::LogLevel::Info,
+            v2::LogLevel::Warn => v1::LogLevel::Warn,
+            v2::LogLevel::Error => v1::LogLevel::Error,
+        };
+        v1::Host::log(self, level, message)
+    }
+    fn get_config(&mut self, key: String) -> Option<String> {
+        v1::Host::get_config(self, key)
+    }
+    fn config_entries(&mut self) -> Vec<(String, String)> {
+        v1::Host::config_entries(self)
+    }
+    fn now(&mut self) -> u64 {
+        v1::Host::now(self)
+    }
+}
 
 impl v1::Host for Ctx {
     fn log(&mut self, level: v1::LogLevel, message: String) {
@@ -423,28 +453,53 @@ impl Runtime {
     }
 }
 
-/// Which world a component implements and which API version it imports.
+/// Which world a component implements and which API version it was built for: the version
+/// of the `spm:plugin` interfaces it imports, or, for a component importing none of them,
+/// what its exports' shape says (a scanner's `scan` gained a parameter in 0.2; hooks are 0.2;
+/// auth and policy exports are the same in both, so 0.1 serves them).
 pub fn inspect(engine: &Engine, component: &Component) -> Result<(Kind, String), String> {
     let ty = component.component_type();
-    let exports: Vec<String> = ty.exports(engine).map(|(n, _)| n.to_string()).collect();
+    let exports: Vec<(String, wasmtime::component::types::ComponentItem)> = ty
+        .exports(engine)
+        .map(|(n, item)| (n.to_string(), item.ty))
+        .collect();
     let imports: Vec<String> = ty.imports(engine).map(|(n, _)| n.to_string()).collect();
-    let kind = if exports.iter().any(|e| e == "scan") {
+    let exports_fn = |name: &str| exports.iter().find(|(n, _)| n == name).map(|(_, i)| i);
+    let kind = if exports_fn("scan").is_some() {
         Kind::Scanner
-    } else if exports.iter().any(|e| e == "authenticate") {
+    } else if exports_fn("authenticate").is_some() {
         Kind::Auth
-    } else if exports.iter().any(|e| e == "check-publish") {
+    } else if exports_fn("check-publish").is_some() {
         Kind::Policy
+    } else if exports_fn("on-event").is_some() {
+        Kind::Hook
     } else {
         return Err(format!(
             "it exports none of the spm plugin worlds (exports: {})",
-            exports.join(", ")
+            exports
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     };
-    let version = imports
-        .iter()
-        .find_map(|i| i.strip_prefix("spm:plugin/host@"))
-        .map(str::to_string)
-        .unwrap_or_else(|| super::API_VERSION.to_string());
+    let imported = imports.iter().find_map(|i| {
+        i.strip_prefix("spm:plugin/")?
+            .split_once('@')
+            .map(|(_, v)| v.to_string())
+    });
+    let version = match imported {
+        Some(v) => v,
+        None => match (kind, exports_fn("scan")) {
+            (Kind::Scanner, Some(wasmtime::component::types::ComponentItem::ComponentFunc(f)))
+                if f.params().len() == 2 =>
+            {
+                "0.2.0".into()
+            }
+            (Kind::Hook, _) => "0.2.0".into(),
+            _ => "0.1.0".into(),
+        },
+    };
     for i in &imports {
         if !i.starts_with("spm:plugin/") && !is_wasi_p2(i) {
             return Err(format!(
@@ -468,12 +523,145 @@ fn is_wasi_p2(import: &str) -> bool {
     })
 }
 
-/// A plugin ready to be called: its pre-instantiated component for its world (bindings of
-/// API 0.1; a later API version adds its own variants).
+/// A plugin ready to be called: its pre-instantiated component, for its world and the API
+/// version it was built against.
+#[derive(Clone)]
 pub enum Pre {
-    Scanner(v1::scanner::SafetyScannerPre<Ctx>),
-    Auth(v1::auth::AuthProviderPre<Ctx>),
-    Policy(v1::policy::StoragePolicyPre<Ctx>),
+    Scanner1(v1::scanner::SafetyScannerPre<Ctx>),
+    Auth1(v1::auth::AuthProviderPre<Ctx>),
+    Policy1(v1::policy::StoragePolicyPre<Ctx>),
+    Scanner2(v2::scanner::SafetyScannerPre<Ctx>),
+    Auth2(v2::auth::AuthProviderPre<Ctx>),
+    Policy2(v2::policy::StoragePolicyPre<Ctx>),
+    Hook2(v2::hook::PublishHookPre<Ctx>),
+}
+
+/// A call made to a plugin of another world (never happens: kinds are checked at load).
+fn wrong_world(call: &str) -> wasmtime::Error {
+    wasmtime::Error::msg(format!("`{call}` called on a plugin of another world"))
+}
+
+/// Instantiates `$pre` in `$store` and calls `$call` on it with `$args`.
+macro_rules! instance_call {
+    ($pre:expr, $store:expr, $call:ident $(, $arg:expr)*) => {{
+        let instance = $pre.instantiate_async(&mut *$store).await?;
+        instance.$call(&mut *$store $(, $arg)*).await
+    }};
+}
+
+impl Pre {
+    /// The API version's generated `info()`: name, version, description.
+    pub async fn info(&self, store: &mut Store<Ctx>) -> wasmtime::Result<types::PluginInfo> {
+        macro_rules! info {
+            ($p:expr) => {{
+                let i = instance_call!($p, store, call_info)?;
+                types::PluginInfo {
+                    name: i.name,
+                    version: i.version,
+                    description: i.description,
+                }
+            }};
+        }
+        Ok(match self {
+            Pre::Scanner1(p) => info!(p),
+            Pre::Auth1(p) => info!(p),
+            Pre::Policy1(p) => info!(p),
+            Pre::Scanner2(p) => info!(p),
+            Pre::Auth2(p) => info!(p),
+            Pre::Policy2(p) => info!(p),
+            Pre::Hook2(p) => info!(p),
+        })
+    }
+
+    /// A scanner's findings on `pkg`; scanners of API 0.2 also see the previous version.
+    pub async fn scan(
+        &self,
+        store: &mut Store<Ctx>,
+        pkg: &types::SkillPackage,
+        previous: Option<&types::PreviousVersion>,
+    ) -> wasmtime::Result<Result<Vec<types::Finding>, String>> {
+        Ok(match self {
+            Pre::Scanner1(p) => instance_call!(p, store, call_scan, &v1::SkillPackage::from(pkg))?
+                .map(|list| list.into_iter().map(types::Finding::from).collect()),
+            Pre::Scanner2(p) => {
+                let previous = previous.map(v2::PreviousVersion::from);
+                instance_call!(
+                    p,
+                    store,
+                    call_scan,
+                    &v2::SkillPackage::from(pkg),
+                    previous.as_ref()
+                )?
+                .map(|list| list.into_iter().map(types::Finding::from).collect())
+            }
+            _ => return Err(wrong_world("scan")),
+        })
+    }
+
+    /// An auth provider's answer on a credential.
+    pub async fn authenticate(
+        &self,
+        store: &mut Store<Ctx>,
+        req: &types::AuthRequest,
+    ) -> wasmtime::Result<types::AuthResult> {
+        Ok(match self {
+            Pre::Auth1(p) => {
+                instance_call!(p, store, call_authenticate, &v1::AuthRequest::from(req))?.into()
+            }
+            Pre::Auth2(p) => {
+                instance_call!(p, store, call_authenticate, &v2::AuthRequest::from(req))?.into()
+            }
+            _ => return Err(wrong_world("authenticate")),
+        })
+    }
+
+    /// A storage policy's decision on a publish.
+    pub async fn check_publish(
+        &self,
+        store: &mut Store<Ctx>,
+        pkg: &types::SkillPackage,
+    ) -> wasmtime::Result<types::Decision> {
+        Ok(match self {
+            Pre::Policy1(p) => {
+                instance_call!(p, store, call_check_publish, &v1::SkillPackage::from(pkg))?.into()
+            }
+            Pre::Policy2(p) => {
+                instance_call!(p, store, call_check_publish, &v2::SkillPackage::from(pkg))?.into()
+            }
+            _ => return Err(wrong_world("check-publish")),
+        })
+    }
+
+    /// A storage policy's decision on a download.
+    pub async fn check_download(
+        &self,
+        store: &mut Store<Ctx>,
+        ctx: &types::DownloadContext,
+    ) -> wasmtime::Result<types::Decision> {
+        Ok(match self {
+            Pre::Policy1(p) => {
+                instance_call!(p, store, call_check_download, &v1::DownloadContext::from(ctx))?
+                    .into()
+            }
+            Pre::Policy2(p) => {
+                instance_call!(p, store, call_check_download, &v2::DownloadContext::from(ctx))?
+                    .into()
+            }
+            _ => return Err(wrong_world("check-download")),
+        })
+    }
+
+    /// A publish hook told about `event`.
+    pub async fn on_event(
+        &self,
+        store: &mut Store<Ctx>,
+        event: &types::RegistryEvent,
+    ) -> wasmtime::Result<Result<(), String>> {
+        match self {
+            Pre::Hook2(p) => instance_call!(p, store, call_on_event, &v2::RegistryEvent::from(event)),
+            _ => Err(wrong_world("on-event")),
+        }
+    }
 }
 
 /// Links and pre-instantiates `component` with the bindings of its API version.
@@ -507,7 +695,7 @@ pub fn pre_instantiate(
         .imports(engine)
         .any(|(n, _)| is_wasi_p2(n));
     if imports_wasi {
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(invalid)?;
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(invalid)?;
     }
     match api {
         ApiVersion::V0_1_0 => {
@@ -518,12 +706,35 @@ pub fn pre_instantiate(
             let pre = linker.instantiate_pre(component).map_err(invalid)?;
             Ok(match kind {
                 Kind::Scanner => {
-                    Pre::Scanner(v1::scanner::SafetyScannerPre::new(pre).map_err(invalid)?)
+                    Pre::Scanner1(v1::scanner::SafetyScannerPre::new(pre).map_err(invalid)?)
                 }
-                Kind::Auth => Pre::Auth(v1::auth::AuthProviderPre::new(pre).map_err(invalid)?),
+                Kind::Auth => Pre::Auth1(v1::auth::AuthProviderPre::new(pre).map_err(invalid)?),
                 Kind::Policy => {
-                    Pre::Policy(v1::policy::StoragePolicyPre::new(pre).map_err(invalid)?)
+                    Pre::Policy1(v1::policy::StoragePolicyPre::new(pre).map_err(invalid)?)
                 }
+                Kind::Hook => {
+                    return Err(PluginError::Invalid {
+                        plugin: name.to_string(),
+                        reason: "the publish-hook world arrived with API 0.2.0; this component was built for 0.1".into(),
+                    });
+                }
+            })
+        }
+        ApiVersion::V0_2_0 => {
+            v2::scanner::spm::plugin::host::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
+                .map_err(invalid)?;
+            v2::scanner::spm::plugin::http::add_to_linker::<Ctx, HasSelf<Ctx>>(&mut linker, |c| c)
+                .map_err(invalid)?;
+            let pre = linker.instantiate_pre(component).map_err(invalid)?;
+            Ok(match kind {
+                Kind::Scanner => {
+                    Pre::Scanner2(v2::scanner::SafetyScannerPre::new(pre).map_err(invalid)?)
+                }
+                Kind::Auth => Pre::Auth2(v2::auth::AuthProviderPre::new(pre).map_err(invalid)?),
+                Kind::Policy => {
+                    Pre::Policy2(v2::policy::StoragePolicyPre::new(pre).map_err(invalid)?)
+                }
+                Kind::Hook => Pre::Hook2(v2::hook::PublishHookPre::new(pre).map_err(invalid)?),
             })
         }
     }
@@ -536,14 +747,48 @@ pub struct Limits {
     pub memory: usize,
 }
 
-/// A fresh store with the plugin's limits and deadline.
+/// What a plugin printed during a call, kept outside its store so it reaches the log even
+/// when the call is dropped at its deadline.
+pub struct Output {
+    plugin: Arc<str>,
+    stdout: CappedLog,
+    stderr: CappedLog,
+}
+
+impl Output {
+    /// Sends what the plugin printed to the log (capped) and empties it.
+    pub fn flush(&self) {
+        let plugin = &*self.plugin;
+        for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            let (bytes, dropped) = pipe.taken();
+            if bytes.is_empty() {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            if dropped > 0 {
+                tracing::info!(
+                    plugin,
+                    stream,
+                    dropped,
+                    "{} (cut at its cap)",
+                    text.trim_end()
+                );
+            } else {
+                tracing::info!(plugin, stream, "{}", text.trim_end());
+            }
+        }
+    }
+}
+
+/// A fresh store with the plugin's limits and deadline: while it computes, the plugin yields
+/// to the executor every tick, and at the deadline it traps.
 pub fn store(
     engine: &Engine,
     name: &Arc<str>,
     settings: &Arc<BTreeMap<String, String>>,
     limits: Limits,
     http: Option<HttpGrant>,
-) -> Store<Ctx> {
+) -> (Store<Ctx>, Output) {
     let (stdout, stderr) = (CappedLog::default(), CappedLog::default());
     let ctx = Ctx {
         plugin: name.clone(),
@@ -561,25 +806,39 @@ pub fn store(
             t.set_max_capacity(4096);
             t
         },
-        stdout,
-        stderr,
     };
     let mut store = Store::new(engine, ctx);
     store.limiter(|c| &mut c.limits);
-    let ticks = (limits.timeout.as_millis() / TICK.as_millis()).max(1) as u64 + 1;
-    store.set_epoch_deadline(ticks);
-    store.epoch_deadline_trap();
-    store
+    let deadline = Instant::now() + limits.timeout;
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |_| {
+        Ok(if Instant::now() >= deadline {
+            wasmtime::UpdateDeadline::Interrupt
+        } else {
+            wasmtime::UpdateDeadline::Yield(1)
+        })
+    });
+    let output = Output {
+        plugin: name.clone(),
+        stdout,
+        stderr,
+    };
+    (store, output)
+}
+
+/// A call stopped at its deadline, in words.
+pub fn past_deadline(limits: Limits) -> String {
+    format!(
+        "it ran past its {} ms deadline and was stopped",
+        limits.timeout.as_millis()
+    )
 }
 
 /// Turns a wasmtime failure into words a publisher and an operator can act on.
 pub fn describe(err: &wasmtime::Error, limits: Limits, started: Instant) -> String {
     if let Some(trap) = err.downcast_ref::<wasmtime::Trap>() {
         return match trap {
-            wasmtime::Trap::Interrupt => format!(
-                "it ran past its {} ms deadline and was stopped",
-                limits.timeout.as_millis()
-            ),
+            wasmtime::Trap::Interrupt => past_deadline(limits),
             wasmtime::Trap::UnreachableCodeReached => {
                 "it trapped (panicked or aborted)".to_string()
             }
@@ -593,10 +852,7 @@ pub fn describe(err: &wasmtime::Error, limits: Limits, started: Instant) -> Stri
         return format!("it exceeded its {} MiB memory limit", limits.memory >> 20);
     }
     if started.elapsed() >= limits.timeout {
-        return format!(
-            "it ran past its {} ms deadline and was stopped",
-            limits.timeout.as_millis()
-        );
+        return past_deadline(limits);
     }
     format!("it failed: {}", text.lines().next().unwrap_or(&text))
 }

@@ -74,3 +74,83 @@ pub struct Finding {
     pub file: Option<String>,
     pub line: Option<u32>,
 }
+
+/// The version published before the one being judged, for scanners of API 0.2 and later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreviousVersion {
+    pub version: String,
+    pub files: Vec<SkillFile>,
+}
+
+/// What happened to a version, for publish hooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    Published,
+    Yanked,
+    Unyanked,
+    Blocked,
+    Approved,
+    Removed,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 6] = [
+        EventKind::Published,
+        EventKind::Yanked,
+        EventKind::Unyanked,
+        EventKind::Blocked,
+        EventKind::Approved,
+        EventKind::Removed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Published => "published",
+            EventKind::Yanked => "yanked",
+            EventKind::Unyanked => "unyanked",
+            EventKind::Blocked => "blocked",
+            EventKind::Approved => "approved",
+            EventKind::Removed => "removed",
+        }
+    }
+}
+
+impl std::str::FromStr for EventKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        EventKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "`{s}` is not an event; use one of {}",
+                    EventKind::ALL.map(EventKind::as_str).join(", ")
+                )
+            })
+    }
+}
+
+/// An event publish hooks are told about, after it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegistryEvent {
+    pub kind: EventKind,
+    pub author: String,
+    pub name: String,
+    pub version: String,
+    /// The account that caused it.
+    pub actor: String,
+    /// `clean`, `flagged` or `blocked`.
+    pub safety_status: String,
+    pub reason: Option<String>,
+    /// Seconds since the Unix epoch.
+    pub at: u64,
+}
+
+/// What a plugin says about itself (`info()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginInfo {
+    pub name: String,
+    pub version: String,
+    pub description: String,
+}

@@ -3,6 +3,8 @@
 //! The built-in scanner (the same code `spm scan` runs locally), the registry's own name
 //! check (a name one typo away from another author's skill), then every plugin scanner.
 //! The strictest verdict wins; the score is the built-in score less each plugin finding.
+//! Scanners of plugin API 0.2 also see the previous version's files (the highest lower
+//! version), read from storage only when such a scanner is loaded.
 
 use spm_core::api::client_manifest;
 use spm_core::package::Files;
@@ -84,7 +86,12 @@ pub async fn judge(
         if stage == Stage::Publish {
             policy_verdict(plugins.check_publish(&view).await)?;
         }
-        let (plugin_findings, failures) = plugins.scan(&view).await;
+        let previous = if plugins.wants_previous() {
+            previous_version(state, author, m).await
+        } else {
+            None
+        };
+        let (plugin_findings, failures) = plugins.scan(&view, previous.as_ref()).await;
         if let Some(f) = failures.iter().find(|f| !f.fail_open) {
             return Err(f.clone().into());
         }
@@ -116,6 +123,46 @@ pub async fn judge(
         score: score.max(0.0),
         findings,
     })
+}
+
+/// The version of `author/m.name` published before `m.version` (the highest lower one), with
+/// its files; `None` when there is none, or when it cannot be read (logged: a scanner then
+/// judges the package on its own rather than the publish failing over an old archive).
+async fn previous_version(
+    state: &AppState,
+    author: &str,
+    m: &Manifest,
+) -> Option<crate::plugins::types::PreviousVersion> {
+    let current = m.version.as_ref()?;
+    let (skill_id, _) = state.db.skill_id(author, &m.name).await.ok()??;
+    let versions = state.db.versions(skill_id).await.ok()?;
+    let (version, integrity) = versions
+        .iter()
+        .filter_map(|v| Some((semver::Version::parse(&v.version).ok()?, &v.integrity)))
+        .filter(|(v, _)| v < current)
+        .max_by(|a, b| a.0.cmp(&b.0))?;
+    let skill = format!("{author}/{}@{version}", m.name);
+    let read = async {
+        let integrity: spm_core::package::Integrity =
+            integrity.parse().map_err(|e| format!("its integrity: {e}"))?;
+        let bytes = state
+            .blobs
+            .get(&integrity)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("its archive is missing")?;
+        spm_core::package::read_archive(&bytes, &Default::default()).map_err(|e| e.to_string())
+    };
+    match read.await {
+        Ok(files) => Some(crate::plugins::types::PreviousVersion {
+            version: version.to_string(),
+            files: crate::plugins::file_views(&files),
+        }),
+        Err(e) => {
+            tracing::warn!(%skill, "the previous version is not passed to scanners: {e}");
+            None
+        }
+    }
 }
 
 /// The refusal for a blocked verdict: the worst finding in words, all findings as details.

@@ -200,6 +200,15 @@ pub async fn publish(
     match outcome {
         InsertOutcome::Inserted { updated } => {
             tracing::info!(skill = %format!("{}/{}", author.name, m.name), %version, %integrity, "published");
+            let change = crate::events::Change {
+                kind: crate::plugins::types::EventKind::Published,
+                author: &author.name,
+                name: &m.name,
+                version: &version.to_string(),
+                actor: &author.name,
+                reason: None,
+            };
+            crate::events::tell(state, change, Some(safety.status)).await;
             Ok(PublishResponse {
                 published: true,
                 name: m.name.clone(),

@@ -89,6 +89,17 @@ pub async fn rescan(state: &AppState) -> Result<Rescan, PublishError> {
                 &format!("{} -> {after}", item.safety_status),
             )
             .await?;
+        if after == spm_core::safety::SafetyStatus::Blocked {
+            let change = crate::events::Change {
+                kind: crate::plugins::types::EventKind::Blocked,
+                author: &item.author,
+                name: &item.name,
+                version: &item.version,
+                actor: "rescan",
+                reason: Some("a rescan blocked it"),
+            };
+            crate::events::tell(state, change, Some(after)).await;
+        }
         out.changed.push(Rejudged {
             target,
             before: item.safety_status,
