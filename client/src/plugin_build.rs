@@ -61,6 +61,8 @@ pub enum Project {
         name: String,
         lang: crate::plugin_new::Lang,
         world: crate::plugin_new::World,
+        /// The API version it is written against (`api`; 0.1.0 when absent).
+        api: String,
     },
 }
 
@@ -94,7 +96,20 @@ pub fn project(dir: &Path) -> Result<Project, BuildError> {
                 "`name = \"{name}\"` is not a plugin name (lowercase letters, digits and `-`)"
             )));
         }
-        return Ok(Project::Script { name, lang, world });
+        let api = doc
+            .get("api")
+            .and_then(|v| v.as_str())
+            .unwrap_or("0.1.0")
+            .to_string();
+        if crate::plugin_new::wit_of(&api).is_none() {
+            return Err(crate::plugin_new::NewError::UnknownApi(api).into());
+        }
+        return Ok(Project::Script {
+            name,
+            lang,
+            world,
+            api,
+        });
     }
     if dir.join("Cargo.toml").is_file() {
         return Ok(Project::Rust);
@@ -126,22 +141,31 @@ pub fn build_project(dir: &Path, target_dir: &Path) -> Result<Vec<PathBuf>, Buil
                 .join(crate::plugin_new::SDK_DIR)
                 .join("Cargo.toml")
                 .is_file()
-                || !dir
-                    .join(crate::plugin_new::WIT_DIR)
-                    .join("plugin.wit")
-                    .is_file();
+                || crate::plugin_new::WITS.iter().any(|(v, _)| {
+                    !dir
+                        .join(crate::plugin_new::wit_dir(v))
+                        .join("plugin.wit")
+                        .is_file()
+                });
             if wants_sdk && missing {
                 crate::plugin_new::write_sdk(&dir)?;
             }
             build(&dir, &target_dir, &[])
         }
-        Project::Script { name, lang, world } => {
+        Project::Script {
+            name,
+            lang,
+            world,
+            api,
+        } => {
             // The frozen WIT it is built against, written again when a copy lacks it.
-            let wit = dir.join(crate::plugin_new::WIT_DIR).join("plugin.wit");
+            let wit = dir
+                .join(crate::plugin_new::wit_dir(&api))
+                .join("plugin.wit");
             if !wit.is_file() {
-                crate::plugin_new::write_wit(&dir)?;
+                crate::plugin_new::write_wit(&dir, &api)?;
             }
-            build_script(&dir, &name, lang, world).map(|f| vec![f])
+            build_script(&dir, &name, lang, world, &api).map(|f| vec![f])
         }
     }
 }
@@ -166,8 +190,10 @@ fn build_script(
     name: &str,
     lang: crate::plugin_new::Lang,
     world: crate::plugin_new::World,
+    api: &str,
 ) -> Result<PathBuf, BuildError> {
-    use crate::plugin_new::{Lang, WIT_DIR};
+    use crate::plugin_new::Lang;
+    let wit_dir = crate::plugin_new::wit_dir(api);
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).map_err(|e| BuildError::Project(e.to_string()))?;
     let out = dist.join(format!("{}.wasm", name.replace('-', "_")));
@@ -185,7 +211,7 @@ fn build_script(
             let mut cmd = Command::new(tool);
             cmd.args([
                 "-d",
-                WIT_DIR,
+                &wit_dir,
                 "-w",
                 world.wit(),
                 "componentize",
@@ -205,7 +231,7 @@ fn build_script(
                 })?;
             let mut cmd = Command::new(tool);
             // spm gives plugins HTTP through spm:plugin/http, not wasi:http.
-            cmd.args(["--wit", WIT_DIR, "--world-name", world.wit()])
+            cmd.args(["--wit", &wit_dir, "--world-name", world.wit()])
                 .args(["-d", "http", "fetch-event", "--out"])
                 .arg(&out)
                 .arg("plugin.js");

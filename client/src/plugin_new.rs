@@ -1,17 +1,30 @@
 //! `spm plugin new`: a ready plugin project in Rust, Python or JavaScript for one of the
-//! three worlds, that builds in any folder: the WIT of its API version is written beside it,
+//! four worlds, that builds in any folder: the WIT of its API version is written beside it,
 //! and a Rust crate gets the SDK's sources too (the SDK is not on crates.io yet), which
-//! [`write_sdk`] writes again when a copied crate lacks them.
+//! [`write_sdk`] writes again when a copied crate lacks them. New projects use the newest
+//! API ([`API_VERSION`]); projects of older versions keep building against theirs
+//! ([`wit_of`]).
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// The API version new plugins are written against.
-pub const API_VERSION: &str = "0.1.0";
-/// The frozen WIT of that version.
-pub const WIT: &str = include_str!("../../wit/spm-plugin/0.1.0/plugin.wit");
-/// Where a project keeps that WIT, relative to its folder.
-pub const WIT_DIR: &str = "wit/spm-plugin/0.1.0";
+pub const API_VERSION: &str = "0.2.0";
+/// Every released API version and its frozen WIT, oldest first.
+pub const WITS: &[(&str, &str)] = &[
+    ("0.1.0", include_str!("../../wit/spm-plugin/0.1.0/plugin.wit")),
+    ("0.2.0", include_str!("../../wit/spm-plugin/0.2.0/plugin.wit")),
+];
+
+/// The frozen WIT of API `version`, if it is one spm knows.
+pub fn wit_of(version: &str) -> Option<&'static str> {
+    WITS.iter().find(|(v, _)| *v == version).map(|(_, w)| *w)
+}
+
+/// Where a project keeps the WIT of API `version`, relative to its folder.
+pub fn wit_dir(version: &str) -> String {
+    format!("wit/spm-plugin/{version}")
+}
 /// Where a Rust plugin keeps the SDK, relative to its folder.
 pub const SDK_DIR: &str = "spm-plugin-sdk";
 const SDK_CARGO: &str = include_str!("../../plugin-sdk/Cargo.toml");
@@ -53,6 +66,8 @@ pub enum World {
     Scanner,
     Auth,
     Policy,
+    /// Publish hooks (API 0.2.0 and later).
+    Hook,
 }
 
 impl FromStr for World {
@@ -62,8 +77,9 @@ impl FromStr for World {
             "scanner" | "safety-scanner" => Ok(World::Scanner),
             "auth" | "auth-provider" => Ok(World::Auth),
             "policy" | "storage-policy" => Ok(World::Policy),
+            "hook" | "publish-hook" => Ok(World::Hook),
             other => Err(format!(
-                "`{other}` is not a plugin world; use scanner, auth or policy"
+                "`{other}` is not a plugin world; use scanner, auth, policy or hook"
             )),
         }
     }
@@ -76,6 +92,7 @@ impl World {
             World::Scanner => "safety-scanner",
             World::Auth => "auth-provider",
             World::Policy => "storage-policy",
+            World::Hook => "publish-hook",
         }
     }
 
@@ -85,6 +102,17 @@ impl World {
             World::Scanner => "scanner",
             World::Auth => "auth",
             World::Policy => "policy",
+            World::Hook => "hook",
+        }
+    }
+
+    /// Which entry of a language's templates is this world's.
+    fn index(self) -> usize {
+        match self {
+            World::Scanner => 0,
+            World::Auth => 1,
+            World::Policy => 2,
+            World::Hook => 3,
         }
     }
 }
@@ -97,6 +125,11 @@ pub enum NewError {
     BadName(String),
     #[error("{0} already exists and is not empty; choose another name or --dir")]
     Exists(String),
+    #[error(
+        "spm:plugin@{0} is not an API version this spm knows (it knows {known}); write `api = \"{API_VERSION}\"` in spm-plugin.toml",
+        known = WITS.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ")
+    )]
+    UnknownApi(String),
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -136,26 +169,30 @@ fn write(dir: &Path, rel: &str, text: &str, out: &mut Vec<PathBuf>) -> Result<()
     Ok(())
 }
 
-/// Writes the SDK's sources and the WIT into the Rust crate at `dir` (what its
-/// `spm-plugin-sdk = { path = "spm-plugin-sdk" }` dependency needs).
+/// Writes the SDK's sources and the WIT of every API version it builds against into the Rust
+/// crate at `dir` (what its `spm-plugin-sdk = { path = "spm-plugin-sdk" }` dependency needs).
 pub fn write_sdk(dir: &Path) -> Result<Vec<PathBuf>, NewError> {
     let mut out = Vec::new();
     // A path dependency inside the plugin's folder: a member of the plugin's workspace.
     let cargo = format!(
-        "# Written by spm {}: the SDK for spm:plugin@{API_VERSION}.\n{SDK_CARGO}",
-        env!("CARGO_PKG_VERSION")
+        "# Written by spm {}: the SDK for spm:plugin@{} (feature `v0_2`: {API_VERSION}).\n{SDK_CARGO}",
+        env!("CARGO_PKG_VERSION"),
+        WITS[0].0
     );
     write(dir, &format!("{SDK_DIR}/Cargo.toml"), &cargo, &mut out)?;
     write(dir, &format!("{SDK_DIR}/src/lib.rs"), SDK_LIB, &mut out)?;
-    write(dir, &format!("{WIT_DIR}/plugin.wit"), WIT, &mut out)?;
+    for (version, wit) in WITS {
+        write(dir, &format!("{}/plugin.wit", wit_dir(version)), wit, &mut out)?;
+    }
     Ok(out)
 }
 
-/// Writes the WIT of [`API_VERSION`] into the project at `dir`.
-pub fn write_wit(dir: &Path) -> Result<PathBuf, NewError> {
+/// Writes the WIT of API `version` into the project at `dir`.
+pub fn write_wit(dir: &Path, version: &str) -> Result<PathBuf, NewError> {
+    let wit = wit_of(version).ok_or_else(|| NewError::UnknownApi(version.into()))?;
     let mut out = Vec::new();
-    write(dir, &format!("{WIT_DIR}/plugin.wit"), WIT, &mut out)?;
-    Ok(dir.join(WIT_DIR).join("plugin.wit"))
+    write(dir, &format!("{}/plugin.wit", wit_dir(version)), wit, &mut out)?;
+    Ok(dir.join(wit_dir(version)).join("plugin.wit"))
 }
 
 /// Creates the project `name` in `dir` (which must be absent or empty). Returns the files.
@@ -174,6 +211,7 @@ pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<Pa
                 World::Scanner => include_str!("../../examples/plugins/rust/src/lib.rs"),
                 World::Auth => include_str!("../templates/plugin/rust-auth.rs"),
                 World::Policy => include_str!("../templates/plugin/rust-policy.rs"),
+                World::Hook => include_str!("../templates/plugin/rust-hook.rs"),
             };
             write(dir, "Cargo.toml", &rust_manifest(name, world), &mut out)?;
             write(dir, "src/lib.rs", &fill(entry), &mut out)?;
@@ -187,17 +225,16 @@ pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<Pa
         }
         Lang::Python | Lang::Js => {
             let sc = script(lang);
-            let entry = match world {
-                World::Scanner => sc.templates[0],
-                World::Auth => sc.templates[1],
-                World::Policy => sc.templates[2],
-            };
+            let entry = sc.templates[world.index()];
             write(dir, sc.entry, &fill(entry), &mut out)?;
             write(dir, sc.helper, sc.helper_text, &mut out)?;
+            if let Some((file, text)) = sc.helper_types {
+                write(dir, file, text, &mut out)?;
+            }
             let manifest = project_manifest(name, lang, world);
             write(dir, "spm-plugin.toml", &manifest, &mut out)?;
             write(dir, ".gitignore", sc.ignore, &mut out)?;
-            write(dir, &format!("{WIT_DIR}/plugin.wit"), WIT, &mut out)?;
+            out.push(write_wit(dir, API_VERSION)?);
             if lang == Lang::Js {
                 write(dir, "package.json", &package_json(name), &mut out)?;
             }
@@ -212,9 +249,11 @@ struct Script {
     entry: &'static str,
     helper: &'static str,
     helper_text: &'static str,
+    /// The helper's type declarations, for editors (JavaScript).
+    helper_types: Option<(&'static str, &'static str)>,
     ignore: &'static str,
-    /// The entry file for the scanner, auth and policy worlds.
-    templates: [&'static str; 3],
+    /// The entry file for the scanner, auth, policy and hook worlds.
+    templates: [&'static str; 4],
 }
 
 fn script(lang: Lang) -> Script {
@@ -223,22 +262,29 @@ fn script(lang: Lang) -> Script {
             entry: "plugin.js",
             helper: "spm-plugin.js",
             helper_text: include_str!("../../examples/plugins/javascript/spm-plugin.js"),
+            helper_types: Some((
+                "spm-plugin.d.ts",
+                include_str!("../../examples/plugins/javascript/spm-plugin.d.ts"),
+            )),
             ignore: "dist/\nwit/\nnode_modules/\n",
             templates: [
                 include_str!("../../examples/plugins/javascript/plugin.js"),
                 include_str!("../templates/plugin/js-auth.js"),
                 include_str!("../templates/plugin/js-policy.js"),
+                include_str!("../templates/plugin/js-hook.js"),
             ],
         },
         _ => Script {
             entry: "app.py",
             helper: "spm_plugin.py",
             helper_text: include_str!("../../examples/plugins/python/spm_plugin.py"),
+            helper_types: None,
             ignore: "dist/\nwit/\nwit_world/\n__pycache__/\ncomponentize_py_*\n",
             templates: [
                 include_str!("../../examples/plugins/python/app.py"),
                 include_str!("../templates/plugin/py-auth.py"),
                 include_str!("../templates/plugin/py-policy.py"),
+                include_str!("../templates/plugin/py-hook.py"),
             ],
         },
     }
@@ -259,9 +305,9 @@ crate-type = ["cdylib"]
 [dependencies]
 # The SDK for spm:plugin@{API_VERSION}, written into ./spm-plugin-sdk by `spm plugin new` (and by
 # `spm plugin build` when it is missing). Once spm-plugin-sdk is on crates.io, use
-#   spm-plugin-sdk = {{ version = "0.1", features = ["{feature}"] }}
+#   spm-plugin-sdk = {{ version = "0.1", features = ["{feature}", "v0_2"] }}
 # instead, and delete ./spm-plugin-sdk and ./wit.
-spm-plugin-sdk = {{ path = "spm-plugin-sdk", features = ["{feature}"] }}
+spm-plugin-sdk = {{ path = "spm-plugin-sdk", features = ["{feature}", "v0_2"] }}
 
 [profile.release]
 opt-level = "s"
@@ -295,7 +341,8 @@ fn package_json(name: &str) -> String {
     "build": "spm plugin build ."
   }},
   "devDependencies": {{
-    "@bytecodealliance/componentize-js": "0.23.0"
+    "@bytecodealliance/componentize-js": "0.23.0",
+    "@bytecodealliance/preview2-shim": "0.25.0"
   }}
 }}
 "#

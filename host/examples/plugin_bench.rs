@@ -70,11 +70,11 @@ async fn main() {
     let view = package_view(&m, meta, &files);
 
     let runs = 200;
-    let (f, _) = plugins.scan(&view).await;
+    let (f, _) = plugins.scan(&view, None).await;
     assert_eq!(f.len(), 1);
     let t = Instant::now();
     for _ in 0..runs {
-        let (f, failures) = plugins.scan(&view).await;
+        let (f, failures) = plugins.scan(&view, None).await;
         assert!(failures.is_empty() && f.len() == 1);
     }
     let wasm = t.elapsed() / runs;

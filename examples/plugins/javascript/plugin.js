@@ -1,5 +1,6 @@
 // word-flagger: a safety scanner that flags the words in its `words` setting (default: TODO), at
-// the severity in its `severity` setting (default: high; critical blocks a publish).
+// the severity in its `severity` setting (default: high; critical blocks a publish); with
+// `only_changed = "true"`, only in files new or changed since the previous version.
 
 import * as spm from "./spm-plugin.js";
 
@@ -7,10 +8,11 @@ export function info() {
   return spm.pluginInfo("word-flagger", "0.1.0", "flags configured words");
 }
 
-export function scan(pkg) {
+export function scan(pkg, previous) {
   const words = spm.configList("words");
+  const files = spm.config("only_changed") === "true" ? spm.changedTextFiles(pkg, previous) : spm.textFiles(pkg);
   const findings = [];
-  for (const [path, text] of spm.textFiles(pkg)) {
+  for (const [path, text] of files) {
     for (const word of words.length ? words : ["TODO"]) {
       let at = text.indexOf(word);
       while (at >= 0) {

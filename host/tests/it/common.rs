@@ -535,8 +535,13 @@ pub fn plugin_components() -> Option<std::path::PathBuf> {
         // One build at a time across test processes.
         let lock = std::fs::File::create(target.join(".build-lock")).map_err(|e| e.to_string())?;
         lock.lock().map_err(|e| e.to_string())?;
-        let built = spm_client::plugin_build::build(&root.join("plugins"), &target, &[])
+        // The plugins of API 0.1.0, then those of 0.2.0 (a workspace of their own).
+        let mut built = spm_client::plugin_build::build(&root.join("plugins"), &target, &[])
             .map_err(|e| e.to_string())?;
+        built.extend(
+            spm_client::plugin_build::build(&root.join("plugins/api-0.2"), &target, &[])
+                .map_err(|e| e.to_string())?,
+        );
         Ok(built[0].parent().unwrap().to_path_buf())
     });
     match result {

@@ -51,6 +51,7 @@ mod github;
 mod graphql;
 mod lifecycle;
 mod plugins;
+mod plugins_api_0_2;
 mod s3;
 mod security;
 mod web;

@@ -13,7 +13,7 @@ use serde_json::json;
 use sha2::Sha256;
 use spm_host::plugins::{Kind, PluginSpec, Plugins};
 
-fn spec(dir: &std::path::Path, file: &str, kind: Kind, settings: &[(&str, &str)]) -> PluginSpec {
+pub(crate) fn spec(dir: &std::path::Path, file: &str, kind: Kind, settings: &[(&str, &str)]) -> PluginSpec {
     PluginSpec {
         name: None,
         path: dir.join(format!("{file}.wasm")),
@@ -47,7 +47,7 @@ fn now() -> u64 {
 }
 
 /// A packed skill with extra files.
-fn archive(name: &str, extra_frontmatter: &str, files: &[(&str, &str)]) -> Vec<u8> {
+pub(crate) fn archive(name: &str, extra_frontmatter: &str, files: &[(&str, &str)]) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let skill = dir.path().join(name);
     std::fs::create_dir(&skill).unwrap();
@@ -67,7 +67,7 @@ fn archive(name: &str, extra_frontmatter: &str, files: &[(&str, &str)]) -> Vec<u
 }
 
 /// `deploy` with a fake AWS key on line 3 of `scripts/deploy.sh`.
-fn leaky_archive() -> Vec<u8> {
+pub(crate) fn leaky_archive() -> Vec<u8> {
     archive(
         "deploy",
         "license: MIT\n",
@@ -445,7 +445,7 @@ async fn the_example_template_builds_and_runs() {
         manifest_json: "{}".into(),
     };
     let (findings, failures) = plugins
-        .scan(&spm_host::plugins::package_view(&m, meta, &files))
+        .scan(&spm_host::plugins::package_view(&m, meta, &files), None)
         .await;
     assert!(failures.is_empty(), "{failures:?}");
     assert_eq!(findings.len(), 1);
@@ -498,17 +498,17 @@ async fn outbound_http_only_to_granted_hosts() {
         spm_host::plugins::package_view(&m, meta, &files)
     };
     let granted = scan(Some("127.0.0.1")).unwrap();
-    let (f, failures) = granted.scan(&view).await;
+    let (f, failures) = granted.scan(&view, None).await;
     assert!(failures.is_empty(), "{failures:?}");
     assert_eq!(f[0].message, "200 hello");
     // A name is resolved by the host and the request pinned to what was judged: `localhost`
     // resolves to loopback, which a host named exactly may reach.
     let named = scan_url(&by_name, Some("*.example.com, localhost")).unwrap();
-    let (f, failures) = named.scan(&view).await;
+    let (f, failures) = named.scan(&view, None).await;
     assert!(failures.is_empty(), "{failures:?}");
     assert_eq!(f[0].message, "200 hello");
     let elsewhere = scan(Some("*.example.com, api.example.org")).unwrap();
-    let (f, _) = elsewhere.scan(&view).await;
+    let (f, _) = elsewhere.scan(&view, None).await;
     assert!(
         f[0].message.contains("not in this plugin's allowed_hosts"),
         "{}",
@@ -517,7 +517,7 @@ async fn outbound_http_only_to_granted_hosts() {
     // Without a grant it loads (other languages' toolchains import every interface), and
     // every request fails, saying how to grant it.
     let ungranted = scan(None).unwrap();
-    let (f, _) = ungranted.scan(&view).await;
+    let (f, _) = ungranted.scan(&view, None).await;
     assert!(
         f[0].message.contains("not granted") && f[0].message.contains("allowed_hosts"),
         "{}",
