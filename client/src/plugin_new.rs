@@ -12,8 +12,14 @@ use std::str::FromStr;
 pub const API_VERSION: &str = "0.2.0";
 /// Every released API version and its frozen WIT, oldest first.
 pub const WITS: &[(&str, &str)] = &[
-    ("0.1.0", include_str!("../../wit/spm-plugin/0.1.0/plugin.wit")),
-    ("0.2.0", include_str!("../../wit/spm-plugin/0.2.0/plugin.wit")),
+    (
+        "0.1.0",
+        include_str!("../../wit/spm-plugin/0.1.0/plugin.wit"),
+    ),
+    (
+        "0.2.0",
+        include_str!("../../wit/spm-plugin/0.2.0/plugin.wit"),
+    ),
 ];
 
 /// The frozen WIT of API `version`, if it is one spm knows.
@@ -182,7 +188,12 @@ pub fn write_sdk(dir: &Path) -> Result<Vec<PathBuf>, NewError> {
     write(dir, &format!("{SDK_DIR}/Cargo.toml"), &cargo, &mut out)?;
     write(dir, &format!("{SDK_DIR}/src/lib.rs"), SDK_LIB, &mut out)?;
     for (version, wit) in WITS {
-        write(dir, &format!("{}/plugin.wit", wit_dir(version)), wit, &mut out)?;
+        write(
+            dir,
+            &format!("{}/plugin.wit", wit_dir(version)),
+            wit,
+            &mut out,
+        )?;
     }
     Ok(out)
 }
@@ -191,7 +202,12 @@ pub fn write_sdk(dir: &Path) -> Result<Vec<PathBuf>, NewError> {
 pub fn write_wit(dir: &Path, version: &str) -> Result<PathBuf, NewError> {
     let wit = wit_of(version).ok_or_else(|| NewError::UnknownApi(version.into()))?;
     let mut out = Vec::new();
-    write(dir, &format!("{}/plugin.wit", wit_dir(version)), wit, &mut out)?;
+    write(
+        dir,
+        &format!("{}/plugin.wit", wit_dir(version)),
+        wit,
+        &mut out,
+    )?;
     Ok(dir.join(wit_dir(version)).join("plugin.wit"))
 }
 

@@ -123,18 +123,22 @@ impl ConnLimits {
     }
 }
 
-/// `spm server start`: log set-up, the configuration summary, and serve until Ctrl-C/SIGTERM.
-pub async fn run(config: Config) -> anyhow::Result<()> {
+/// Logs to stderr, filtered by `SPM_LOG` (`default` when unset).
+pub fn init_log(default: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SPM_LOG").unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info")
-            }),
+            tracing_subscriber::EnvFilter::try_from_env("SPM_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default)),
         )
         .with_target(false)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
+}
+
+/// `spm server start`: log set-up, the configuration summary, and serve until Ctrl-C/SIGTERM.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    init_log("info,sqlx=warn,tower_http=info");
     let addr = config.addr();
     eprintln!("spm registry\n{}", config.summary());
     let listener = TcpListener::bind(addr).await.map_err(|e| {

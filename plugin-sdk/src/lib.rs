@@ -119,21 +119,33 @@ macro_rules! world {
 #[cfg(feature = "scanner")]
 pub mod scanner {
     //! The `safety-scanner` world.
-    world!("safety-scanner", "export_scanner", "spm_plugin_sdk::scanner");
+    world!(
+        "safety-scanner",
+        "export_scanner",
+        "spm_plugin_sdk::scanner"
+    );
     pub use spm::plugin::types::{Severity, SkillFile};
 }
 
 #[cfg(feature = "auth")]
 pub mod auth {
     //! The `auth-provider` world.
-    world!("auth-provider", "export_auth_provider", "spm_plugin_sdk::auth");
+    world!(
+        "auth-provider",
+        "export_auth_provider",
+        "spm_plugin_sdk::auth"
+    );
     pub use spm::plugin::types::Identity;
 }
 
 #[cfg(feature = "policy")]
 pub mod policy {
     //! The `storage-policy` world.
-    world!("storage-policy", "export_storage_policy", "spm_plugin_sdk::policy");
+    world!(
+        "storage-policy",
+        "export_storage_policy",
+        "spm_plugin_sdk::policy"
+    );
     pub use spm::plugin::types::SkillFile;
 }
 
@@ -180,21 +192,26 @@ pub mod hook {
     }
 }
 
-#[cfg(feature = "scanner")]
-use scanner::spm::plugin::{host, http as http_api};
 #[cfg(all(feature = "auth", not(feature = "scanner")))]
 use auth::spm::plugin::{host, http as http_api};
-#[cfg(all(feature = "policy", not(any(feature = "scanner", feature = "auth"))))]
-use policy::spm::plugin::{host, http as http_api};
 #[cfg(all(
     feature = "hook",
     not(any(feature = "scanner", feature = "auth", feature = "policy"))
 ))]
 use hook::spm::plugin::{host, http as http_api};
+#[cfg(all(feature = "policy", not(any(feature = "scanner", feature = "auth"))))]
+use policy::spm::plugin::{host, http as http_api};
+#[cfg(feature = "scanner")]
+use scanner::spm::plugin::{host, http as http_api};
 
 /// Outbound HTTP, for plugins the operator granted it (`allowed_hosts` in the plugin's
 /// settings). Without a grant every request fails, saying how to grant it.
-#[cfg(any(feature = "scanner", feature = "auth", feature = "policy", feature = "hook"))]
+#[cfg(any(
+    feature = "scanner",
+    feature = "auth",
+    feature = "policy",
+    feature = "hook"
+))]
 pub mod http {
     pub use super::http_api::Response;
 
@@ -219,31 +236,56 @@ pub mod http {
 }
 
 /// This plugin's setting `key` from the server configuration.
-#[cfg(any(feature = "scanner", feature = "auth", feature = "policy", feature = "hook"))]
+#[cfg(any(
+    feature = "scanner",
+    feature = "auth",
+    feature = "policy",
+    feature = "hook"
+))]
 pub fn config(key: &str) -> Option<String> {
     host::get_config(key)
 }
 
 /// A setting parsed into `T` (`None` when absent or unparsable).
-#[cfg(any(feature = "scanner", feature = "auth", feature = "policy", feature = "hook"))]
+#[cfg(any(
+    feature = "scanner",
+    feature = "auth",
+    feature = "policy",
+    feature = "hook"
+))]
 pub fn config_parse<T: core::str::FromStr>(key: &str) -> Option<T> {
     config(key)?.trim().parse().ok()
 }
 
 /// All settings of this plugin.
-#[cfg(any(feature = "scanner", feature = "auth", feature = "policy", feature = "hook"))]
+#[cfg(any(
+    feature = "scanner",
+    feature = "auth",
+    feature = "policy",
+    feature = "hook"
+))]
 pub fn config_entries() -> Vec<(String, String)> {
     host::config_entries()
 }
 
 /// Seconds since the Unix epoch, from the host.
-#[cfg(any(feature = "scanner", feature = "auth", feature = "policy", feature = "hook"))]
+#[cfg(any(
+    feature = "scanner",
+    feature = "auth",
+    feature = "policy",
+    feature = "hook"
+))]
 pub fn now() -> u64 {
     host::now()
 }
 
 /// Logging through the host, which tags every line with the plugin's name.
-#[cfg(any(feature = "scanner", feature = "auth", feature = "policy", feature = "hook"))]
+#[cfg(any(
+    feature = "scanner",
+    feature = "auth",
+    feature = "policy",
+    feature = "hook"
+))]
 pub mod log {
     use super::host::{LogLevel, log};
     pub fn debug(message: &str) {

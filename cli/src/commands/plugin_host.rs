@@ -72,6 +72,8 @@ pub async fn run(
         settings,
         token,
     } = input;
+    // What the plugin logs and prints goes to stderr (SPM_LOG=debug for more).
+    spm_host::server::init_log("warn,spm_host::plugins::runtime=info");
     // Checked with the limits it runs with: a plugin needing more than the defaults loads.
     let report = plugins::check_with(file, cache_dir(), timeout_ms, memory_mb).await?;
     let settings: BTreeMap<String, String> = settings

@@ -58,6 +58,40 @@ fn ok(dir: &Path, args: &[&str]) -> String {
     text
 }
 
+/// A webhook receiver on loopback: the bodies of the requests it got, each answered 200.
+fn receiver() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = got.clone();
+    std::thread::spawn(move || {
+        for mut sock in listener.incoming().flatten() {
+            let mut reader = BufReader::new(sock.try_clone().unwrap());
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':')
+                    && k.eq_ignore_ascii_case("content-length")
+                {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&body).into_owned());
+            let _ = sock
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+    });
+    (port, got)
+}
+
 /// `spm plugin new NAME --lang LANG --world WORLD` in `dir`, then `spm plugin build . --out
 /// dist` inside it, from a folder of its own: the component's path.
 fn new_and_build(dir: &Path, name: &str, lang: &str, world: &str) -> PathBuf {
@@ -73,7 +107,7 @@ fn new_and_build(dir: &Path, name: &str, lang: &str, world: &str) -> PathBuf {
     assert!(wasm.is_file() && out.contains("dist/"), "{out}");
     let check = ok(dir, &["plugin", "check", wasm.to_str().unwrap()]);
     assert!(
-        check.contains("spm:plugin@0.1.0") && check.contains(name),
+        check.contains("spm:plugin@0.2.0") && check.contains(name),
         "{check}"
     );
     wasm
@@ -89,6 +123,8 @@ fn python_and_javascript_plugins_refuse_publishes_in_a_running_registry() {
     let py_scan = new_and_build(dir, "py-scan", "python", "scanner");
     let js_scan = new_and_build(dir, "js-scan", "js", "scanner");
     let py_policy = new_and_build(dir, "py-policy", "python", "policy");
+    let py_hook = new_and_build(dir, "py-hook", "python", "hook");
+    let js_hook = new_and_build(dir, "js-hook", "js", "hook");
     // Every other template builds and checks as its world too.
     for (name, lang, world) in [
         ("py-auth", "python", "auth"),
@@ -96,6 +132,38 @@ fn python_and_javascript_plugins_refuse_publishes_in_a_running_registry() {
         ("js-policy", "js", "policy"),
     ] {
         new_and_build(dir, name, lang, world);
+    }
+    // API 0.2.0 scanners see the previous version: with `only_changed`, a word in a file that
+    // did not change is not flagged again, one in a new file is.
+    let old = skill(&dir.join("old"), "diffed", "1.0.0", &[]);
+    std::fs::write(old.join("notes.md"), "PYBAD JSBAD\n").unwrap();
+    let new = skill(&dir.join("new"), "diffed", "1.1.0", &[]);
+    std::fs::write(new.join("notes.md"), "PYBAD JSBAD\n").unwrap();
+    std::fs::write(new.join("added.md"), "PYBAD JSBAD\n").unwrap();
+    for (wasm, word) in [(&py_scan, "PYBAD"), (&js_scan, "JSBAD")] {
+        let o = spm(
+            dir,
+            &[
+                "plugin",
+                "run",
+                wasm.to_str().unwrap(),
+                new.to_str().unwrap(),
+                "--previous",
+                old.to_str().unwrap(),
+                "--set",
+                &format!("words={word}"),
+                "--set",
+                "only_changed=true",
+                "--timeout-ms",
+                "5000",
+            ],
+        );
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains("added.md:1") && !text.contains("notes.md"),
+            "{text}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     // Without its toolchain, the build says how to get it.
     let o = Command::new(env!("CARGO_BIN_EXE_spm"))
@@ -110,6 +178,7 @@ fn python_and_javascript_plugins_refuse_publishes_in_a_running_registry() {
         !o.status.success() && text.contains("pip install componentize-py"),
         "{text}"
     );
+    let (port, told) = receiver();
     let config = dir.join("spm.toml");
     std::fs::write(
         &config,
@@ -132,10 +201,24 @@ path = "{}"
 kind = "policy"
 timeout_ms = 5000
 settings = {{ denied_names = "forbidden-*" }}
+
+[[plugins]]
+path = "{}"
+kind = "hook"
+timeout_ms = 5000
+settings = {{ url = "http://127.0.0.1:{port}/py", allowed_hosts = "127.0.0.1:{port}" }}
+
+[[plugins]]
+path = "{}"
+kind = "hook"
+timeout_ms = 5000
+settings = {{ url = "http://127.0.0.1:{port}/js", allowed_hosts = "127.0.0.1:{port}" }}
 "#,
             py_scan.display(),
             js_scan.display(),
-            py_policy.display()
+            py_policy.display(),
+            py_hook.display(),
+            js_hook.display(),
         ),
     )
     .unwrap();
@@ -145,6 +228,24 @@ settings = {{ denied_names = "forbidden-*" }}
     // A clean skill goes through all three.
     let clean = skill(&dir.join("s"), "fine-skill", "1.0.0", &[]);
     alice.ok(&clean, &["publish"]);
+    // Both hooks are told, after the publish, on their own.
+    let mut events = Vec::new();
+    for _ in 0..600 {
+        events = told.lock().unwrap().clone();
+        if events.len() >= 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(events.len(), 2, "{events:?}");
+    for e in &events {
+        let e: serde_json::Value = serde_json::from_str(e).unwrap();
+        assert_eq!(e["kind"], "published", "{e}");
+        assert_eq!(e["name"], "fine-skill", "{e}");
+        assert_eq!(e["author"], "alice", "{e}");
+        assert_eq!(e["safety_status"], "clean", "{e}");
+        assert!(e["at"].as_u64().is_some(), "{e}");
+    }
     // Each plugin refuses what it is configured to refuse, and says so.
     let mark = |name: &str, word: &str| {
         let d = skill(&dir.join("s"), name, "1.0.0", &[]);
@@ -197,11 +298,15 @@ class WitWorld(wit_world.WitWorld):
     def info(self) -> types.PluginInfo:
         return spm.plugin_info("py-bad", "0.1.0", "misbehaves as told")
 
-    def scan(self, pkg: types.SkillPackage):
+    def scan(self, pkg: types.SkillPackage, previous):
         mode = spm.config("mode", "fine")
         if mode == "loop":
             while True:
                 pass
+        if mode == "sleep":
+            # Blocked in a WASI call, not computing: dropped at the deadline all the same.
+            import time
+            time.sleep(600)
         if mode == "alloc":
             hoard = []
             while True:
@@ -273,6 +378,11 @@ class WitWorld(wit_world.WitWorld):
     let (fine, text) = run("fine");
     assert!(fine, "{text}");
     let (done, text) = run("loop");
+    assert!(
+        !done && text.contains("ran past its 2000 ms deadline"),
+        "{text}"
+    );
+    let (done, text) = run("sleep");
     assert!(
         !done && text.contains("ran past its 2000 ms deadline"),
         "{text}"
@@ -352,8 +462,52 @@ fn rust_plugins_build_from_anywhere_from_a_relative_path_and_as_one_workspace_me
     member(&repo, "plugins/license-policy", &rel);
     assert!(rel.join("license_policy.wasm").is_file());
     // Each builds and checks as its world.
+    // A publish hook in Rust, and a run of it against a local webhook.
+    ok(
+        dir,
+        &[
+            "plugin", "new", "rs-hook", "--lang", "rust", "--world", "hook",
+        ],
+    );
+    ok(dir, &["plugin", "build", "rs-hook", "--out", "dist"]);
+    let (port, told) = receiver();
+    let hook = dir.join("dist/rs_hook.wasm");
+    let out = ok(
+        dir,
+        &[
+            "plugin",
+            "run",
+            hook.to_str().unwrap(),
+            "--event",
+            "yanked",
+            "--set",
+            &format!("url=http://127.0.0.1:{port}/hook"),
+            "--set",
+            &format!("allowed_hosts=127.0.0.1:{port}"),
+        ],
+    );
+    assert!(out.contains("told: yanked local/example@1.0.0"), "{out}");
+    let events = told.lock().unwrap().clone();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(events[0].contains(r#""kind":"yanked""#), "{events:?}");
+    let o = spm(
+        dir,
+        &[
+            "plugin",
+            "run",
+            hook.to_str().unwrap(),
+            "--event",
+            "exploded",
+        ],
+    );
+    let text = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && text.contains("not an event"),
+        "{text}"
+    );
     for (wasm, world) in [
         (dir.join("dist/rs_scan.wasm"), "safety-scanner"),
+        (dir.join("dist/rs_hook.wasm"), "publish-hook"),
         (rel.join("license_policy.wasm"), "storage-policy"),
     ] {
         let check = ok(dir, &["plugin", "check", wasm.to_str().unwrap()]);

@@ -4,7 +4,7 @@ endpoints (the call never delays the registry's response)."""
 
 import wit_world
 from wit_world.imports import types
-from wit_world.types import Err
+from componentize_py_types import Err
 
 import spm_plugin as spm
 

@@ -5,6 +5,8 @@ built; `componentize-py -d wit/spm-plugin/0.2.0 -w <world> bindings .` writes th
 for an editor's type checker.
 """
 
+# Imported here, at the top: componentize-py bundles the modules imported when it builds.
+import json
 from typing import Iterable, Iterator, List, Optional, Tuple, TypeVar
 
 from wit_world.imports import host, http, types
@@ -89,7 +91,7 @@ def changed_text_files(pkg: types.SkillPackage,
 def fetch(method: str, url: str, headers: Iterable[Tuple[str, str]] = (),
           body: bytes = b"") -> http.Response:
     """Outbound HTTP, only to the hosts in this plugin's `allowed_hosts` setting and within the
-    call's deadline. A refused or failed request raises `wit_world.types.Err` with the reason."""
+    call's deadline. A refused or failed request raises `componentize_py_types.Err` with the reason."""
     return http.fetch(method, url, list(headers), bytes(body))
 
 
@@ -107,7 +109,6 @@ def finding(rule_id: str, message: str, file: Optional[str] = None, line: Option
 
 def event_json(event: "types.RegistryEvent") -> str:
     """A publish hook's event as JSON (what a webhook receives)."""
-    import json
     return json.dumps({
         "kind": event.kind.name.lower(),
         "author": event.author,

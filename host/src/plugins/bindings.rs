@@ -251,8 +251,8 @@ pub mod v0_2_0 {
     pub use scanner::spm::plugin::host::{Host, LogLevel};
     pub use scanner::spm::plugin::http::{Host as HttpHost, Response as HttpResponse};
     pub use scanner::spm::plugin::types::{
-        AuthRequest, AuthResult, Decision, DownloadContext, Finding, Severity, SkillFile,
-        SkillPackage, PreviousVersion, RegistryEvent, EventKind,
+        AuthRequest, AuthResult, Decision, DownloadContext, EventKind, Finding, PreviousVersion,
+        RegistryEvent, Severity, SkillFile, SkillPackage,
     };
 
     shared_conversions!();

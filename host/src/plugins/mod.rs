@@ -338,8 +338,7 @@ impl Plugins {
                 client: http_client(),
                 deadline: started + limits.timeout,
             });
-        let (store, output) =
-            runtime::store(&runtime.engine, &p.name, &p.settings, limits, grant);
+        let (store, output) = runtime::store(&runtime.engine, &p.name, &p.settings, limits, grant);
         // The store traps at the deadline while the plugin computes; a plugin waiting in a
         // host call (a sleep, a poll) is dropped here, a tick later.
         let r = match tokio::time::timeout(limits.timeout + runtime::TICK, f(p.pre.clone(), store))
@@ -408,16 +407,14 @@ impl Plugins {
                         });
                         continue;
                     }
-                    findings.extend(list.into_iter().map(|f| {
-                        PluginFinding {
-                            plugin: name.clone(),
-                            rule: f.rule_id,
-                            category: f.category,
-                            severity: f.severity.to_string(),
-                            message: f.message,
-                            file: f.file,
-                            line: f.line,
-                        }
+                    findings.extend(list.into_iter().map(|f| PluginFinding {
+                        plugin: name.clone(),
+                        rule: f.rule_id,
+                        category: f.category,
+                        severity: f.severity.to_string(),
+                        message: f.message,
+                        file: f.file,
+                        line: f.line,
                     }));
                 }
                 Ok(Err(msg)) => failures.push(Failure {
@@ -756,7 +753,10 @@ pub async fn check_with(
     };
     let plugins = Plugins::load(&[spec], cache, Path::new("."))?;
     let info = plugins
-        .call(0, |pre, mut store| async move { pre.info(&mut store).await })
+        .call(
+            0,
+            |pre, mut store| async move { pre.info(&mut store).await },
+        )
         .await
         .map_err(|f| PluginError::Failed {
             plugin: f.plugin,

@@ -639,14 +639,20 @@ impl Pre {
         ctx: &types::DownloadContext,
     ) -> wasmtime::Result<types::Decision> {
         Ok(match self {
-            Pre::Policy1(p) => {
-                instance_call!(p, store, call_check_download, &v1::DownloadContext::from(ctx))?
-                    .into()
-            }
-            Pre::Policy2(p) => {
-                instance_call!(p, store, call_check_download, &v2::DownloadContext::from(ctx))?
-                    .into()
-            }
+            Pre::Policy1(p) => instance_call!(
+                p,
+                store,
+                call_check_download,
+                &v1::DownloadContext::from(ctx)
+            )?
+            .into(),
+            Pre::Policy2(p) => instance_call!(
+                p,
+                store,
+                call_check_download,
+                &v2::DownloadContext::from(ctx)
+            )?
+            .into(),
             _ => return Err(wrong_world("check-download")),
         })
     }
@@ -658,7 +664,9 @@ impl Pre {
         event: &types::RegistryEvent,
     ) -> wasmtime::Result<Result<(), String>> {
         match self {
-            Pre::Hook2(p) => instance_call!(p, store, call_on_event, &v2::RegistryEvent::from(event)),
+            Pre::Hook2(p) => {
+                instance_call!(p, store, call_on_event, &v2::RegistryEvent::from(event))
+            }
             _ => Err(wrong_world("on-event")),
         }
     }
@@ -684,7 +692,7 @@ pub fn pre_instantiate(
     // Toolchains for other languages import every interface of the world, used or not, so a
     // plugin without a grant still loads; each request it makes fails, saying why.
     if imports_http && !http_granted {
-        tracing::info!(
+        tracing::debug!(
             plugin = name,
             "it imports outbound HTTP but has no `allowed_hosts`: its requests will be refused"
         );

@@ -143,8 +143,9 @@ async fn previous_version(
         .max_by(|a, b| a.0.cmp(&b.0))?;
     let skill = format!("{author}/{}@{version}", m.name);
     let read = async {
-        let integrity: spm_core::package::Integrity =
-            integrity.parse().map_err(|e| format!("its integrity: {e}"))?;
+        let integrity: spm_core::package::Integrity = integrity
+            .parse()
+            .map_err(|e| format!("its integrity: {e}"))?;
         let bytes = state
             .blobs
             .get(&integrity)

@@ -13,7 +13,12 @@ use serde_json::json;
 use sha2::Sha256;
 use spm_host::plugins::{Kind, PluginSpec, Plugins};
 
-pub(crate) fn spec(dir: &std::path::Path, file: &str, kind: Kind, settings: &[(&str, &str)]) -> PluginSpec {
+pub(crate) fn spec(
+    dir: &std::path::Path,
+    file: &str,
+    kind: Kind,
+    settings: &[(&str, &str)],
+) -> PluginSpec {
     PluginSpec {
         name: None,
         path: dir.join(format!("{file}.wasm")),

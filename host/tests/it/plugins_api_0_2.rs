@@ -124,7 +124,10 @@ async fn publish_hooks_are_told_after_each_change_and_never_delay_the_response()
     assert!(event["at"].as_u64().unwrap() > 1_700_000_000, "{event}");
     // ...and the publish was answered while the hook's call is still waiting on the webhook.
     let stats = plugin_stats(&s, "webhook").await;
-    assert_eq!(stats["calls"], 0, "the response waited for the hook: {stats}");
+    assert_eq!(
+        stats["calls"], 0,
+        "the response waited for the hook: {stats}"
+    );
     assert_eq!(stats["world"], "publish-hook");
     assert_eq!(stats["api_version"], "0.2.0");
     rx.release_all();
