@@ -142,7 +142,8 @@ pub fn build_project(dir: &Path, target_dir: &Path) -> Result<Vec<PathBuf>, Buil
                 .join("Cargo.toml")
                 .is_file()
                 || crate::plugin_new::WITS.iter().any(|(v, _)| {
-                    !dir.join(crate::plugin_new::wit_dir(v))
+                    !dir.join(crate::plugin_new::SDK_DIR)
+                        .join(crate::plugin_new::wit_dir(v))
                         .join("plugin.wit")
                         .is_file()
                 });

@@ -187,10 +187,11 @@ pub fn write_sdk(dir: &Path) -> Result<Vec<PathBuf>, NewError> {
     );
     write(dir, &format!("{SDK_DIR}/Cargo.toml"), &cargo, &mut out)?;
     write(dir, &format!("{SDK_DIR}/src/lib.rs"), SDK_LIB, &mut out)?;
+    // Inside the SDK's own folder, as in the published crate (plugin-sdk/wit).
     for (version, wit) in WITS {
         write(
             dir,
-            &format!("{}/plugin.wit", wit_dir(version)),
+            &format!("{SDK_DIR}/{}/plugin.wit", wit_dir(version)),
             wit,
             &mut out,
         )?;
@@ -234,7 +235,7 @@ pub fn create(dir: &Path, name: &str, lang: Lang, world: World) -> Result<Vec<Pa
             write(
                 dir,
                 ".gitignore",
-                "target/\ndist/\nspm-plugin-sdk/\nwit/\n",
+                "target/\ndist/\nspm-plugin-sdk/\n",
                 &mut out,
             )?;
             out.extend(write_sdk(dir)?);
@@ -322,7 +323,7 @@ crate-type = ["cdylib"]
 # The SDK for spm:plugin@{API_VERSION}, written into ./spm-plugin-sdk by `spm plugin new` (and by
 # `spm plugin build` when it is missing). Once spm-plugin-sdk is on crates.io, use
 #   spm-plugin-sdk = {{ version = "0.1", features = ["{feature}", "v0_2"] }}
-# instead, and delete ./spm-plugin-sdk and ./wit.
+# instead, and delete ./spm-plugin-sdk (the crate carries its WIT).
 spm-plugin-sdk = {{ path = "spm-plugin-sdk", features = ["{feature}", "v0_2"] }}
 
 [profile.release]

@@ -17,32 +17,42 @@ pub struct Change<'a> {
     pub reason: Option<&'a str>,
 }
 
-/// Tells the hooks about `change`, with the version's safety status as it is now (read from
-/// the database unless the caller knows it). Without hooks this costs nothing.
-pub async fn tell(state: &AppState, change: Change<'_>, status: Option<SafetyStatus>) {
+/// Tells the hooks about `change`, with the version's safety status as it is now (the
+/// caller's, or read from the database on the hooks' own task, so the response never waits
+/// for it). Without hooks this costs nothing.
+pub fn tell(state: &AppState, change: Change<'_>, status: Option<SafetyStatus>) {
     let plugins = state.plugins.get();
     if !plugins.has_hooks() {
         return;
     }
-    let status = match status {
-        Some(s) => Some(s),
-        None => status_of(state, change.author, change.name, change.version).await,
-    };
-    plugins.fire(RegistryEvent {
+    let mut event = RegistryEvent {
         kind: change.kind,
         author: change.author.to_string(),
         name: change.name.to_string(),
         version: change.version.to_string(),
         actor: change.actor.to_string(),
-        safety_status: status.map_or("unknown", SafetyStatus::as_str).to_string(),
+        safety_status: status.map_or("", SafetyStatus::as_str).to_string(),
         reason: change.reason.filter(|r| !r.is_empty()).map(str::to_string),
         at: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
+    };
+    if status.is_some() {
+        plugins.fire(event);
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        let now = status_of(&state, &event.author, &event.name, &event.version).await;
+        // A version that cannot be read back (a race with its removal) is reported clean
+        // only if nothing says otherwise; the field is always one of the three statuses.
+        event.safety_status = now.unwrap_or(SafetyStatus::Clean).as_str().to_string();
+        plugins.fire(event);
     });
 }
 
-async fn status_of(
+/// The safety status of `author/name@version` now (before a removal, for its event).
+pub async fn status_of(
     state: &AppState,
     author: &str,
     name: &str,

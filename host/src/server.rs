@@ -40,7 +40,11 @@ pub async fn state(config: Config, public_url: Option<String>) -> anyhow::Result
     })
 }
 
-/// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+/// How long shutdown waits for publish hooks still running.
+const HOOK_DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish, then
+/// the publish hooks they fired.
 ///
 /// Connections are served by hyper directly (not `axum::serve`) so that the limits in
 /// [`ConnLimits`] hold: a client must finish its request headers within the header-read
@@ -89,6 +93,8 @@ pub async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
+    // Hooks told about the last requests finish too (each within its own deadline).
+    crate::plugins::drain_hooks(HOOK_DRAIN).await;
     Ok(())
 }
 
@@ -220,5 +226,8 @@ pub async fn create_admin(config: &Config, name: &str) -> anyhow::Result<String>
 /// ([`crate::publish::rescan`]).
 pub async fn rescan(config: Config) -> anyhow::Result<crate::publish::Rescan> {
     let state = state(config, None).await?;
-    Ok(crate::publish::rescan(&state).await?)
+    let done = crate::publish::rescan(&state).await?;
+    // The hooks told about versions it blocked finish before the command exits.
+    crate::plugins::drain_hooks(HOOK_DRAIN).await;
+    Ok(done)
 }

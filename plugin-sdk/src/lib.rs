@@ -100,7 +100,7 @@ macro_rules! world {
         #[cfg(not(feature = "v0_2"))]
         wit_bindgen::generate!({
             world: $world,
-            path: "../wit/spm-plugin/0.1.0",
+            path: "wit/spm-plugin/0.1.0",
             pub_export_macro: true,
             export_macro_name: $macro,
             default_bindings_module: $module,
@@ -108,7 +108,7 @@ macro_rules! world {
         #[cfg(feature = "v0_2")]
         wit_bindgen::generate!({
             world: $world,
-            path: "../wit/spm-plugin/0.2.0",
+            path: "wit/spm-plugin/0.2.0",
             pub_export_macro: true,
             export_macro_name: $macro,
             default_bindings_module: $module,
@@ -155,7 +155,7 @@ pub mod hook {
     //! unyanked, blocked, approved or removed.
     wit_bindgen::generate!({
         world: "publish-hook",
-        path: "../wit/spm-plugin/0.2.0",
+        path: "wit/spm-plugin/0.2.0",
         pub_export_macro: true,
         export_macro_name: "export_publish_hook",
         default_bindings_module: "spm_plugin_sdk::hook",

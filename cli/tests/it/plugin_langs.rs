@@ -298,7 +298,7 @@ class WitWorld(wit_world.WitWorld):
     def info(self) -> types.PluginInfo:
         return spm.plugin_info("py-bad", "0.1.0", "misbehaves as told")
 
-    def scan(self, pkg: types.SkillPackage, previous):
+    def scan(self, pkg: types.SkillPackage):
         mode = spm.config("mode", "fine")
         if mode == "loop":
             while True:
@@ -347,8 +347,19 @@ class WitWorld(wit_world.WitWorld):
 "#,
     )
     .unwrap();
+    // Built against API 0.1.0 (one scan argument), the version a project made before 0.2.0
+    // names: it imports WASI, which the host links closed for either version.
+    let manifest = project.join("spm-plugin.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("api = \"0.2.0\"", "api = \"0.1.0\""),
+    )
+    .unwrap();
     ok(&project, &["plugin", "build", ".", "--out", "dist"]);
     let wasm = project.join("dist/py_bad.wasm");
+    let check = ok(dir, &["plugin", "check", wasm.to_str().unwrap()]);
+    assert!(check.contains("spm:plugin@0.1.0"), "{check}");
     let skill_dir = skill(&dir.join("s"), "target-skill", "1.0.0", &[]);
     let run = |mode: &str| {
         let o = spm(
@@ -419,6 +430,16 @@ fn rust_plugins_build_from_anywhere_from_a_relative_path_and_as_one_workspace_me
         ],
     );
     assert!(dir.join("rs-scan/spm-plugin-sdk/src/lib.rs").is_file());
+    // The SDK carries the WIT of each version inside itself, as its published crate will.
+    for v in ["0.1.0", "0.2.0"] {
+        assert!(
+            dir.join(format!(
+                "rs-scan/spm-plugin-sdk/wit/spm-plugin/{v}/plugin.wit"
+            ))
+            .is_file()
+        );
+    }
+    assert!(!dir.join("rs-scan/wit").exists());
     let out = ok(dir, &["plugin", "build", "rs-scan", "--out", "dist"]);
     assert!(dir.join("dist/rs_scan.wasm").is_file(), "{out}");
     // A copy without the SDK (as the template in this repository is) gets it written back.

@@ -132,7 +132,7 @@ pub async fn review_decide(
         actor: &caller.author.name,
         reason: Some(&d.reason),
     };
-    crate::events::tell(&state, change, None).await;
+    crate::events::tell(&state, change, None);
     Ok(Json(find_version(&state, &author, &name, &version).await?))
 }
 

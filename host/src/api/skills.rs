@@ -369,7 +369,7 @@ async fn set_yank(
         actor: &caller.author.name,
         reason: None,
     };
-    crate::events::tell(&state, change, None).await;
+    crate::events::tell(&state, change, None);
     Ok(Json(
         serde_json::json!({ "name": format!("{author}/{name}"), "version": version, "yanked": yanked }),
     ))
@@ -409,6 +409,12 @@ pub async fn remove_version(
     let caller = caller.ok_or_else(|| ApiError::unauthorized("authentication required"))?;
     caller.require(Scope::Admin)?;
     let (id, _) = skill_id(&state, &author, &name).await?;
+    // Its status for the hooks, read while it still exists.
+    let before = if state.plugins.get().has_hooks() {
+        crate::events::status_of(&state, &author, &name, &version).await
+    } else {
+        None
+    };
     if state.db.delete_version(id, &version).await? {
         tracing::warn!(by = %caller.author.name, skill = %format!("{author}/{name}"), %version, "version removed");
         state
@@ -428,7 +434,7 @@ pub async fn remove_version(
             actor: &caller.author.name,
             reason: None,
         };
-        crate::events::tell(&state, change, None).await;
+        crate::events::tell(&state, change, before);
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found(format!(

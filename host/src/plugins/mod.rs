@@ -509,7 +509,9 @@ impl Plugins {
     }
 
     /// Tells every publish hook about `event`, each on a task of its own with its own
-    /// deadline: the caller never waits for them, and a hook's failure is only logged.
+    /// deadline: the caller never waits for them, and a hook's failure is only logged. At
+    /// most [`MAX_HOOK_CALLS`] run at once (they share the instance pool with the plugins
+    /// that judge requests); an event beyond that is dropped for that hook, with a warning.
     pub fn fire(&self, event: types::RegistryEvent) {
         let hooks = self.of_kind(Kind::Hook);
         if hooks.is_empty() {
@@ -517,9 +519,14 @@ impl Plugins {
         }
         let event = Arc::new(event);
         for i in hooks {
+            let Ok(slot) = HOOK_SLOTS.try_acquire() else {
+                tracing::warn!(plugin = %self.loaded[i].name, kind = ?event.kind, "{MAX_HOOK_CALLS} hook calls are already running; this event is not told to it");
+                continue;
+            };
             let (this, event) = (self.clone(), event.clone());
             tokio::spawn(async move {
                 let _ = this.tell(i, &event).await;
+                drop(slot);
             });
         }
     }
@@ -553,6 +560,19 @@ impl Plugins {
                 fail_open: true,
             }
         })
+    }
+}
+
+/// Publish-hook calls that may run at once, across every plugin set.
+pub const MAX_HOOK_CALLS: usize = 16;
+static HOOK_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_HOOK_CALLS);
+
+/// Waits (at most `within`) for the publish-hook calls still running: at shutdown, and at
+/// the end of a one-shot command, so the events they carry are not lost.
+pub async fn drain_hooks(within: Duration) {
+    match tokio::time::timeout(within, HOOK_SLOTS.acquire_many(MAX_HOOK_CALLS as u32)).await {
+        Ok(Ok(all)) => drop(all),
+        _ => tracing::warn!("publish hooks still running after {within:?} were stopped"),
     }
 }
 

@@ -125,8 +125,8 @@ pub async fn judge(
     })
 }
 
-/// The version of `author/m.name` published before `m.version` (the highest lower one), with
-/// its files; `None` when there is none, or when it cannot be read (logged: a scanner then
+/// The version of `author/m.name` published before `m.version` (the highest lower one that
+/// is not blocked), with its files; `None` when there is none, or when it cannot be read (logged: a scanner then
 /// judges the package on its own rather than the publish failing over an old archive).
 async fn previous_version(
     state: &AppState,
@@ -138,6 +138,8 @@ async fn previous_version(
     let versions = state.db.versions(skill_id).await.ok()?;
     let (version, integrity) = versions
         .iter()
+        // A blocked version is no baseline: content copied from it is judged as new.
+        .filter(|v| v.safety_status != SafetyStatus::Blocked)
         .filter_map(|v| Some((semver::Version::parse(&v.version).ok()?, &v.integrity)))
         .filter(|(v, _)| v < current)
         .max_by(|a, b| a.0.cmp(&b.0))?;

@@ -208,7 +208,7 @@ pub async fn publish(
                 actor: &author.name,
                 reason: None,
             };
-            crate::events::tell(state, change, Some(safety.status)).await;
+            crate::events::tell(state, change, Some(safety.status));
             Ok(PublishResponse {
                 published: true,
                 name: m.name.clone(),

@@ -98,7 +98,7 @@ pub async fn rescan(state: &AppState) -> Result<Rescan, PublishError> {
                 actor: "rescan",
                 reason: Some("a rescan blocked it"),
             };
-            crate::events::tell(state, change, Some(after)).await;
+            crate::events::tell(state, change, Some(after));
         }
         out.changed.push(Rejudged {
             target,

@@ -152,6 +152,14 @@ async fn publish_hooks_are_told_after_each_change_and_never_delay_the_response()
         .bootstrap()
         .post_json(
             "/api/admin/review/alice/hooked/1.0.0",
+            json!({"action": "approve", "reason": "looked at it"}),
+        )
+        .await;
+    assert_eq!(code, 200, "{body}");
+    let (code, body) = s
+        .bootstrap()
+        .post_json(
+            "/api/admin/review/alice/hooked/1.0.0",
             json!({"action": "block", "reason": "malware"}),
         )
         .await;
@@ -159,7 +167,7 @@ async fn publish_hooks_are_told_after_each_change_and_never_delay_the_response()
     let (code, body) = s.bootstrap().delete(v).await;
     assert_eq!(code, 204, "{body}");
     let mut told = Vec::new();
-    for _ in 0..4 {
+    for _ in 0..5 {
         let (_, body) = rx.next().await;
         told.push(serde_json::from_str::<Value>(&body).unwrap());
     }
@@ -167,7 +175,7 @@ async fn publish_hooks_are_told_after_each_change_and_never_delay_the_response()
         told.iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
-        ["blocked", "removed", "unyanked", "yanked"].into(),
+        ["approved", "blocked", "removed", "unyanked", "yanked"].into(),
         "{told:?}"
     );
     let blocked = told.iter().find(|e| e["kind"] == "blocked").unwrap();
@@ -175,6 +183,51 @@ async fn publish_hooks_are_told_after_each_change_and_never_delay_the_response()
     assert_eq!(blocked["safety_status"], "blocked", "{blocked}");
     let yanked = told.iter().find(|e| e["kind"] == "yanked").unwrap();
     assert_eq!(yanked["actor"], "alice", "{yanked}");
+    // The removed version's status is the one it had before it went.
+    let removed = told.iter().find(|e| e["kind"] == "removed").unwrap();
+    assert_eq!(removed["safety_status"], "blocked", "{removed}");
+    let approved = told.iter().find(|e| e["kind"] == "approved").unwrap();
+    assert_eq!(approved["safety_status"], "clean", "{approved}");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hook_that_hangs_is_stopped_at_its_own_deadline() {
+    let Some(dir) = plugin_components() else {
+        return;
+    };
+    let mut rx = Receiver::start().await;
+    let mut hook = webhook(&dir, &rx, "/held/never");
+    hook.timeout_ms = 300;
+    let Some(s) = Server::start_with(Options {
+        plugins: vec![hook],
+        ..Options::new(DbKind::Sqlite)
+    })
+    .await
+    else {
+        return;
+    };
+    let alice = s.user("alice").await;
+    assert_eq!(alice.publish("hung", "1.0.0", "").await.status(), 201);
+    let (path, _) = rx.next().await;
+    assert_eq!(path, "/held/never");
+    // Never answered: the call ends at its deadline, counted as a failure.
+    let mut stats = Value::Null;
+    for _ in 0..600 {
+        stats = plugin_stats(&s, "webhook").await;
+        if stats["calls"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(stats["calls"], 1, "{stats}");
+    assert_eq!(stats["failures"], 1, "{stats}");
+    // The registry goes on serving, and hooks the next event.
+    assert_eq!(alice.publish("hung", "1.0.1", "").await.status(), 201);
+    let (path, body) = rx.next().await;
+    assert_eq!(path, "/held/never");
+    assert!(body.contains("1.0.1"), "{body}");
+    rx.release_all();
     s.stop().await;
 }
 
@@ -259,6 +312,22 @@ async fn scanners_of_api_0_2_see_the_previous_version_beside_0_1_plugins() {
     let (_, versions) = s.get_json("/api/skills/alice/diffed/versions").await;
     assert_eq!(
         probe_message(&versions, "1.1.0"),
+        "previous 1.0.0; changed: SKILL.md, b.md"
+    );
+    // A blocked version is no baseline: after 1.1.0 is blocked, 1.2.0 is compared with 1.0.0.
+    let (code, body) = s
+        .bootstrap()
+        .post_json(
+            "/api/admin/review/alice/diffed/1.1.0",
+            json!({"action": "block", "reason": "test"}),
+        )
+        .await;
+    assert_eq!(code, 200, "{body}");
+    let r = publish("1.2.0", &[("a.md", "alpha\n"), ("b.md", "beta\n")]).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let (_, versions) = s.get_json("/api/skills/alice/diffed/versions").await;
+    assert_eq!(
+        probe_message(&versions, "1.2.0"),
         "previous 1.0.0; changed: SKILL.md, b.md"
     );
     // The 0.1.0 scanner still blocks what it blocked before.
