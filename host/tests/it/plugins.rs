@@ -72,6 +72,27 @@ pub(crate) fn archive(name: &str, extra_frontmatter: &str, files: &[(&str, &str)
 }
 
 /// `deploy` with a fake AWS key on line 3 of `scripts/deploy.sh`.
+/// Publishes `archive` as the holder of `token` on a task of its own: its response, later.
+pub(crate) fn publish_in_background(
+    s: &Server,
+    token: &str,
+    archive: Vec<u8>,
+) -> tokio::task::JoinHandle<reqwest::Response> {
+    let (http, url, t) = (s.http.clone(), s.at("/api/skills"), token.to_string());
+    let form = reqwest::multipart::Form::new().part(
+        "archive",
+        reqwest::multipart::Part::bytes(archive).file_name("s.tgz"),
+    );
+    tokio::spawn(async move {
+        http.post(url)
+            .bearer_auth(t)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    })
+}
+
 pub(crate) fn leaky_archive() -> Vec<u8> {
     archive(
         "deploy",
@@ -283,21 +304,7 @@ async fn misbehave(fixture: &str, fail_open: bool) -> Option<(u16, String, Durat
     .await?;
     let t = s.register("alice").await;
     let started = Instant::now();
-    let publish = {
-        let (http, url, t) = (s.http.clone(), s.at("/api/skills"), t.clone());
-        let form = reqwest::multipart::Form::new().part(
-            "archive",
-            reqwest::multipart::Part::bytes(archive("victim", "", &[])).file_name("s.tgz"),
-        );
-        tokio::spawn(async move {
-            http.post(url)
-                .bearer_auth(t)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap()
-        })
-    };
+    let publish = publish_in_background(&s, &t, archive("victim", "", &[]));
     // The server keeps answering while the plugin misbehaves.
     for _ in 0..5 {
         let h = Instant::now();

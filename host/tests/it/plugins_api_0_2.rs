@@ -10,7 +10,7 @@ use spm_host::plugins::{Kind, PluginSpec};
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::common::{DbKind, Options, Server, plugin_components};
-use crate::plugins::{archive, leaky_archive, spec};
+use crate::plugins::{archive, leaky_archive, publish_in_background, spec};
 
 /// A local HTTP endpoint standing in for a webhook receiver and a slow upstream: every request
 /// is reported as `(path, body)`; those under `/held/` are answered only once released.
@@ -381,21 +381,7 @@ async fn a_request_keeps_the_plugin_set_it_started_with_across_a_reload() {
         return;
     };
     let t = s.register("alice").await;
-    let publish = {
-        let (http, url, t) = (s.http.clone(), s.at("/api/skills"), t.clone());
-        let form = reqwest::multipart::Form::new().part(
-            "archive",
-            reqwest::multipart::Part::bytes(archive("straddle", "", &[])).file_name("s.tgz"),
-        );
-        tokio::spawn(async move {
-            http.post(url)
-                .bearer_auth(t)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap()
-        })
-    };
+    let publish = publish_in_background(&s, &t, archive("straddle", "", &[]));
     // The publish is being judged by the old set's scanner...
     let (path, _) = rx.next().await;
     assert_eq!(path, "/held/probe");
