@@ -3,7 +3,8 @@
 //! Reads a corpus laid out as `../shared/corpus` is: `injection/skillfortify-claude/
 //! {malicious,benign}/<sample>/` (one skill per sample, anywhere below it),
 //! `injection/deepset-train.jsonl` (`{"text", "label"}` lines, 1 = injection; each text is
-//! scanned as a `SKILL.md` body) and `skills/` (real public skills, all benign). Parts that
+//! scanned as a `SKILL.md` body), `skills/` (real public skills, all benign) and
+//! `skills-extra/` (more real collections, all benign). Parts that
 //! are absent are left out of the result. `spm scan --eval` prints it; the
 //! `safety_corpus` test fails when a rate regresses.
 
@@ -304,6 +305,17 @@ pub fn evaluate(corpus: &Path, thresholds: &Thresholds) -> Result<Evaluation, Ev
             false,
             &dirs,
             &real,
+            thresholds,
+        )?);
+    }
+    let extra = corpus.join("skills-extra");
+    if extra.is_dir() {
+        let dirs = skill_dirs(&extra)?;
+        sets.push(judge_set(
+            "more real skills",
+            false,
+            &dirs,
+            &extra,
             thresholds,
         )?);
     }

@@ -36,12 +36,21 @@ fn detection_and_false_positive_rates() {
         Some(0),
         "a real public skill was blocked"
     );
+    // The larger real collections (`skills-extra/`): today's level, as a floor against
+    // regressions; the scanner issue (#16) brings them to at most 1% flagged, none blocked.
+    assert!(rate("more real skills") <= CEILING_EXTRA_FLAGGED);
+    assert!(
+        eval.set("more real skills").map_or(0, |s| s.blocked) <= MAX_EXTRA_BLOCKED,
+        "more real skills were blocked than before"
+    );
     assert!(rate("deepset injections") >= FLOOR_DEEPSET);
     assert!(rate("deepset benign prompts") <= CEILING_DEEPSET_BENIGN);
 }
 
 const FLOOR_MALICIOUS: f64 = 95.0;
 const CEILING_REAL_FLAGGED: f64 = 2.0;
+const CEILING_EXTRA_FLAGGED: f64 = 2.7;
+const MAX_EXTRA_BLOCKED: usize = 8;
 const CEILING_BENIGN_FLAGGED: f64 = 2.0;
 const FLOOR_DEEPSET: f64 = 23.0;
 const CEILING_DEEPSET_BENIGN: f64 = 1.0;
