@@ -33,9 +33,7 @@ pub fn tell(state: &AppState, change: Change<'_>, status: Option<SafetyStatus>) 
         actor: change.actor.to_string(),
         safety_status: status.map_or("", SafetyStatus::as_str).to_string(),
         reason: change.reason.filter(|r| !r.is_empty()).map(str::to_string),
-        at: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
+        at: crate::plugins::unix_now(),
     };
     if status.is_some() {
         plugins.fire(event);

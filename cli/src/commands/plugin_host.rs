@@ -243,9 +243,7 @@ async fn tell_hook(
         actor: "local".into(),
         safety_status: "clean".into(),
         reason: None,
-        at: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
+        at: plugins::unix_now(),
     };
     if let Some(f) = loaded.notify(&told).await.first() {
         bail!("{} failed: {}", f.plugin, f.reason);

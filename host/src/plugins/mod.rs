@@ -563,6 +563,13 @@ impl Plugins {
     }
 }
 
+/// Seconds since the Unix epoch: the host's `now()` for plugins, and an event's time.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// Publish-hook calls that may run at once, across every plugin set.
 pub const MAX_HOOK_CALLS: usize = 16;
 static HOOK_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_HOOK_CALLS);

@@ -229,65 +229,62 @@ impl Ctx {
         let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
             .map_err(|_| format!("`{method}` is not an HTTP method"))?;
         let port = parsed.port_or_known_default();
-        let plugin = self.plugin.clone();
-        {
-            // A name is resolved here and every address judged; the request then goes to
-            // exactly those addresses (no second lookup that could answer differently).
-            let client = match parsed.host() {
-                Some(url::Host::Domain(name)) => {
-                    let addrs: Vec<std::net::SocketAddr> =
-                        tokio::net::lookup_host((name, port.unwrap_or(80)))
-                            .await
-                            .map_err(|e| format!("cannot resolve `{name}`: {e}"))?
-                            .collect();
-                    for a in &addrs {
-                        spm_core::policy::host::address_allowed(
-                            &grant.allowed_hosts,
-                            name,
-                            port,
-                            a.ip(),
-                        )?;
-                    }
-                    super::pinned_http_client(name, &addrs)?
+        // A name is resolved here and every address judged; the request then goes to
+        // exactly those addresses (no second lookup that could answer differently).
+        let client = match parsed.host() {
+            Some(url::Host::Domain(name)) => {
+                let addrs: Vec<std::net::SocketAddr> =
+                    tokio::net::lookup_host((name, port.unwrap_or(80)))
+                        .await
+                        .map_err(|e| format!("cannot resolve `{name}`: {e}"))?
+                        .collect();
+                for a in &addrs {
+                    spm_core::policy::host::address_allowed(
+                        &grant.allowed_hosts,
+                        name,
+                        port,
+                        a.ip(),
+                    )?;
                 }
-                _ => grant.client.clone(),
-            };
-            let mut req = client.request(method, parsed).timeout(remaining).body(body);
-            // The Host is the URL's, which was judged; a plugin cannot name another site
-            // served from the same address.
-            for (k, v) in headers
-                .into_iter()
-                .filter(|(k, _)| !k.eq_ignore_ascii_case("host"))
-            {
-                req = req.header(k, v);
+                super::pinned_http_client(name, &addrs)?
             }
-            let resp = req
-                .send()
-                .await
-                .map_err(|e| format!("request failed: {e}"))?;
-            let status = resp.status().as_u16();
-            let headers = resp
-                .headers()
-                .iter()
-                .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
-                .collect();
-            let bytes = resp
-                .bytes()
-                .await
-                .map_err(|e| format!("reading the response failed: {e}"))?;
-            if bytes.len() > MAX_HTTP_BODY {
-                return Err(format!(
-                    "the response is {} bytes; plugins receive at most {MAX_HTTP_BODY}",
-                    bytes.len()
-                ));
-            }
-            tracing::debug!(plugin = &*plugin, status, "plugin http fetch");
-            Ok(v1::HttpResponse {
-                status,
-                headers,
-                body: bytes.to_vec(),
-            })
+            _ => grant.client.clone(),
+        };
+        let mut req = client.request(method, parsed).timeout(remaining).body(body);
+        // The Host is the URL's, which was judged; a plugin cannot name another site
+        // served from the same address.
+        for (k, v) in headers
+            .into_iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("host"))
+        {
+            req = req.header(k, v);
         }
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| format!("request failed: {e}"))?;
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| format!("reading the response failed: {e}"))?;
+        if bytes.len() > MAX_HTTP_BODY {
+            return Err(format!(
+                "the response is {} bytes; plugins receive at most {MAX_HTTP_BODY}",
+                bytes.len()
+            ));
+        }
+        tracing::debug!(plugin = &*self.plugin, status, "plugin http fetch");
+        Ok(v1::HttpResponse {
+            status,
+            headers,
+            body: bytes.to_vec(),
+        })
     }
 }
 
@@ -340,9 +337,7 @@ impl v1::Host for Ctx {
     }
 
     fn now(&mut self) -> u64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
+        super::unix_now()
     }
 }
 
