@@ -467,6 +467,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_bare_name_two_authors_share_is_refused_as_ambiguous() {
+        let project = Project::at(Path::new("/nonexistent-project"));
+        let mut catalog = Catalog::default();
+        for id in ["alice/fmt", "bob/fmt", "carol/only"] {
+            let id: SkillId = id.parse().unwrap();
+            catalog.skills.insert(
+                id.clone(),
+                Installed {
+                    id,
+                    version: "1.0.0".into(),
+                    registry: None,
+                    scope: Scope::Project,
+                    files: BTreeMap::new(),
+                    manifest: Manifest::default(),
+                    frontmatter: serde_json::Map::new(),
+                    project: project.clone(),
+                },
+            );
+        }
+        let e = catalog.find("fmt").unwrap_err().to_string();
+        assert!(
+            e.contains("ambiguous") && e.contains("alice/fmt, bob/fmt") && e.contains("author/name"),
+            "{e}"
+        );
+        // Either one by its full id, and a bare name only one skill has.
+        assert_eq!(catalog.find("bob/fmt").unwrap().id.to_string(), "bob/fmt");
+        assert_eq!(catalog.find("only").unwrap().id.to_string(), "carol/only");
+        assert!(matches!(catalog.find("nobody"), Err(CatalogError::UnknownSkill(_))));
+    }
+
+    #[test]
     fn uris_parse_into_a_skill_and_a_plain_path() {
         let t = parse_uri("skill://alice/pdf-report/scripts/make%20report.py").unwrap();
         assert_eq!(t.id.to_string(), "alice/pdf-report");

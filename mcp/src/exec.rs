@@ -476,6 +476,7 @@ impl SpmMcp {
             }
             let status = resp.status();
             let mut out = Vec::new();
+            let mut cut = false;
             let mut resp = resp;
             loop {
                 match resp.chunk().await {
@@ -483,6 +484,7 @@ impl SpmMcp {
                         out.extend_from_slice(&c);
                         if out.len() > MAX_BODY {
                             out.truncate(MAX_BODY);
+                            cut = true;
                             break;
                         }
                     }
@@ -490,8 +492,13 @@ impl SpmMcp {
                     Err(e) => return call.failed(format!("{url}: {e}")),
                 }
             }
+            let note = if cut {
+                format!(" (the body passed {MAX_BODY} bytes and was cut there)")
+            } else {
+                String::new()
+            };
             return call.allowed(format!(
-                "HTTP {status} from {url}\n\n{}",
+                "HTTP {status} from {url}{note}\n\n{}",
                 String::from_utf8_lossy(&out)
             ));
         }
@@ -826,8 +833,35 @@ impl SpmMcp {
             );
             return Ok(CallToolResult::success(vec![ContentBlock::text(text)]));
         }
+        // The kernel refuses inside the command, so the refusal reaches the command as an
+        // errno; say what the skill may do and how to declare more, and record it.
+        if outcome.code != Some(0)
+            && let Some(refusal) = sandbox_refusal(&outcome.stderr)
+        {
+            text.push_str(&format!(
+                "\n--- spm ---\nthe sandbox refused an access (`{refusal}`): skill {} may only do this: {}. If it truly needs more, its SKILL.md must declare it: `file:write` with a `file_scope:` entry such as `./out/**` for writes, `file:delete` for removals, `network:<host>` for a host.",
+                policy.skill,
+                policy.summary()
+            ));
+            call.log("allowed", &format!("ran; the sandbox refused an access ({refusal})"));
+            return Ok(CallToolResult::success(vec![ContentBlock::text(text)]));
+        }
         Ok(call.allowed(text))
     }
+}
+
+/// The error text in a command's stderr that shows the sandbox refused it something.
+fn sandbox_refusal(stderr: &str) -> Option<&'static str> {
+    [
+        "Permission denied",
+        "Read-only file system",
+        "Operation not permitted",
+        "Network is unreachable",
+        "Could not resolve host",
+        "Temporary failure in name resolution",
+    ]
+    .into_iter()
+    .find(|e| stderr.contains(e))
 }
 
 #[cfg(all(test, target_os = "linux"))]

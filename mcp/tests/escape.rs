@@ -67,6 +67,16 @@ fn serve() -> u16 {
                 "/hop" => format!(
                     "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{port}/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                 ),
+                "/loop" => format!(
+                    "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{port}/loop\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                ),
+                "/big" => {
+                    let body = "x".repeat(2 << 20);
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                }
                 "/other-port" => "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string(),
                 _ => "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello".to_string(),
             };
@@ -590,7 +600,46 @@ async fn a_declared_name_resolving_to_loopback_is_refused() {
 }
 
 #[tokio::test]
+async fn fetch_caps_the_body_and_the_redirects() {
+    let port = fixture().port;
+    let t = worked(fetch("fetcher", &format!("http://127.0.0.1:{port}/big")).await);
+    assert!(t.contains("was cut there"), "{}", &t[..200]);
+    assert!(t.len() < (1 << 20) + 1000, "{} bytes came back", t.len());
+    let r = fetch("fetcher", &format!("http://127.0.0.1:{port}/loop")).await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(text(&r).contains("more than 5 redirects"), "{}", text(&r));
+}
+
+#[tokio::test]
+async fn reads_and_writes_past_the_size_cap_are_refused() {
+    std::fs::write(fixture().root.join("notes/big.md"), "y".repeat(2 << 20)).unwrap();
+    let r = read("reader", "notes/big.md").await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(text(&r).contains("larger than 1048576 bytes"), "{}", text(&r));
+    let r = write("writer", "out/big.txt", &"z".repeat(2 << 20)).await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(text(&r).contains("larger than 1048576 bytes"), "{}", text(&r));
+    assert!(!fixture().root.join("out/big.txt").exists());
+    // Under the cap both work.
+    worked(write("writer", "out/small.txt", &"z".repeat(1000)).await);
+    assert_eq!(worked(read("reader", "notes/a.md").await), "# notes\n");
+}
+
+#[tokio::test]
 async fn decimal_octal_and_mapped_ip_literals_are_refused() {
+    let port = fixture().port;
+    // The literal is read as the address it spells, so the refusal names that address…
+    for url in ["http://2130706433/", "http://0177.0.0.1/", "http://0x7f.1/"] {
+        refused(fetch("fetcher", url).await, "127.0.0.1");
+    }
+    // …and the same spellings reach the address the skill declares (127.0.0.1:<port>),
+    // which shows the check is made on the address, not on the text.
+    for url in [
+        format!("http://2130706433:{port}/"),
+        format!("http://0x7f.1:{port}/"),
+    ] {
+        assert!(worked(fetch("fetcher", &url).await).contains("hello"));
+    }
     for url in [
         "http://2130706433/",
         "http://0177.0.0.1/",
@@ -668,8 +717,92 @@ async fn bash_in_the_sandbox_works() {
 
 #[tokio::test]
 async fn bash_redirect_outside_the_scope_is_refused() {
-    contained(bash("shell", "echo x > notes/pwned", 10_000).await);
+    let t = contained(bash("shell", "echo x > notes/pwned", 10_000).await);
     assert!(!fixture().root.join("notes/pwned").exists());
+    // The answer says the sandbox refused it and what the skill may do, and the audit
+    // log records the refusal.
+    assert!(
+        t.contains("the sandbox refused an access") && t.contains("`file_scope:`"),
+        "{t}"
+    );
+    let entries = spm_client::audit::read(&Project::at(&fixture().root)).unwrap();
+    assert!(entries.iter().any(|e| e.tool == "skill_exec_bash"
+        && e.target == "echo x > notes/pwned"
+        && e.reason.contains("the sandbox refused an access")));
+}
+
+#[tokio::test]
+async fn bash_cp_tee_and_python_write_inside_the_scope_work() {
+    let t = worked(
+        bash(
+            "shell",
+            "cp notes/a.md out/copied.md && echo t | tee out/tee.txt && python3 -c \"open('out/py.txt','w').write('p')\"",
+            10_000,
+        )
+        .await,
+    );
+    assert!(t.starts_with("exit code 0"), "{t}");
+    for f in ["out/copied.md", "out/tee.txt", "out/py.txt"] {
+        assert!(fixture().root.join(f).is_file(), "{f}");
+    }
+}
+
+#[tokio::test]
+async fn bash_writing_through_a_hard_link_leaves_its_target_intact() {
+    // `drop/hl.txt` is a hard link to a file outside; the skill may write the whole project.
+    contained(bash("rootw", "echo pwned >> drop/hl.txt", 10_000).await);
+    let victim = fixture().outside.with_file_name("victim.txt");
+    assert_eq!(std::fs::read_to_string(victim).unwrap(), "intact\n");
+    // New files beside it are written.
+    let t = worked(bash("rootw", "echo y > drop/new.txt", 10_000).await);
+    assert!(t.starts_with("exit code 0"), "{t}");
+    assert!(fixture().root.join("drop/new.txt").is_file());
+}
+
+#[test]
+fn bash_file_size_memory_and_cpu_limits_hold() {
+    let root = tempfile::tempdir().unwrap();
+    // The project's top level is read-only in the sandbox; `w/` is the writable grant.
+    std::fs::create_dir_all(root.path().join("w")).unwrap();
+    let run = |command: &str, limits: spm_mcp::sandbox::Limits| {
+        let scratch = tempfile::tempdir().unwrap();
+        let spec = spm_mcp::sandbox::Spec {
+            root: root.path().to_path_buf(),
+            command: command.into(),
+            read_only: vec![],
+            read_write: vec![root.path().join("w")],
+            scratch: scratch.path().to_path_buf(),
+            limits,
+            proxy: None,
+            delete: false,
+            masked: vec![],
+            frozen: vec![],
+        };
+        let exe = Path::new(env!("CARGO_BIN_EXE_spm-sandbox-enter"));
+        spm_mcp::sandbox::run(exe, &spec, std::time::Duration::from_secs(60)).unwrap()
+    };
+    let small = spm_mcp::sandbox::Limits {
+        file_bytes: 1 << 20,
+        memory_bytes: 256 << 20,
+        cpu_seconds: 1,
+        ..Default::default()
+    };
+    // File size: a 4 MiB write stops at 1 MiB.
+    let o = run("head -c 4194304 /dev/zero > w/big.bin", small);
+    assert_ne!(o.code, Some(0), "{o:?}");
+    let len = std::fs::metadata(root.path().join("w/big.bin")).unwrap().len();
+    assert!(len > 0 && len <= 1 << 20, "{len} bytes written");
+    // Memory: 1 GiB cannot be had under a 256 MiB cap.
+    let o = run("python3 -c 'b = bytearray(1 << 30); print(len(b))'", small);
+    assert_ne!(o.code, Some(0), "{o:?}");
+    assert!(o.stderr.contains("MemoryError"), "{o:?}");
+    // CPU: an endless loop is ended by its CPU limit, well before the 60 s wall clock.
+    let o = run("while :; do :; done", small);
+    assert!(!o.timed_out && o.code != Some(0), "{o:?}");
+    // The allowed counterparts under the same caps.
+    let o = run("head -c 1000 /dev/zero > w/ok.bin && python3 -c 'print(len(bytearray(1 << 20)))'", small);
+    assert_eq!(o.code, Some(0), "{o:?}");
+    assert!(o.stdout.contains("1048576"), "{o:?}");
 }
 
 #[tokio::test]
@@ -990,6 +1123,22 @@ async fn bash_fork_bomb_is_contained() {
     let started = std::time::Instant::now();
     worked(bash("shell", "bomb(){ bomb | bomb & }; bomb", 1_500).await);
     assert!(started.elapsed() < std::time::Duration::from_secs(120));
+    // No process of it survives the call (its PID namespace is gone with it); a short grace
+    // for the kernel to finish reaping, then none may be left.
+    let left = || {
+        std::process::Command::new("pgrep")
+            .args(["-f", "bomb\\(\\)"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    for _ in 0..50 {
+        if left().is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!(left(), "", "processes of the fork bomb are still running");
     // The machine is fine afterwards.
     assert!(worked(bash("shell", "echo alive", 10_000).await).contains("alive"));
 }

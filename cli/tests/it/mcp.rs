@@ -86,8 +86,18 @@ fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
         "1.0.0",
         &[("alice/hello", "^1")],
     );
-    // pdf-report may read ./notes and ./out, write ./out and run commands; hello declares
-    // nothing.
+    // pdf-report may read ./notes and ./out, write ./out and run commands; hello may reach
+    // the registry's address and delete files, nothing else.
+    let hello = super::e2e::skill(&work.path().join("hello-1.1.0"), "hello", "1.1.0", &[]);
+    let registry_host = reg.url.trim_start_matches("http://").trim_end_matches('/');
+    let md = std::fs::read_to_string(hello.join("SKILL.md"))
+        .unwrap()
+        .replace(
+            "version: 1.1.0\n",
+            &format!("version: 1.1.0\npermissions: [\"network:{registry_host}\", file:delete]\n"),
+        );
+    std::fs::write(hello.join("SKILL.md"), md).unwrap();
+    alice.ok(&hello, &["publish"]);
     let md = std::fs::read_to_string(dir.join("SKILL.md"))
         .unwrap()
         .replace(
@@ -127,24 +137,31 @@ fn an_mcp_client_reads_skills_through_the_skills_extension_and_tools() {
     // Each proxy call was judged by its own skill, and recorded.
     let audit = alice.ok(project.path(), &["audit", "--denied"]);
     assert!(
-        audit.contains("alice/hello@1.0.0 skill_exec_read notes/todo.md")
+        audit.contains("alice/hello@1.1.0 skill_exec_read notes/todo.md")
             && audit.contains("alice/pdf-report@1.0.0 skill_exec_read spm.json")
             && !audit.contains("alice/pdf-report@1.0.0 skill_exec_read notes/todo.md"),
         "{audit}"
     );
     assert!(
-        audit.contains("alice/hello@1.0.0 skill_exec_write out/hello.md")
-            && audit.contains("alice/hello@1.0.0 skill_exec_bash")
+        audit.contains("alice/hello@1.1.0 skill_exec_write out/hello.md")
+            && audit.contains("alice/hello@1.1.0 skill_exec_bash")
             && audit.contains("alice/pdf-report@1.0.0 skill_exec_write spm.json")
-            && audit.contains("alice/pdf-report@1.0.0 skill_exec_fetch"),
+            && audit.contains("alice/pdf-report@1.0.0 skill_exec_fetch")
+            && audit.contains("alice/pdf-report@1.0.0 skill_exec_delete out/shell.txt"),
         "{audit}"
+    );
+    let allowed = alice.ok(project.path(), &["audit", "--skill", "hello"]);
+    assert!(
+        allowed.contains("skill_exec_fetch") && allowed.contains("skill_exec_delete out/shell.txt"),
+        "{allowed}"
     );
     assert_eq!(
         std::fs::read_to_string(project.path().join("out/report.md")).unwrap(),
         "# Report\n"
     );
     assert!(!project.path().join("out/hello.md").exists());
-    assert!(project.path().join("out/shell.txt").exists());
+    // Written by pdf-report's shell, removed by hello (which declares file:delete).
+    assert!(!project.path().join("out/shell.txt").exists());
     assert!(
         !std::fs::read_to_string(project.path().join("spm.json"))
             .unwrap()
@@ -321,6 +338,16 @@ fn without_a_sandbox_bash_is_refused_unless_unsafe_is_asked_for() {
         text.starts_with("WARNING: this command ran WITHOUT a sandbox") && text.contains("ran"),
         "{text}"
     );
+    // It is loud from the start, before any call.
+    let started = Command::new(env!("CARGO_BIN_EXE_spm"))
+        .args(["mcp", "--unsafe-no-sandbox"])
+        .current_dir(p)
+        .env("SPM_HOME", user.home.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&started.stderr);
+    assert!(stderr.contains("WARNING: --unsafe-no-sandbox") && stderr.contains("UNCONFINED"), "{stderr}");
     let audit = user.ok(p, &["audit", "--skill", "sh"]);
     assert!(audit.contains("denied") || audit.contains("✗"), "{audit}");
     assert!(audit.contains("UNSAFE: ran without a sandbox"), "{audit}");

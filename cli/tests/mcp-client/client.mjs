@@ -203,6 +203,12 @@ const shNet = await call("skill_exec_bash", { skill: loadId, command: `curl -sS 
 check(!shNet.isError && !shNet.content[0].text.includes("reached"), `${loadId}'s commands have no network (it declares none)`, shNet);
 const fetch = await call("skill_exec_fetch", { skill: loadId, url: `${expect.registry}/healthz` });
 check(fetch.isError === true && fetch.content[0].text.includes("network"), `${loadId} cannot fetch (it declares no network)`, fetch);
+const fetchOther = await call("skill_exec_fetch", { skill: other, url: `${expect.registry}/healthz` });
+check(!fetchOther.isError && fetchOther.content[0].text.startsWith("HTTP 200"), `${other} fetches the registry it declares`, fetchOther);
+const del = await call("skill_exec_delete", { skill: loadId, path: "out/shell.txt" });
+check(del.isError === true && del.content[0].text.includes("Add `file:delete`"), `${loadId} cannot delete (it declares no file:delete)`, del);
+const delOther = await call("skill_exec_delete", { skill: other, path: "out/shell.txt" });
+check(!delOther.isError, `${other} deletes as it declares`, delOther);
 
 // 8. The registry: search, the installed skills' status, and feedback.
 const search = await client.callTool({ name: "skill_search", arguments: { query: expect.search } });

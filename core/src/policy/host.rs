@@ -192,4 +192,19 @@ mod tests {
             assert!(bad.parse::<HostPattern>().is_err(), "{bad}");
         }
     }
+
+    #[test]
+    fn special_addresses_need_a_host_named_exactly() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let wild = [p("*.example.com")];
+        // A wildcard's names can point anywhere: never at loopback, private or metadata.
+        for special in ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "fd00::1"] {
+            let e = address_allowed(&wild, "x.example.com", None, ip(special)).unwrap_err();
+            assert!(e.contains("named exactly"), "{special}: {e}");
+        }
+        assert!(address_allowed(&wild, "x.example.com", None, ip("93.184.216.34")).is_ok());
+        let exact = [p("localhost:8080")];
+        assert!(address_allowed(&exact, "localhost", Some(8080), ip("127.0.0.1")).is_ok());
+        assert!(address_allowed(&exact, "localhost", Some(9090), ip("127.0.0.1")).is_err());
+    }
 }

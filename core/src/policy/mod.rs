@@ -78,6 +78,9 @@ pub struct Policy {
     /// `file_scope` as written (normalised: no leading `./`); empty = the whole project.
     pub scope: Vec<String>,
     globs: GlobSet,
+    /// `tool:<name>` entries: other tools (the agent's, another MCP server's) the skill says
+    /// it uses. Shown, not enforced: spm does not serve them.
+    pub tools: Vec<String>,
 }
 
 /// Path parts that hold secrets: never reached unless a `file_scope` entry names them.
@@ -204,6 +207,14 @@ impl Policy {
             network,
             scope,
             globs,
+            tools: m
+                .permissions
+                .iter()
+                .filter_map(|p| match p {
+                    Permission::Tool(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect(),
         })
     }
 
@@ -270,14 +281,19 @@ impl Policy {
             ));
         }
         if !self.in_scope(rel) {
-            let dir = rel.rsplit_once('/').map_or(rel, |(d, _)| d);
+            // The folder holding the file, or the file itself at the project's top level
+            // (`./a/**` matches only below `a`, so `./spm.json/**` would not allow it).
+            let entry = match rel.rsplit_once('/') {
+                Some((dir, _)) => format!("./{dir}/**"),
+                None => format!("./{rel}"),
+            };
             return Err(self.deny(
                 what,
                 format!(
                     "{rel} is outside its file_scope ({})",
                     self.scope.join(", ")
                 ),
-                format!("Add `./{dir}/**` to `file_scope:` in its SKILL.md."),
+                format!("Add `{entry}` to `file_scope:` in its SKILL.md."),
             ));
         }
         if let Some(secret) = self.unnamed(rel, is_secret) {
@@ -352,13 +368,23 @@ impl Policy {
         if named {
             return Ok(());
         }
-        Err(self.deny(
-            format!("reach {host}"),
-            format!("{host} resolves to {ip}, {kind}"),
+        // Declaring the address allows only URLs that name it; a name resolving to a
+        // special-purpose address is never reached, whatever the skill declares.
+        let fix = if literal {
             format!(
                 "Only if it truly needs it: add `network:{}` to `permissions:` in its SKILL.md.",
                 host::spelled(&ip.to_string())
-            ),
+            )
+        } else {
+            format!(
+                "A name that resolves to {kind} is never reached; if the skill truly needs that service, use the address itself in the URL and add `network:{}` to `permissions:` in its SKILL.md.",
+                host::spelled(&ip.to_string())
+            )
+        };
+        Err(self.deny(
+            format!("reach {host}"),
+            format!("{host} resolves to {ip}, {kind}"),
+            fix,
         ))
     }
 
@@ -415,13 +441,31 @@ impl Policy {
                 .collect::<Vec<_>>()
                 .join(", "),
         };
-        format!(
+        let mut out = format!(
             "read files: {}; write files: {}; delete files: {}; file scope: {scope}; run bash: {}; network: {network}",
             yes_no(self.read),
             yes_no(self.write),
             yes_no(self.delete),
             yes_no(self.bash),
-        )
+        );
+        // Tool names are the author's text too: only plain names are repeated.
+        let tools: Vec<&str> = self
+            .tools
+            .iter()
+            .map(String::as_str)
+            .filter(|t| {
+                t.len() <= 64
+                    && t.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "._-:/".contains(c))
+            })
+            .collect();
+        if !tools.is_empty() {
+            out.push_str(&format!(
+                "; other tools it names (not served or enforced by spm): {}",
+                tools.join(", ")
+            ));
+        }
+        out
     }
 }
 
@@ -462,6 +506,42 @@ mod tests {
         // A scope that names the secret allows it.
         let r = policy(&["file:read"], &["./.env.example"]);
         assert!(r.judge_file(FileOp::Read, ".env.example").is_ok());
+    }
+
+    #[test]
+    fn each_refusal_names_a_line_that_would_allow_it() {
+        let p = policy(&["file:read"], &["./notes/**"]);
+        // A file at the top level: the file itself, since `./spm.json/**` would not match it.
+        let e = p.judge_file(FileOp::Read, "spm.json").unwrap_err();
+        assert!(e.to_string().contains("Add `./spm.json` to `file_scope:`"), "{e}");
+        let fixed = policy(&["file:read"], &["./notes/**", "./spm.json"]);
+        assert!(fixed.judge_file(FileOp::Read, "spm.json").is_ok());
+        let e = p.judge_file(FileOp::Read, "src/deep/main.rs").unwrap_err();
+        assert!(e.to_string().contains("Add `./src/deep/**` to `file_scope:`"), "{e}");
+        let fixed = policy(&["file:read"], &["./notes/**", "./src/deep/**"]);
+        assert!(fixed.judge_file(FileOp::Read, "src/deep/main.rs").is_ok());
+        // Hosts: the entry the message names allows the host.
+        let n = policy(&["network:a.example.com"], &[]);
+        let e = n.judge_host("b.example.com", Some(443)).unwrap_err();
+        assert!(e.to_string().contains("Add `network:b.example.com`"), "{e}");
+        let fixed = policy(&["network:a.example.com", "network:b.example.com"], &[]);
+        assert!(fixed.judge_host("b.example.com", Some(443)).is_ok());
+        // A name resolving to a special address: declaring the address does not help the
+        // name, and the message says so rather than suggesting it would.
+        let local = policy(&["network:127.0.0.1", "network:box.example.com"], &[]);
+        let e = local
+            .judge_address("box.example.com", "127.0.0.1".parse().unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("never reached") && e.contains("use the address itself"), "{e}");
+    }
+
+    #[test]
+    fn the_summary_names_other_tools_as_not_enforced() {
+        let p = policy(&["file:read", "tool:web_search"], &[]);
+        let s = p.summary();
+        assert!(s.contains("other tools it names (not served or enforced by spm): web_search"), "{s}");
+        assert!(!policy(&["file:read"], &[]).summary().contains("other tools"));
     }
 
     #[test]
