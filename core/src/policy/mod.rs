@@ -513,11 +513,18 @@ mod tests {
         let p = policy(&["file:read"], &["./notes/**"]);
         // A file at the top level: the file itself, since `./spm.json/**` would not match it.
         let e = p.judge_file(FileOp::Read, "spm.json").unwrap_err();
-        assert!(e.to_string().contains("Add `./spm.json` to `file_scope:`"), "{e}");
+        assert!(
+            e.to_string().contains("Add `./spm.json` to `file_scope:`"),
+            "{e}"
+        );
         let fixed = policy(&["file:read"], &["./notes/**", "./spm.json"]);
         assert!(fixed.judge_file(FileOp::Read, "spm.json").is_ok());
         let e = p.judge_file(FileOp::Read, "src/deep/main.rs").unwrap_err();
-        assert!(e.to_string().contains("Add `./src/deep/**` to `file_scope:`"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("Add `./src/deep/**` to `file_scope:`"),
+            "{e}"
+        );
         let fixed = policy(&["file:read"], &["./notes/**", "./src/deep/**"]);
         assert!(fixed.judge_file(FileOp::Read, "src/deep/main.rs").is_ok());
         // Hosts: the entry the message names allows the host.
@@ -533,15 +540,25 @@ mod tests {
             .judge_address("box.example.com", "127.0.0.1".parse().unwrap())
             .unwrap_err()
             .to_string();
-        assert!(e.contains("never reached") && e.contains("use the address itself"), "{e}");
+        assert!(
+            e.contains("never reached") && e.contains("use the address itself"),
+            "{e}"
+        );
     }
 
     #[test]
     fn the_summary_names_other_tools_as_not_enforced() {
         let p = policy(&["file:read", "tool:web_search"], &[]);
         let s = p.summary();
-        assert!(s.contains("other tools it names (not served or enforced by spm): web_search"), "{s}");
-        assert!(!policy(&["file:read"], &[]).summary().contains("other tools"));
+        assert!(
+            s.contains("other tools it names (not served or enforced by spm): web_search"),
+            "{s}"
+        );
+        assert!(
+            !policy(&["file:read"], &[])
+                .summary()
+                .contains("other tools")
+        );
     }
 
     #[test]

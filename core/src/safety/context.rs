@@ -38,6 +38,11 @@ const NEGATION: &[&str] = &[
     "red flag",
     "suspicious",
     "beware",
+    "would ",
+    "only to ",
+    "prohibited",
+    "forbidden",
+    "not allowed",
 ];
 
 /// Phrases that mark a document as teaching security or detection.
@@ -54,6 +59,15 @@ const TEACHING: &[&str] = &[
     "exfiltrat",
     "false positive",
 ];
+
+fn is_list_item(t: &str) -> bool {
+    t.starts_with("- ")
+        || t.starts_with("* ")
+        || t.starts_with("+ ")
+        || t.split_once(". ").is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit())
+        })
+}
 
 pub struct Context<'a> {
     text: &'a str,
@@ -220,6 +234,47 @@ impl<'a> Context<'a> {
             return true;
         }
         let lower = line.to_lowercase();
-        NEGATION.iter().any(|w| lower.contains(w))
+        if NEGATION.iter().any(|w| lower.contains(w)) {
+            return true;
+        }
+        // A table documents; a list item reads under the line that leads its list
+        // ("Never do the following:").
+        let t = line.trim_start();
+        if self.markdown && t.starts_with('|') {
+            return true;
+        }
+        if self.markdown && is_list_item(t) {
+            let mut end = line_start;
+            for _ in 0..20 {
+                if end == 0 {
+                    break;
+                }
+                let start = self.text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+                let prev = self.text[start..end - 1].trim_start();
+                end = start;
+                if prev.is_empty() || is_list_item(prev) {
+                    continue;
+                }
+                let lead = prev.to_lowercase();
+                if NEGATION.iter().any(|w| lead.contains(w)) {
+                    return true;
+                }
+                break;
+            }
+        }
+        // Said of someone else (`if they forget everything else`), not to the agent.
+        let before = self.text[line_start..offset].to_ascii_lowercase();
+        let before = format!(" {}", before.trim_end());
+        [
+            " they", " he", " she", " we", " people", " users", " readers", " someone", " one",
+            "if you", " i",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w))
+    }
+
+    /// Whether the line holding `offset` is a markdown table row.
+    pub fn in_table(&self, offset: usize) -> bool {
+        self.markdown && self.line_text(offset).trim_start().starts_with('|')
     }
 }

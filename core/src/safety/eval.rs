@@ -32,7 +32,7 @@ pub enum EvalError {
         message: String,
     },
     #[error(
-        "{0} holds none of injection/skillfortify-claude, injection/deepset-train.jsonl, skills"
+        "{0} holds none of injection/skillfortify-claude, injection/deepset-train.jsonl, skills, skills-extra, nor <class>/malicious|benign specimen folders"
     )]
     Empty(PathBuf),
 }
@@ -50,6 +50,8 @@ pub struct SetResult {
     pub blocked: usize,
     /// Malicious items missed, or benign items flagged, with the rules that fired.
     pub wrong: Vec<String>,
+    /// Per category: how many items had a counted finding of it.
+    pub categories: std::collections::BTreeMap<String, usize>,
 }
 
 impl SetResult {
@@ -87,6 +89,14 @@ impl fmt::Display for Evaluation {
                 s.rate(),
                 s.blocked
             )?;
+            if !s.categories.is_empty() {
+                let by: Vec<String> = s
+                    .categories
+                    .iter()
+                    .map(|(c, n)| format!("{c} {n}"))
+                    .collect();
+                writeln!(f, "    by category: {}", by.join(", "))?;
+            }
             let label = if s.malicious { "missed" } else { "flagged" };
             for w in s.wrong.iter().take(if s.malicious { 12 } else { 25 }) {
                 writeln!(f, "    {label}: {w}")?;
@@ -128,11 +138,16 @@ pub fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, EvalError> {
     Ok(files)
 }
 
-/// Scans every file under `dir` as one skill; `(status, counted rules)`.
-pub fn judge_dir(
-    dir: &Path,
-    thresholds: &Thresholds,
-) -> Result<(SafetyStatus, Vec<String>), EvalError> {
+/// One judged sample: its status, its counted findings as `file:line rule`, and the
+/// categories they fall in.
+pub struct Judged {
+    pub status: SafetyStatus,
+    pub rules: Vec<String>,
+    pub categories: std::collections::BTreeSet<&'static str>,
+}
+
+/// Scans every file under `dir` as one skill.
+pub fn judge_dir(dir: &Path, thresholds: &Thresholds) -> Result<Judged, EvalError> {
     let files = read_tree(dir)?;
     let r = scan(
         files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
@@ -140,17 +155,24 @@ pub fn judge_dir(
     );
     let rules = r
         .counted()
+        .filter(|f| f.severity > super::Severity::Info)
         .map(|f| format!("{}:{} {}", f.file, f.line, f.rule))
         .collect();
-    Ok((r.status, rules))
+    let categories = r
+        .counted()
+        .filter(|f| f.severity >= super::Severity::Medium)
+        .map(|f| f.category.as_str())
+        .collect();
+    Ok(Judged {
+        status: r.status,
+        rules,
+        categories,
+    })
 }
 
 /// A sample: the skill in it (its files scanned as the registry would see that skill), or
 /// the strictest verdict of the skills in it, or the whole directory when it has none.
-fn judge_sample(
-    dir: &Path,
-    thresholds: &Thresholds,
-) -> Result<(SafetyStatus, Vec<String>), EvalError> {
+fn judge_sample(dir: &Path, thresholds: &Thresholds) -> Result<Judged, EvalError> {
     if dir.join(crate::skill::SKILL_FILE).is_file() {
         return judge_dir(dir, thresholds);
     }
@@ -158,22 +180,20 @@ fn judge_sample(
     if skills.is_empty() {
         return judge_dir(dir, thresholds);
     }
-    let mut worst = (SafetyStatus::Clean, Vec::new());
+    let mut worst = Judged {
+        status: SafetyStatus::Clean,
+        rules: Vec::new(),
+        categories: Default::default(),
+    };
     for s in skills {
-        let (status, rules) = judge_dir(&s, thresholds)?;
-        if rank(status) > rank(worst.0) {
-            worst = (status, rules);
+        let j = judge_dir(&s, thresholds)?;
+        worst.categories.extend(j.categories.iter().copied());
+        if j.status > worst.status {
+            worst.status = j.status;
+            worst.rules = j.rules;
         }
     }
     Ok(worst)
-}
-
-fn rank(s: SafetyStatus) -> u8 {
-    match s {
-        SafetyStatus::Clean => 0,
-        SafetyStatus::Flagged => 1,
-        SafetyStatus::Blocked => 2,
-    }
 }
 
 /// Directories below `root` that hold a `SKILL.md`.
@@ -221,10 +241,20 @@ fn judge_set(
         detected: 0,
         blocked: 0,
         wrong: Vec::new(),
+        categories: Default::default(),
     };
     for d in dirs {
-        let (status, rules) = judge_sample(d, thresholds)?;
+        let Judged {
+            status,
+            rules,
+            categories,
+        } = judge_sample(d, thresholds)?;
         let hit = status != SafetyStatus::Clean;
+        if hit {
+            for c in categories {
+                *r.categories.entry(c.to_string()).or_default() += 1;
+            }
+        }
         r.detected += usize::from(hit);
         r.blocked += usize::from(status == SafetyStatus::Blocked);
         let label = d.strip_prefix(base).unwrap_or(d).display().to_string();
@@ -248,6 +278,7 @@ fn judge_jsonl(path: &Path, thresholds: &Thresholds) -> Result<[SetResult; 2], E
         detected: 0,
         blocked: 0,
         wrong: Vec::new(),
+        categories: Default::default(),
     };
     let (mut inj, mut ben) = (
         new("deepset injections", true),
@@ -322,6 +353,27 @@ pub fn evaluate(corpus: &Path, thresholds: &Thresholds) -> Result<Evaluation, Ev
     let jsonl = corpus.join("injection/deepset-train.jsonl");
     if jsonl.is_file() {
         sets.extend(judge_jsonl(&jsonl, thresholds)?);
+    }
+    if sets.is_empty() {
+        // A specimen tree: `<class>/{malicious,benign}/<case>/`, one set per class and side.
+        for class in subdirs(corpus)? {
+            let name = class
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            for (part, malicious) in [("malicious", true), ("benign", false)] {
+                let dir = class.join(part);
+                if dir.is_dir() {
+                    let dirs = subdirs(&dir)?;
+                    sets.push(judge_set(
+                        &format!("{name} {part}"),
+                        malicious,
+                        &dirs,
+                        &dir,
+                        thresholds,
+                    )?);
+                }
+            }
+        }
     }
     if sets.is_empty() {
         return Err(EvalError::Empty(corpus.to_path_buf()));

@@ -149,7 +149,7 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
 }
 
 /// Long base64 or hex runs that decode to mostly printable text: `(offset, text)`.
-fn encoded_runs(text: &str) -> Vec<(usize, String)> {
+pub(super) fn encoded_runs(text: &str) -> Vec<(usize, String)> {
     static RUN: OnceLock<Regex> = OnceLock::new();
     let run = RUN.get_or_init(|| {
         RegexBuilder::new(r"[A-Za-z0-9+/=_-]{24,}")
@@ -192,7 +192,7 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
+pub(super) fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let val = |c: u8| -> Option<u32> {
         Some(match c {
             b'A'..=b'Z' => c - b'A',

