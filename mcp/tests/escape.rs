@@ -25,6 +25,8 @@ struct Fixture {
     outside: PathBuf,
     /// The local server's port: `/` answers "hello", `/away` redirects to `localhost`.
     port: u16,
+    /// A server on the IPv6 loopback, `[::1]:<port6>` (0 where the machine has no IPv6).
+    port6: u16,
     server: SpmMcp,
 }
 
@@ -86,6 +88,25 @@ fn serve() -> u16 {
     port
 }
 
+/// A one-answer HTTP server on `[::1]`, or port 1 when the machine has no IPv6 loopback.
+fn serve6() -> u16 {
+    let Ok(listener) = TcpListener::bind("[::1]:0") else {
+        return 1;
+    };
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nsix!",
+            );
+        }
+    });
+    port
+}
+
 fn skill(root: &Path, name: &str, perms: &[&str], scope: &[&str]) {
     let dir = root.join("skills").join(name);
     std::fs::create_dir_all(&dir).unwrap();
@@ -141,6 +162,7 @@ fn fixture() -> &'static Fixture {
         std::os::unix::fs::symlink(base.join("id_ed25519"), root.join("notes/key-link")).unwrap();
         std::fs::hard_link(base.join("id_ed25519"), root.join("notes/hard.md")).unwrap();
         let port = serve();
+        let port6 = serve6();
         skill(&root, "reader", &["file:read"], &["./notes/**"]);
         skill(&root, "writer", &["file:write"], &["./out/**", "./drop/**"]);
         skill(&root, "deleter", &["file:delete"], &["./out/**"]);
@@ -155,6 +177,7 @@ fn fixture() -> &'static Fixture {
             &[],
         );
         skill(&root, "plain", &[], &[]);
+        skill(&root, "v6", &[&format!("network:[::1]:{port6}")], &[]);
         skill(
             &root,
             "shell",
@@ -223,6 +246,7 @@ fn fixture() -> &'static Fixture {
                     "rootw",
                     "shell-del",
                     "hooker",
+                    "v6",
                 ]
                 .iter()
                 .map(|n| format!("path:skills/{n}"))
@@ -251,7 +275,7 @@ fn fixture() -> &'static Fixture {
         });
         assert_eq!(
             server.catalog().len(),
-            12,
+            13,
             "{:?}",
             server.catalog().warnings
         );
@@ -259,6 +283,7 @@ fn fixture() -> &'static Fixture {
             root,
             outside,
             port,
+            port6,
             server,
         }
     })
@@ -615,10 +640,18 @@ async fn reads_and_writes_past_the_size_cap_are_refused() {
     std::fs::write(fixture().root.join("notes/big.md"), "y".repeat(2 << 20)).unwrap();
     let r = read("reader", "notes/big.md").await;
     assert_eq!(r.is_error, Some(true));
-    assert!(text(&r).contains("larger than 1048576 bytes"), "{}", text(&r));
+    assert!(
+        text(&r).contains("larger than 1048576 bytes"),
+        "{}",
+        text(&r)
+    );
     let r = write("writer", "out/big.txt", &"z".repeat(2 << 20)).await;
     assert_eq!(r.is_error, Some(true));
-    assert!(text(&r).contains("larger than 1048576 bytes"), "{}", text(&r));
+    assert!(
+        text(&r).contains("larger than 1048576 bytes"),
+        "{}",
+        text(&r)
+    );
     assert!(!fixture().root.join("out/big.txt").exists());
     // Under the cap both work.
     worked(write("writer", "out/small.txt", &"z".repeat(1000)).await);
@@ -651,6 +684,28 @@ async fn decimal_octal_and_mapped_ip_literals_are_refused() {
     ] {
         refused(fetch("fetcher", url).await, "not among its hosts");
     }
+}
+
+#[tokio::test]
+async fn a_declared_ipv6_literal_is_reached_and_nothing_else_is() {
+    let port6 = fixture().port6;
+    if port6 == 1 {
+        eprintln!("SKIPPED: this machine has no IPv6 loopback");
+        return;
+    }
+    // Declared as `network:[::1]:<port6>`: that address and port, named as a literal.
+    let t = worked(fetch("v6", &format!("http://[::1]:{port6}/")).await);
+    assert!(t.contains("six!"), "{t}");
+    refused(
+        fetch("v6", &format!("http://[::1]:{}/", port6 + 1)).await,
+        "network:[::1]",
+    );
+    refused(fetch("v6", "http://[::2]/").await, "not among its hosts");
+    // Another skill cannot use it.
+    refused(
+        fetch("fetcher", &format!("http://[::1]:{port6}/")).await,
+        "not among its hosts",
+    );
 }
 
 #[tokio::test]
@@ -790,7 +845,9 @@ fn bash_file_size_memory_and_cpu_limits_hold() {
     // File size: a 4 MiB write stops at 1 MiB.
     let o = run("head -c 4194304 /dev/zero > w/big.bin", small);
     assert_ne!(o.code, Some(0), "{o:?}");
-    let len = std::fs::metadata(root.path().join("w/big.bin")).unwrap().len();
+    let len = std::fs::metadata(root.path().join("w/big.bin"))
+        .unwrap()
+        .len();
     assert!(len > 0 && len <= 1 << 20, "{len} bytes written");
     // Memory: 1 GiB cannot be had under a 256 MiB cap.
     let o = run("python3 -c 'b = bytearray(1 << 30); print(len(b))'", small);
@@ -800,7 +857,10 @@ fn bash_file_size_memory_and_cpu_limits_hold() {
     let o = run("while :; do :; done", small);
     assert!(!o.timed_out && o.code != Some(0), "{o:?}");
     // The allowed counterparts under the same caps.
-    let o = run("head -c 1000 /dev/zero > w/ok.bin && python3 -c 'print(len(bytearray(1 << 20)))'", small);
+    let o = run(
+        "head -c 1000 /dev/zero > w/ok.bin && python3 -c 'print(len(bytearray(1 << 20)))'",
+        small,
+    );
     assert_eq!(o.code, Some(0), "{o:?}");
     assert!(o.stdout.contains("1048576"), "{o:?}");
 }
