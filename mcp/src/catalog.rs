@@ -488,13 +488,18 @@ mod tests {
         }
         let e = catalog.find("fmt").unwrap_err().to_string();
         assert!(
-            e.contains("ambiguous") && e.contains("alice/fmt, bob/fmt") && e.contains("author/name"),
+            e.contains("ambiguous")
+                && e.contains("alice/fmt, bob/fmt")
+                && e.contains("author/name"),
             "{e}"
         );
         // Either one by its full id, and a bare name only one skill has.
         assert_eq!(catalog.find("bob/fmt").unwrap().id.to_string(), "bob/fmt");
         assert_eq!(catalog.find("only").unwrap().id.to_string(), "carol/only");
-        assert!(matches!(catalog.find("nobody"), Err(CatalogError::UnknownSkill(_))));
+        assert!(matches!(
+            catalog.find("nobody"),
+            Err(CatalogError::UnknownSkill(_))
+        ));
     }
 
     #[test]

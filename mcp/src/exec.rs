@@ -834,20 +834,67 @@ impl SpmMcp {
             return Ok(CallToolResult::success(vec![ContentBlock::text(text)]));
         }
         // The kernel refuses inside the command, so the refusal reaches the command as an
-        // errno; say what the skill may do and how to declare more, and record it.
+        // errno; name what was refused and the line that would allow it, and record it.
         if outcome.code != Some(0)
             && let Some(refusal) = sandbox_refusal(&outcome.stderr)
         {
+            let fix = refused_path(&outcome.stderr, &root)
+                .and_then(|(rel, op)| policy.judge_file(op, &rel).err())
+                .map_or_else(
+                    || format!(
+                        "skill {} may only do this: {}; if it truly needs more, its SKILL.md must declare it (`file:write` with a `file_scope:` entry for writes, `file:delete` for removals, `network:<host>` for a host)",
+                        policy.skill,
+                        policy.summary()
+                    ),
+                    |d| d.to_string(),
+                );
             text.push_str(&format!(
-                "\n--- spm ---\nthe sandbox refused an access (`{refusal}`): skill {} may only do this: {}. If it truly needs more, its SKILL.md must declare it: `file:write` with a `file_scope:` entry such as `./out/**` for writes, `file:delete` for removals, `network:<host>` for a host.",
-                policy.skill,
-                policy.summary()
+                "\n--- spm ---\nthe sandbox refused an access (`{refusal}`): {fix}"
             ));
-            call.log("allowed", &format!("ran; the sandbox refused an access ({refusal})"));
+            call.log(
+                "denied",
+                &format!("the sandbox refused an access ({refusal}): {fix}"),
+            );
             return Ok(CallToolResult::success(vec![ContentBlock::text(text)]));
         }
         Ok(call.allowed(text))
     }
+}
+
+/// The project path a refused write names in a shell's error (`bash: line 1: notes/x:
+/// Read-only file system`), relative to the project root, with what was refused.
+fn refused_path(stderr: &str, root: &Path) -> Option<(String, FileOp)> {
+    for line in stderr.lines() {
+        for (marker, op) in [
+            (": Read-only file system", FileOp::Write),
+            (": Permission denied", FileOp::Write),
+        ] {
+            let Some(head) = line
+                .strip_suffix(marker)
+                .or_else(|| line.split_once(marker).map(|(h, _)| h))
+            else {
+                continue;
+            };
+            // The path is the last `: `-separated part, possibly quoted (`cp: cannot create
+            // regular file 'notes/x'`).
+            let raw = head.rsplit(": ").next().unwrap_or(head);
+            let raw = raw
+                .rsplit(' ')
+                .next()
+                .unwrap_or(raw)
+                .trim_matches(['\'', '"', '`']);
+            let path = Path::new(raw);
+            let rel = if path.is_absolute() {
+                path.strip_prefix(root).ok()?.to_string_lossy().into_owned()
+            } else {
+                raw.trim_start_matches("./").to_string()
+            };
+            if !rel.is_empty() && !rel.starts_with("..") {
+                return Some((rel, op));
+            }
+        }
+    }
+    None
 }
 
 /// The error text in a command's stderr that shows the sandbox refused it something.
