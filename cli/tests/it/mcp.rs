@@ -347,7 +347,10 @@ fn without_a_sandbox_bash_is_refused_unless_unsafe_is_asked_for() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&started.stderr);
-    assert!(stderr.contains("WARNING: --unsafe-no-sandbox") && stderr.contains("UNCONFINED"), "{stderr}");
+    assert!(
+        stderr.contains("WARNING: --unsafe-no-sandbox") && stderr.contains("UNCONFINED"),
+        "{stderr}"
+    );
     let audit = user.ok(p, &["audit", "--skill", "sh"]);
     assert!(audit.contains("denied") || audit.contains("✗"), "{audit}");
     assert!(audit.contains("UNSAFE: ran without a sandbox"), "{audit}");

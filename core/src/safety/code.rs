@@ -85,8 +85,12 @@ enum Label {
     SecretFile,
     /// Bytes fetched from the network.
     Fetched,
-    /// What a user or a caller passed in.
+    /// What a web request or a tool call passed in.
     Input,
+    /// Command-line arguments.
+    Arg,
+    /// The conversation, a transcript, a session log.
+    Conversation,
 }
 
 struct Assign<'t> {
@@ -335,6 +339,12 @@ fn own_labels(t: &str, lang: Lang) -> HashSet<Label> {
             {
                 out.insert(Label::Fetched);
             }
+            if compact.contains("sys.argv")
+                || compact.contains("parse_args(")
+                || compact.contains("click.argument")
+            {
+                out.insert(Label::Arg);
+            }
             if compact.starts_with("input(")
                 || compact.contains("=input(")
                 || compact.contains("(input(")
@@ -380,6 +390,9 @@ fn own_labels(t: &str, lang: Lang) -> HashSet<Label> {
             {
                 out.insert(Label::Fetched);
             }
+            if compact.contains("process.argv") {
+                out.insert(Label::Arg);
+            }
             if compact.contains("req.query")
                 || compact.contains("req.body")
                 || compact.contains("req.params")
@@ -389,6 +402,22 @@ fn own_labels(t: &str, lang: Lang) -> HashSet<Label> {
             {
                 out.insert(Label::Input);
             }
+        }
+    }
+    {
+        let u = compact.to_ascii_uppercase();
+        if [
+            "CONVERSATION",
+            "TRANSCRIPT",
+            "CHAT_HISTORY",
+            "CHATHISTORY",
+            "SESSION_LOG",
+            "SESSIONLOG",
+        ]
+        .iter()
+        .any(|w| u.contains(w))
+        {
+            out.insert(Label::Conversation);
         }
     }
     // Secret files named in strings: `open(os.path.expanduser("~/.ssh/id_rsa"))`.
@@ -450,7 +479,7 @@ fn network_sink(callee: &str) -> bool {
                 || c.contains("sock")
                 || c.contains("xhr")
                 || c.contains("conn")))
-        || (last == "write" && (c.contains("req") || c.contains("socket")))
+        || ((last == "write" || last == "end") && (c.contains("req") || c.contains("socket")))
         || last == "request" && c.contains("http")
 }
 
@@ -634,7 +663,11 @@ fn data_args<'t>(call: Node<'t>, src: &str) -> (Vec<Node<'t>>, Vec<Node<'t>>) {
                     .map(|n| text(n, src))
                     .unwrap_or("");
                 let v = a.child_by_field_name("value").unwrap_or(a);
-                if matches!(name, "headers" | "auth" | "cookies" | "api_key" | "token") {
+                // `params=` is the URL's query, where many APIs take their key.
+                if matches!(
+                    name,
+                    "headers" | "auth" | "cookies" | "api_key" | "token" | "params"
+                ) {
                     auth.push(v);
                 } else {
                     data.push(v);
@@ -706,8 +739,81 @@ fn finding(
 }
 
 /// Judges one program; `line0` is the file line of its first line.
+/// Words without which a program has no sink this analysis judges (network, code run,
+/// shell, SQL, a file written where it persists, serialised secrets, a socket) and no tool
+/// description: such a program is not parsed at all.
+const TRIGGERS: &[&str] = &[
+    "requests",
+    "httpx",
+    "urlopen",
+    "urllib",
+    "http.client",
+    "aiohttp",
+    "fetch(",
+    "axios",
+    "https.request",
+    "http.request",
+    "got(",
+    "got.",
+    "needle",
+    "superagent",
+    "XMLHttpRequest",
+    "WebSocket",
+    "sendBeacon",
+    "socket",
+    "smtplib",
+    "ftplib",
+    "boto3",
+    "eval(",
+    "exec(",
+    "Function(",
+    "vm.",
+    "os.system",
+    "popen",
+    "subprocess",
+    "child_process",
+    "execSync",
+    "execute(",
+    ".query(",
+    ".raw(",
+    "authorized_keys",
+    "bashrc",
+    "zshrc",
+    "profile",
+    "crontab",
+    "hooks",
+    "CLAUDE.md",
+    "AGENTS.md",
+    "LaunchAgents",
+    "dumps(",
+    "b64encode",
+    "stringify",
+    "btoa",
+    "hexlify",
+    "environ",
+    "process.env",
+    "fork(",
+    "<IMPORTANT>",
+    "tool",
+    "open(",
+    "readFile",
+    "send_file",
+    "createReadStream",
+    "connect(",
+];
+
+fn triggers() -> &'static aho_corasick::AhoCorasick {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(TRIGGERS)
+            .expect("the trigger words build")
+    })
+}
+
 pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mut Vec<Finding>) {
-    if src.len() > 2_000_000 {
+    if src.len() > 2_000_000 || !triggers().is_match(src) {
         return;
     }
     let Some(tree) = parse(src, lang) else { return };
@@ -756,6 +862,31 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
             }
             let host = call_host(node, src, &facts);
             let bulk = set.contains(&Label::EnvBulk) || set.contains(&Label::SecretFile);
+            if set.contains(&Label::Conversation)
+                && host.as_deref().is_some_and(|h| {
+                    !matches!(
+                        hosts::classify_host(h, false),
+                        hosts::HostClass::Known | hosts::HostClass::Local
+                    )
+                })
+            {
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "exfiltration/conversation-out",
+                        Category::Exfiltration,
+                        Severity::High,
+                        format!(
+                            "sends the conversation or a transcript to {}",
+                            host.as_deref().unwrap_or("a server")
+                        ),
+                    ),
+                    &mut found,
+                );
+            }
             let stray: Vec<String> = set
                 .iter()
                 .filter_map(|l| match l {
@@ -857,6 +988,20 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
                     ),
                     &mut found,
                 );
+            } else if set.contains(&Label::Arg) && what == "code" {
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "script/exec-input",
+                        Category::DangerousScript,
+                        Severity::Medium,
+                        format!("runs its command-line arguments as {what}"),
+                    ),
+                    &mut found,
+                );
             }
         }
         if sql_sink(&call.callee)
@@ -907,6 +1052,25 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
                     || q.contains("${")
                     || first.kind() == "identifier")
             {
+                // Values from a request or the command line: injectable; others a signal.
+                let from_input = {
+                    let l = labels_of(args, src, lang, &labels, &call.func);
+                    l.contains(&Label::Input) || l.contains(&Label::Arg)
+                };
+                // Checked against a list of allowed values first: an identifier, not data.
+                let checked = [
+                    "ALLOWED",
+                    "allowed_",
+                    "VALID_",
+                    "allowlist",
+                    "whitelist",
+                    " not in ",
+                    "choices=",
+                    ".includes(",
+                ]
+                .iter()
+                .any(|w| src.contains(w));
+                let from_input = from_input && !checked;
                 push(
                     finding(
                         path,
@@ -915,7 +1079,11 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
                         src,
                         "script/sql-injection",
                         Category::DangerousScript,
-                        Severity::Medium,
+                        if from_input {
+                            Severity::High
+                        } else {
+                            Severity::Low
+                        },
                         "builds SQL by pasting values into the query text (SQL injection)".into(),
                     ),
                     &mut found,
@@ -983,6 +1151,86 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
                         Category::Exfiltration,
                         Severity::High,
                         "collects every environment variable whose name looks secret".into(),
+                    ),
+                    &mut found,
+                );
+            }
+        }
+        // Writes into places that run or steer later: authorized_keys, shell rc, cron, hooks.
+        let lastc = call.callee.rsplit('.').next().unwrap_or(&call.callee);
+        if matches!(
+            lastc,
+            "appendFileSync"
+                | "writeFileSync"
+                | "appendFile"
+                | "writeFile"
+                | "write_text"
+                | "open"
+                | "write"
+                | "copyfile"
+                | "copy"
+                | "symlink"
+                | "symlinkSync"
+        ) {
+            let t = call_text;
+            let target = t
+                .split(['"', '\'', '`'])
+                .find_map(|piece| super::shell::persistence_kind(piece));
+            let writes = lastc != "open"
+                || t.contains("'a'")
+                || t.contains("\"a\"")
+                || t.contains("'w'")
+                || t.contains("\"w\"")
+                || t.contains("'a+'");
+            if let Some(kind) = target.filter(|_| writes) {
+                let sev = if kind == "SSH's authorized keys"
+                    && (t.contains("ssh-")
+                        || facts
+                            .strings
+                            .values()
+                            .any(|v| v.contains("ssh-ed25519") || v.contains("ssh-rsa")))
+                {
+                    Severity::Critical
+                } else if kind == "the agent's memory or settings" {
+                    Severity::Medium
+                } else {
+                    Severity::High
+                };
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "persistence/write",
+                        Category::Persistence,
+                        sev,
+                        format!("writes into {kind}, which runs or steers again later"),
+                    ),
+                    &mut found,
+                );
+            }
+        }
+        if matches!(
+            lastc,
+            "create_connection" | "connect" | "createConnection" | "Socket"
+        ) {
+            let bare = call_text.split(['"', '\'', '`']).any(|piece| {
+                piece.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| {
+                    hosts::classify_host(&ip.to_string(), true) == hosts::HostClass::BareIp
+                })
+            });
+            if bare {
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "network/untrusted-host",
+                        Category::Exfiltration,
+                        Severity::High,
+                        "opens a raw connection to a bare IP address".into(),
                     ),
                     &mut found,
                 );

@@ -49,7 +49,7 @@ const NEGATION: &[&str] = &[
 const TEACHING: &[&str] = &[
     "prompt injection",
     "injection attack",
-    "detect",
+    "detection",
     "malicious",
     "attacker",
     "vulnerabilit",
@@ -59,6 +59,27 @@ const TEACHING: &[&str] = &[
     "exfiltrat",
     "false positive",
 ];
+
+/// The line without phrases that hide an action from the user ("never mention this step"):
+/// those are orders, not prohibitions, so they do not make a line a negation.
+pub fn without_hiding(lower: &str) -> String {
+    let mut out = lower.to_string();
+    if !["never ", "don't ", "do not ", "dont "]
+        .iter()
+        .any(|n| lower.contains(n))
+    {
+        return out;
+    }
+    for neg in ["never ", "don't ", "do not ", "dont "] {
+        for verb in [
+            "mention", "tell", "show", "reveal", "inform", "ask", "report", "log", "print",
+            "notify", "say",
+        ] {
+            out = out.replace(&format!("{neg}{verb}"), " ");
+        }
+    }
+    out
+}
 
 fn is_list_item(t: &str) -> bool {
     t.starts_with("- ")
@@ -132,7 +153,9 @@ fn teaching_hits(text: &str, code: &[(usize, usize)], enough: usize) -> usize {
         }
     }
     segments.push(&text[last.min(text.len())..]);
+    // At least two different words: one repeated term ("malicious") is not a lesson.
     let mut hits = 0;
+    let mut kinds = 0u32;
     for seg in segments {
         for m in teaching_words().find_overlapping_iter(seg) {
             let start = seg[..m.start()]
@@ -146,12 +169,17 @@ fn teaching_hits(text: &str, code: &[(usize, usize)], enough: usize) -> usize {
                 continue;
             }
             hits += 1;
-            if hits >= enough {
+            kinds |= 1 << m.pattern().as_u32();
+            if hits >= enough && kinds.count_ones() >= 2 {
                 return hits;
             }
         }
     }
-    hits
+    if kinds.count_ones() >= 2 {
+        hits
+    } else {
+        hits.min(enough.saturating_sub(1))
+    }
 }
 
 impl<'a> Context<'a> {
@@ -181,7 +209,9 @@ impl<'a> Context<'a> {
 
     /// The document is about security or detection.
     pub fn teaching(&self) -> bool {
-        self.skill_teaching
+        // A skill about security teaches in its documents; its scripts are judged on
+        // their own (words in a SKILL.md must not excuse what a bundled script does).
+        (self.skill_teaching && self.markdown)
             || *self
                 .teaching
                 .get_or_init(|| teaching_hits(self.text, self.code(), 4) >= 4)
@@ -267,7 +297,7 @@ impl<'a> Context<'a> {
         let before = format!(" {}", before.trim_end());
         [
             " they", " he", " she", " we", " people", " users", " readers", " someone", " one",
-            "if you", " i",
+            " i",
         ]
         .iter()
         .any(|w| before.ends_with(w))

@@ -292,7 +292,13 @@ pub fn classify_host(host: &str, plain: bool) -> HostClass {
         .trim_end_matches('.')
         .to_ascii_lowercase();
     if let Ok(ip) = host.parse::<IpAddr>() {
-        return if public(ip) {
+        // Documentation ranges (192.0.2/24, 198.51.100/24, 203.0.113/24) are no one's
+        // machine: in a command they are an address someone will fill in or an attack.
+        let documentation = matches!(ip, IpAddr::V4(v4) if {
+            let o = v4.octets();
+            (o[0], o[1], o[2]) == (192, 0, 2) || (o[0], o[1], o[2]) == (198, 51, 100) || (o[0], o[1], o[2]) == (203, 0, 113)
+        });
+        return if public(ip) || documentation {
             HostClass::BareIp
         } else {
             HostClass::Local

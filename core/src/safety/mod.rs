@@ -235,6 +235,7 @@ fn compiled() -> &'static Compiled {
             .map(|p| {
                 RegexBuilder::new(p)
                     .unicode(false)
+                    .dfa_size_limit(16 << 20)
                     .build()
                     .expect("built-in safety rule compiles")
             })
@@ -349,6 +350,9 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
         combine(path, &mut out);
     }
     padding(path, text, &ctx, &mut out);
+    if ctx.markdown() {
+        passages(path, text, &ctx, &mut out);
+    }
     addressed(text, &ctx, &mut out);
     out.sort_by(|a, b| (a.line, &a.rule).cmp(&(b.line, &b.rule)));
     out
@@ -356,7 +360,7 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
 
 /// Whether the line (0-based `row` of `text`) forbids or merely shows what follows.
 fn forbids(line: &str) -> bool {
-    let l = line.to_ascii_lowercase();
+    let l = context::without_hiding(&line.to_ascii_lowercase());
     [
         "never ",
         "don't",
@@ -415,6 +419,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             line: 1,
             dialect: shell::Dialect::Sh,
             shown: teaching,
+            table: false,
         };
         shell::scan(path, &unit, out, 0);
         return true;
@@ -425,6 +430,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             line: 1,
             dialect: shell::Dialect::Pwsh,
             shown: teaching,
+            table: false,
         };
         shell::scan(path, &unit, out, 0);
         return true;
@@ -471,6 +477,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                         line: first_line,
                         dialect,
                         shown,
+                        table: false,
                     },
                     out,
                     0,
@@ -485,6 +492,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                             line: first_line + k as u32,
                             dialect: shell::Dialect::Sh,
                             shown,
+                            table: false,
                         };
                         shell::scan(path, &unit, out, 0);
                     }
@@ -513,6 +521,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                             line: first_line,
                             dialect: shell::Dialect::Sh,
                             shown,
+                            table: false,
                         },
                         out,
                         0,
@@ -522,74 +531,82 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             i = end + 1;
             continue;
         }
-        let table = t.starts_with('|');
-        let shown = teaching || table || forbids(line) || t.starts_with('>');
-        // Inline commands: `curl … | sh`.
-        let mut from = 0;
-        let mut spans = 0;
-        while let Some(a) = line[from..].find('`') {
-            let s0 = from + a + 1;
-            let Some(b) = line[s0..].find('`') else { break };
-            let span = &line[s0..s0 + b];
-            from = s0 + b + 1;
-            spans += 1;
-            if spans > 40 {
-                break;
+        // Text pushed far right by a run of spaces is read as a line of its own.
+        let pad = " ".repeat(100);
+        let tail = line.find(&pad).map(|k| line[k..].trim_start());
+        for line in std::iter::once(line).chain(tail) {
+            let t = line.trim_start();
+            let table = t.starts_with('|');
+            let shown = teaching || table || forbids(line) || t.starts_with('>');
+            // Inline commands: `curl … | sh`.
+            let mut from = 0;
+            let mut spans = 0;
+            while let Some(a) = line[from..].find('`') {
+                let s0 = from + a + 1;
+                let Some(b) = line[s0..].find('`') else { break };
+                let span = &line[s0..s0 + b];
+                from = s0 + b + 1;
+                spans += 1;
+                if spans > 40 {
+                    break;
+                }
+                if span.len() > 3 && shell::looks_like_command(span) {
+                    let dialect = if [
+                        "iex",
+                        "iwr",
+                        "invoke-",
+                        "start-process",
+                        "set-mppreference",
+                        "powershell",
+                    ]
+                    .iter()
+                    .any(|p| span.to_ascii_lowercase().starts_with(p))
+                    {
+                        shell::Dialect::Pwsh
+                    } else {
+                        shell::Dialect::Sh
+                    };
+                    shell::scan(
+                        path,
+                        &shell::Unit {
+                            text: span,
+                            line: i as u32 + 1,
+                            dialect,
+                            shown,
+                            table,
+                        },
+                        out,
+                        0,
+                    );
+                }
             }
-            if span.len() > 3 && shell::looks_like_command(span) {
-                let dialect = if [
-                    "iex",
-                    "iwr",
-                    "invoke-",
-                    "start-process",
-                    "set-mppreference",
-                    "powershell",
-                ]
-                .iter()
-                .any(|p| span.to_ascii_lowercase().starts_with(p))
-                {
-                    shell::Dialect::Pwsh
+            // A command line in prose: `1. curl …`, `- run: bash x.sh`.
+            let stripped = t
+                .trim_start_matches(|c: char| {
+                    c.is_ascii_digit() || c == '.' || c == ')' || c == '-' || c == '*' || c == '+'
+                })
+                .trim_start();
+            let stripped = stripped.split_once(": ").map_or(stripped, |(head, rest)| {
+                if head.split_whitespace().count() <= 3 && shell::looks_like_command(rest) {
+                    rest
                 } else {
-                    shell::Dialect::Sh
-                };
+                    stripped
+                }
+            });
+            if !stripped.contains('`') && shell::looks_like_command(stripped) {
                 shell::scan(
                     path,
                     &shell::Unit {
-                        text: span,
+                        text: shell::strip_prompt(stripped),
                         line: i as u32 + 1,
-                        dialect,
+                        dialect: shell::Dialect::Sh,
                         shown,
+                        table: false,
                     },
                     out,
                     0,
                 );
             }
-        }
-        // A command line in prose: `1. curl …`, `- run: bash x.sh`.
-        let stripped = t
-            .trim_start_matches(|c: char| {
-                c.is_ascii_digit() || c == '.' || c == ')' || c == '-' || c == '*' || c == '+'
-            })
-            .trim_start();
-        let stripped = stripped.split_once(": ").map_or(stripped, |(head, rest)| {
-            if head.split_whitespace().count() <= 3 && shell::looks_like_command(rest) {
-                rest
-            } else {
-                stripped
-            }
-        });
-        if !stripped.contains('`') && shell::looks_like_command(stripped) {
-            shell::scan(
-                path,
-                &shell::Unit {
-                    text: shell::strip_prompt(stripped),
-                    line: i as u32 + 1,
-                    dialect: shell::Dialect::Sh,
-                    shown,
-                },
-                out,
-                0,
-            );
         }
         if !t.is_empty() {
             prev_prose = line;
@@ -597,6 +614,114 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
         i += 1;
     }
     true
+}
+
+/// When the last of `lines` is inside a fenced block, the index of its opening fence.
+fn fence_start(lines: &[&str]) -> Option<usize> {
+    let mut open = None;
+    for (i, l) in lines.iter().enumerate().take(lines.len().saturating_sub(1)) {
+        let t = l.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            open = if open.is_some() { None } else { Some(i) };
+        }
+    }
+    open
+}
+
+/// Orders that span a few lines of prose (a fenced URL between them): content fetched from
+/// elsewhere made the agent's instructions, conversation data sent to a third party.
+fn passages(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
+    struct Passage {
+        rule: &'static str,
+        category: Category,
+        first: &'static str,
+        then: &'static str,
+        why: &'static str,
+    }
+    static P: OnceLock<Vec<(Regex, Regex, &'static Passage)>> = OnceLock::new();
+    static LIST: [Passage; 3] = [
+        Passage {
+            rule: "hidden/password-archive",
+            category: Category::HiddenContent,
+            first: r"(?i)\b(download|extract|unzip|unpack|grab)\w*\b[^\n]*\.(zip|7z|rar)\b|\b(zip|7z|rar|archive|bundle)\b[^\n]*\bpassword[- ]protected\b",
+            then: r"(?i)\b(password|passphrase|passcode|passwort|kennwort|mot de passe|contrase.{1,2}a|senha)\b[^\n]*[:=]",
+            why: "a password-protected archive to download: no scanner can see inside it",
+        },
+        Passage {
+            rule: "override/cross-origin",
+            category: Category::Override,
+            first: r"(?i)\b(fetch|download|retrieve|load|pull|curl|scarica\w*|t.{1,2}l.{1,2}charge\w*|descarg\w*|lade\w*|hole\w*)\b|(https?://|\breadme\b|\bissues?\b)[^\n]*\b(contain|hold|carr)\w*\s+(the\s+|your\s+)?(real|actual|true)\b",
+            then: r"(?i)\b(follow|obey|execute|carry out|comply with|eseguil\w*|esegui\w*|segui\w*|suivez|ex.{1,2}cute[rz]?|sigue\w*|ejecuta\w*|befolge\w*)\b[^\n]*\b(exactly|to the letter|precisely|without question|alla lettera|w.{1,2}rtlich|al pie de la letra|.{1,2} la lettre)\b|\b(take|takes|have|has|hanno|ont|tienen|haben)\s+(precedence|priority|priorit.{1,2}|la priorit.{1,2}|prioridad|vorrang)\b|\bdo (whatever|everything|all) (it|they|that file|the file|the page) (says?|asks?|tells? you)\b",
+            why: "makes content fetched from elsewhere the agent's instructions (cross-origin injection)",
+        },
+        Passage {
+            rule: "exfiltration/conversation-out",
+            category: Category::Exfiltration,
+            first: r"(?i)\b(post|send|upload|forward|sync|push|transmit|mirror|copy)\b[^\n]*\b(full |entire |whole |complete |raw )?(transcripts?|conversations?|chat (history|log)s?|meeting notes|recordings?|session (logs?|journal)|journal|prompts and (responses|answers)|diffs?|repository|repo contents|source code)\b",
+            then: r"(?i)\b(to|at)\b(?s:.){0,60}https?://",
+            why: "sends the conversation, transcripts or the code to a third party",
+        },
+    ];
+    let compiled = P.get_or_init(|| {
+        LIST.iter()
+            .filter_map(|p| {
+                let a = RegexBuilder::new(p.first)
+                    .unicode(false)
+                    .dfa_size_limit(8 << 20)
+                    .build()
+                    .ok()?;
+                let b = RegexBuilder::new(p.then)
+                    .unicode(false)
+                    .dfa_size_limit(8 << 20)
+                    .build()
+                    .ok()?;
+                Some((a, b, p))
+            })
+            .collect()
+    });
+    // Prose lines with their offsets, fences left out but their URLs kept.
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        lines.push((pos, line));
+        pos += line.len();
+    }
+    const WINDOW: usize = 8;
+    for (a, b, p) in compiled {
+        let mut i = 0;
+        while i < lines.len() {
+            let (off, line) = lines[i];
+            let Some(m) = a.find(line.as_bytes()) else {
+                i += 1;
+                continue;
+            };
+            let start = off + m.start();
+            let end = lines.get(i + WINDOW).map_or(text.len(), |(o, _)| *o);
+            let window = &text[start..end];
+            let remote = p.rule != "override/cross-origin" || {
+                let w = window.to_ascii_lowercase();
+                [
+                    "http://", "https://", " url", "online", "remote", "readme", "issue", "gist",
+                ]
+                .iter()
+                .any(|m| w.contains(m))
+            };
+            if remote && b.is_match(window.as_bytes()) && !ctx.quoted(start) {
+                out.push(Finding {
+                    rule: p.rule.into(),
+                    category: p.category,
+                    severity: Severity::High,
+                    file: path.into(),
+                    line: ctx.line(start),
+                    excerpt: excerpt(text, start, start),
+                    explanation: p.why.into(),
+                    in_context: false,
+                });
+                break;
+            }
+            i += 1;
+        }
+    }
 }
 
 /// Runs of blank lines or spaces that push text out of a reviewer's view.
@@ -684,6 +809,14 @@ fn addressed(text: &str, ctx: &Context, out: &mut [Finding]) {
         "before responding",
         "at the end of every",
         "on every",
+        "in the background",
+        "leave it out",
+        "keep it out of",
+        "not mention",
+        "don't show",
+        "do not show",
+        "without printing",
+        "without showing",
     ];
     for f in out.iter_mut() {
         if f.in_context || f.severity != Severity::Medium || !ctx.markdown() {
@@ -698,10 +831,17 @@ fn addressed(text: &str, ctx: &Context, out: &mut [Finding]) {
         ) {
             continue;
         }
-        let Some(line) = text.lines().nth(f.line.saturating_sub(1) as usize) else {
-            continue;
-        };
-        let l = line.to_ascii_lowercase();
+        // The finding's line; for a command in a fenced block, also the prose that leads
+        // to the block (a step, then its command).
+        let row = f.line.saturating_sub(1) as usize;
+        let all: Vec<&str> = text.lines().take(row + 1).collect();
+        let mut l = all.get(row).copied().unwrap_or("").to_ascii_lowercase();
+        if let Some(open) = fence_start(&all) {
+            for lead in all[open.saturating_sub(3)..open].iter() {
+                l.push(' ');
+                l.push_str(&lead.to_ascii_lowercase());
+            }
+        }
         if MARKS.iter().any(|m| l.contains(m)) {
             f.severity = Severity::High;
             f.explanation
@@ -866,31 +1006,32 @@ pub fn scan<'a>(
 
 /// The `name:` and `description:` of a `SKILL.md`'s frontmatter, as plain text.
 fn topic_of(skill_md: &str) -> String {
-    let mut out = String::new();
+    let (mut name, mut description) = (String::new(), String::new());
     let mut lines = skill_md.lines();
     if lines.next().map(str::trim) != Some("---") {
-        return out;
+        return String::new();
     }
     let mut in_description = false;
     for line in lines.take(60) {
         if line.trim() == "---" {
             break;
         }
-        if let Some(v) = line
-            .strip_prefix("name:")
-            .or_else(|| line.strip_prefix("description:"))
-        {
-            in_description = line.starts_with("description:");
-            out.push_str(v);
-            out.push(' ');
+        if let Some(v) = line.strip_prefix("name:") {
+            in_description = false;
+            name = v.trim().trim_matches(['"', '\'']).to_string();
+        } else if let Some(v) = line.strip_prefix("description:") {
+            in_description = true;
+            description.push_str(v);
+            description.push(' ');
         } else if in_description && line.starts_with(' ') {
-            out.push_str(line);
-            out.push(' ');
+            description.push_str(line);
+            description.push(' ');
         } else {
             in_description = false;
         }
     }
-    out
+    // The name first: the guard check reads only the first word.
+    format!("{name} {description}")
 }
 
 /// The skill's name (from `SKILL.md` text) when it imitates a well-known word.

@@ -58,7 +58,7 @@ pub const RULES: &[Rule] = &[
         category: Override,
         severity: Critical,
         kind: Prose,
-        pattern: r"(?i)\b(ignore|disregard|forget)\s+((all|any|the|your|every|of|these|those)\s+)*(previous|prior|above|earlier|preceding|former|original|system|initial|all|your|the|any)\s+(\w+\s+)?(instructions?|directions?|rules|prompts?|guidelines|guardrails|context|tasks?|assignments?)\b|\b(forget|disregard)\s+(about\s+)?(everything|all)\b|\bignore\s+(everything|all)\s+(above|before|previous|prior|earlier)\b|\b(oubliez|ignorez|olvida|ignora)\s+(toutes?\s+|todas?\s+)?(les\s+|las\s+)?(instructions|consignes|instrucciones|r.gles|reglas)\b",
+        pattern: r"(?i)\b(ignore|disregard|forget)\s+((all|any|the|your|every|of|these|those)\s+)*(previous|prior|above|earlier|preceding|former|original|system|initial|all|your|the|any)\s+(\w+\s+)?(instructions?|directions?|rules|prompts?|guidelines|guardrails|context|tasks?|assignments?|orders|commands|directives)\b|\bignore\s+(the\s+)?above\b|\bignore\s+everything\s+and\b|\b(forget|disregard)\s+(about\s+)?(everything|all)\b|\bignore\s+(everything|all)\s+(above|before|previous|prior|earlier)\b|\b(oubliez|ignorez|olvida|ignora)\s+(toutes?\s+|todas?\s+)?(les\s+|las\s+)?(instructions|consignes|instrucciones|r.gles|reglas)\b",
         explanation: "tells the agent to drop its instructions",
     },
     Rule {
@@ -66,7 +66,7 @@ pub const RULES: &[Rule] = &[
         category: Override,
         severity: Critical,
         kind: Prose,
-        pattern: r"(?i)\b(ignorier\w*|vergiss\w*|missachte\w*)\b.{0,30}\b(anweisungen|instruktionen|vorgaben|regeln|alles)\b",
+        pattern: r"(?i)\b(ignorier\w*|vergiss\w*|missachte\w*)\b.{0,30}\b(anweisungen|instruktionen|vorgaben|regeln|alles|aufgaben|auftr.{1,2}ge|angaben|befehle)\b",
         explanation: "tells the agent to drop its instructions (German)",
     },
     Rule {
@@ -203,7 +203,7 @@ pub const RULES: &[Rule] = &[
         category: Exfiltration,
         severity: Critical,
         kind: Behaviour,
-        pattern: r"(?i)\bnc(at)?\b[^\n]*\s-(e|c)\s|\bnc(at)?\s+-\w*l\w*\b[^\n]*\|\s*(/bin/)?(ba)?sh\b|/dev/tcp/\S+|\bbash -i\b[^\n]*>&|\bsocat\b[^\n]*exec:|\bpty\.spawn\(",
+        pattern: r"(?i)\bnc(at)?\b[^\n]*\s-(e|c)\s|\bnc(at)?\s+-\w*l\w*\b[^\n]*\|\s*(/bin/)?(ba)?sh\b|/dev/tcp/\S+|\bbash -i\b[^\n]*>&|\bsocat\b[^\n]*exec:|\bpty\.spawn\(|\bos\.dup2\(\s*\w+\.fileno\(\)|\[\s*[\x22']/bin/(ba|z)?sh[\x22']\s*,\s*[\x22']-i[\x22']\s*\]|\bspawn\(\s*[\x22']/bin/(ba)?sh[\x22'][^\n]*\bstdio\b",
         explanation: "opens a shell for a remote party",
     },
     // --- Privilege escalation and persistence ---
@@ -262,7 +262,7 @@ pub const RULES: &[Rule] = &[
         category: Persistence,
         severity: High,
         kind: Prose,
-        pattern: r"(?i)\b(add|append|write|save|insert|put|store|record|paste|copy)\b[^.\n]{0,80}\b(to|into|in)\s+(your\s+|the\s+|each\s+|every\s+)?(project'?s?\s+|user'?s?\s+|global\s+)?(CLAUDE\.md|AGENTS\.md|GEMINI\.md|\.cursorrules|\.windsurfrules|\.clinerules|copilot-instructions\.md|\.cursor/rules|(long[- ]term |persistent |permanent |global )?memory( file| store| bank)?|system prompt|custom instructions)\b[^.\n]{0,120}\b(always|never|every|all future|from now on|before|after|whenever|silently|without|curl|wget|http|ignore|do not tell|run)\b",
+        pattern: r"(?i)\b(add|append|write|save|insert|put|store|record|paste|copy)\b[^.\n]*\b(to|into|in)\s+(your\s+|the\s+|each\s+|every\s+)?(project'?s?\s+|user'?s?\s+|global\s+)?(CLAUDE\.md|AGENTS\.md|GEMINI\.md|\.cursorrules|\.windsurfrules|\.clinerules|copilot-instructions\.md|\.cursor/rules|(long[- ]term |persistent |permanent |global )?memory( file| store| bank)?|system prompt|custom instructions)\b[^.\n]*\b(always|never|every|all future|from now on|before|after|whenever|silently|without|curl|wget|http|ignore|do not tell|run)\b",
         explanation: "writes standing orders into the agent's memory or instruction files, so they steer every later session",
     },
     Rule {
@@ -270,7 +270,7 @@ pub const RULES: &[Rule] = &[
         category: Persistence,
         severity: High,
         kind: Prose,
-        pattern: r"(?i)\b(remember|memori[sz]e|save|store|keep|record|retain)\s+(this|these|that|it|them|the following|the (rule|rules|instruction|instructions|preference|directive|setting))\b[^.\n]{0,80}\b(permanently|forever|for (all |every )?(future|later|subsequent) (sessions|conversations|tasks|projects|chats)|across (all )?(sessions|conversations|projects)|in (your )?(long[- ]term|persistent|permanent) memory)\b",
+        pattern: r"(?i)\b(remember|memori[sz]e|save|store|keep|record|retain)\s+(this|these|that|it|them|the following|the (rule|rules|instruction|instructions|preference|directive|setting))\b[^.\n]*\b(permanently|forever|for (all |every )?(future|later|subsequent) (sessions|conversations|tasks|projects|chats)|across (all )?(sessions|conversations|projects)|in (your )?(long[- ]term|persistent|permanent) memory)\b",
         explanation: "asks the agent to keep an instruction across sessions (memory poisoning)",
     },
     // --- Security controls switched off ---
@@ -287,7 +287,7 @@ pub const RULES: &[Rule] = &[
         category: ControlDisablement,
         severity: High,
         kind: Prose,
-        pattern: r"(?i)\b(always|automatically|by default|every time|whenever)\b[^.\n]{0,40}\b(--no-verify|--dangerously-skip-permissions|--yolo|skip (the )?(tests|hooks|checks|review)|disable (the )?(tests|hooks|checks|linters?|sandbox))",
+        pattern: r"(?i)\b(always|automatically|by default|every time|whenever)\b[^.\n]*\b(--no-verify|--dangerously-skip-permissions|--yolo|skip (the )?(tests|hooks|checks|review)|disable (the )?(tests|hooks|checks|linters?|sandbox))",
         explanation: "makes switching off a safety control the agent's standing habit",
     },
     // --- Cross-origin orders and scanner-addressed text ---
@@ -296,7 +296,7 @@ pub const RULES: &[Rule] = &[
         category: Override,
         severity: High,
         kind: Prose,
-        pattern: r"(?i)\b(fetch|download|retrieve|read|load|open|curl|get|pull|clone|visit)\b[^.\n]{0,80}(https?://|\burl\b|\bremote\b|\bonline\b|\bweb ?page\b|\bgist\b|\bendpoint\b|\bserver\b|\bpastebin\b|\brepo(sitory)?'?s? readme\b|\bissue bod)[^.\n]{0,80}\b(and|then)\s+(follow|obey|execute|run|carry out|apply|do|perform|comply with)\s+(exactly\s+|all\s+|every\s+|each\s+|whatever\s+|any\s+)*(the\s+|its\s+|their\s+|those\s+|these\s+)?(instructions|commands|steps|directions|orders|rules|tasks|what (it|they) say)|\b(treat|use|take)\s+(it|them|its contents?|the (contents?|response|page|file|text|output|body|readme|issue))\s+as\s+(your\s+)?(new\s+|real\s+|actual\s+|true\s+|primary\s+)?(instructions|prompt|task|orders|system prompt|directives)\b|\b(contains?|holds?|has)\s+your\s+(real|actual|true|new|updated)\s+(task|instructions|orders|assignment|directives)\b|\b(instructions|rules|commands|orders)\s+(in|from)\s+(the\s+)?(remote|fetched|downloaded|that|this)\s+(file|page|url|document|gist|readme)\b[^.\n]{0,40}\b(take|have|get)\s+(priority|precedence)|\b(scarica|scaricare|t.{1,2}l.{1,2}charge[rz]?|descarga|lade)\b[^.\n]{0,120}\b(segui|seguile|seguirle|suivez|suivre|sigue|seguir|folge|befolge)\b",
+        pattern: r"(?i)\b(fetch|download|retrieve|read|load|open|curl|get|pull|clone|visit)\b[^.\n]*(https?://|\burl\b|\bremote\b|\bonline\b|\bweb ?page\b|\bgist\b|\bendpoint\b|\bserver\b|\bpastebin\b|\brepo(sitory)?'?s? readme\b|\bissue bod)[^.\n]*\b(and|then)\s+(follow|obey|execute|run|carry out|apply|do|perform|comply with)\s+(exactly\s+|all\s+|every\s+|each\s+|whatever\s+|any\s+)*(the\s+|its\s+|their\s+|those\s+|these\s+)?(instructions|commands|steps|directions|orders|rules|tasks|what (it|they) say)|\b(treat|use|take)\s+(it|them|its contents?|the (contents?|response|page|file|text|output|body|readme|issue))\s+as\s+(your\s+)?(new\s+|real\s+|actual\s+|true\s+|primary\s+)?(instructions|prompt|task|orders|system prompt|directives)\b|\b(contains?|holds?|has)\s+your\s+(real|actual|true|new|updated)\s+(task|instructions|orders|assignment|directives)\b|\b(instructions|rules|commands|orders)\s+(in|from)\s+(the\s+)?(remote|fetched|downloaded|that|this)\s+(file|page|url|document|gist|readme)\b[^.\n]*\b(take|have|get)\s+(priority|precedence)|\b(scarica|scaricare|t.{1,2}l.{1,2}charge[rz]?|descarga|lade)\b[^.\n]*\b(segui|seguile|seguirle|suivez|suivre|sigue|seguir|folge|befolge)\b",
         explanation: "makes content fetched from elsewhere the agent's instructions (cross-origin injection)",
     },
     Rule {
@@ -304,7 +304,7 @@ pub const RULES: &[Rule] = &[
         category: Override,
         severity: High,
         kind: Prose,
-        pattern: r"(?i)\b(note|message|notice|attention|instructions?|hinweis|nota)\s+(to|for|f.{1,2}r|para|per|pour)\s+(the\s+|any\s+|all\s+|die\s+|den\s+|les\s+)?((automated|ai|llm|security|skill|automatic|automatische\w*)\s+)+(scanners?|reviewers?|auditors?|moderators?|classifiers?|analy[sz]ers?|checkers?|pr.{1,2}fer\w*|gutachter\w*)\b|\b(note|message|notice|attention|hinweis|nota)\s+(to|for|f.{1,2}r|para|per|pour)\s+(the\s+|any\s+|all\s+|die\s+|den\s+|les\s+)?(scanners?|auditors?|moderators?|classifiers?|analy[sz]ers?|pr.{1,2}fer\w*|gutachter\w*)\b|\b(this|the)\s+(skill|file|package|code|script|section|step|following)\s+(has been|was|is|were|ist|wurde)\s+(already\s+|previously\s+|fully\s+|manually\s+)?(reviewed|audited|verified|approved|whitelisted|allowlisted|vetted|certified|scanned|gepr.{1,2}ft)\b[^.\n]{0,60}\b(safe|benign|clean|trusted|harmless|sicher|unbedenklich)\b|\b(classify|mark|label|report|rate|flag)\s+(this|it|the (skill|file|following|code))\s+as\s+(safe|benign|clean|harmless|trusted|low[- ]risk)\b|\b(scanners?|reviewers?|auditors?|analy[sz]ers?)\s+(should|must|can|may|are asked to)\s+(safely\s+)?(ignore|skip|disregard|overlook)\b|\bno issues (were |to be )?found\b[^.\n]{0,40}\b(say|respond|answer|report|output)\b|\b(say|respond|answer|report|output)\b[^.\n]{0,30}\bno issues (found)?\b",
+        pattern: r"(?i)\b(note|message|notice|attention|instructions?|hinweis|nota)\s+(to|for|f.{1,2}r|para|per|pour)\s+(the\s+|any\s+|all\s+|die\s+|den\s+|les\s+)?((automated|ai|llm|security|skill|automatic|automatische\w*)\s+)+(scanners?|reviewers?|auditors?|moderators?|classifiers?|analy[sz]ers?|checkers?|pr.{1,2}fer\w*|gutachter\w*)\b|\b(note|message|notice|attention|hinweis|nota)\s+(to|for|f.{1,2}r|para|per|pour)\s+(the\s+|any\s+|all\s+|die\s+|den\s+|les\s+)?(scanners?|auditors?|moderators?|classifiers?|analy[sz]ers?|pr.{1,2}fer\w*|gutachter\w*)\b|\b(this|the)\s+(skill|file|package|code|script|section|step|following)\s+(has been|was|is|were|ist|wurde)\s+(already\s+|previously\s+|fully\s+|manually\s+)?(reviewed|audited|verified|approved|whitelisted|allowlisted|vetted|certified|scanned|gepr.{1,2}ft)\b[^.\n]*\b(safe|benign|clean|trusted|harmless|sicher|unbedenklich)\b|\b(classify|mark|label|report|rate|flag)\s+(this|it|the (skill|file|following|code))\s+as\s+(safe|benign|clean|harmless|trusted|low[- ]risk)\b|\b(scanners?|reviewers?|auditors?|analy[sz]ers?)\s+(should|must|can|may|are asked to)\s+(safely\s+)?(ignore|skip|disregard|overlook)\b|\bno issues (were |to be )?found\b[^.\n]*\b(say|respond|answer|report|output)\b|\b(say|respond|answer|report|output)\b[^.\n]*\bno issues (found)?\b",
         explanation: "text addressed to a scanner or reviewer, asking it to pass the skill",
     },
     Rule {
@@ -312,7 +312,7 @@ pub const RULES: &[Rule] = &[
         category: Exfiltration,
         severity: High,
         kind: Prose,
-        pattern: r"(?i)\b(silently|quietly|discreetly|covertly|secretly|without (telling|informing|notifying|alerting) (the )?user|(don't|do not|never) (tell|inform|mention (it |this )?to) (the )?user)\b[^.\n]{0,100}\b(send|sends|upload|uploads|post|posts|transmit|forward|beacon|exfiltrate|copy|copies|sync|syncs|envoie|envoyer|env.{1,2}a|sende|senden)\b[^.\n]{0,80}\b(to|at|into|an|vers|a)\s+\S|\b(send|upload|post|transmit|forward|copy|sync)\b[^.\n]{0,80}\b(to|at)\s+\S[^.\n]{0,60}\b(silently|quietly|discreetly|covertly|secretly|without (telling|informing|notifying) (the )?user)\b",
+        pattern: r"(?i)\b(silently|quietly|discreetly|covertly|secretly|without (telling|informing|notifying|alerting) (the )?user|(don't|do not|never) (tell|inform|mention (it |this )?to) (the )?user)\b[^.\n]*\b(send|sends|upload|uploads|post|posts|transmit|forward|beacon|exfiltrate|copy|copies|sync|syncs|envoie|envoyer|env.{1,2}a|sende|senden)\b[^.\n]*\b(to|at|into|an|vers|a)\s+\S|\b(send|upload|post|transmit|forward|copy|sync)\b[^.\n]*\b(to|at)\s+\S[^.\n]*\b(silently|quietly|discreetly|covertly|secretly|without (telling|informing|notifying) (the )?user)\b",
         explanation: "sends data somewhere without the user knowing",
     },
     Rule {
@@ -320,7 +320,7 @@ pub const RULES: &[Rule] = &[
         category: Exfiltration,
         severity: Critical,
         kind: Prose,
-        pattern: r"(?i)\b(upload|send|post|copy|transmit|forward|attach|paste|include|exfiltrate|sync)\b[^.\n]{0,60}\b(each|every|all|any|the)\s+(\w+\s+){0,3}(\.env|env files?|\.ssh|ssh keys?|private keys?|id_rsa|credentials? files?|aws credentials|cloud credentials|kubeconfig|\.npmrc|\.netrc|cookies|saved passwords|keychain|wallet)\b[^.\n]{0,80}\b(to|into|at)\b",
+        pattern: r"(?i)\b(upload|send|post|copy|transmit|forward|attach|paste|include|exfiltrate|sync)\b[^.\n]*\b(each|every|all|any|the)\s+(\w+\s+){0,3}(\.env|env files?|\.ssh|ssh keys?|private keys?|id_rsa|credentials? files?|aws credentials|cloud credentials|kubeconfig|\.npmrc|\.netrc|cookies|saved passwords|keychain|wallet)\b[^.\n]*\b(to|into|at)\b",
         explanation: "asks the agent to send keys, credentials or env files somewhere",
     },
     Rule {
@@ -328,7 +328,7 @@ pub const RULES: &[Rule] = &[
         category: Override,
         severity: High,
         kind: Prose,
-        pattern: r"(?i)<important>[^<]{0,400}\b(read|send|include|pass|do not|don't|never|always|before)\b|\b(before|when|whenever)\s+(using|calling|you use|you call)\s+(this|the|any)\s+(\w+\s+)?tool\b[^.\n]{0,80}\b(first\s+)?(read|send|include|pass|attach|upload|cat)\b[^.\n]{0,60}(\.ssh|id_rsa|\.aws|\.env|credentials|api key|token|password|mcp\.json|config)|\bwhen\s+the\s+`?[\w.-]+`?\s+tool\s+is\s+(called|used|invoked)\b[^.\n]{0,80}\b(also|instead|always|secretly|bcc)\b",
+        pattern: r"(?i)<important>[^<]{0,400}\b(read|send|include|pass|do not|don't|never|always|before)\b|\b(before|when|whenever)\s+(using|calling|you use|you call)\s+(this|the|any)\s+(\w+\s+)?tool\b[^.\n]*\b(first\s+)?(read|send|include|pass|attach|upload|cat)\b[^.\n]*(\.ssh|id_rsa|\.aws|\.env|credentials|api key|token|password|mcp\.json|config)|\bwhen\s+the\s+`?[\w.-]+`?\s+tool\s+is\s+(called|used|invoked)\b[^.\n]*\b(also|instead|always|secretly|bcc)\b",
         explanation: "hidden orders for the agent attached to a tool (tool poisoning or shadowing)",
     },
     // --- Prerequisites that run unseen code ---
@@ -337,7 +337,7 @@ pub const RULES: &[Rule] = &[
         category: HiddenContent,
         severity: High,
         kind: Behaviour,
-        pattern: r"(?i)\b(download|extract|unzip|unpack|decompress|open|get|grab)\w*\b[^\n]{0,160}\b(zip|7z|7-zip|rar|archive|archiv\w*)\b[^\n]{0,120}\b(password|passphrase|passcode|passwort|kennwort|mot de passe|contrase.{1,2}a|senha|pwd)\b\s*(is\s*|ist\s*|est\s*|es\s*)?[:=(`'\x22]|\b(password|passphrase|passcode|passwort|kennwort|mot de passe|contrase.{1,2}a)\b\s*(is\s*)?[:=]\s*[`'\x22]?[\w!@#$%^&*.-]{3,}[`'\x22]?\)?[^\n]{0,80}\.(zip|7z|rar)\b|\bunzip\s+-P\s|\b7z\s+x\b[^\n]*\s-p\S",
+        pattern: r"(?i)\b(download|extract|unzip|unpack|decompress|open|get|grab)\w*\b[^\n]*\b(zip|7z|7-zip|rar|archive|archiv\w*)\b[^\n]*\b(password|passphrase|passcode|passwort|kennwort|mot de passe|contrase.{1,2}a|senha|pwd)\b\s*(is\s*|ist\s*|est\s*|es\s*)?[:=(`'\x22]|\b(password|passphrase|passcode|passwort|kennwort|mot de passe|contrase.{1,2}a)\b\s*(is\s*)?[:=]\s*[`'\x22]?[\w!@#$%^&*.-]{3,}[`'\x22]?\)?[^\n]*\.(zip|7z|rar)\b|\bunzip\s+-P\s|\b7z(\.exe)?[\x22']?\s+x\b[^\n]*\s-p\S",
         explanation: "a password-protected archive to download: no scanner can see inside it",
     },
     Rule {
@@ -345,7 +345,7 @@ pub const RULES: &[Rule] = &[
         category: DangerousScript,
         severity: Medium,
         kind: Behaviour,
-        pattern: r"(?i)\b(download|grab|fetch)\w*\b[^\n]{0,200}\b(run|launch|execute|double-click|start)\b[^\n]{0,80}\b[\w.-]+\.(exe|msi|scr|bat|cmd|vbs|appimage|dmg|pkg)\b|\b(run|launch|execute|double-click|start)\b[^\n]{0,80}\b[\w.-]+\.(exe|msi|scr|bat|cmd|vbs|appimage|dmg|pkg)\b[^\n]{0,120}\b(downloaded|from https?://)",
+        pattern: r"(?i)\b(download|grab|fetch)\w*\b[^\n]*\b(run|launch|execute|double-click|start)\b[^\n]*\b[\w.-]+\.(exe|msi|scr|bat|cmd|vbs|appimage|dmg|pkg)\b|\b(run|launch|execute|double-click|start)\b[^\n]*\b[\w.-]+\.(exe|msi|scr|bat|cmd|vbs|appimage|dmg|pkg)\b[^\n]*\b(downloaded|from https?://)",
         explanation: "tells the user or agent to run a downloaded program",
     },
     Rule {

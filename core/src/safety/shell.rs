@@ -27,6 +27,8 @@ pub struct Unit<'a> {
     pub dialect: Dialect,
     /// Shown rather than run (a table cell, a line that forbids it): findings are context.
     pub shown: bool,
+    /// In a table: documentation, except what would be critical wherever it is written.
+    pub table: bool,
 }
 
 thread_local! {
@@ -159,10 +161,39 @@ fn unwrap_wrappers(c: &mut Cmd) {
 
 /// The commands of a parsed unit, in source order.
 fn commands(text: &str, dialect: Dialect) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
+    if dialect == Dialect::Pwsh {
+        // PowerShell statements are lines (a backtick continues one): parsed one by one, so
+        // a line the grammar cannot read does not hide the lines after it.
+        let mut row = 0u32;
+        let mut start_row = 0u32;
+        let mut stmt = String::new();
+        for line in text.lines() {
+            if stmt.is_empty() {
+                start_row = row;
+            }
+            row += 1;
+            let t = line.trim_end();
+            if let Some(head) = t.strip_suffix('`') {
+                stmt.push_str(head);
+                stmt.push(' ');
+                continue;
+            }
+            stmt.push_str(t);
+            if let Some(tree) = parse(&stmt, dialect) {
+                let from = cmds.len();
+                collect(tree.root_node(), &stmt, dialect, &mut cmds, false, 0);
+                for c in &mut cmds[from..] {
+                    c.row += start_row;
+                }
+            }
+            stmt.clear();
+        }
+        return cmds;
+    }
     let Some(tree) = parse(text, dialect) else {
         return Vec::new();
     };
-    let mut cmds = Vec::new();
     collect(tree.root_node(), text, dialect, &mut cmds, false, 0);
     cmds
 }
@@ -214,6 +245,7 @@ fn collect(
                         }
                     }
                     "herestring_redirect" => c.stdin = Some(unquote(t.trim_start_matches("<<<"))),
+                    "command_invokation_operator" => {}
                     "file_redirect" => push_redirect(&mut c, child, src),
                     _ => c.args.push(unquote(t)),
                 }
@@ -570,6 +602,13 @@ fn sends_secret_arg(c: &Cmd) -> Option<String> {
         {
             return Some(a.clone());
         }
+        // A key in a URL's query (`?appid=$OWM_API_KEY`) is how many APIs authenticate.
+        if a.contains("://")
+            && a.split_once('?')
+                .is_some_and(|(_, q)| secret_var(q).is_some())
+        {
+            continue;
+        }
         if let Some(var) = secret_var(a) {
             // Sent as data or in the URL: to its own host it authenticates.
             let belongs = c
@@ -736,8 +775,8 @@ impl Ctx<'_, '_> {
         {
             return;
         }
-        let shown =
-            self.unit.shown || (category == Category::ControlDisablement && guards_controls());
+        let shown = (self.unit.shown && !(self.unit.table && severity == Severity::Critical))
+            || (category == Category::ControlDisablement && guards_controls());
         let line = self
             .lines
             .get(c.row as usize)
@@ -785,7 +824,16 @@ fn own_vendor(host: &str) -> bool {
         t.borrow()
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| w.len() >= 4)
-            .any(|w| label.starts_with(w) || w.starts_with(*label))
+            .any(|w| {
+                // `aspire` for aspire.dev, `flux` for fluxcd.io; not `repo` for repohealth.
+                const SUFFIXES: &[&str] = &[
+                    "", "cd", "hq", "io", "app", "dev", "js", "sh", "cli", "ai", "labs", "hub",
+                    "run",
+                ];
+                SUFFIXES
+                    .iter()
+                    .any(|s| *label == format!("{w}{s}") || w == format!("{label}{s}"))
+            })
     })
 }
 
@@ -793,11 +841,15 @@ fn own_vendor(host: &str) -> bool {
 fn guards_controls() -> bool {
     TOPIC.with(|t| {
         let t = t.borrow();
-        [
-            "block", "prevent", "guard", "enforce", "protect", "forbid", "deny",
-        ]
-        .iter()
-        .any(|w| t.contains(w))
+        // Its name says so (`block-no-verify-hook`); a description may mention anything.
+        let name = t.split_whitespace().next().unwrap_or("");
+        name.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+            [
+                "block", "blocks", "blocking", "blocker", "prevent", "prevents", "guard", "guards",
+                "enforce", "enforces", "protect", "protects", "forbid", "deny", "denies",
+            ]
+            .contains(&w)
+        })
     })
 }
 
@@ -883,11 +935,23 @@ fn persistence_target(t: &str) -> Option<&'static str> {
     }
 }
 
+/// The kind of persistence location a path names, for the code analysis.
+pub(super) fn persistence_kind(t: &str) -> Option<&'static str> {
+    if t.len() > 300 || t.contains(' ') && !t.contains('/') {
+        return None;
+    }
+    persistence_target(t)
+}
+
 /// What written text would do when it runs later: fetch and run code, open a connection.
 fn active_content(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
     (l.contains("curl ")
         || l.contains("wget ")
+        || l.contains("ssh -r")
+        || l.contains(" -r 0.0.0.0")
+        || l.contains("ngrok ")
+        || l.contains("cloudflared ")
         || l.contains("iwr ")
         || l.contains("invoke-webrequest")
         || l.contains("downloadstring")
@@ -1137,6 +1201,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     line: unit.line + c.row,
                     dialect: Dialect::Pwsh,
                     shown: unit.shown,
+                    table: false,
                 };
                 scan_decoded(ctx.path, &inner, ctx.out, depth);
             }
@@ -1154,6 +1219,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                         line: unit.line + c.row,
                         dialect: Dialect::Sh,
                         shown: unit.shown,
+                        table: false,
                     };
                     scan_decoded(ctx.path, &inner, ctx.out, depth);
                 }
@@ -1164,6 +1230,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                         line: unit.line + c.row,
                         dialect: Dialect::Sh,
                         shown: unit.shown,
+                        table: false,
                     };
                     scan_decoded(ctx.path, &inner, ctx.out, depth);
                 }
@@ -1226,6 +1293,71 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                         "sends secrets ({}) to {}",
                         secret_arg.unwrap_or_else(|| "keys, credentials or the environment".into()),
                         describe(&host)
+                    ),
+                );
+            }
+        }
+        // Local files or the whole project uploaded.
+        if network_sends(c) || c.name == "curl" {
+            let file_arg = c.args.iter().any(|a| {
+                (a.starts_with('@') && a.len() > 1 && a != "@-")
+                    || a.contains("=@")
+                    || (a.starts_with("-d@") && a.len() > 3)
+            });
+            let project = {
+                let mut j = c.piped_from;
+                let mut found = false;
+                while let Some(k) = j {
+                    let p = &cmds[k];
+                    if (p.name == "git"
+                        && (p.has("archive") || p.has("bundle") || p.has("diff") || p.has("log")))
+                        || (matches!(p.name.as_str(), "tar" | "zip" | "7z")
+                            && p.args.iter().any(|a| a == "." || home_like(a) || a == "*"))
+                        || (p.name == "cat"
+                            && p.args.iter().any(|a| {
+                                a.contains("transcript")
+                                    || a.contains("history")
+                                    || a.contains(".jsonl")
+                            }))
+                    {
+                        found = true;
+                        break;
+                    }
+                    j = p.piped_from;
+                }
+                found
+            };
+            if (file_arg || project)
+                && let Some((h, class)) = &host
+                && !matches!(class, HostClass::Local | HostClass::Known)
+            {
+                let line = ctx.lines.get(c.row as usize).copied().unwrap_or("");
+                let quiet = c.text.trim_end().ends_with('&')
+                    || line.trim_end().ends_with('&')
+                    || line.contains(">/dev/null 2>&1")
+                    || (c.has("-s") && c.after(&["-o"]) == Some("/dev/null"));
+                let what = if project {
+                    "the project's code"
+                } else {
+                    "local files"
+                };
+                let sev = if quiet {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                };
+                ctx.push(
+                    c,
+                    "exfiltration/upload",
+                    Category::Exfiltration,
+                    sev,
+                    format!(
+                        "uploads {what} to {h}{}",
+                        if quiet {
+                            ", quietly in the background"
+                        } else {
+                            ""
+                        }
                     ),
                 );
             }
@@ -1401,6 +1533,17 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
             }
         }
         for (t, _) in &targets {
+            // `for rc in ~/.bashrc ~/.zshrc; do … >> "$rc"`: the variable's values.
+            let resolved = if t.starts_with('$') {
+                unit.text
+                    .split_whitespace()
+                    .map(|w| w.trim_matches(['"', '\'', ';']))
+                    .find(|w| persistence_target(w).is_some())
+                    .map(str::to_string)
+            } else {
+                None
+            };
+            let t = resolved.as_ref().unwrap_or(t);
             let Some(kind) = persistence_target(t) else {
                 continue;
             };
@@ -1646,6 +1789,21 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     .into(),
             );
         }
+        if c.name == "gh"
+            && ((c.has("workflow") && c.has("disable"))
+                || (c.has("api")
+                    && c.args.iter().any(|a| a.contains("/protection"))
+                    && (c.has("DELETE") || c.has("-XDELETE")))
+                || (c.has("secret") && c.has("list") && false))
+        {
+            ctx.push(
+                c,
+                "control/ci-off",
+                Category::ControlDisablement,
+                Severity::High,
+                "switches off CI workflows or branch protection".into(),
+            );
+        }
         if c.name == "xattr" && c.has("-d") && lower.contains("quarantine")
             || (c.name == "xattr" && c.has("-cr"))
         {
@@ -1679,6 +1837,8 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     || a.starts_with("file://")
                     || a.contains(".config")
                     || a.contains(".ssh")
+                    || a.starts_with("0.0.0.0:")
+                    || a.ends_with(":22")
             });
             let sev = if exposes_home || host.as_ref().is_some_and(|h| h.1 >= HostClass::Suspicious)
             {
@@ -2147,6 +2307,22 @@ const COMMAND_WORDS: &[&str] = &[
     "spctl",
     "csrutil",
     "shred",
+    "gh",
+    "remove-item",
+    "copy-item",
+    "set-content",
+    "add-content",
+    "new-item",
+    "get-content",
+    "invoke-restmethod",
+    "set-executionpolicy",
+    "new-itemproperty",
+    "register-scheduledtask",
+    "add-mppreference",
+    "npm",
+    "ssh-keygen",
+    "chattr",
+    "rsync",
 ];
 
 /// Whether a line of prose or an unlabelled block reads as a command.
@@ -2202,6 +2378,7 @@ mod tests {
                 line: 1,
                 dialect,
                 shown: false,
+                table: false,
             },
             &mut out,
             0,

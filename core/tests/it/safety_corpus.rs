@@ -36,21 +36,32 @@ fn detection_and_false_positive_rates() {
         Some(0),
         "a real public skill was blocked"
     );
-    // The larger real collections (`skills-extra/`): today's level, as a floor against
-    // regressions; the scanner issue (#16) brings them to at most 1% flagged, none blocked.
+    // The larger real collections (`skills-extra/`): at most 1% flagged, none blocked, and
+    // the same over all 826 real skills together.
     assert!(rate("more real skills") <= CEILING_EXTRA_FLAGGED);
+    assert_eq!(
+        eval.set("more real skills").map(|s| s.blocked),
+        Some(0),
+        "a real skill was blocked"
+    );
+    let real: Vec<_> = ["real public skills", "more real skills"]
+        .iter()
+        .filter_map(|n| eval.set(n))
+        .collect();
+    let (flagged, total) = real
+        .iter()
+        .fold((0, 0), |(f, t), s| (f + s.detected, t + s.total));
     assert!(
-        eval.set("more real skills").map_or(0, |s| s.blocked) <= MAX_EXTRA_BLOCKED,
-        "more real skills were blocked than before"
+        flagged * 100 <= total,
+        "{flagged} of {total} real skills flagged (more than 1%)"
     );
     assert!(rate("deepset injections") >= FLOOR_DEEPSET);
     assert!(rate("deepset benign prompts") <= CEILING_DEEPSET_BENIGN);
 }
 
 const FLOOR_MALICIOUS: f64 = 95.0;
-const CEILING_REAL_FLAGGED: f64 = 2.0;
-const CEILING_EXTRA_FLAGGED: f64 = 2.7;
-const MAX_EXTRA_BLOCKED: usize = 8;
+const CEILING_REAL_FLAGGED: f64 = 1.0;
+const CEILING_EXTRA_FLAGGED: f64 = 1.0;
 const CEILING_BENIGN_FLAGGED: f64 = 2.0;
-const FLOOR_DEEPSET: f64 = 23.0;
+const FLOOR_DEEPSET: f64 = 24.0;
 const CEILING_DEEPSET_BENIGN: f64 = 1.0;
