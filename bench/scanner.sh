@@ -18,6 +18,6 @@ if ! grep -q '^\[\[bench\]\]' "$work/ref/core/Cargo.toml"; then
   sed -i 's/^\[dev-dependencies\]/[dev-dependencies]\ncriterion = { version = "0.5", default-features = false }/' "$work/ref/core/Cargo.toml"
   printf '\n[[bench]]\nname = "scan"\nharness = false\n' >> "$work/ref/core/Cargo.toml"
 fi
-run() { (cd "$1" && cargo bench -q -p spm-core --bench scan -- --noplot 2>/dev/null | grep -E 'thrpt' | sed 's/.*thrpt: *//'); }
+run() { (cd "$1" && cargo bench -q -p spm-core --bench scan -- --noplot 2>/dev/null | grep -E 'thrpt' | head -1 | sed 's/.*thrpt: *//'); }
 echo "this tree:        $(run "$root")"
 echo "reference ($ref): $(CARGO_TARGET_DIR="$root/target/bench-ref" run "$work/ref")"

@@ -91,6 +91,8 @@ enum Label {
     Arg,
     /// The conversation, a transcript, a session log.
     Conversation,
+    /// The contents of local files, or an archive of the project or home folder.
+    LocalFile,
 }
 
 struct Assign<'t> {
@@ -420,6 +422,15 @@ fn own_labels(t: &str, lang: Lang) -> HashSet<Label> {
             out.insert(Label::Conversation);
         }
     }
+    if compact.contains(".read_bytes()")
+        || compact.contains(".read_text()")
+        || compact.contains("readFileSync(")
+        || compact.contains("createReadStream(")
+        || compact.contains("fs.readFile(")
+        || (compact.contains("open(") && compact.contains(".read()"))
+    {
+        out.insert(Label::LocalFile);
+    }
     // Secret files named in strings: `open(os.path.expanduser("~/.ssh/id_rsa"))`.
     let mut rest = t;
     while let Some(q) = rest.find(['"', '\'', '`']) {
@@ -739,11 +750,51 @@ fn finding(
 }
 
 /// Judges one program; `line0` is the file line of its first line.
-/// Words without which a program has no sink this analysis judges (network, code run,
-/// shell, SQL, a file written where it persists, serialised secrets, a socket) and no tool
-/// description: such a program is not parsed at all.
-const TRIGGERS: &[&str] = &[
-    "requests",
+/// What a finding needs: a source (the environment, secrets, input, downloads, the
+/// conversation) and a sink (network, code run, shell, SQL, a file open), or one of the
+/// findings that stand alone (persistence targets, raw sockets, fork loops, tool
+/// descriptions). A program with neither pair nor loner is not parsed at all.
+const SOURCES: &[&str] = &[
+    "environ",
+    "getenv",
+    "process.env",
+    "Deno.env",
+    ".ssh",
+    ".aws",
+    ".env",
+    "credential",
+    "secret",
+    "token",
+    "password",
+    "api_key",
+    "apikey",
+    "cookie",
+    "keychain",
+    "input(",
+    "argv",
+    "parse_args",
+    "request.",
+    "req.",
+    "self.path",
+    "parse_qs",
+    "searchParams",
+    "requests.get",
+    "urlopen",
+    "fetch(",
+    "axios",
+    "http.get",
+    "https.get",
+    "got(",
+    "conversation",
+    "transcript",
+    "chat_history",
+    "session_log",
+    ".npmrc",
+    ".netrc",
+    "id_rsa",
+];
+const SINKS: &[&str] = &[
+    "requests.",
     "httpx",
     "urlopen",
     "urllib",
@@ -751,8 +802,7 @@ const TRIGGERS: &[&str] = &[
     "aiohttp",
     "fetch(",
     "axios",
-    "https.request",
-    "http.request",
+    ".request(",
     "got(",
     "got.",
     "needle",
@@ -760,10 +810,11 @@ const TRIGGERS: &[&str] = &[
     "XMLHttpRequest",
     "WebSocket",
     "sendBeacon",
-    "socket",
     "smtplib",
     "ftplib",
     "boto3",
+    ".post(",
+    ".put(",
     "eval(",
     "exec(",
     "Function(",
@@ -776,44 +827,54 @@ const TRIGGERS: &[&str] = &[
     "execute(",
     ".query(",
     ".raw(",
-    "authorized_keys",
-    "bashrc",
-    "zshrc",
-    "profile",
-    "crontab",
-    "hooks",
-    "CLAUDE.md",
-    "AGENTS.md",
-    "LaunchAgents",
+    "open(",
+    "readFile",
+    "send_file",
+    "createReadStream",
     "dumps(",
     "b64encode",
     "stringify",
     "btoa",
     "hexlify",
-    "environ",
-    "process.env",
+    ".end(",
+    ".write(",
+];
+const LONERS: &[&str] = &[
+    "authorized_keys",
+    "bashrc",
+    "zshrc",
+    "bash_profile",
+    "crontab",
+    ".git/hooks",
+    "CLAUDE.md",
+    "AGENTS.md",
+    "LaunchAgents",
+    "socket",
+    "dup2",
     "fork(",
     "<IMPORTANT>",
-    "tool",
-    "open(",
-    "readFile",
-    "send_file",
-    "createReadStream",
-    "connect(",
+    "this tool",
+    "create_connection",
+    "createConnection",
 ];
 
-fn triggers() -> &'static aho_corasick::AhoCorasick {
-    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    AC.get_or_init(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(TRIGGERS)
-            .expect("the trigger words build")
-    })
+fn automaton(words: &[&str]) -> aho_corasick::AhoCorasick {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(words)
+        .expect("the trigger words build")
+}
+
+/// Whether the program can hold anything this analysis finds.
+fn worth_parsing(src: &str) -> bool {
+    static A: std::sync::OnceLock<[aho_corasick::AhoCorasick; 3]> = std::sync::OnceLock::new();
+    let [sources, sinks, loners] =
+        A.get_or_init(|| [automaton(SOURCES), automaton(SINKS), automaton(LONERS)]);
+    loners.is_match(src) || (sources.is_match(src) && sinks.is_match(src))
 }
 
 pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mut Vec<Finding>) {
-    if src.len() > 2_000_000 || !triggers().is_match(src) {
+    if src.len() > 2_000_000 || !worth_parsing(src) {
         return;
     }
     let Some(tree) = parse(src, lang) else { return };
@@ -862,6 +923,47 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
             }
             let host = call_host(node, src, &facts);
             let bulk = set.contains(&Label::EnvBulk) || set.contains(&Label::SecretFile);
+            // Local files or an archive of the project sent to a host that is not a vendor's.
+            if set.contains(&Label::LocalFile)
+                && let Some(h) = host.as_deref()
+                && !matches!(
+                    hosts::classify_host(h, false),
+                    hosts::HostClass::Known | hosts::HostClass::Local
+                )
+            {
+                let c: String = src.chars().filter(|c| !c.is_whitespace()).collect();
+                let whole = c.contains("rglob(")
+                    || c.contains("os.walk(")
+                    || c.contains("glob(\"**")
+                    || c.contains("readdirSync(")
+                    || (c.contains("\"tar\"") && c.contains("\".\""))
+                    || c.contains("gitarchive")
+                    || c.contains("\"archive\"");
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "exfiltration/upload",
+                        Category::Exfiltration,
+                        if whole {
+                            Severity::High
+                        } else {
+                            Severity::Medium
+                        },
+                        format!(
+                            "uploads {} to {h}",
+                            if whole {
+                                "the project's files"
+                            } else {
+                                "local files"
+                            }
+                        ),
+                    ),
+                    &mut found,
+                );
+            }
             if set.contains(&Label::Conversation)
                 && host.as_deref().is_some_and(|h| {
                     !matches!(

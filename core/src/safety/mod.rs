@@ -651,14 +651,14 @@ fn passages(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
             rule: "override/cross-origin",
             category: Category::Override,
             first: r"(?i)\b(fetch|download|retrieve|load|pull|curl|scarica\w*|t.{1,2}l.{1,2}charge\w*|descarg\w*|lade\w*|hole\w*)\b|(https?://|\breadme\b|\bissues?\b)[^\n]*\b(contain|hold|carr)\w*\s+(the\s+|your\s+)?(real|actual|true)\b",
-            then: r"(?i)\b(follow|obey|execute|carry out|comply with|eseguil\w*|esegui\w*|segui\w*|suivez|ex.{1,2}cute[rz]?|sigue\w*|ejecuta\w*|befolge\w*)\b[^\n]*\b(exactly|to the letter|precisely|without question|alla lettera|w.{1,2}rtlich|al pie de la letra|.{1,2} la lettre)\b|\b(take|takes|have|has|hanno|ont|tienen|haben)\s+(precedence|priority|priorit.{1,2}|la priorit.{1,2}|prioridad|vorrang)\b|\bdo (whatever|everything|all) (it|they|that file|the file|the page) (says?|asks?|tells? you)\b",
+            then: r"(?i)\b(follow|obey|execute|carry out|comply with|eseguil\w*|esegui\w*|segui\w*|suivez|ex.{1,2}cute[rz]?|sigue\w*|ejecuta\w*|befolge\w*)\b[^\n]*\b(exactly|to the letter|precisely|without question|alla lettera|w.{1,2}rtlich|al pie de la letra|.{1,2} la lettre)\b|\b(take|takes|have|has|hanno|ont|tienen|haben)\s+(precedence|priority|priorit.{1,2}|la priorit.{1,2}|prioridad|vorrang)\b|\bdo (whatever|everything|all) (it|they|that file|the file|the page) (says?|asks?|tells? you)\b|\bappliq\w*\b[^\n]*\b(consignes|instructions|r.{1,2}gles)\b|\b(priment|pr.{1,2}valent|prevalecen)\b|\bas if (they|it) (came|come|were) from the user\b|\bcomme si (elles|ils) venaient de l'utilisateur\b",
             why: "makes content fetched from elsewhere the agent's instructions (cross-origin injection)",
         },
         Passage {
             rule: "exfiltration/conversation-out",
             category: Category::Exfiltration,
-            first: r"(?i)\b(post|send|upload|forward|sync|push|transmit|mirror|copy)\b[^\n]*\b(full |entire |whole |complete |raw )?(transcripts?|conversations?|chat (history|log)s?|meeting notes|recordings?|session (logs?|journal)|journal|prompts and (responses|answers)|diffs?|repository|repo contents|source code)\b",
-            then: r"(?i)\b(to|at)\b(?s:.){0,60}https?://",
+            first: r"(?i)\b(post|send|upload|forward|sync|transmit|stream|ship|exfiltrate)\b",
+            then: r"(?is)\b(full |entire |whole |complete |raw |verbatim )?(transcripts?|conversation( transcript| history| log)?s?|chat (history|logs?)|every (user )?message|assistant repl(y|ies)|session (logs?|journal)|tool outputs)\b.{0,300}\b(to|at|into)\b.{0,120}(https?://|endpoint|webhook|collector)",
             why: "sends the conversation, transcripts or the code to a third party",
         },
     ];

@@ -139,7 +139,7 @@ pub const RULES: &[Rule] = &[
         category: Exfiltration,
         severity: High,
         kind: Behaviour,
-        pattern: r"(?i)\.ssh/(id_(rsa|ed25519|ecdsa|dsa)\b|\*)|(~|\$HOME)/\.ssh\b[^\n]*\b(cat|cp|tar|zip|scp|curl|base64)\b|\b(cat|cp|tar|zip|scp|curl|base64)\b[^\n]*(~|\$HOME)/\.ssh\b|/etc/(shadow|sudoers)\b|login\.keychain|\bsecurity (find|dump)-(generic-password|internet-password|keychain)\b",
+        pattern: r"(?i)\.ssh/\*([^.\w]|$)|(~|\$HOME)/\.ssh\b[^\n]*\b(cat|cp|tar|zip|scp|curl|base64)\b|\b(cat|cp|tar|zip|scp|curl|base64)\b[^\n]*(~|\$HOME)/\.ssh\b|/etc/(shadow|sudoers)\b|login\.keychain|\bsecurity (find|dump)-(generic-password|internet-password|keychain)\b",
         explanation: "reads SSH private keys, system password files or the keychain",
     },
     Rule {
@@ -289,6 +289,30 @@ pub const RULES: &[Rule] = &[
         kind: Prose,
         pattern: r"(?i)\b(always|automatically|by default|every time|whenever)\b[^.\n]*\b(--no-verify|--dangerously-skip-permissions|--yolo|skip (the )?(tests|hooks|checks|review)|disable (the )?(tests|hooks|checks|linters?|sandbox))",
         explanation: "makes switching off a safety control the agent's standing habit",
+    },
+    Rule {
+        id: "control/agent-settings-off",
+        category: ControlDisablement,
+        severity: High,
+        kind: Behaviour,
+        pattern: r#"(?i)"defaultMode"\s*:\s*"bypassPermissions"|"sandbox"\s*:\s*\{[^}]*"enabled"\s*:\s*false|\bapproval_policy\s*=\s*"never"|\bsandbox_mode\s*=\s*"danger-full-access"|"allow"\s*:\s*\[[^\]]*"Bash\(\*\)"|"dangerouslySkipPermissions"\s*:\s*true|"autoApprove"\s*:\s*true|"yolo"\s*:\s*true"#,
+        explanation: "configures an agent to run every command without asking, or without its sandbox",
+    },
+    Rule {
+        id: "control/tests-removed",
+        category: ControlDisablement,
+        severity: High,
+        kind: Prose,
+        pattern: r"(?i)\b(delete|remove|comment out|skip|disable)\s+(the\s+|any\s+|all\s+)?(failing|broken|flaky|red)\s+(tests?|checks?|jobs?)\b|\bmark\s+(the\s+|any\s+|all\s+)?failing\s+tests?\s+(as|with)\s+[`@]*(pytest\.mark\.)?(skip\w*|xfail)",
+        explanation: "makes failing tests or checks go away instead of fixing them",
+    },
+    Rule {
+        id: "control/ci-checks-off",
+        category: ControlDisablement,
+        severity: High,
+        kind: Behaviour,
+        pattern: r"(?i)\bcontinue-on-error:\s*true\b[^\n]*\b(to|on|for)\b[^\n]*\b(tests?|lint\w*|codeql|security|scan\w*|audit)\b|\bif:\s*false\b[^\n]*\b(to|on)\s+(the\s+)?(failing|security|test|lint)",
+        explanation: "makes CI pass by switching failing or security jobs off",
     },
     // --- Cross-origin orders and scanner-addressed text ---
     Rule {

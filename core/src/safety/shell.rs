@@ -898,7 +898,22 @@ fn persistence_target(t: &str) -> Option<&'static str> {
         Some("a shell start-up file")
     } else if l.contains("/cron") || base == "crontab" {
         Some("cron")
-    } else if l.contains(".git/hooks/") || l.contains(".husky/") {
+    } else if l.contains(".git/hooks/")
+        || l.contains(".husky/")
+        || (l.contains("hooks/")
+            && [
+                "pre-commit",
+                "post-commit",
+                "commit-msg",
+                "pre-push",
+                "post-checkout",
+                "post-merge",
+                "prepare-commit-msg",
+                "post-rewrite",
+                "pre-rebase",
+            ]
+            .contains(&base))
+    {
         Some("a git hook")
     } else if l.contains("launchagents")
         || l.contains("launchdaemons")
@@ -948,6 +963,7 @@ fn active_content(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
     (l.contains("curl ")
         || l.contains("wget ")
+        || l.contains("git push")
         || l.contains("ssh -r")
         || l.contains(" -r 0.0.0.0")
         || l.contains("ngrok ")
@@ -995,6 +1011,9 @@ fn steering_content(s: &str) -> bool {
 }
 
 fn home_like(a: &str) -> bool {
+    if a == "/" || a == "/*" {
+        return true;
+    }
     let a = a.trim_end_matches(['/', '*', '\\']);
     matches!(
         a,
@@ -1327,6 +1346,26 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 }
                 found
             };
+            let chat = c.args.iter().chain(c.stdin.iter()).any(|a| {
+                let u = a.to_ascii_uppercase();
+                u.contains("$TRANSCRIPT")
+                    || u.contains("$CONVERSATION")
+                    || u.contains("$CHAT_HISTORY")
+                    || u.contains("${TRANSCRIPT")
+                    || u.contains("${CONVERSATION")
+            });
+            if chat
+                && let Some((h, class)) = &host
+                && !matches!(class, HostClass::Local | HostClass::Known)
+            {
+                ctx.push(
+                    c,
+                    "exfiltration/conversation-out",
+                    Category::Exfiltration,
+                    Severity::High,
+                    format!("sends the conversation to {h}"),
+                );
+            }
             if (file_arg || project)
                 && let Some((h, class)) = &host
                 && !matches!(class, HostClass::Local | HostClass::Known)
@@ -1532,6 +1571,22 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 targets.push((p.to_string(), c.name == "add-content"));
             }
         }
+        // A here-document written to a file that will run (a hook, an rc file, a script):
+        // its text is commands too.
+        if let Some(body) = &c.stdin
+            && depth < 2
+            && (body.trim_start().starts_with("#!")
+                || targets.iter().any(|(t, _)| persistence_target(t).is_some()))
+        {
+            let inner = Unit {
+                text: body,
+                line: unit.line + c.row + 1,
+                dialect: Dialect::Sh,
+                shown: unit.shown,
+                table: unit.table,
+            };
+            scan(ctx.path, &inner, ctx.out, depth + 1);
+        }
         for (t, _) in &targets {
             // `for rc in ~/.bashrc ~/.zshrc; do … >> "$rc"`: the variable's values.
             let resolved = if t.starts_with('$') {
@@ -1544,6 +1599,49 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 None
             };
             let t = resolved.as_ref().unwrap_or(t);
+            // A package manager's configuration pointed at another index.
+            let base = t
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(t)
+                .to_ascii_lowercase();
+            if [
+                "pip.conf",
+                "pip.ini",
+                ".npmrc",
+                ".yarnrc",
+                ".yarnrc.yml",
+                ".condarc",
+                "uv.toml",
+                ".bunfig.toml",
+                "bunfig.toml",
+            ]
+            .contains(&base.as_str())
+            {
+                let written =
+                    format!("{} {}", c.stdin.as_deref().unwrap_or(""), joined).to_ascii_lowercase();
+                let foreign = hosts::urls_in(&written).into_iter().find(|(h, class)| {
+                    *class != HostClass::Local
+                        && !PACKAGE_REGISTRIES
+                            .iter()
+                            .any(|r| h == r || h.ends_with(&format!(".{r}")))
+                });
+                if foreign.is_some()
+                    || written.contains("trusted-host")
+                    || written.contains("strict-ssl=false")
+                    || written.contains("strict-ssl = false")
+                {
+                    let what =
+                        foreign.map_or_else(|| "certificate checks off".to_string(), |(h, _)| h);
+                    ctx.push(
+                        c,
+                        "supply-chain/foreign-index",
+                        Category::SupplyChain,
+                        Severity::High,
+                        format!("points every later install at {what} through {t}"),
+                    );
+                }
+            }
             let Some(kind) = persistence_target(t) else {
                 continue;
             };
@@ -1622,10 +1720,11 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
             content.push_str(&c.text);
             let whole = ctx.lines.get(c.row as usize).copied().unwrap_or("");
             content.push_str(whole);
+            // A scheduled `make test` is what a user asks for; a scheduled download is not.
             let sev = if active_content(&content) {
                 Severity::Critical
             } else {
-                Severity::Medium
+                Severity::Low
             };
             ctx.push(
                 c,
@@ -1656,7 +1755,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 c,
                 "persistence/service",
                 Category::Persistence,
-                Severity::Medium,
+                Severity::Low,
                 "starts a service at every login".into(),
             );
         }
@@ -1967,6 +2066,47 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 Severity::High,
                 "opens a password-protected archive, whose content no scanner can check".into(),
             );
+        }
+        // The repository pushed to a remote named by URL, or mirrored whole.
+        if c.name == "git"
+            && c.has("push")
+            && (c.has("--mirror")
+                || c.args
+                    .iter()
+                    .any(|a| a.contains("://") || (a.contains('@') && a.contains(':'))))
+        {
+            let line = ctx.lines.get(c.row as usize).copied().unwrap_or("");
+            let quiet = c.has("--quiet")
+                || c.has("-q")
+                || line.contains(">/dev/null")
+                || line.trim_end().ends_with('&')
+                || line.contains("&)");
+            ctx.push(
+                c,
+                "exfiltration/repo-push",
+                Category::Exfiltration,
+                if quiet {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+                format!(
+                    "pushes the whole repository to another remote{}",
+                    if quiet { ", quietly" } else { "" }
+                ),
+            );
+        }
+        // Agent CLIs aliased or wrapped with their permission prompts off.
+        if matches!(
+            c.name.as_str(),
+            "alias" | "export" | "echo" | "printf" | "set" | "function"
+        ) && c.args.iter().any(|a| {
+            a.contains("--dangerously-skip-permissions")
+                || a.contains("--dangerously-bypass-approvals-and-sandbox")
+                || a.contains("--yolo")
+                || a.contains("--approval-mode=yolo")
+        }) {
+            ctx.push(c, "control/agent-unleashed", Category::ControlDisablement, Severity::High, "makes an agent start with its permission prompts or sandbox switched off every time".into());
         }
         // Dependencies from elsewhere than their registry, or under a look-alike name.
         supply_chain(c, &mut ctx);
