@@ -750,10 +750,10 @@ fn finding(
 }
 
 /// Judges one program; `line0` is the file line of its first line.
-/// What a finding needs: a source (the environment, secrets, input, downloads, the
-/// conversation) and a sink (network, code run, shell, SQL, a file open), or one of the
-/// findings that stand alone (persistence targets, raw sockets, fork loops, tool
-/// descriptions). A program with neither pair nor loner is not parsed at all.
+/// What a finding needs, as words: a source and a network or code-running sink; web input
+/// and a file open or SQL; a secret and a serialiser; or one of the findings that stand
+/// alone (persistence targets, raw sockets, fork loops, tool descriptions). A program
+/// with none of these pairs is not parsed at all.
 const SOURCES: &[&str] = &[
     "environ",
     "getenv",
@@ -773,11 +773,6 @@ const SOURCES: &[&str] = &[
     "input(",
     "argv",
     "parse_args",
-    "request.",
-    "req.",
-    "self.path",
-    "parse_qs",
-    "searchParams",
     "requests.get",
     "urlopen",
     "fetch(",
@@ -792,8 +787,12 @@ const SOURCES: &[&str] = &[
     ".npmrc",
     ".netrc",
     "id_rsa",
+    "read_bytes",
+    "read_text",
+    "readFileSync",
+    "createReadStream",
 ];
-const SINKS: &[&str] = &[
+const NET_OR_EXEC: &[&str] = &[
     "requests.",
     "httpx",
     "urlopen",
@@ -813,8 +812,6 @@ const SINKS: &[&str] = &[
     "smtplib",
     "ftplib",
     "boto3",
-    ".post(",
-    ".put(",
     "eval(",
     "exec(",
     "Function(",
@@ -824,21 +821,29 @@ const SINKS: &[&str] = &[
     "subprocess",
     "child_process",
     "execSync",
-    "execute(",
-    ".query(",
-    ".raw(",
+    "sendall",
+    ".end(",
+];
+const WEB_INPUT: &[&str] = &[
+    "request.",
+    "req.",
+    "self.path",
+    "parse_qs",
+    "searchParams",
+    "argv",
+    "parse_args",
+    "input(",
+];
+const FILE_OR_SQL: &[&str] = &[
     "open(",
     "readFile",
     "send_file",
     "createReadStream",
-    "dumps(",
-    "b64encode",
-    "stringify",
-    "btoa",
-    "hexlify",
-    ".end(",
-    ".write(",
+    "execute(",
+    ".query(",
+    ".raw(",
 ];
+const SERIALISERS: &[&str] = &["dumps(", "b64encode", "stringify", "btoa", "hexlify"];
 const LONERS: &[&str] = &[
     "authorized_keys",
     "bashrc",
@@ -856,6 +861,14 @@ const LONERS: &[&str] = &[
     "this tool",
     "create_connection",
     "createConnection",
+    "os.environ.items",
+    "Object.entries(process.env",
+    "server.tool",
+    "mcp.tool",
+    "@tool",
+    "registerTool",
+    "inputSchema",
+    "Tool(",
 ];
 
 fn automaton(words: &[&str]) -> aho_corasick::AhoCorasick {
@@ -867,10 +880,21 @@ fn automaton(words: &[&str]) -> aho_corasick::AhoCorasick {
 
 /// Whether the program can hold anything this analysis finds.
 fn worth_parsing(src: &str) -> bool {
-    static A: std::sync::OnceLock<[aho_corasick::AhoCorasick; 3]> = std::sync::OnceLock::new();
-    let [sources, sinks, loners] =
-        A.get_or_init(|| [automaton(SOURCES), automaton(SINKS), automaton(LONERS)]);
-    loners.is_match(src) || (sources.is_match(src) && sinks.is_match(src))
+    static A: std::sync::OnceLock<[aho_corasick::AhoCorasick; 6]> = std::sync::OnceLock::new();
+    let [sources, net, web, files, ser, loners] = A.get_or_init(|| {
+        [
+            automaton(SOURCES),
+            automaton(NET_OR_EXEC),
+            automaton(WEB_INPUT),
+            automaton(FILE_OR_SQL),
+            automaton(SERIALISERS),
+            automaton(LONERS),
+        ]
+    });
+    loners.is_match(src)
+        || (net.is_match(src) && sources.is_match(src))
+        || (files.is_match(src) && web.is_match(src))
+        || (ser.is_match(src) && sources.is_match(src))
 }
 
 pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mut Vec<Finding>) {

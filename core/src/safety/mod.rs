@@ -214,9 +214,15 @@ impl Report {
 }
 
 struct Compiled {
-    set: RegexSet,
+    /// Two sets: one lazy DFA over every rule has too many states to stay in its cache
+    /// (32 MB/s on the real skills), two halves do (about 64 MB/s together). Each with the
+    /// index of its first rule.
+    sets: [(usize, RegexSet); 2],
     each: Vec<Regex>,
 }
+
+/// The first rule of the second set: the rules that read documents and code (#16).
+const SECOND_SET_FROM: &str = "persistence/memory-instruction";
 
 fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
@@ -225,11 +231,21 @@ fn compiled() -> &'static Compiled {
         // rules' words are ASCII. The patterns are constants of this crate; a bad one is a bug
         // caught by the tests.
         let patterns: Vec<&str> = RULES.iter().map(|r| r.pattern).collect();
-        let set = RegexSetBuilder::new(&patterns)
-            .unicode(false)
-            .dfa_size_limit(64 << 20)
-            .build()
-            .expect("built-in safety rules compile");
+        let split = RULES
+            .iter()
+            .position(|r| r.id == SECOND_SET_FROM)
+            .unwrap_or(RULES.len());
+        let set = |group: &[&str]| {
+            RegexSetBuilder::new(group)
+                .unicode(false)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .expect("built-in safety rules compile")
+        };
+        let sets = [
+            (0, set(&patterns[..split])),
+            (split, set(&patterns[split..])),
+        ];
         let each = patterns
             .iter()
             .map(|p| {
@@ -240,7 +256,7 @@ fn compiled() -> &'static Compiled {
                     .expect("built-in safety rule compiles")
             })
             .collect();
-        Compiled { set, each }
+        Compiled { sets, each }
     })
 }
 
@@ -316,7 +332,16 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
     let c = compiled();
     let ctx = Context::new(path, text, skill_teaching);
     let mut out = Vec::new();
-    for i in c.set.matches(text.as_bytes()).iter() {
+    let matched: Vec<usize> = c
+        .sets
+        .iter()
+        .flat_map(|(first, set)| {
+            set.matches(text.as_bytes())
+                .into_iter()
+                .map(move |i| first + i)
+        })
+        .collect();
+    for i in matched {
         let rule = &RULES[i];
         for m in c.each[i].find_iter(text.as_bytes()).take(20) {
             // Matches are ASCII-anchored; widen to char boundaries for slicing.
@@ -537,7 +562,11 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
         for line in std::iter::once(line).chain(tail) {
             let t = line.trim_start();
             let table = t.starts_with('|');
-            let shown = teaching || table || forbids(line) || t.starts_with('>');
+            // Whether the line shows rather than runs: `forbids` is worked out only for a
+            // line that holds a command.
+            let shown_now = teaching || table || t.starts_with('>');
+            let shown_cell = std::cell::OnceCell::new();
+            let shown = || *shown_cell.get_or_init(|| shown_now || forbids(line));
             // Inline commands: `curl … | sh`.
             let mut from = 0;
             let mut spans = 0;
@@ -572,7 +601,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                             text: span,
                             line: i as u32 + 1,
                             dialect,
-                            shown,
+                            shown: shown(),
                             table,
                         },
                         out,
@@ -600,7 +629,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                         text: shell::strip_prompt(stripped),
                         line: i as u32 + 1,
                         dialect: shell::Dialect::Sh,
-                        shown,
+                        shown: shown(),
                         table: false,
                     },
                     out,
