@@ -165,14 +165,12 @@ fn commands(text: &str, dialect: Dialect) -> Vec<Cmd> {
     if dialect == Dialect::Pwsh {
         // PowerShell statements are lines (a backtick continues one): parsed one by one, so
         // a line the grammar cannot read does not hide the lines after it.
-        let mut row = 0u32;
         let mut start_row = 0u32;
         let mut stmt = String::new();
-        for line in text.lines() {
+        for (row, line) in (0u32..).zip(text.lines()) {
             if stmt.is_empty() {
                 start_row = row;
             }
-            row += 1;
             let t = line.trim_end();
             if let Some(head) = t.strip_suffix('`') {
                 stmt.push_str(head);
@@ -644,7 +642,10 @@ fn secret_var(arg: &str) -> Option<String> {
     None
 }
 
-fn worst_host(c: &Cmd) -> Option<(String, HostClass)> {
+/// A host named in a command, and how it is weighed.
+type Host = Option<(String, HostClass)>;
+
+fn worst_host(c: &Cmd) -> Host {
     worst_host_raw(c).map(|(h, class)| {
         if matches!(class, HostClass::Unknown) && own_vendor(&h) {
             (h, HostClass::Known)
@@ -1090,7 +1091,8 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
         None
     };
     let secret_source_in_unit = cmds.iter().any(reads_secrets);
-    let mut downloads: Vec<(usize, String, Option<(String, HostClass)>)> = Vec::new();
+    // Each download: the command's index, the file it saves, where it came from.
+    let mut downloads: Vec<(usize, String, Host)> = Vec::new();
     for (i, c) in cmds.iter().enumerate() {
         let host = worst_host(c);
         let joined = c.joined();
@@ -1424,9 +1426,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
         }
         // Credential harvesting: searching the home folder for keys, several secret stores.
         if c.name == "find"
-            && c.args
-                .first()
-                .is_some_and(|a| home_like(a) || a == "." && false)
+            && c.args.first().is_some_and(|a| home_like(a))
             && c.args.iter().any(|a| {
                 hosts::secret_path(a)
                     || a.contains("id_rsa")
@@ -1548,18 +1548,18 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
         if matches!(
             c.name.as_str(),
             "cp" | "mv" | "ln" | "install" | "copy-item" | "move-item"
-        ) {
-            if let Some(last) = c.args.iter().filter(|a| !a.starts_with('-')).next_back() {
-                targets.push((last.clone(), false));
-            }
+        ) && let Some(last) = c.args.iter().rfind(|a| !a.starts_with('-'))
+        {
+            targets.push((last.clone(), false));
         }
-        if c.name == "sed" && c.args.iter().any(|a| a.starts_with("-i")) {
-            if let Some(last) = c.args.last() {
-                targets.push((last.clone(), true));
-            }
+        if c.name == "sed"
+            && c.args.iter().any(|a| a.starts_with("-i"))
+            && let Some(last) = c.args.last()
+        {
+            targets.push((last.clone(), true));
         }
-        if matches!(c.name.as_str(), "add-content" | "set-content" | "out-file") {
-            if let Some(p) = c
+        if matches!(c.name.as_str(), "add-content" | "set-content" | "out-file")
+            && let Some(p) = c
                 .after(&["-path", "-filepath", "-literalpath"])
                 .or_else(|| {
                     c.args
@@ -1567,9 +1567,8 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                         .find(|a| !a.starts_with('-'))
                         .map(String::as_str)
                 })
-            {
-                targets.push((p.to_string(), c.name == "add-content"));
-            }
+        {
+            targets.push((p.to_string(), c.name == "add-content"));
         }
         // A here-document written to a file that will run (a hook, an rc file, a script):
         // its text is commands too.
@@ -1892,8 +1891,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
             && ((c.has("workflow") && c.has("disable"))
                 || (c.has("api")
                     && c.args.iter().any(|a| a.contains("/protection"))
-                    && (c.has("DELETE") || c.has("-XDELETE")))
-                || (c.has("secret") && c.has("list") && false))
+                    && (c.has("DELETE") || c.has("-XDELETE"))))
         {
             ctx.push(
                 c,
@@ -2265,19 +2263,17 @@ fn supply_chain(c: &Cmd, ctx: &mut Ctx) {
         && c.has("config")
         && c.has("set")
         && lower.contains("registry")
+        && let Some((h, class)) = hosts::urls_in(&lower).into_iter().next()
+        && !registry_host(&h)
+        && class != HostClass::Local
     {
-        if let Some((h, class)) = hosts::urls_in(&lower).into_iter().next()
-            && !registry_host(&h)
-            && class != HostClass::Local
-        {
-            ctx.push(
-                c,
-                "supply-chain/foreign-index",
-                Category::SupplyChain,
-                Severity::High,
-                format!("points the package manager at {h} for every later install"),
-            );
-        }
+        ctx.push(
+            c,
+            "supply-chain/foreign-index",
+            Category::SupplyChain,
+            Severity::High,
+            format!("points the package manager at {h} for every later install"),
+        );
     }
     let installing = c
         .args
@@ -2496,13 +2492,12 @@ pub fn fence_dialect(lang: &str) -> Option<Dialect> {
 /// Strips prompts and list markers so a shown command parses: `$ curl …`, `1. curl …`.
 pub fn strip_prompt(line: &str) -> &str {
     let t = line.trim_start();
-    let t = t
-        .strip_prefix("$ ")
+
+    (t.strip_prefix("$ ")
         .or_else(|| t.strip_prefix("% "))
         .or_else(|| t.strip_prefix("> "))
         .or_else(|| t.strip_prefix("PS> "))
-        .unwrap_or(t);
-    t
+        .unwrap_or(t)) as _
 }
 
 #[cfg(test)]
