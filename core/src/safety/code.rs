@@ -174,42 +174,10 @@ fn gather<'t>(n: Node<'t>, src: &str, facts: &mut Facts<'t>, func: Option<&str>,
         | "augmented_assignment"
         | "assignment_expression"
         | "augmented_assignment_expression" => {
-            if let (Some(l), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            ) {
-                let mut t = Vec::new();
-                identifiers(l, src, &mut t, 0);
-                if let Some(s) = string_value(r, src) {
-                    for name in &t {
-                        facts.strings.insert(name.clone(), s.clone());
-                    }
-                }
-                facts.assigns.push(Assign {
-                    targets: t,
-                    value: r,
-                    func: func.unwrap_or("").to_string(),
-                });
-            }
+            assign(facts, n, "left", "right", src, func);
         }
         "variable_declarator" => {
-            if let (Some(l), Some(r)) = (
-                n.child_by_field_name("name"),
-                n.child_by_field_name("value"),
-            ) {
-                let mut t = Vec::new();
-                identifiers(l, src, &mut t, 0);
-                if let Some(s) = string_value(r, src) {
-                    for name in &t {
-                        facts.strings.insert(name.clone(), s.clone());
-                    }
-                }
-                facts.assigns.push(Assign {
-                    targets: t,
-                    value: r,
-                    func: func.unwrap_or("").to_string(),
-                });
-            }
+            assign(facts, n, "name", "value", src, func);
         }
         "for_statement" | "for_in_statement" | "for_of_statement" | "comprehension"
         | "for_in_clause" => {
@@ -275,6 +243,32 @@ fn gather<'t>(n: Node<'t>, src: &str, facts: &mut Facts<'t>, func: Option<&str>,
     for child in n.named_children(&mut c) {
         gather(child, src, facts, func_here.as_deref(), depth + 1);
     }
+}
+
+/// Records `left = right` (the fields as the grammar names them), and a string constant.
+fn assign<'t>(
+    facts: &mut Facts<'t>,
+    n: Node<'t>,
+    left: &str,
+    right: &str,
+    src: &str,
+    func: Option<&str>,
+) {
+    let (Some(l), Some(r)) = (n.child_by_field_name(left), n.child_by_field_name(right)) else {
+        return;
+    };
+    let mut t = Vec::new();
+    identifiers(l, src, &mut t, 0);
+    if let Some(s) = string_value(r, src) {
+        for name in &t {
+            facts.strings.insert(name.clone(), s.clone());
+        }
+    }
+    facts.assigns.push(Assign {
+        targets: t,
+        value: r,
+        func: func.unwrap_or("").to_string(),
+    });
 }
 
 fn string_value(n: Node, src: &str) -> Option<String> {

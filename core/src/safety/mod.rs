@@ -438,22 +438,16 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
     .any(|e| lower.ends_with(e))
         || (first.starts_with("#!")
             && (first.contains("sh") && !first.contains("python") && !first.contains("node")));
-    if sh {
+    let ps = lower.ends_with(".ps1") || lower.ends_with(".psm1") || lower.ends_with(".psd1");
+    if sh || ps {
         let unit = shell::Unit {
             text,
             line: 1,
-            dialect: shell::Dialect::Sh,
-            shown: teaching,
-            table: false,
-        };
-        shell::scan(path, &unit, out, 0);
-        return true;
-    }
-    if lower.ends_with(".ps1") || lower.ends_with(".psm1") || lower.ends_with(".psd1") {
-        let unit = shell::Unit {
-            text,
-            line: 1,
-            dialect: shell::Dialect::Pwsh,
+            dialect: if ps {
+                shell::Dialect::Pwsh
+            } else {
+                shell::Dialect::Sh
+            },
             shown: teaching,
             table: false,
         };
