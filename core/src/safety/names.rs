@@ -123,7 +123,27 @@ fn parts(name: &str) -> impl Iterator<Item = String> + '_ {
 
 /// A part of `name` that looks like a typo of a well-known word: `(part, word)`.
 pub fn lookalike(name: &str) -> Option<(String, &'static str)> {
-    parts(name).find_map(|p| imitated(&p).map(|w| (p, w)))
+    // Skills name the same packages over and over (`pip install requests` in every
+    // fence): each name is judged once per thread.
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Option<(String, &'static str)>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if name.len() > 100 {
+        return None;
+    }
+    if let Some(hit) = SEEN.with(|m| m.borrow().get(name).cloned()) {
+        return hit;
+    }
+    let hit = parts(name).find_map(|p| imitated(&p).map(|w| (p, w)));
+    SEEN.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() > 50_000 {
+            m.clear();
+        }
+        m.insert(name.to_string(), hit.clone());
+    });
+    hit
 }
 
 /// The name in `others` that `name` is one typo away from (ignoring case and `-`/`_`).
