@@ -1475,6 +1475,75 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
             );
         }
     }
+    // A program that fetches from a bare IP address, plain HTTP or a malware-staging host
+    // and also starts programs: a dropper, whatever the data flow looks like.
+    let runs = facts.calls.iter().any(|c| {
+        let last = c.callee.rsplit('.').next().unwrap_or(&c.callee);
+        matches!(
+            last,
+            "spawn"
+                | "spawnSync"
+                | "execFile"
+                | "execFileSync"
+                | "execSync"
+                | "exec"
+                | "system"
+                | "popen"
+                | "Popen"
+                | "run"
+                | "call"
+                | "check_call"
+                | "check_output"
+                | "startfile"
+        ) && (src.contains("child_process")
+            || src.contains("subprocess")
+            || src.contains("os.system")
+            || src.contains("os.popen")
+            || src.contains("os.startfile"))
+    });
+    let fetches = facts.calls.iter().any(|c| {
+        network_sink(&c.callee)
+            || [
+                "http.get",
+                "https.get",
+                "urlretrieve",
+                "requests.get",
+                "httpx.get",
+                "fetch",
+            ]
+            .iter()
+            .any(|n| c.callee.ends_with(n))
+    });
+    if runs && fetches {
+        let dropper = facts
+            .strings
+            .values()
+            .map(String::as_str)
+            .chain(std::iter::once(src))
+            .find_map(|t| {
+                hosts::urls_in(t).into_iter().find(|(_, class)| {
+                    matches!(
+                        class,
+                        hosts::HostClass::BareIp | hosts::HostClass::Suspicious
+                    )
+                })
+            });
+        if let Some((h, _)) = dropper {
+            push(
+                finding(
+                    path,
+                    line0,
+                    tree.root_node(),
+                    src,
+                    "script/download-exec",
+                    Category::DangerousScript,
+                    Severity::High,
+                    format!("fetches from {h} and starts programs"),
+                ),
+                &mut found,
+            );
+        }
+    }
     // Strings that talk to an agent: tool descriptions with hidden orders.
     tool_poisoning(path, src, line0, tree.root_node(), &mut found, 0);
     if shown {

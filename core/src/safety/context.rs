@@ -64,11 +64,29 @@ const TEACHING: &[&str] = &[
 /// those are orders, not prohibitions, so they do not make a line a negation.
 pub fn without_hiding(lower: &str) -> String {
     let mut out = lower.to_string();
-    if !["never ", "don't ", "do not ", "dont "]
-        .iter()
-        .any(|n| lower.contains(n))
-    {
+    const NEGS: [&str; 6] = [
+        "never ",
+        "don't ",
+        "do not ",
+        "dont ",
+        "should not be ",
+        "must not be ",
+    ];
+    if !NEGS.iter().any(|n| lower.contains(n)) {
         return out;
+    }
+    for verb in [
+        "announced",
+        "mentioned",
+        "shown",
+        "reported",
+        "disclosed",
+        "told",
+        "logged",
+    ] {
+        out = out
+            .replace(&format!("should not be {verb}"), " ")
+            .replace(&format!("must not be {verb}"), " ");
     }
     for neg in ["never ", "don't ", "do not ", "dont "] {
         for verb in [

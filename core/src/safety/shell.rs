@@ -1099,11 +1099,16 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
         let lower = joined.to_ascii_lowercase();
         // Download fed to a shell.
         if is_downloader(c) && chain(i, &cmds, &|d| runs_stdin(d)).is_some() {
-            let sev = host_severity(
-                host.as_ref().map_or(HostClass::Unknown, |h| h.1),
-                Severity::Info,
-                Severity::High,
-            );
+            // `curl ... | sh` with no address at all describes a pattern.
+            let sev = if host.is_none() {
+                Severity::Low
+            } else {
+                host_severity(
+                    host.as_ref().map_or(HostClass::Unknown, |h| h.1),
+                    Severity::Info,
+                    Severity::High,
+                )
+            };
             ctx.push(
                 c,
                 "script/pipe-to-shell",
@@ -1588,15 +1593,30 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
         }
         for (t, _) in &targets {
             // `for rc in ~/.bashrc ~/.zshrc; do … >> "$rc"`: the variable's values.
-            let resolved = if t.starts_with('$') {
-                unit.text
-                    .split_whitespace()
-                    .map(|w| w.trim_matches(['"', '\'', ';']))
-                    .find(|w| persistence_target(w).is_some())
-                    .map(str::to_string)
-            } else {
-                None
-            };
+            let resolved = t.strip_prefix('$').and_then(|rest| {
+                let rest = rest.trim_start_matches('{');
+                let var: String = rest
+                    .chars()
+                    .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
+                    .collect();
+                let tail = rest[var.len()..].trim_start_matches('}');
+                // `for rc in ~/.bashrc ~/.zshrc; do … >> "$rc"`: the loop's values.
+                let head = format!("for {var} in ");
+                if let Some(line) = unit.text.lines().find(|l| l.contains(&head)) {
+                    return line
+                        .split_whitespace()
+                        .map(|w| w.trim_matches(['"', '\'', ';']))
+                        .find(|w| persistence_target(w).is_some())
+                        .map(str::to_string);
+                }
+                // `UNIT_DIR="$HOME/.config/systemd/user"; … > "$UNIT_DIR/x.service"`.
+                let assign = format!("{var}=");
+                let value = unit
+                    .text
+                    .lines()
+                    .find_map(|l| l.trim_start().strip_prefix(&assign))?;
+                Some(format!("{}{tail}", value.trim_matches(['"', '\''])))
+            });
             let t = resolved.as_ref().unwrap_or(t);
             // A package manager's configuration pointed at another index.
             let base = t
@@ -1678,6 +1698,19 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     Severity::Critical,
                     format!("makes {kind} ({t}) download or run code every time it starts"),
                 ),
+                // A program this block downloaded, installed to start again and again.
+                _ if downloads.iter().any(|(_, f, _)| {
+                    let key = file_key(f);
+                    key.len() > 2 && (content.contains(f.as_str()) || content.contains(&key))
+                }) =>
+                {
+                    (
+                        Severity::Critical,
+                        format!(
+                            "installs a program it downloaded into {kind} ({t}), to run again and again"
+                        ),
+                    )
+                }
                 "a shell start-up file" => {
                     let l = content.to_ascii_lowercase();
                     if l.contains("alias sudo")
@@ -1937,9 +1970,19 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     || a.starts_with("0.0.0.0:")
                     || a.ends_with(":22")
             });
+            // One local port shown for a demo is what tunnels are for; the home folder, SSH
+            // or every interface to a bare address is not.
+            let one_port = c.args.iter().any(|a| {
+                a.starts_with("http://localhost:")
+                    || a.starts_with("localhost:")
+                    || a.starts_with("http://127.0.0.1:")
+                    || a.chars().all(|ch| ch.is_ascii_digit())
+            });
             let sev = if exposes_home || host.as_ref().is_some_and(|h| h.1 >= HostClass::Suspicious)
             {
                 Severity::High
+            } else if one_port {
+                Severity::Low
             } else {
                 Severity::Medium
             };
@@ -2047,7 +2090,8 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     c,
                     "script/ransomware",
                     Category::DangerousScript,
-                    Severity::High,
+                    // An encrypted backup keeps the originals: a signal, not a verdict.
+                    Severity::Medium,
                     "encrypts the user's files in bulk".into(),
                 );
             }
