@@ -209,6 +209,11 @@ const KNOWN: &[&str] = &[
     "lamin.ai",
     "x.ai",
     "gemini.google.com",
+    "scoop.sh",
+    "chocolatey.org",
+    "winget.run",
+    "nixos.org",
+    "fnm.vercel.app",
 ];
 
 /// Hosts and TLDs that stage malware: paste sites, file drops, tunnels, dynamic DNS,

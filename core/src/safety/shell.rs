@@ -2194,7 +2194,9 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
             let sev = host_severity(
                 class,
                 Severity::Info,
-                if exe {
+                // Without an address in sight (`irm get.scoop.sh -OutFile x.ps1`) it cannot
+                // be weighed: a signal.
+                if exe && host.is_some() {
                     Severity::High
                 } else {
                     Severity::Medium
