@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Parser};
 
 use super::hosts;
+use super::shell::node_text as text;
 use super::{Category, Finding, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,10 +137,6 @@ struct Facts<'t> {
     strings: HashMap<String, String>,
     /// Each function's parameters, in order, so a call passes its arguments' labels on.
     params: HashMap<String, Vec<String>>,
-}
-
-fn text<'a>(n: Node, src: &'a str) -> &'a str {
-    src.get(n.byte_range()).unwrap_or("")
 }
 
 fn identifiers(n: Node, src: &str, out: &mut Vec<String>, depth: u32) {
@@ -794,11 +791,7 @@ fn finding(
     why: String,
 ) -> Finding {
     let row = n.start_position().row;
-    let line = src.lines().nth(row).unwrap_or("").trim();
-    let mut excerpt: String = line.chars().take(160).collect();
-    if line.chars().count() > 160 {
-        excerpt.push('…');
-    }
+    let excerpt = super::clip(src.lines().nth(row).unwrap_or(""));
     Finding {
         rule: rule.into(),
         category,
@@ -983,8 +976,10 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
             found.push(f);
         }
     };
+    // The program without whitespace, for the word checks below (made once).
+    let compact_src: String = src.chars().filter(|c| !c.is_whitespace()).collect();
     let has_check = {
-        let c: String = src.chars().filter(|c| !c.is_whitespace()).collect();
+        let c = &compact_src;
         [
             "resolve()",
             "realpath",
@@ -1021,7 +1016,7 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
                     hosts::HostClass::Known | hosts::HostClass::Local
                 )
             {
-                let c: String = src.chars().filter(|c| !c.is_whitespace()).collect();
+                let c = &compact_src;
                 let whole = c.contains("rglob(")
                     || c.contains("os.walk(")
                     || c.contains("glob(\"**")

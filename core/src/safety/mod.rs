@@ -50,18 +50,6 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 9] = [
-        Category::Impersonation,
-        Category::Override,
-        Category::Exfiltration,
-        Category::Escalation,
-        Category::HiddenContent,
-        Category::DangerousScript,
-        Category::SupplyChain,
-        Category::Persistence,
-        Category::ControlDisablement,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Impersonation => "impersonation",
@@ -277,7 +265,12 @@ fn ceil(text: &str, mut i: usize) -> usize {
 fn excerpt(text: &str, start: usize, end: usize) -> String {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    let line = text[line_start..line_end].trim();
+    clip(&text[line_start..line_end])
+}
+
+/// A line as a finding shows it: trimmed, at most 160 characters, `…` where it was cut.
+fn clip(line: &str) -> String {
+    let line = line.trim();
     let mut out: String = line.chars().take(160).collect();
     if line.chars().count() > 160 {
         out.push('…');
@@ -437,6 +430,29 @@ fn forbids(line: &str) -> bool {
     .any(|w| l.contains(w))
 }
 
+/// Judges `text` as shell commands whose first line is the file's line `line`.
+fn shell_at(
+    path: &str,
+    out: &mut Vec<Finding>,
+    text: &str,
+    line: u32,
+    dialect: shell::Dialect,
+    shown: bool,
+    table: bool,
+) {
+    let unit = shell::Unit {
+        text,
+        line,
+        dialect,
+        shown,
+        table,
+    };
+    shell::scan(path, &unit, out, 0);
+}
+
+/// A run of spaces long enough to push text out of view.
+const PAD: &str = "                                                                                                    ";
+
 /// Reads a file's structure and judges its commands and code as programs: whole shell,
 /// PowerShell, Python and JavaScript files; in markdown, fenced blocks, inline commands and
 /// command lines. Returns whether the file was read as code or markdown.
@@ -459,18 +475,19 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             && (first.contains("sh") && !first.contains("python") && !first.contains("node")));
     let ps = lower.ends_with(".ps1") || lower.ends_with(".psm1") || lower.ends_with(".psd1");
     if sh || ps {
-        let unit = shell::Unit {
+        shell_at(
+            path,
+            out,
             text,
-            line: 1,
-            dialect: if ps {
+            1,
+            if ps {
                 shell::Dialect::Pwsh
             } else {
                 shell::Dialect::Sh
             },
-            shown: teaching,
-            table: false,
-        };
-        shell::scan(path, &unit, out, 0);
+            teaching,
+            false,
+        );
         return true;
     }
     if let Some(lang) = code::Lang::of_path(path).or_else(|| {
@@ -499,7 +516,6 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             while end < lines.len() && !lines[end].trim_start().starts_with(fence) {
                 end += 1;
             }
-            let body = lines[start..end.min(lines.len())].join("\n");
             let shown = teaching || forbids(prev_prose);
             let first_line = start as u32 + 1;
             if let Some(dialect) = shell::fence_dialect(lang) {
@@ -508,61 +524,48 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                     .map(|l| shell::strip_prompt(l))
                     .collect::<Vec<_>>()
                     .join("\n");
-                shell::scan(
-                    path,
-                    &shell::Unit {
-                        text: &cleaned,
-                        line: first_line,
-                        dialect,
-                        shown,
-                        table: false,
-                    },
-                    out,
-                    0,
-                );
+                shell_at(path, out, &cleaned, first_line, dialect, shown, false);
             } else if let Some(l) = code::Lang::of_fence(lang) {
+                let body = lines[start..end.min(lines.len())].join("\n");
                 code::scan(path, &body, l, first_line, shown, out);
                 // Commands pasted among the code are still commands.
                 for (k, l) in lines[start..end.min(lines.len())].iter().enumerate() {
                     if shell::looks_like_command(l) {
-                        let unit = shell::Unit {
-                            text: shell::strip_prompt(l),
-                            line: first_line + k as u32,
-                            dialect: shell::Dialect::Sh,
+                        let line = first_line + k as u32;
+                        shell_at(
+                            path,
+                            out,
+                            shell::strip_prompt(l),
+                            line,
+                            shell::Dialect::Sh,
                             shown,
-                            table: false,
-                        };
-                        shell::scan(path, &unit, out, 0);
+                            false,
+                        );
                     }
                 }
             } else if lang.is_empty() || matches!(lang, "text" | "txt" | "plain" | "none") {
-                let cmd_lines = lines[start..end.min(lines.len())]
+                // Only the lines that read as commands, each judged once; the others stay
+                // as empty lines so the rows keep their file lines.
+                let kept: Vec<&str> = lines[start..end.min(lines.len())]
                     .iter()
-                    .filter(|l| shell::looks_like_command(l))
-                    .count();
-                if cmd_lines > 0 {
-                    let cleaned: String = lines[start..end.min(lines.len())]
-                        .iter()
-                        .map(|l| {
-                            if shell::looks_like_command(l) {
-                                shell::strip_prompt(l)
-                            } else {
-                                ""
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    shell::scan(
+                    .map(|l| {
+                        if shell::looks_like_command(l) {
+                            shell::strip_prompt(l)
+                        } else {
+                            ""
+                        }
+                    })
+                    .collect();
+                if kept.iter().any(|l| !l.is_empty()) {
+                    let cleaned = kept.join("\n");
+                    shell_at(
                         path,
-                        &shell::Unit {
-                            text: &cleaned,
-                            line: first_line,
-                            dialect: shell::Dialect::Sh,
-                            shown,
-                            table: false,
-                        },
                         out,
-                        0,
+                        &cleaned,
+                        first_line,
+                        shell::Dialect::Sh,
+                        shown,
+                        false,
                     );
                 }
             }
@@ -570,8 +573,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             continue;
         }
         // Text pushed far right by a run of spaces is read as a line of its own.
-        let pad = " ".repeat(100);
-        let tail = line.find(&pad).map(|k| line[k..].trim_start());
+        let tail = line.find(PAD).map(|k| line[k..].trim_start());
         for line in std::iter::once(line).chain(tail) {
             let t = line.trim_start();
             let table = t.starts_with('|');
@@ -608,18 +610,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                     } else {
                         shell::Dialect::Sh
                     };
-                    shell::scan(
-                        path,
-                        &shell::Unit {
-                            text: span,
-                            line: i as u32 + 1,
-                            dialect,
-                            shown: shown(),
-                            table,
-                        },
-                        out,
-                        0,
-                    );
+                    shell_at(path, out, span, i as u32 + 1, dialect, shown(), table);
                 }
             }
             // A command line in prose: `1. curl …`, `- run: bash x.sh`.
@@ -636,17 +627,14 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                 }
             });
             if !stripped.contains('`') && shell::looks_like_command(stripped) {
-                shell::scan(
+                shell_at(
                     path,
-                    &shell::Unit {
-                        text: shell::strip_prompt(stripped),
-                        line: i as u32 + 1,
-                        dialect: shell::Dialect::Sh,
-                        shown: shown(),
-                        table: false,
-                    },
                     out,
-                    0,
+                    shell::strip_prompt(stripped),
+                    i as u32 + 1,
+                    shell::Dialect::Sh,
+                    shown(),
+                    false,
                 );
             }
         }
@@ -866,8 +854,13 @@ fn addressed(text: &str, ctx: &Context, out: &mut [Finding]) {
         "without printing",
         "without showing",
     ];
+    if !ctx.markdown() {
+        return;
+    }
+    // The file's lines, split once for every finding below.
+    let lines: Vec<&str> = text.lines().collect();
     for f in out.iter_mut() {
-        if f.in_context || f.severity != Severity::Medium || !ctx.markdown() {
+        if f.in_context || f.severity != Severity::Medium {
             continue;
         }
         if !matches!(
@@ -882,9 +875,9 @@ fn addressed(text: &str, ctx: &Context, out: &mut [Finding]) {
         // The finding's line; for a command in a fenced block, also the prose that leads
         // to the block (a step, then its command).
         let row = f.line.saturating_sub(1) as usize;
-        let all: Vec<&str> = text.lines().take(row + 1).collect();
+        let all = &lines[..(row + 1).min(lines.len())];
         let mut l = all.get(row).copied().unwrap_or("").to_ascii_lowercase();
-        if let Some(open) = fence_start(&all) {
+        if let Some(open) = fence_start(all) {
             for lead in all[open.saturating_sub(3)..open].iter() {
                 l.push(' ');
                 l.push_str(&lead.to_ascii_lowercase());

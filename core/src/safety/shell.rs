@@ -196,7 +196,8 @@ fn commands(text: &str, dialect: Dialect) -> Vec<Cmd> {
     cmds
 }
 
-fn node_text<'a>(n: Node, src: &'a str) -> &'a str {
+/// The source text of a syntax node (also used by the code analysis).
+pub(super) fn node_text<'a>(n: Node, src: &'a str) -> &'a str {
     src.get(n.byte_range()).unwrap_or("")
 }
 
@@ -782,12 +783,8 @@ impl Ctx<'_, '_> {
             .lines
             .get(c.row as usize)
             .copied()
-            .unwrap_or(c.text.as_str())
-            .trim();
-        let mut excerpt: String = line.chars().take(160).collect();
-        if line.chars().count() > 160 {
-            excerpt.push('…');
-        }
+            .unwrap_or(c.text.as_str());
+        let excerpt = super::clip(line);
         self.out.push(Finding {
             rule: rule.into(),
             category,
