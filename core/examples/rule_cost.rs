@@ -1,48 +1,44 @@
-//! What each built-in rule costs the one-pass regex set: the set's time over a folder of
-//! skills with and without each rule, and each rule alone. Use it when adding a rule.
+//! What each built-in rule costs over folders of skills: the time its pattern takes where
+//! its words occur, and the time of the words' pass. Use it when adding or changing a rule.
 //!
-//!   cargo run --release -p spm-core --example rule_cost -- ../shared/corpus/skills
+//!   cargo run --release -p spm-core --example rule_cost -- ../shared/corpus/skills ...
 
-use std::time::Instant;
-
-use regex::bytes::RegexSetBuilder;
-use spm_core::safety::rules::RULES;
+use spm_core::safety::{
+    prefilter::{Rules, reach_of, words_of},
+    rules::RULES,
+};
 
 fn main() {
-    let root = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "../shared/corpus/skills".into());
-    let files: Vec<Vec<u8>> = spm_core::safety::eval::read_tree(root.as_ref())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .into_iter()
-        .map(|(_, b)| b)
-        .filter(|b| std::str::from_utf8(b).is_ok())
-        .collect();
-    let time = |pats: &[&str]| {
-        let set = RegexSetBuilder::new(pats)
-            .unicode(false)
-            .dfa_size_limit(64 << 20)
-            .build()
-            .expect("rules compile");
-        let mut best = f64::MAX;
-        for _ in 0..3 {
-            let t = Instant::now();
-            let n: usize = files.iter().map(|f| set.matches(f).iter().count()).sum();
-            std::hint::black_box(n);
-            best = best.min(t.elapsed().as_secs_f64());
-        }
-        best * 1e3
-    };
-    let all: Vec<&str> = RULES.iter().map(|r| r.pattern).collect();
-    println!("all {} rules: {:.0} ms", all.len(), time(&all));
-    for (i, r) in RULES.iter().enumerate() {
-        let mut without = all.clone();
-        without.remove(i);
+    let mut files: Vec<Vec<u8>> = Vec::new();
+    for root in std::env::args().skip(1) {
+        files.extend(
+            spm_core::safety::eval::read_tree(root.as_ref())
+                .unwrap_or_else(|e| panic!("{e}"))
+                .into_iter()
+                .map(|(_, b)| b)
+                .filter(|b| std::str::from_utf8(b).is_ok()),
+        );
+    }
+    let patterns: Vec<&str> = RULES.iter().map(|r| r.pattern).collect();
+    let rules = Rules::new(&patterns).expect("rules compile");
+    let texts: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
+    let (words, each) = rules.profile(&texts);
+    let total: f64 = each.iter().map(|d| d.as_secs_f64()).sum::<f64>() + words.as_secs_f64();
+    println!(
+        "{} files: {:.0} ms, of which the words' pass {:.0} ms",
+        files.len(),
+        total * 1e3,
+        words.as_secs_f64() * 1e3
+    );
+    let mut rows: Vec<_> = RULES.iter().zip(&each).collect();
+    rows.sort_by(|a, b| b.1.cmp(a.1));
+    for (r, d) in rows {
         println!(
-            "{:<36} without: {:>4.0} ms   alone: {:>4.0} ms",
+            "{:<36} {:>6.1} ms  {:?}  {} words",
             r.id,
-            time(&without),
-            time(&[r.pattern])
+            d.as_secs_f64() * 1e3,
+            reach_of(r.pattern),
+            words_of(r.pattern).map_or(0, |w| w.len())
         );
     }
 }

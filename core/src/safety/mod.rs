@@ -20,13 +20,14 @@ pub mod eval;
 mod hidden;
 pub mod hosts;
 pub mod names;
+pub mod prefilter;
 pub mod rules;
 mod shell;
 
 use std::fmt;
 use std::sync::OnceLock;
 
-use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 use context::Context;
@@ -201,50 +202,13 @@ impl Report {
     }
 }
 
-struct Compiled {
-    /// Two sets: one lazy DFA over every rule has too many states to stay in its cache
-    /// (32 MB/s on the real skills), two halves do (about 64 MB/s together). Each with the
-    /// index of its first rule.
-    sets: [(usize, RegexSet); 2],
-    each: Vec<Regex>,
-}
-
-/// The first rule of the second set: the rules that read documents and code (#16).
-const SECOND_SET_FROM: &str = "persistence/memory-instruction";
-
-fn compiled() -> &'static Compiled {
-    static C: OnceLock<Compiled> = OnceLock::new();
+/// The rules, compiled once. The patterns are constants of this crate; a bad one is a bug
+/// caught by the tests.
+fn compiled() -> &'static prefilter::Rules {
+    static C: OnceLock<prefilter::Rules> = OnceLock::new();
     C.get_or_init(|| {
-        // ASCII semantics (`\b`, `\w`, case folding) keep every rule on the fast lazy DFA; the
-        // rules' words are ASCII. The patterns are constants of this crate; a bad one is a bug
-        // caught by the tests.
         let patterns: Vec<&str> = RULES.iter().map(|r| r.pattern).collect();
-        let split = RULES
-            .iter()
-            .position(|r| r.id == SECOND_SET_FROM)
-            .unwrap_or(RULES.len());
-        let set = |group: &[&str]| {
-            RegexSetBuilder::new(group)
-                .unicode(false)
-                .dfa_size_limit(64 << 20)
-                .build()
-                .expect("built-in safety rules compile")
-        };
-        let sets = [
-            (0, set(&patterns[..split])),
-            (split, set(&patterns[split..])),
-        ];
-        let each = patterns
-            .iter()
-            .map(|p| {
-                RegexBuilder::new(p)
-                    .unicode(false)
-                    .dfa_size_limit(16 << 20)
-                    .build()
-                    .expect("built-in safety rule compiles")
-            })
-            .collect();
-        Compiled { sets, each }
+        prefilter::Rules::new(&patterns).expect("built-in safety rules compile")
     })
 }
 
@@ -346,20 +310,11 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
     let c = compiled();
     let ctx = Context::new(path, text, skill_teaching);
     let mut out = Vec::new();
-    let matched: Vec<usize> = c
-        .sets
-        .iter()
-        .flat_map(|(first, set)| {
-            set.matches(text.as_bytes())
-                .into_iter()
-                .map(move |i| first + i)
-        })
-        .collect();
-    for i in matched {
+    for (i, found) in c.matches(text.as_bytes()) {
         let rule = &RULES[i];
-        for m in c.each[i].find_iter(text.as_bytes()).take(20) {
+        for m in found {
             // Matches are ASCII-anchored; widen to char boundaries for slicing.
-            let (start, end) = (floor(text, m.start()), ceil(text, m.end()));
+            let (start, end) = (floor(text, m.start), ceil(text, m.end));
             let in_context = match rule.kind {
                 Kind::Prose => ctx.quoted(start),
                 Kind::Behaviour => {
