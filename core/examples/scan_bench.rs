@@ -31,7 +31,8 @@ fn main() {
     for r in &roots {
         skills(Path::new(r), &mut dirs);
     }
-    let (dirs, all): (Vec<PathBuf>, Vec<Vec<(String, Vec<u8>)>>) = dirs
+    type Files = Vec<(String, Vec<u8>)>;
+    let (dirs, all): (Vec<PathBuf>, Vec<Files>) = dirs
         .into_iter()
         .filter_map(|d| spm_core::safety::eval::read_tree(&d).ok().map(|f| (d, f)))
         .unzip();

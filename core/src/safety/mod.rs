@@ -408,6 +408,16 @@ fn shell_at(
 /// A run of spaces long enough to push text out of view.
 const PAD: &str = "                                                                                                    ";
 
+/// Where a run of [`PAD`] starts in `line`, if one does (one searcher for every line).
+fn padded(line: &str) -> Option<usize> {
+    static F: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    if line.len() < PAD.len() {
+        return None;
+    }
+    F.get_or_init(|| memchr::memmem::Finder::new(PAD))
+        .find(line.as_bytes())
+}
+
 /// Reads a file's structure and judges its commands and code as programs: whole shell,
 /// PowerShell, Python and JavaScript files; in markdown, fenced blocks, inline commands and
 /// command lines. Returns whether the file was read as code or markdown.
@@ -528,7 +538,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             continue;
         }
         // Text pushed far right by a run of spaces is read as a line of its own.
-        let tail = line.find(PAD).map(|k| line[k..].trim_start());
+        let tail = padded(line).map(|k| line[k..].trim_start());
         for line in std::iter::once(line).chain(tail) {
             let t = line.trim_start();
             let table = t.starts_with('|');
@@ -623,7 +633,7 @@ fn passages(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
         then: &'static str,
         why: &'static str,
     }
-    static P: OnceLock<Vec<(Regex, Regex, &'static Passage)>> = OnceLock::new();
+    static P: OnceLock<(Vec<Regex>, prefilter::Rules)> = OnceLock::new();
     static LIST: [Passage; 3] = [
         Passage {
             rule: "hidden/password-archive",
@@ -647,22 +657,23 @@ fn passages(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
             why: "sends the conversation, transcripts or the code to a third party",
         },
     ];
-    let compiled = P.get_or_init(|| {
-        LIST.iter()
-            .filter_map(|p| {
-                let a = RegexBuilder::new(p.first)
+    // Constants of this crate: a bad pattern is a bug the tests catch.
+    let (firsts, thens) = P.get_or_init(|| {
+        let firsts = LIST
+            .iter()
+            .map(|p| {
+                RegexBuilder::new(p.first)
                     .unicode(false)
                     .dfa_size_limit(8 << 20)
                     .build()
-                    .ok()?;
-                let b = RegexBuilder::new(p.then)
-                    .unicode(false)
-                    .dfa_size_limit(8 << 20)
-                    .build()
-                    .ok()?;
-                Some((a, b, p))
+                    .expect("passage patterns compile")
             })
-            .collect()
+            .collect();
+        let thens: Vec<&str> = LIST.iter().map(|p| p.then).collect();
+        (
+            firsts,
+            prefilter::Rules::new(&thens).expect("passage patterns compile"),
+        )
     });
     // Prose lines with their offsets, fences left out but their URLs kept.
     let mut lines: Vec<(usize, &str)> = Vec::new();
@@ -672,11 +683,9 @@ fn passages(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
         pos += line.len();
     }
     const WINDOW: usize = 8;
-    for (a, b, p) in compiled {
-        // What must follow is rare: without it anywhere in the file there is no passage.
-        if !b.is_match(text.as_bytes()) {
-            continue;
-        }
+    // What must follow is rare: without it anywhere in the file there is no passage.
+    for k in thens.matching(text.as_bytes()) {
+        let (a, b, p) = (&firsts[k], thens.regex(k), &LIST[k]);
         let mut i = 0;
         while i < lines.len() {
             let (off, line) = lines[i];
@@ -724,19 +733,16 @@ fn padding(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
             blank_run += 1;
             continue;
         }
-        let spaces = line
-            .as_bytes()
-            .windows(1)
-            .scan(0usize, |run, w| {
-                *run = if w[0] == b' ' || w[0] == b'\t' {
-                    *run + 1
-                } else {
-                    0
-                };
-                Some(*run)
-            })
-            .max()
-            .unwrap_or(0);
+        // A run of 150 needs a line at least that long.
+        let spaces = if line.len() < 150 {
+            0
+        } else {
+            line.as_bytes()
+                .split(|&b| b != b' ' && b != b'\t')
+                .map(<[u8]>::len)
+                .max()
+                .unwrap_or(0)
+        };
         if blank_run >= 60 {
             found = Some((
                 i as u32 + 1,

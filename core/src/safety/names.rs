@@ -87,7 +87,11 @@ fn imitated(token: &str) -> Option<&'static str> {
     vocab
         .iter()
         .copied()
-        .filter(|w| w.len().max(token.len()) >= 5 && typo_of(token, w))
+        .filter(|w| {
+            w.len().abs_diff(token.len()) <= 1
+                && w.len().max(token.len()) >= 5
+                && typo_of(token, w)
+        })
         // A swap or changed letter says more than a letter added or dropped.
         .min_by_key(|w| w.len().abs_diff(token.len()))
 }

@@ -43,6 +43,7 @@ struct Rule {
 /// The rules, compiled, with their words in one automaton.
 pub struct Rules {
     ac: AhoCorasick,
+    words: Vec<Word>,
     /// For each word of the automaton, its rule.
     rule_of: Vec<usize>,
     rules: Vec<Rule>,
@@ -52,7 +53,7 @@ impl Rules {
     /// Compiles `patterns` (the rules, in order) with ASCII semantics (`\b`, `\w`, case
     /// folding), which keep every rule on the fast lazy DFA.
     pub fn new(patterns: &[&str]) -> Result<Rules, regex::Error> {
-        let mut words: Vec<Vec<u8>> = Vec::new();
+        let mut words: Vec<Word> = Vec::new();
         let mut rule_of = Vec::new();
         let mut rules = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
@@ -76,10 +77,11 @@ impl Rules {
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
-            .build(&words)
+            .build(words.iter().map(|w| &w.bytes))
             .expect("rule words build an automaton");
         Ok(Rules {
             ac,
+            words,
             rule_of,
             rules,
         })
@@ -111,8 +113,25 @@ impl Rules {
         (words, each)
     }
 
+    /// The rules that match somewhere in `text`.
+    pub fn matching(&self, text: &[u8]) -> Vec<usize> {
+        let hits = self.hits(text);
+        (0..self.rules.len())
+            .filter(|&i| !self.run_up_to(i, text, &hits[i], 1).is_empty())
+            .collect()
+    }
+
+    /// Rule `i`'s compiled pattern.
+    pub fn regex(&self, i: usize) -> &Regex {
+        &self.rules[i].re
+    }
+
     /// Rule `i`'s matches in `text`, its words being at `hits`.
     fn run(&self, i: usize, text: &[u8], hits: &[usize]) -> Vec<Range<usize>> {
+        self.run_up_to(i, text, hits, MAX_MATCHES)
+    }
+
+    fn run_up_to(&self, i: usize, text: &[u8], hits: &[usize], most: usize) -> Vec<Range<usize>> {
         let rule = &self.rules[i];
         if rule.filtered && hits.is_empty() {
             return Vec::new();
@@ -121,20 +140,20 @@ impl Rules {
             return rule
                 .re
                 .find_iter(text)
-                .take(MAX_MATCHES)
+                .take(most)
                 .map(|m| m.range())
                 .collect();
         }
         let mut found = Vec::new();
         for w in windows(text, hits, rule.reach) {
-            let room = MAX_MATCHES - found.len();
+            let room = most - found.len();
             found.extend(
                 rule.re
                     .find_iter(&text[w.clone()])
                     .take(room)
                     .map(|m| w.start + m.start()..w.start + m.end()),
             );
-            if found.len() == MAX_MATCHES {
+            if found.len() == most {
                 break;
             }
         }
@@ -145,7 +164,11 @@ impl Rules {
     fn hits(&self, text: &[u8]) -> Vec<Vec<usize>> {
         let mut hits = vec![Vec::new(); self.rules.len()];
         for m in self.ac.find_overlapping_iter(text) {
-            let r = &mut hits[self.rule_of[m.pattern().as_usize()]];
+            let w = m.pattern().as_usize();
+            if !self.words[w].bounded(text, m.range()) {
+                continue;
+            }
+            let r = &mut hits[self.rule_of[w]];
             if r.last() != Some(&m.start()) {
                 r.push(m.start());
             }
@@ -272,78 +295,159 @@ fn reach(hir: &Hir) -> Reach {
     }
 }
 
-/// The words (lower-cased) one of which every match of `pattern` contains, or `None` when
-/// there is no such set worth using.
-pub fn words_of(pattern: &str) -> Option<Vec<Vec<u8>>> {
+/// A word a rule needs (lower-cased), and whether the pattern puts a word boundary (`\b`)
+/// before or after it: `\bnc\b` is rare where `nc` is not.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Word {
+    pub bytes: Vec<u8>,
+    pub before: bool,
+    pub after: bool,
+}
+
+impl Word {
+    /// How selective the word is: its length, plus one for each boundary.
+    fn strength(&self) -> usize {
+        if self.bytes.len() < 2 {
+            return 0;
+        }
+        self.bytes.len() + usize::from(self.before) + usize::from(self.after)
+    }
+
+    /// Whether an occurrence at `range` of `text` has the boundaries the pattern needs.
+    fn bounded(&self, text: &[u8], range: Range<usize>) -> bool {
+        let word = |i: usize| text.get(i).is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
+        (!self.before || range.start == 0 || !word(range.start - 1))
+            && (!self.after || !word(range.end))
+    }
+}
+
+/// Largest set one piece of a pattern expands to (`\s` is 6 bytes, `(at)?` two strings).
+const MAX_SET: usize = 64;
+
+/// The words one of which every match of `pattern` contains, or `None` when there is no such
+/// set worth using.
+pub fn words_of(pattern: &str) -> Option<Vec<Word>> {
     let hir = parse(pattern)?;
     let mut ws = required(&hir)?;
     ws.sort();
     ws.dedup();
-    (ws.iter().all(|w| w.len() >= MIN_LEN) && ws.len() <= MAX_WORDS).then_some(ws)
+    (ws.iter().all(|w| w.strength() >= MIN_LEN) && ws.len() <= MAX_WORDS).then_some(ws)
 }
 
-/// The byte a class stands for when it is one byte or one ASCII letter in both cases.
-fn one_byte(class: &Class) -> Option<u8> {
-    let bytes: Vec<u8> = match class {
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The bytes a class stands for (lower-cased, each once), when they are few.
+fn class_bytes(class: &Class) -> Option<Vec<u8>> {
+    let mut v: Vec<u8> = Vec::new();
+    let mut add = |s: u32, e: u32| -> Option<()> {
+        if e > 0x7f || e - s > 16 {
+            return None;
+        }
+        v.extend((s..=e).map(|b| (b as u8).to_ascii_lowercase()));
+        Some(())
+    };
+    match class {
         Class::Bytes(c) => {
-            let mut v = Vec::new();
             for r in c.ranges() {
-                if usize::from(r.end() - r.start()) > 2 {
-                    return None;
-                }
-                v.extend(r.start()..=r.end());
+                add(u32::from(r.start()), u32::from(r.end()))?;
             }
-            v
         }
         Class::Unicode(c) => {
-            let mut v = Vec::new();
             for r in c.ranges() {
-                let (s, e) = (u32::from(r.start()), u32::from(r.end()));
-                if e > 0x7f || e - s > 2 {
-                    return None;
-                }
-                v.extend((s..=e).map(|b| b as u8));
+                add(u32::from(r.start()), u32::from(r.end()))?;
             }
-            v
         }
-    };
-    match bytes.as_slice() {
-        [b] => Some(b.to_ascii_lowercase()),
-        [a, b] if a.is_ascii_alphabetic() && a.eq_ignore_ascii_case(b) => {
-            Some(a.to_ascii_lowercase())
-        }
-        _ => None,
     }
+    v.sort_unstable();
+    v.dedup();
+    (v.len() <= 8).then_some(v)
 }
 
-/// `hir` as one literal string (lower-cased), when it matches exactly that, ignoring case.
-fn exact(hir: &Hir) -> Option<Vec<u8>> {
+/// Every string `a` then `b` makes, when there are few.
+fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    if a.len() * b.len() > MAX_SET {
+        return None;
+    }
+    let mut out = Vec::new();
+    for x in a {
+        for y in b {
+            let mut w = x.clone();
+            w.extend(y);
+            out.push(w);
+        }
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// The few strings (lower-cased) `hir` matches exactly, ignoring case.
+fn exact(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     match hir.kind() {
-        HirKind::Literal(l) => Some(l.0.to_ascii_lowercase()),
-        HirKind::Class(c) => one_byte(c).map(|b| vec![b]),
+        HirKind::Empty => Some(vec![Vec::new()]),
+        HirKind::Literal(l) => Some(vec![l.0.to_ascii_lowercase()]),
+        HirKind::Class(c) => Some(class_bytes(c)?.into_iter().map(|b| vec![b]).collect()),
+        HirKind::Look(_) => None,
         HirKind::Capture(c) => exact(&c.sub),
-        HirKind::Concat(subs) => {
-            let mut out = Vec::new();
-            for s in subs {
-                out.extend(exact(s)?);
+        HirKind::Repetition(r) => {
+            let sub = exact(&r.sub)?;
+            match (r.min, r.max) {
+                (0, Some(1)) => {
+                    let mut v = sub;
+                    v.push(Vec::new());
+                    Some(v)
+                }
+                (n, Some(m)) if n == m && n <= 3 => {
+                    let mut v = vec![Vec::new()];
+                    for _ in 0..n {
+                        v = product(&v, &sub)?;
+                    }
+                    Some(v)
+                }
+                _ => None,
             }
-            Some(out)
         }
-        _ => None,
+        HirKind::Concat(subs) => {
+            let mut v = vec![Vec::new()];
+            for s in subs {
+                v = product(&v, &exact(s)?)?;
+            }
+            Some(v)
+        }
+        HirKind::Alternation(alts) => {
+            let mut v = Vec::new();
+            for a in alts {
+                v.extend(exact(a)?);
+            }
+            (v.len() <= MAX_SET).then_some(v)
+        }
     }
 }
 
-/// How good a set of words is as a filter: its shortest word, then fewer words.
-fn score(ws: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
-    let shortest = ws.iter().map(Vec::len).min().unwrap_or(0);
-    (shortest, std::cmp::Reverse(ws.len()))
+/// How good a set of words is as a filter: its weakest word, then fewer words.
+fn score(ws: &[Word]) -> (usize, std::cmp::Reverse<usize>) {
+    let weakest = ws.iter().map(Word::strength).min().unwrap_or(0);
+    (weakest, std::cmp::Reverse(ws.len()))
+}
+
+fn plain(strings: Vec<Vec<u8>>) -> Vec<Word> {
+    strings
+        .into_iter()
+        .map(|bytes| Word {
+            bytes,
+            before: false,
+            after: false,
+        })
+        .collect()
 }
 
 /// Words one of which every match of `hir` contains.
-fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+fn required(hir: &Hir) -> Option<Vec<Word>> {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => None,
-        HirKind::Literal(_) | HirKind::Class(_) => exact(hir).map(|w| vec![w]),
+        HirKind::Literal(_) | HirKind::Class(_) => exact(hir).map(plain),
         HirKind::Capture(c) => required(&c.sub),
         HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
         HirKind::Repetition(_) => None,
@@ -355,29 +459,74 @@ fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
             (all.len() <= MAX_WORDS).then_some(all)
         }
         HirKind::Concat(subs) => {
-            // Runs of exact children make longer words (`[Ii][Gg][Nn]…` is `ign…`); any
-            // child's set will do, so keep the best.
-            let mut best: Option<Vec<Vec<u8>>> = None;
-            let mut consider = |ws: Vec<Vec<u8>>| {
+            // Runs of exact pieces make longer words (`[Ii][Gg][Nn]…` is `ign…`, `\s-(e|c)`
+            // is ` -e`, ` -c`…), marked with the boundaries around them; any piece's words
+            // will do, so the best set is kept.
+            let mut best: Option<Vec<Word>> = None;
+            let mut consider = |ws: Vec<Word>| {
                 if best.as_ref().is_none_or(|b| score(&ws) > score(b)) {
                     best = Some(ws);
                 }
             };
-            let mut run: Vec<u8> = Vec::new();
+            let mut run: Vec<Vec<u8>> = vec![Vec::new()];
+            let mut run_before = false;
+            let finish = |run: &mut Vec<Vec<u8>>, before: bool, after: bool| -> Option<Vec<Word>> {
+                let done = std::mem::replace(run, vec![Vec::new()]);
+                if done.iter().any(Vec::is_empty) {
+                    return None;
+                }
+                Some(
+                    done.into_iter()
+                        .map(|bytes| Word {
+                            before: before && is_word_byte(bytes[0]),
+                            after: after && bytes.last().is_some_and(|&b| is_word_byte(b)),
+                            bytes,
+                        })
+                        .collect(),
+                )
+            };
             for s in subs {
-                if let Some(w) = exact(s) {
-                    run.extend(w);
+                if matches!(
+                    s.kind(),
+                    HirKind::Look(Look::WordAscii | Look::WordUnicode)
+                ) {
+                    if let Some(ws) = finish(&mut run, run_before, true) {
+                        consider(ws);
+                    }
+                    run_before = true;
                     continue;
                 }
-                if !run.is_empty() {
-                    consider(vec![std::mem::take(&mut run)]);
+                if let Some(set) = exact(s) {
+                    match product(&run, &set) {
+                        Some(longer) => run = longer,
+                        None => {
+                            if let Some(ws) = finish(&mut run, run_before, false) {
+                                consider(ws);
+                            }
+                            run = set;
+                            run_before = false;
+                        }
+                    }
+                    continue;
                 }
+                // `\s+` is one `\s` then more: a short run takes one and ends.
+                if let HirKind::Repetition(r) = s.kind()
+                    && r.min >= 1
+                    && run.iter().any(|w| w.len() < MIN_LEN)
+                    && let Some(one) = exact(&r.sub).and_then(|set| product(&run, &set))
+                {
+                    run = one;
+                }
+                if let Some(ws) = finish(&mut run, run_before, false) {
+                    consider(ws);
+                }
+                run_before = false;
                 if let Some(ws) = required(s) {
                     consider(ws);
                 }
             }
-            if !run.is_empty() {
-                consider(vec![run]);
+            if let Some(ws) = finish(&mut run, run_before, false) {
+                consider(ws);
             }
             best
         }
@@ -392,7 +541,14 @@ mod tests {
         words_of(p)
             .unwrap_or_default()
             .into_iter()
-            .map(|w| String::from_utf8_lossy(&w).into_owned())
+            .map(|w| {
+                format!(
+                    "{}{}{}",
+                    if w.before { "\\b" } else { "" },
+                    String::from_utf8_lossy(&w.bytes),
+                    if w.after { "\\b" } else { "" }
+                )
+            })
             .collect()
     }
 
@@ -404,16 +560,23 @@ mod tests {
         );
         assert_eq!(
             words(r"(?i)\b(ignore|disregard|forget)\s+(all\s+)?\w+"),
-            ["disregard", "forget", "ignore"]
+            ["\\bdisregard", "\\bforget", "\\bignore"]
         );
-        assert_eq!(words(r"\bstratum\+(tcp|ssl)://"), ["stratum+"]);
+        assert_eq!(
+            words(r"\bstratum\+(tcp|ssl)://"),
+            ["\\bstratum+ssl://", "\\bstratum+tcp://"]
+        );
+        // Small classes and optional parts expand; boundaries make short words usable.
+        assert_eq!(words(r"(?i)\bnc(at)?\b"), ["\\bnc\\b", "\\bncat\\b"]);
+        assert_eq!(words(r"\b7z[\x22']?x"), ["\\b7z\"x", "\\b7z'x", "\\b7zx"]);
         // Case-sensitive parts are searched without case too (a superset is safe).
-        assert_eq!(words(r"(?-i:\$\{?API_KEY)"), ["api_key"]);
+        assert_eq!(words(r"(?-i:\$\{?API_KEY)"), ["$api_key", "${api_key"]);
     }
 
     #[test]
     fn no_words_when_a_branch_needs_none() {
-        assert_eq!(words_of(r"(?i)\bnc\b|/dev/tcp/\S+"), None);
+        assert_eq!(words_of(r"(?i)\bx\b|/dev/tcp/\S+"), None);
+        assert_eq!(words_of(r"(?i)nc|/dev/tcp/\S+"), None);
         assert_eq!(words(r"(^|\s)(env|printenv)\s*\|"), ["env", "printenv"]);
         assert_eq!(words_of(r"a?b*"), None);
     }
@@ -439,7 +602,7 @@ mod tests {
     fn finds_what_a_whole_text_search_finds() {
         let rules = Rules::new(&[
             r"(?i)ignore\s+previous",
-            r"(?i)\bnc\b",
+            r"(?i)\b[qz]\b",
             r"stratum\+tcp://\S+",
             r"(?i)<important>[^<]*secret",
         ])
@@ -447,8 +610,8 @@ mod tests {
         assert_eq!(rules.unfiltered(), [1]);
         assert_eq!(found(&rules, "IGNORE this"), []);
         assert_eq!(
-            found(&rules, "a\n\nplease ignore\n previous and nc x\nignore previous"),
-            [(0, vec!["ignore\n previous", "ignore previous"]), (1, vec!["nc"])]
+            found(&rules, "a\n\nplease ignore\n previous and z\nignore previous"),
+            [(0, vec!["ignore\n previous", "ignore previous"]), (1, vec!["z"])]
         );
         // Not across a blank line.
         assert_eq!(found(&rules, "ignore\n\nprevious"), []);
@@ -471,8 +634,8 @@ mod rules_words {
     use crate::safety::rules::RULES;
 
     /// Prints each rule's words. A rule with none runs on every text: that is allowed for
-    /// the few listed here (their words are two letters: `nc`, `rm`, `dd`, `7z`, or none),
-    /// and a new one has to be added here knowingly.
+    /// the one listed here (a fork bomb is punctuation), and a new one has to be added here
+    /// knowingly.
     #[test]
     fn rules_have_words() {
         let mut none = Vec::new();
@@ -483,7 +646,7 @@ mod rules_words {
                     r.id,
                     reach_of(r.pattern),
                     ws.iter()
-                        .map(|w| String::from_utf8_lossy(w).into_owned())
+                        .map(|w| String::from_utf8_lossy(&w.bytes).into_owned())
                         .collect::<Vec<_>>()
                         .join(" | ")
                 ),
@@ -492,12 +655,7 @@ mod rules_words {
         }
         assert_eq!(
             none,
-            [
-                "exfiltration/reverse-shell",
-                "script/destructive",
-                "hidden/password-archive",
-                "script/resource-exhaustion"
-            ],
+            ["script/resource-exhaustion"],
             "rules without words"
         );
     }

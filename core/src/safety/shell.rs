@@ -2511,15 +2511,26 @@ pub fn looks_like_command(line: &str) -> bool {
         .trim_start_matches(['$', '#', '>', '%'])
         .trim_start();
     let first = t.split_whitespace().next().unwrap_or("");
-    let first = first
-        .rsplit('/')
-        .next()
-        .unwrap_or(first)
-        .to_ascii_lowercase();
-    COMMAND_WORDS.contains(&first.as_str())
-        && t.split_whitespace().count() >= 2
+    let first = first.rsplit('/').next().unwrap_or(first);
+    // Most lines are prose: a word longer than any command's, or one no command shares the
+    // length of, is not looked up.
+    if first.is_empty() || first.len() > LONGEST_COMMAND_WORD {
+        return false;
+    }
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| COMMAND_WORDS.iter().copied().collect());
+    let mut buf = [0u8; LONGEST_COMMAND_WORD];
+    let lower = &mut buf[..first.len()];
+    lower.copy_from_slice(first.as_bytes());
+    lower.make_ascii_lowercase();
+    std::str::from_utf8(lower).is_ok_and(|w| words.contains(w))
+        && t.split_whitespace().nth(1).is_some()
         && !t.ends_with(':')
 }
+
+/// The length of the longest word in [`COMMAND_WORDS`] (a test keeps it so).
+const LONGEST_COMMAND_WORD: usize = 24;
 
 /// A fence's language as a dialect, when it is shell or PowerShell.
 pub fn fence_dialect(lang: &str) -> Option<Dialect> {
@@ -2546,6 +2557,19 @@ pub fn strip_prompt(line: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_words_fit_the_lookup() {
+        assert!(
+            COMMAND_WORDS
+                .iter()
+                .all(|w| w.len() <= LONGEST_COMMAND_WORD && *w == w.to_ascii_lowercase())
+        );
+        assert!(looks_like_command("$ CURL -fsSL x"));
+        assert!(looks_like_command("/usr/bin/curl x"));
+        assert!(!looks_like_command("curl"));
+        assert!(!looks_like_command("Supercalifragilisticexpialidocious-and-more words"));
+    }
 
     fn judge(text: &str, dialect: Dialect) -> Vec<(String, Severity)> {
         let mut out = Vec::new();
