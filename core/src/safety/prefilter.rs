@@ -12,7 +12,11 @@
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::{
+    Input,
+    meta::{BuildError, Regex},
+    util::syntax,
+};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// Shorter words match nearly everywhere and would not spare any work.
@@ -52,15 +56,15 @@ pub struct Rules {
 impl Rules {
     /// Compiles `patterns` (the rules, in order) with ASCII semantics (`\b`, `\w`, case
     /// folding), which keep every rule on the fast lazy DFA.
-    pub fn new(patterns: &[&str]) -> Result<Rules, regex::Error> {
+    pub fn new(patterns: &[&str]) -> Result<Rules, BuildError> {
         let mut words: Vec<Word> = Vec::new();
         let mut rule_of = Vec::new();
         let mut rules = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
-            let re = RegexBuilder::new(p)
-                .unicode(false)
-                .dfa_size_limit(16 << 20)
-                .build()?;
+            let re = Regex::builder()
+                .syntax(syntax::Config::new().unicode(false).utf8(false))
+                .configure(Regex::config().hybrid_cache_capacity(16 << 20))
+                .build(p)?;
             let ws = words_of(p);
             let filtered = ws.is_some();
             for w in ws.into_iter().flatten() {
@@ -144,14 +148,15 @@ impl Rules {
                 .map(|m| m.range())
                 .collect();
         }
+        // A window is searched as part of the text: `\b`, `^` and `$` see what is around it.
         let mut found = Vec::new();
         for w in windows(text, hits, rule.reach) {
             let room = most - found.len();
             found.extend(
                 rule.re
-                    .find_iter(&text[w.clone()])
+                    .find_iter(Input::new(text).span(w))
                     .take(room)
-                    .map(|m| w.start + m.start()..w.start + m.end()),
+                    .map(|m| m.range()),
             );
             if found.len() == most {
                 break;
@@ -255,6 +260,7 @@ fn parse(pattern: &str) -> Option<Hir> {
         .ok()
 }
 
+/// How far a run of `class` reaches.
 fn class_reach(class: &Class) -> Reach {
     let bytes: Vec<(u32, u32)> = match class {
         Class::Bytes(c) => c
@@ -280,18 +286,27 @@ fn class_reach(class: &Class) -> Reach {
 }
 
 fn reach(hir: &Hir) -> Reach {
+    reach_in(hir, false)
+}
+
+/// How far `hir` reaches, `repeated` when it is inside a repetition.
+fn reach_in(hir: &Hir, repeated: bool) -> Reach {
     match hir.kind() {
         HirKind::Empty => Reach::Line,
         HirKind::Literal(l) if l.0.contains(&b'\n') => Reach::Paragraph,
         HirKind::Literal(_) => Reach::Line,
-        HirKind::Class(c) => class_reach(c),
-        HirKind::Look(Look::Start | Look::End) => Reach::Text,
+        // One byte of a class can be one line break; a run of a class that holds line breaks
+        // and more (`[^<]{0,400}`) can cross paragraphs.
+        HirKind::Class(c) if repeated => class_reach(c),
+        HirKind::Class(c) => class_reach(c).min(Reach::Paragraph),
         HirKind::Look(_) => Reach::Line,
-        HirKind::Capture(c) => reach(&c.sub),
-        HirKind::Repetition(r) => reach(&r.sub),
-        HirKind::Alternation(subs) | HirKind::Concat(subs) => {
-            subs.iter().map(reach).max().unwrap_or(Reach::Line)
-        }
+        HirKind::Capture(c) => reach_in(&c.sub, repeated),
+        HirKind::Repetition(r) => reach_in(&r.sub, repeated || r.max != Some(1)),
+        HirKind::Alternation(subs) | HirKind::Concat(subs) => subs
+            .iter()
+            .map(|s| reach_in(s, repeated))
+            .max()
+            .unwrap_or(Reach::Line),
     }
 }
 
@@ -586,8 +601,9 @@ mod tests {
         assert_eq!(reach_of(r"(?i)\bcurl\b[^\n]*\|\s*sh"), Reach::Paragraph);
         assert_eq!(reach_of(r"(?i)\bcurl\b[^\n]*\| ?sh"), Reach::Line);
         assert_eq!(reach_of(r"<important>[^<]{0,400}\bread"), Reach::Text);
-        assert_eq!(reach_of(r"^#!"), Reach::Text);
-        assert_eq!(reach_of(r"(?m)^#!"), Reach::Line);
+        assert_eq!(reach_of(r"^#!"), Reach::Line);
+        assert_eq!(reach_of(r"(^|[\s;])env\b"), Reach::Paragraph);
+        assert_eq!(reach_of(r"fetch\([^)]*method"), Reach::Text);
     }
 
     fn found<'t>(rules: &Rules, text: &'t str) -> Vec<(usize, Vec<&'t str>)> {
@@ -623,6 +639,12 @@ mod tests {
             found(&rules, "<IMPORTANT>\n\nread the secret"),
             [(3, vec!["<IMPORTANT>\n\nread the secret"])]
         );
+        // Anchors and boundaries see the text around a window.
+        let anchored = Rules::new(&[r"(?i)^\s*ignore\s+previous", r"(?i)\bprevious\b"])
+            .expect("compile");
+        assert_eq!(found(&anchored, "x\n\nignore previous"), [(1, vec!["previous"])]);
+        assert_eq!(found(&anchored, "ignore previous\n\nx").len(), 2);
+        assert_eq!(found(&anchored, "ignore previously"), [(0, vec!["ignore previous"])]);
         let many = "ignore previous\n".repeat(30);
         assert_eq!(found(&rules, &many)[0].1.len(), MAX_MATCHES);
     }
