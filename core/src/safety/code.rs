@@ -1540,7 +1540,9 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
         }
     }
     // Strings that talk to an agent: tool descriptions with hidden orders.
-    tool_poisoning(path, src, line0, tree.root_node(), &mut found, 0);
+    if addresses_the_agent(src) {
+        tool_poisoning(path, src, line0, tree.root_node(), &mut found, 0);
+    }
     if shown {
         for f in &mut found {
             f.in_context = true;
@@ -1564,6 +1566,28 @@ fn node_in_endless_loop(n: Node, src: &str) -> bool {
     false
 }
 
+/// Words that address the agent from inside a string (a tool description).
+const ADDRESSING: &[&str] = &[
+    "<important>",
+    "before using this tool",
+    "before calling this tool",
+    "when this tool is",
+    "do not mention",
+    "don't mention",
+    "do not tell the user",
+    "without telling the user",
+    "instead of the built-in",
+    "instead of the builtin",
+    "ignore previous",
+];
+
+/// Whether `text` holds any of [`ADDRESSING`] (in any case): a program holding none has no
+/// string to look into.
+fn addresses_the_agent(text: &str) -> bool {
+    static A: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    A.get_or_init(|| automaton(ADDRESSING)).is_match(text)
+}
+
 fn tool_poisoning(path: &str, src: &str, line0: u32, n: Node, out: &mut Vec<Finding>, depth: u32) {
     if depth > 300 || out.len() > 100 {
         return;
@@ -1572,17 +1596,7 @@ fn tool_poisoning(path: &str, src: &str, line0: u32, n: Node, out: &mut Vec<Find
         && n.byte_range().len() > 30
     {
         let t = text(n, src).to_ascii_lowercase();
-        let addressed = t.contains("<important>")
-            || t.contains("before using this tool")
-            || t.contains("before calling this tool")
-            || t.contains("when this tool is")
-            || t.contains("do not mention")
-            || t.contains("don't mention")
-            || t.contains("do not tell the user")
-            || t.contains("without telling the user")
-            || t.contains("instead of the built-in")
-            || t.contains("instead of the builtin")
-            || t.contains("ignore previous");
+        let addressed = addresses_the_agent(&t);
         let sensitive = t.contains(".ssh")
             || t.contains("id_rsa")
             || t.contains(".aws")
