@@ -74,7 +74,12 @@ fn main() {
                     f.excerpt
                 ));
             }
-            lines.push_str(&format!("{} score {} {:?}\n", dir.display(), r.score, r.status));
+            lines.push_str(&format!(
+                "{} score {} {:?}\n",
+                dir.display(),
+                r.score,
+                r.status
+            ));
         }
         std::fs::write(&dump, lines).unwrap_or_else(|e| panic!("{dump}: {e}"));
     }

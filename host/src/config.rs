@@ -61,6 +61,10 @@ pub struct Config {
     pub safety: spm_core::safety::Thresholds,
     /// GitHub sign-in (device flow); `None` unless `GITHUB_CLIENT_ID` is set.
     pub github: Option<GithubConfig>,
+    /// The bearer token `/metrics` on the main port needs (`SPM_METRICS_TOKEN`).
+    pub metrics_token: Option<String>,
+    /// A separate address serving `/metrics` without a token (`SPM_METRICS_ADDR`).
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// A GitHub OAuth app. The device flow needs only the client id; the URLs can point at
@@ -100,6 +104,8 @@ pub struct FileConfig {
     pub max_connections: Option<usize>,
     /// Replaces the default reserved-name list.
     pub reserved_names: Option<Vec<String>>,
+    pub metrics_token: Option<String>,
+    pub metrics_addr: Option<SocketAddr>,
     #[serde(default)]
     pub storage: FileStorage,
     #[serde(default)]
@@ -386,6 +392,16 @@ impl Config {
                 .or(file.max_connections)
                 .unwrap_or(1024)
                 .clamp(1, 1 << 20),
+            metrics_token: env("SPM_METRICS_TOKEN")
+                .or(file.metrics_token)
+                .filter(|t| !t.trim().is_empty()),
+            metrics_addr: match env("SPM_METRICS_ADDR").filter(|a| !a.trim().is_empty()) {
+                Some(a) => Some(a.parse().map_err(|_| ConfigError::Env {
+                    name: "SPM_METRICS_ADDR",
+                    message: format!("`{a}` is not an address such as 127.0.0.1:9717"),
+                })?),
+                None => file.metrics_addr,
+            },
             reserved_names: match env("SPM_RESERVED_NAMES") {
                 Some(list) => list
                     .split(',')
@@ -443,6 +459,13 @@ impl Config {
             } else {
                 "none"
             },
+        ) + &format!(
+            "\nmetrics    {}",
+            match (&self.metrics_addr, &self.metrics_token) {
+                (Some(a), _) => format!("http://{a}/metrics"),
+                (None, Some(_)) => "/metrics with SPM_METRICS_TOKEN (****)".into(),
+                (None, None) => "off (set SPM_METRICS_TOKEN or SPM_METRICS_ADDR)".into(),
+            }
         ) + &self.plugins.iter().map(plugin_line).collect::<String>()
     }
 }

@@ -129,17 +129,25 @@ impl ConnLimits {
     }
 }
 
-/// Logs to stderr, filtered by `SPM_LOG` (`default` when unset).
+/// Logs to stderr, filtered by `SPM_LOG` (`default` when unset); one JSON object a line
+/// with `SPM_LOG_FORMAT=json` (each request's lines carry its `request.id`).
 pub fn init_log(default: &str) {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SPM_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default)),
-        )
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SPM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let json = std::env::var("SPM_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let fmt = tracing_subscriber::fmt()
+        .with_env_filter(filter)
         .with_target(false)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        fmt.json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
+    } else {
+        fmt.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init()
+    };
 }
 
 /// `spm server start`: log set-up, the configuration summary, and serve until Ctrl-C/SIGTERM.
@@ -154,6 +162,18 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     })?;
     let state = state(config, None).await?;
     reload_on_hangup(state.plugins.clone());
+    if let Some(maddr) = state.config.metrics_addr {
+        let l = TcpListener::bind(maddr).await.map_err(|e| {
+            anyhow::anyhow!("cannot listen on {maddr} for metrics (SPM_METRICS_ADDR): {e}")
+        })?;
+        tracing::info!(addr = %maddr, "metrics listening");
+        let router = crate::metrics::separate(state.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(l, router).await {
+                tracing::error!("the metrics listener stopped: {e}");
+            }
+        });
+    }
     tracing::info!(%addr, "registry listening");
     serve(listener, state, shutdown_signal()).await?;
     tracing::info!("registry stopped");

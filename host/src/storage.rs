@@ -98,7 +98,9 @@ impl Blobs {
         if self.op.exists(&key).await? {
             return Ok(false);
         }
+        let n = bytes.len();
         self.op.write(&key, bytes).await?;
+        crate::metrics::blob_bytes("in", n);
         Ok(true)
     }
 
@@ -111,7 +113,10 @@ impl Blobs {
     /// The whole blob, or `None` when it is missing.
     pub async fn get(&self, integrity: &Integrity) -> Result<Option<Vec<u8>>, StorageError> {
         match self.op.read(&key(integrity)).await {
-            Ok(buf) => Ok(Some(buf.to_vec())),
+            Ok(buf) => {
+                crate::metrics::blob_bytes("out", buf.len());
+                Ok(Some(buf.to_vec()))
+            }
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e.into()),
         }
@@ -124,7 +129,10 @@ impl Blobs {
         range: Range<u64>,
     ) -> Result<Option<Vec<u8>>, StorageError> {
         match self.op.read_with(&key(integrity)).range(range).await {
-            Ok(buf) => Ok(Some(buf.to_vec())),
+            Ok(buf) => {
+                crate::metrics::blob_bytes("out", buf.len());
+                Ok(Some(buf.to_vec()))
+            }
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e.into()),
         }

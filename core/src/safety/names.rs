@@ -88,9 +88,7 @@ fn imitated(token: &str) -> Option<&'static str> {
         .iter()
         .copied()
         .filter(|w| {
-            w.len().abs_diff(token.len()) <= 1
-                && w.len().max(token.len()) >= 5
-                && typo_of(token, w)
+            w.len().abs_diff(token.len()) <= 1 && w.len().max(token.len()) >= 5 && typo_of(token, w)
         })
         // A swap or changed letter says more than a letter added or dropped.
         .min_by_key(|w| w.len().abs_diff(token.len()))

@@ -330,7 +330,10 @@ impl Word {
 
     /// Whether an occurrence at `range` of `text` has the boundaries the pattern needs.
     fn bounded(&self, text: &[u8], range: Range<usize>) -> bool {
-        let word = |i: usize| text.get(i).is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
+        let word = |i: usize| {
+            text.get(i)
+                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        };
         (!self.before || range.start == 0 || !word(range.start - 1))
             && (!self.after || !word(range.end))
     }
@@ -501,10 +504,7 @@ fn required(hir: &Hir) -> Option<Vec<Word>> {
                 )
             };
             for s in subs {
-                if matches!(
-                    s.kind(),
-                    HirKind::Look(Look::WordAscii | Look::WordUnicode)
-                ) {
+                if matches!(s.kind(), HirKind::Look(Look::WordAscii | Look::WordUnicode)) {
                     if let Some(ws) = finish(&mut run, run_before, true) {
                         consider(ws);
                     }
@@ -626,8 +626,14 @@ mod tests {
         assert_eq!(rules.unfiltered(), [1]);
         assert_eq!(found(&rules, "IGNORE this"), []);
         assert_eq!(
-            found(&rules, "a\n\nplease ignore\n previous and z\nignore previous"),
-            [(0, vec!["ignore\n previous", "ignore previous"]), (1, vec!["z"])]
+            found(
+                &rules,
+                "a\n\nplease ignore\n previous and z\nignore previous"
+            ),
+            [
+                (0, vec!["ignore\n previous", "ignore previous"]),
+                (1, vec!["z"])
+            ]
         );
         // Not across a blank line.
         assert_eq!(found(&rules, "ignore\n\nprevious"), []);
@@ -640,11 +646,17 @@ mod tests {
             [(3, vec!["<IMPORTANT>\n\nread the secret"])]
         );
         // Anchors and boundaries see the text around a window.
-        let anchored = Rules::new(&[r"(?i)^\s*ignore\s+previous", r"(?i)\bprevious\b"])
-            .expect("compile");
-        assert_eq!(found(&anchored, "x\n\nignore previous"), [(1, vec!["previous"])]);
+        let anchored =
+            Rules::new(&[r"(?i)^\s*ignore\s+previous", r"(?i)\bprevious\b"]).expect("compile");
+        assert_eq!(
+            found(&anchored, "x\n\nignore previous"),
+            [(1, vec!["previous"])]
+        );
         assert_eq!(found(&anchored, "ignore previous\n\nx").len(), 2);
-        assert_eq!(found(&anchored, "ignore previously"), [(0, vec!["ignore previous"])]);
+        assert_eq!(
+            found(&anchored, "ignore previously"),
+            [(0, vec!["ignore previous"])]
+        );
         let many = "ignore previous\n".repeat(30);
         assert_eq!(found(&rules, &many)[0].1.len(), MAX_MATCHES);
     }
@@ -675,10 +687,6 @@ mod rules_words {
                 None => none.push(r.id),
             }
         }
-        assert_eq!(
-            none,
-            ["script/resource-exhaustion"],
-            "rules without words"
-        );
+        assert_eq!(none, ["script/resource-exhaustion"], "rules without words");
     }
 }

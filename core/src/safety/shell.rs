@@ -2568,7 +2568,9 @@ mod tests {
         assert!(looks_like_command("$ CURL -fsSL x"));
         assert!(looks_like_command("/usr/bin/curl x"));
         assert!(!looks_like_command("curl"));
-        assert!(!looks_like_command("Supercalifragilisticexpialidocious-and-more words"));
+        assert!(!looks_like_command(
+            "Supercalifragilisticexpialidocious-and-more words"
+        ));
     }
 
     fn judge(text: &str, dialect: Dialect) -> Vec<(String, Severity)> {

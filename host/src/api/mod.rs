@@ -100,6 +100,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 .post(graphql::execute)
                 .layer(axum::Extension(graphql::schema(state.clone()))),
         )
+        .route("/metrics", get(crate::metrics::metrics_route))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
 }
@@ -121,6 +122,7 @@ pub fn layered(app: Router<AppState>, state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(state, middleware::json_errors))
         .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(crate::metrics::record))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {

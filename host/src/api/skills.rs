@@ -9,6 +9,7 @@ use spm_core::api::{
     SkillEntry, VersionsResponse,
 };
 use spm_core::package::Integrity;
+use spm_core::safety::SafetyStatus;
 
 use crate::api::caller::{Caller, MaybeCaller};
 use crate::api::error::{ApiError, ApiResult};
@@ -65,8 +66,20 @@ pub async fn publish(
         }
     };
     caller.require(Scope::Publish)?;
-    let resp = publish_upload(&state, &caller.author, upload).await?;
-    Ok((StatusCode::CREATED, Json(resp)))
+    let result = publish_upload(&state, &caller.author, upload).await;
+    crate::metrics::publish(match &result {
+        Ok(r) => match r.safety_status {
+            SafetyStatus::Clean => "clean",
+            SafetyStatus::Flagged => "flagged",
+            SafetyStatus::Blocked => "blocked",
+        },
+        Err(PublishError::Refused {
+            kind: Refusal::Blocked,
+            ..
+        }) => "blocked",
+        Err(_) => "refused",
+    });
+    Ok((StatusCode::CREATED, Json(result?)))
 }
 
 /// The publish pipeline's errors as HTTP answers.

@@ -356,6 +356,7 @@ impl Plugins {
         if r.is_err() {
             p.stats.failures.fetch_add(1, Ordering::Relaxed);
         }
+        crate::metrics::plugin_call(&p.name, started, r.is_err());
         r.map_err(|reason| {
             tracing::warn!(plugin = %p.name, %reason, "plugin call failed");
             fail(reason)

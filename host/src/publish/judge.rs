@@ -32,6 +32,16 @@ pub enum Stage {
     Rescan,
 }
 
+impl Stage {
+    /// The stage as a metrics label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Publish => "publish",
+            Stage::Rescan => "rescan",
+        }
+    }
+}
+
 /// Judges `files` as `author`'s skill `m`. Errors are plugin failures (fail-closed),
 /// storage-policy denials and database errors; a blocking verdict is a [`Verdict`], see
 /// [`refusal`].
@@ -43,11 +53,13 @@ pub async fn judge(
     packed: u64,
     stage: Stage,
 ) -> Result<Verdict, PublishError> {
+    let started = std::time::Instant::now();
     let mut found = safety::scan(
         files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
         &state.config.safety,
     )
     .findings;
+    crate::metrics::scan(stage.label(), started);
     let others = state.db.names_of_others(author).await?;
     if let Some(other) = safety::names::similar_to(&m.name, others.iter().map(|(_, n)| n.as_str()))
         && let Some((a, n)) = others.iter().find(|(_, n)| n == other)

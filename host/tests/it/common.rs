@@ -96,6 +96,8 @@ pub struct Options {
     pub max_connections: usize,
     /// The configuration file plugins are reloaded from.
     pub config_file: Option<std::path::PathBuf>,
+    /// `SPM_METRICS_TOKEN`.
+    pub metrics_token: Option<String>,
 }
 
 impl Options {
@@ -110,6 +112,7 @@ impl Options {
             header_read_timeout: Duration::from_secs(10),
             max_connections: 1024,
             config_file: None,
+            metrics_token: None,
         }
     }
 }
@@ -158,6 +161,8 @@ impl Server {
             config_file: opts.config_file,
             safety: Default::default(),
             github: opts.github,
+            metrics_token: opts.metrics_token,
+            metrics_addr: None,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
