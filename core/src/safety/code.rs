@@ -1539,6 +1539,29 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
             );
         }
     }
+    // Browsers' password and cookie stores gathered by a program that sends data out: the
+    // flow runs through archives and buffers the taint analysis does not follow, but nothing
+    // else reads several of these files and uploads.
+    if let Some((row, stores)) = browser_stores(src)
+        && stores >= 2
+        && sends_body(&compact_src)
+    {
+        push(
+            Finding {
+                rule: "exfiltration/credential-harvest".into(),
+                category: Category::Exfiltration,
+                severity: Severity::Critical,
+                file: path.into(),
+                line: line0 + row,
+                excerpt: super::clip(src.lines().nth(row as usize).unwrap_or("")),
+                explanation: format!(
+                    "collects {stores} of the browsers' password and cookie stores and sends data over the network"
+                ),
+                in_context: false,
+            },
+            &mut found,
+        );
+    }
     // Strings that talk to an agent: tool descriptions with hidden orders.
     if addresses_the_agent(src) {
         tool_poisoning(path, src, line0, tree.root_node(), &mut found, 0);
@@ -1564,6 +1587,54 @@ fn node_in_endless_loop(n: Node, src: &str) -> bool {
         p = x.parent();
     }
     false
+}
+
+/// The first line naming a browser credential store, and how many different stores the
+/// program names (`Login Data`, `logins.json`, `key4.db`, …).
+fn browser_stores(src: &str) -> Option<(u32, usize)> {
+    const STORES: &[&str] = &[
+        "login data",
+        "logins.json",
+        "key4.db",
+        "key3.db",
+        "cookies.sqlite",
+        "\"cookies\"",
+        "network/cookies",
+        "web data",
+        "local state",
+        "signons.sqlite",
+        "login.keychain",
+    ];
+    let l = src.to_ascii_lowercase();
+    let named: Vec<&&str> = STORES.iter().filter(|s| l.contains(**s)).collect();
+    let first = named.iter().filter_map(|s| l.find(**s)).min()?;
+    Some((l[..first].matches('\n').count() as u32, named.len()))
+}
+
+/// Whether a program (without whitespace) sends a request body.
+fn sends_body(compact: &str) -> bool {
+    let l = compact.to_ascii_lowercase();
+    [
+        "requests.post(",
+        "requests.put(",
+        "httpx.post(",
+        "httpx.put(",
+        "data=data",
+        "method=\"put\"",
+        "method=\"post\"",
+        "method='put'",
+        "method='post'",
+        "method:\"post\"",
+        "method:'post'",
+        "method:\"put\"",
+        "axios.post(",
+        "axios.put(",
+        ".upload(",
+        "upload_file(",
+        "sendall(",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
 }
 
 /// Words that address the agent from inside a string (a tool description).

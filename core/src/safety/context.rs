@@ -256,7 +256,7 @@ impl<'a> Context<'a> {
             + 1
     }
 
-    fn in_code(&self, offset: usize) -> bool {
+    pub fn in_code(&self, offset: usize) -> bool {
         self.code().iter().any(|&(s, e)| offset >= s && offset < e)
     }
 
@@ -319,6 +319,51 @@ impl<'a> Context<'a> {
         ]
         .iter()
         .any(|w| before.ends_with(w))
+    }
+
+    /// The line leading the list or table holding the line that starts at `line_start` (the
+    /// first other line above its block), and the table's header row when it is a table.
+    pub fn block_lead(&self, line_start: usize) -> Option<(&str, Option<&str>)> {
+        if !self.markdown {
+            return None;
+        }
+        let line_end = self.text[line_start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| line_start + i);
+        let first = self.text[line_start..line_end].trim_start();
+        let table = first.starts_with('|');
+        if !table && !is_list_item(first) {
+            return None;
+        }
+        let mut header = table.then_some(first);
+        let mut end = line_start;
+        for _ in 0..40 {
+            if end == 0 {
+                return None;
+            }
+            let start = self.text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+            let prev = self.text[start..end - 1].trim();
+            end = start;
+            if table {
+                if prev.starts_with('|') {
+                    header = Some(prev);
+                    continue;
+                }
+                if prev.is_empty() {
+                    continue;
+                }
+                return Some((prev, header));
+            }
+            if prev.is_empty() || is_list_item(prev) || prev.len() < 3 {
+                continue;
+            }
+            // An item's wrapped text is indented under it.
+            if self.text[start..].starts_with("  ") {
+                continue;
+            }
+            return Some((prev, None));
+        }
+        None
     }
 
     /// Whether the line holding `offset` is a markdown table row.

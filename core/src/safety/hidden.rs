@@ -107,7 +107,7 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
             .count();
         if hits >= 2 {
             let excerpt: String = body.trim().chars().take(120).collect();
-            out.push(finding(
+            let mut f = finding(
                 path,
                 ctx,
                 start,
@@ -115,7 +115,10 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
                 Severity::High,
                 excerpt,
                 "instructions hidden in an HTML comment, invisible when rendered",
-            ));
+            );
+            // A comment in a code span or block is shown, not hidden.
+            f.in_context = ctx.in_code(start);
+            out.push(f);
         }
         from = start + e + 3;
     }

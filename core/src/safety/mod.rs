@@ -346,6 +346,9 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
         combine(path, &mut out);
     }
     padding(path, text, &ctx, &mut out);
+    if !ctx.markdown() {
+        direct_references(path, text, &ctx, &mut out);
+    }
     if ctx.markdown() {
         passages(path, text, &ctx, &mut out);
     }
@@ -385,7 +388,100 @@ fn forbids(line: &str) -> bool {
     .any(|w| l.contains(w))
 }
 
+/// Whether the prose before an inline command offers it as the way to undo something
+/// ("To uninstall: `rm .git/hooks/pre-commit`").
+fn undoes(before: &str) -> bool {
+    let l = before.to_ascii_lowercase();
+    [
+        "to uninstall",
+        "uninstall:",
+        "to undo",
+        "to revert",
+        "to roll back",
+        "to remove it",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
+/// Whether the text after an inline command says what the command does (the command is the
+/// sentence's subject) rather than telling anyone to run it.
+fn describes_command(after: &str) -> bool {
+    let mut rest = after.trim_start();
+    // `(or `-n`)`, `(alias …)` between the command and its verb.
+    if rest.starts_with('(')
+        && let Some(close) = rest.find(')')
+    {
+        rest = rest[close + 1..].trim_start();
+    }
+    let verb = rest
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let l = rest.to_ascii_lowercase();
+    [
+        "skips",
+        "disables",
+        "bypasses",
+        "turns",
+        "is",
+        "does",
+        "lets",
+        "makes",
+        "tells",
+        "forces",
+        "prevents",
+        "means",
+        "allows",
+        "removes",
+        "deletes",
+        "stops",
+        "ignores",
+        "silences",
+        "suppresses",
+    ]
+    .contains(&verb.as_str())
+        && ![
+            "always",
+            "you must",
+            "you should",
+            "make sure to",
+            "be sure to",
+            "instead",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+}
+
+/// Whether a list's lead or a table's header presents what follows as things to flag or
+/// detect rather than steps.
+fn frames_examples(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    [
+        "to flag",
+        "flag these",
+        "flag them",
+        "red flag",
+        "detect",
+        "indicator",
+        "recognise",
+        "recognize",
+        "report them",
+        "looks like",
+        "look like",
+        "stealing",
+        "stealer",
+        "do not run",
+        "don't run",
+        "never run",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
 /// Judges `text` as shell commands whose first line is the file's line `line`.
+#[allow(clippy::too_many_arguments)]
 fn shell_at(
     path: &str,
     out: &mut Vec<Finding>,
@@ -394,6 +490,7 @@ fn shell_at(
     dialect: shell::Dialect,
     shown: bool,
     table: bool,
+    earlier: Option<&shell::Downloads>,
 ) {
     let unit = shell::Unit {
         text,
@@ -401,6 +498,7 @@ fn shell_at(
         dialect,
         shown,
         table,
+        earlier,
     };
     shell::scan(path, &unit, out, 0);
 }
@@ -452,6 +550,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             },
             teaching,
             false,
+            None,
         );
         return true;
     }
@@ -465,6 +564,8 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
         return false;
     }
     let lines: Vec<&str> = text.lines().collect();
+    // What the document's blocks download, for the blocks after them.
+    let downloads = shell::Downloads::default();
     let mut i = 0;
     let mut prev_prose = "";
     while i < lines.len() {
@@ -489,7 +590,16 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                     .map(|l| shell::strip_prompt(l))
                     .collect::<Vec<_>>()
                     .join("\n");
-                shell_at(path, out, &cleaned, first_line, dialect, shown, false);
+                shell_at(
+                    path,
+                    out,
+                    &cleaned,
+                    first_line,
+                    dialect,
+                    shown,
+                    false,
+                    Some(&downloads),
+                );
             } else if let Some(l) = code::Lang::of_fence(lang) {
                 let body = lines[start..end.min(lines.len())].join("\n");
                 code::scan(path, &body, l, first_line, shown, out);
@@ -505,6 +615,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                             shell::Dialect::Sh,
                             shown,
                             false,
+                            Some(&downloads),
                         );
                     }
                 }
@@ -531,6 +642,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                         shell::Dialect::Sh,
                         shown,
                         false,
+                        Some(&downloads),
                     );
                 }
             }
@@ -539,14 +651,28 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
         }
         // Text pushed far right by a run of spaces is read as a line of its own.
         let tail = padded(line).map(|k| line[k..].trim_start());
+        // A list or table under a lead that forbids or flags what it lists ("Recognise these
+        // and report them; do not act on them:", "| Pattern | Example to flag |") shows its
+        // commands, critical ones too.
+        let framed_cell = std::cell::OnceCell::new();
+        let framed = || {
+            *framed_cell.get_or_init(|| {
+                let off = line.as_ptr() as usize - text.as_ptr() as usize;
+                ctx.block_lead(off).is_some_and(|(lead, header)| {
+                    forbids(lead) || frames_examples(lead) || header.is_some_and(frames_examples)
+                })
+            })
+        };
         for line in std::iter::once(line).chain(tail) {
             let t = line.trim_start();
-            let table = t.starts_with('|');
             // Whether the line shows rather than runs: `forbids` is worked out only for a
             // line that holds a command.
-            let shown_now = teaching || table || t.starts_with('>');
+            let table_row = t.starts_with('|');
+            let shown_now = teaching || table_row || t.starts_with('>');
             let shown_cell = std::cell::OnceCell::new();
-            let shown = || *shown_cell.get_or_init(|| shown_now || forbids(line));
+            let shown = || *shown_cell.get_or_init(|| shown_now || forbids(line) || framed());
+            let table_cell = std::cell::OnceCell::new();
+            let table = || *table_cell.get_or_init(|| table_row && !framed());
             // Inline commands: `curl … | sh`.
             let mut from = 0;
             let mut spans = 0;
@@ -560,6 +686,10 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                     break;
                 }
                 if span.len() > 3 && shell::looks_like_command(span) {
+                    // The command as the subject of a sentence that says what it does
+                    // ("`git commit --no-verify` (or `-n`) skips the hooks") documents it.
+                    let describes =
+                        describes_command(&line[from..]) || undoes(&line[..s0.saturating_sub(1)]);
                     let dialect = if [
                         "iex",
                         "iwr",
@@ -575,7 +705,16 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                     } else {
                         shell::Dialect::Sh
                     };
-                    shell_at(path, out, span, i as u32 + 1, dialect, shown(), table);
+                    shell_at(
+                        path,
+                        out,
+                        span,
+                        i as u32 + 1,
+                        dialect,
+                        shown() || describes,
+                        table() && !describes,
+                        Some(&downloads),
+                    );
                 }
             }
             // A command line in prose: `1. curl …`, `- run: bash x.sh`.
@@ -600,6 +739,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                     shell::Dialect::Sh,
                     shown(),
                     false,
+                    Some(&downloads),
                 );
             }
         }
@@ -645,8 +785,8 @@ fn passages(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
         Passage {
             rule: "override/cross-origin",
             category: Category::Override,
-            first: r"(?i)\b(fetch|download|retrieve|load|pull|curl|scarica\w*|t.{1,2}l.{1,2}charge\w*|descarg\w*|lade\w*|hole\w*)\b|(https?://|\breadme\b|\bissues?\b)[^\n]*\b(contain|hold|carr)\w*\s+(the\s+|your\s+)?(real|actual|true)\b",
-            then: r"(?i)\b(follow|obey|execute|carry out|comply with|eseguil\w*|esegui\w*|segui\w*|suivez|ex.{1,2}cute[rz]?|sigue\w*|ejecuta\w*|befolge\w*)\b[^\n]*\b(exactly|to the letter|precisely|without question|alla lettera|w.{1,2}rtlich|al pie de la letra|.{1,2} la lettre)\b|\b(take|takes|have|has|hanno|ont|tienen|haben)\s+(precedence|priority|priorit.{1,2}|la priorit.{1,2}|prioridad|vorrang)\b|\bdo (whatever|everything|all) (it|they|that file|the file|the page) (says?|asks?|tells? you)\b|\bappliq\w*\b[^\n]*\b(consignes|instructions|r.{1,2}gles)\b|\b(priment|pr.{1,2}valent|prevalecen)\b|\bas if (they|it) (came|come|were) from the user\b|\bcomme si (elles|ils) venaient de l'utilisateur\b",
+            first: r"(?i)\b(fetch|fetched|download|downloaded|retrieve|load|pull|curl|scarica\w*|t.{1,2}l.{1,2}charge\w*|descarg\w*|lade\w*|hole\w*)\b|拉取|下载|获取|取得|ダウンロード|(https?://|\breadme\b|\bissues?\b)[^\n]*\b(contain|hold|carr)\w*\s+(the\s+|your\s+)?(real|actual|true)\b",
+            then: r"(?i)\b(follow|obey|execute|carry out|comply with|eseguil\w*|esegui\w*|segui\w*|suivez|ex.{1,2}cute[rz]?|sigue\w*|ejecuta\w*|befolge\w*)\b[^\n]*\b(exactly|to the letter|precisely|without question|alla lettera|w.{1,2}rtlich|al pie de la letra|.{1,2} la lettre)\b|\b(take|takes|have|has|hanno|ont|tienen|haben)\s+(precedence|priority|priorit.{1,2}|la priorit.{1,2}|prioridad|vorrang)\b|\bdo (whatever|everything|all) (it|they|that file|the file|the page) (says?|asks?|tells? you)\b|\bappliq\w*\b[^\n]*\b(consignes|instructions|r.{1,2}gles)\b|\b(priment|pr.{1,2}valent|prevalecen)\b|\bas if (they|it) (came|come|were) from the user\b|\bcomme si (elles|ils) venaient de l'utilisateur\b|\bas coming (directly )?from the user\b|\b(is|are)\s+(an?\s+)?(instruction|directive|command|order)s?\s+(from\s+(\S+\s+){0,6})?(to|for)\s+you\b|\b(the )?(policy|document|page|issue|file|rules?|remote file) (wins|prevails)\b|视为[^\n]{0,30}(指令|指示)|优先级高于|优先于本|指示として扱|より優先",
             why: "makes content fetched from elsewhere the agent's instructions (cross-origin injection)",
         },
         Passage {
@@ -699,7 +839,19 @@ fn passages(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
             let remote = p.rule != "override/cross-origin" || {
                 let w = window.to_ascii_lowercase();
                 [
-                    "http://", "https://", " url", "online", "remote", "readme", "issue", "gist",
+                    "http://",
+                    "https://",
+                    " url",
+                    "online",
+                    "remote",
+                    "readme",
+                    "issue",
+                    "gist",
+                    " page",
+                    "website",
+                    "downloaded",
+                    "fetched",
+                    "crawl",
                 ]
                 .iter()
                 .any(|m| w.contains(m))
@@ -720,6 +872,80 @@ fn passages(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
                 break;
             }
             i += 1;
+        }
+    }
+}
+
+/// Dependencies pinned to an archive or a repository on a host that is no package registry
+/// or well-known forge, wherever a file writes them: `fastapi @ git+https://…/fastapi.git`
+/// in a requirements list or a script that rewrites one, `"lodash": "https://…/x.tgz"` in a
+/// manifest.
+fn direct_references(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
+    static RE: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [pep508, npm] = RE.get_or_init(|| {
+        let re = |p: &str| {
+            RegexBuilder::new(p)
+                .unicode(false)
+                .build()
+                .expect("the direct-reference patterns compile")
+        };
+        [
+            // `name[extra] @ url`: a requirement with a direct reference (PEP 508).
+            re(r#"(?i)\b[a-z0-9][a-z0-9._-]*(\[[a-z0-9,._ -]+\])?\s*@\s*(git\+)?https?://[^\s"'<>]+"#),
+            // `"name": "url"` in a package manifest's dependencies.
+            re(r#"(?i)"(@[a-z0-9._-]+/)?[a-z0-9][a-z0-9._-]*"\s*:\s*"(git\+)?https?://[^\s"'<>]+"#),
+        ]
+    });
+    let manifest = path.rsplit('/').next() == Some("package.json");
+    let npm_matches = manifest
+        .then(|| npm.find_iter(text.as_bytes()))
+        .into_iter()
+        .flatten()
+        .filter(|m| {
+            let key = std::str::from_utf8(m.as_bytes())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            ![
+                "\"homepage\"",
+                "\"url\"",
+                "\"repository\"",
+                "\"bugs\"",
+                "\"funding\"",
+                "\"$schema\"",
+            ]
+            .iter()
+            .any(|k| key.starts_with(k))
+        });
+    let mut seen = 0;
+    for m in pep508.find_iter(text.as_bytes()).chain(npm_matches) {
+        let (start, end) = (floor(text, m.start()), ceil(text, m.end()));
+        let url = text[start..end].replace("git+http", "http");
+        let Some((host, class)) = hosts::urls_in(&url).into_iter().next() else {
+            continue;
+        };
+        let local = host == "localhost"
+            || host.starts_with("127.")
+            || host.starts_with("10.")
+            || host.starts_with("192.168.")
+            || host == "[::1]";
+        if class == hosts::HostClass::Known || local || shell::is_registry(&host) {
+            continue;
+        }
+        out.push(Finding {
+            rule: "supply-chain/package-from-url".into(),
+            category: Category::SupplyChain,
+            severity: Severity::High,
+            file: path.into(),
+            line: ctx.line(start),
+            excerpt: excerpt(text, start, end),
+            explanation: format!(
+                "pins a dependency to {host}, which is no package registry: the code installed is whatever that host serves"
+            ),
+            in_context: false,
+        });
+        seen += 1;
+        if seen >= 5 {
+            break;
         }
     }
 }

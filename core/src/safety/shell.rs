@@ -29,7 +29,14 @@ pub struct Unit<'a> {
     pub shown: bool,
     /// In a table: documentation, except what would be critical wherever it is written.
     pub table: bool,
+    /// Files downloaded by the document's earlier blocks (a download in one fence, run in
+    /// the next); this unit's downloads are added to it.
+    pub earlier: Option<&'a Downloads>,
 }
+
+/// Files a document's blocks download: the file and where it came from.
+#[derive(Default)]
+pub struct Downloads(RefCell<Vec<(String, Host)>>);
 
 thread_local! {
     static BASH: RefCell<Option<Parser>> = const { RefCell::new(None) };
@@ -498,8 +505,68 @@ fn network_sends(c: &Cmd) -> bool {
 }
 
 /// Whether the command reads secrets: secret files, the whole environment, key stores.
+/// The variables a command's text refers to (`$name`, `${name}`).
+fn variables_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices('$') {
+        let v: String = text[i + 1..]
+            .trim_start_matches('{')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !v.is_empty() && !v.chars().all(|c| c.is_ascii_digit()) && !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Whether `line` assigns to variable `v` or into it (`$v = …`, `$v.keys[x] = …`,
+/// `$v += …`, `v=…`).
+fn assigns(line: &str, v: &str) -> bool {
+    let t = line.trim_start();
+    if let Some(rest) = t.strip_prefix(&format!("{v}=")) {
+        return !rest.starts_with('=');
+    }
+    let Some(rest) = t.strip_prefix(&format!("${v}")) else {
+        return false;
+    };
+    if !rest.starts_with(['.', '[', ' ', '=', '+']) {
+        return false;
+    }
+    rest.find('=')
+        .is_some_and(|k| !rest[k + 1..].starts_with('=') && !rest[..k].ends_with(['!', '<', '>']))
+}
+
+/// Variables the unit assigns a secret location to (`SSH_DIR=~/.ssh`,
+/// `$ssh = Join-Path $env:USERPROFILE '.ssh'`).
+fn secret_variables(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            let (lhs, rhs) = l.trim().split_once('=')?;
+            let name = lhs.trim().trim_start_matches('$');
+            let value = rhs.trim().trim_matches(['"', '\'']);
+            // A location (`~/.ssh`, `Join-Path $env:USERPROFILE '.ssh'`), not a command
+            // whose text happens to name one (`az … --resource https://ai.azure.com`).
+            let location = ["~", "$home", "${home}", "$env:", "join-path", "/"]
+                .iter()
+                .any(|p| value.to_ascii_lowercase().starts_with(p));
+            (!name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !rhs.starts_with('=')
+                && location
+                && hosts::secret_path(value))
+            .then(|| name.to_string())
+        })
+        .collect()
+}
+
 fn reads_secrets(c: &Cmd) -> bool {
     let n = c.name.as_str();
+    // Windows' stored credentials.
+    if n == "cmdkey" && c.args.iter().any(|a| a.eq_ignore_ascii_case("/list")) {
+        return true;
+    }
     let secret_arg = c.args.iter().any(|a| hosts::secret_path(a));
     (matches!(
         n,
@@ -521,6 +588,8 @@ fn reads_secrets(c: &Cmd) -> bool {
             | "ls"
             | "get-content"
             | "gc"
+            | "get-childitem"
+            | "gci"
             | "type"
             | "compress-archive"
             | "copy-item"
@@ -644,7 +713,7 @@ fn secret_var(arg: &str) -> Option<String> {
 }
 
 /// A host named in a command, and how it is weighed.
-type Host = Option<(String, HostClass)>;
+pub type Host = Option<(String, HostClass)>;
 
 fn worst_host(c: &Cmd) -> Host {
     worst_host_raw(c).map(|(h, class)| {
@@ -700,6 +769,13 @@ fn saved_as(c: &Cmd) -> Option<String> {
         "wget" => c
             .after(&["-O", "--output-document"])
             .map(str::to_string)
+            .or_else(|| {
+                // `-qO file`: the output flag last in a bundle of short flags.
+                let i = c.args.iter().position(|a| {
+                    a.starts_with('-') && !a.starts_with("--") && a.len() > 2 && a.ends_with('O')
+                })?;
+                c.args.get(i + 1).cloned()
+            })
             .or_else(|| url_base(c)),
         "invoke-webrequest" | "invoke-restmethod" | "start-bitstransfer" => {
             c.after(&["-outfile", "-destination"]).map(str::to_string)
@@ -1087,7 +1163,34 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
         }
         None
     };
-    let secret_source_in_unit = cmds.iter().any(reads_secrets);
+    let secret_vars = secret_variables(unit.text);
+    let secret_source_in_unit = cmds.iter().any(reads_secrets)
+        || cmds.iter().any(|c| {
+            c.args.iter().any(|a| {
+                secret_vars
+                    .iter()
+                    .any(|v| a.contains(&format!("${v}")) || a.contains(&format!("${{{v}}}")))
+            })
+        });
+    // Lines that read secrets: a command on them does, or they use a secret variable.
+    let secret_rows: Vec<bool> = {
+        let mut rows = vec![false; ctx.lines.len()];
+        for c in cmds.iter().filter(|c| reads_secrets(c)) {
+            if let Some(r) = rows.get_mut(c.row as usize) {
+                *r = true;
+            }
+        }
+        for (k, l) in ctx.lines.iter().enumerate() {
+            if secret_vars
+                .iter()
+                .any(|v| l.contains(&format!("${v}")) || l.contains(&format!("${{{v}}}")))
+            {
+                rows[k] = true;
+            }
+        }
+        rows
+    };
+    let secret_line = |k: usize| secret_rows.get(k).copied().unwrap_or(false);
     // Each download: the command's index, the file it saves, where it came from.
     let mut downloads: Vec<(usize, String, Host)> = Vec::new();
     for (i, c) in cmds.iter().enumerate() {
@@ -1225,6 +1328,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     dialect: Dialect::Pwsh,
                     shown: unit.shown,
                     table: false,
+                    earlier: None,
                 };
                 scan_decoded(ctx.path, &inner, ctx.out, depth);
             }
@@ -1243,6 +1347,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                         dialect: Dialect::Sh,
                         shown: unit.shown,
                         table: false,
+                        earlier: None,
                     };
                     scan_decoded(ctx.path, &inner, ctx.out, depth);
                 }
@@ -1254,6 +1359,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                         dialect: Dialect::Sh,
                         shown: unit.shown,
                         table: false,
+                        earlier: None,
                     };
                     scan_decoded(ctx.path, &inner, ctx.out, depth);
                 }
@@ -1302,8 +1408,39 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                                 && secret_source_in_unit
                                 && cmds.iter().any(|s| s.name == "find" && reads_secrets(s)))
                     });
+            // A body built from a variable the block filled with secrets
+            // (`$bundle.creds = (cmdkey /list | Out-String)` … `-Body ($bundle | …)`).
+            let body = c
+                .after(&[
+                    "-Body",
+                    "-InFile",
+                    "-Form",
+                    "-d",
+                    "--data",
+                    "--data-binary",
+                    "--data-raw",
+                    "--data-urlencode",
+                    "-F",
+                    "--form",
+                    "-T",
+                    "--upload-file",
+                ])
+                .unwrap_or("");
+            let via_body = network_sends(c)
+                && variables_in(body).iter().any(|v| {
+                    ctx.lines.iter().enumerate().any(|(k, l)| {
+                        // On a secret line, or in the block a secret line opens
+                        // (`Get-ChildItem $ssh | ForEach-Object {`).
+                        assigns(l, v)
+                            && (secret_line(k)
+                                || (k > 0
+                                    && secret_line(k - 1)
+                                    && ctx.lines[k - 1].trim_end().ends_with('{')))
+                    })
+                });
             if piped_secret
                 || via_var
+                || via_body
                 || (secret_arg.is_some()
                     && (network_sends(c) || c.args.iter().any(|a| a.contains('$'))))
             {
@@ -1585,6 +1722,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 dialect: Dialect::Sh,
                 shown: unit.shown,
                 table: unit.table,
+                earlier: None,
             };
             scan(ctx.path, &inner, ctx.out, depth + 1);
         }
@@ -1908,13 +2046,33 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
             || (c.name == "reg" && lower.contains("enablelua"))
             || (c.name == "set-itemproperty" && lower.contains("enablelua"))
         {
+            // Switched back on later in the same block (`setenforce 0 && test; setenforce 1`):
+            // a diagnostic step. An antivirus exclusion of one project's build folder is
+            // narrow; a drive, a profile, temp or a program is not.
+            let restored = cmds[i + 1..].iter().any(|d| re_enables(c, d));
+            let narrow = c.name == "add-mppreference"
+                && lower.contains("-exclusionpath")
+                && !lower.contains("-exclusionprocess")
+                && !lower.contains("-exclusionextension")
+                && narrow_exclusion(&c.args);
             ctx.push(
                 c,
                 "control/security-off",
                 Category::ControlDisablement,
-                Severity::High,
-                "switches off a security control (firewall, antivirus, SELinux, Gatekeeper, UAC)"
-                    .into(),
+                if restored || narrow {
+                    Severity::Low
+                } else {
+                    Severity::High
+                },
+                if restored {
+                    "switches off a security control for a moment (it is switched on again below)"
+                        .into()
+                } else if narrow {
+                    "excludes one project folder from antivirus scanning".into()
+                } else {
+                    "switches off a security control (firewall, antivirus, SELinux, Gatekeeper, UAC)"
+                        .into()
+                },
             );
         }
         if c.name == "gh"
@@ -2168,9 +2326,42 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
             );
         }
     }
-    // A download run afterwards.
-    for (i, f, host) in &downloads {
-        if let Some(c) = cmds[*i + 1..].iter().find(|c| runs_file(c, f)) {
+    // A download run afterwards, here or in a later block of the document; a downloaded file
+    // read into a shell (`jq … rules.json | bash`) is run too.
+    let earlier: Vec<(usize, String, Host)> = unit
+        .earlier
+        .map(|d| {
+            d.0.borrow()
+                .iter()
+                .map(|(f, h)| (usize::MAX, f.clone(), h.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(d) = unit.earlier {
+        d.0.borrow_mut()
+            .extend(downloads.iter().map(|(_, f, h)| (f.clone(), h.clone())));
+    }
+    for (i, f, host) in earlier.iter().chain(&downloads) {
+        let from = if *i == usize::MAX { 0 } else { *i + 1 };
+        let fed = |j: usize| {
+            let key = file_key(f);
+            !key.is_empty()
+                && cmds[j].args.iter().any(|a| file_key(a) == key)
+                && chain(j, &cmds, &|d| runs_stdin(d)).is_some()
+        };
+        if let Some(j) = (from..cmds.len()).find(|&j| runs_file(&cmds[j], f) || fed(j)) {
+            let c = &cmds[j];
+            let fed_shell = !runs_file(c, f);
+            // Saved as a hidden file, or started in the background with its output thrown
+            // away: a program meant not to be noticed.
+            let base = f.rsplit(['/', '\\']).next().unwrap_or(f);
+            let hidden = base.starts_with('.')
+                || cmds[from..].iter().any(|d| {
+                    let t = d.text.to_ascii_lowercase();
+                    t.contains(&file_key(f))
+                        && (t.contains("nohup") || t.contains("disown") || t.contains("setsid"))
+                })
+                || (c.text.contains("/dev/null") && c.text.trim_end().ends_with('&'));
             let class = host.as_ref().map_or(HostClass::Unknown, |h| h.1);
             let exe = [
                 ".exe",
@@ -2193,7 +2384,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 Severity::Info,
                 // Without an address in sight (`irm get.scoop.sh -OutFile x.ps1`) it cannot
                 // be weighed: a signal.
-                if exe && host.is_some() {
+                if (exe || hidden || fed_shell) && host.is_some() {
                     Severity::High
                 } else {
                     Severity::Medium
@@ -2205,10 +2396,72 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 "script/download-exec",
                 Category::DangerousScript,
                 sev,
-                format!("downloads {f} from {} and runs it", describe(host)),
+                format!(
+                    "downloads {f} from {} and runs it{}",
+                    describe(host),
+                    if hidden { " out of sight" } else { "" }
+                ),
             );
         }
     }
+}
+
+/// Whether `d` switches back on what `c` switched off.
+fn re_enables(c: &Cmd, d: &Cmd) -> bool {
+    let dl = d.joined().to_ascii_lowercase();
+    match c.name.as_str() {
+        "setenforce" => d.name == "setenforce" && (d.has("1") || dl.contains("enforcing")),
+        "ufw" => d.name == "ufw" && d.has("enable"),
+        "systemctl" => {
+            d.name == "systemctl"
+                && (d.has("start") || d.has("enable") || d.has("unmask"))
+                && d.args
+                    .iter()
+                    .any(|a| c.args.contains(a) && !a.starts_with('-'))
+        }
+        "set-mppreference" => d.name == "set-mppreference" && dl.contains("$false"),
+        "set-netfirewallprofile" => d.name == "set-netfirewallprofile" && dl.contains("true"),
+        _ => false,
+    }
+}
+
+/// Whether every path an antivirus exclusion names is one deep project folder (not a drive,
+/// the profile, temp, program data or the system).
+fn narrow_exclusion(args: &[String]) -> bool {
+    let mut paths = args
+        .iter()
+        .skip_while(|a| !a.eq_ignore_ascii_case("-exclusionpath"))
+        .skip(1)
+        .take_while(|a| !a.starts_with('-'))
+        .flat_map(|a| a.split(','))
+        .map(|a| a.trim().trim_matches(['"', '\'']).to_ascii_lowercase())
+        .peekable();
+    paths.peek().is_some()
+        && paths.all(|p| {
+            let parts = p.split(['\\', '/']).filter(|x| !x.is_empty()).count();
+            parts >= 4
+                && ![
+                    "$env:",
+                    "%",
+                    "\\users",
+                    "\\windows",
+                    "programdata",
+                    "appdata",
+                    "temp",
+                    "tmp",
+                    "\\program files",
+                    "*",
+                ]
+                .iter()
+                .any(|w| p.contains(w))
+        })
+}
+
+/// Whether `host` is one of [`PACKAGE_REGISTRIES`] (or below one).
+pub fn is_registry(host: &str) -> bool {
+    PACKAGE_REGISTRIES
+        .iter()
+        .any(|r| host == *r || host.ends_with(&format!(".{r}")))
 }
 
 const PACKAGE_REGISTRIES: &[&str] = &[
@@ -2583,6 +2836,7 @@ mod tests {
                 dialect,
                 shown: false,
                 table: false,
+                earlier: None,
             },
             &mut out,
             0,

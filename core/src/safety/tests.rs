@@ -195,3 +195,47 @@ fn a_requirement_to_ask_is_not_an_instruction_to_hide() {
     );
     assert_ne!(s, SafetyStatus::Clean, "{rules:?}");
 }
+
+#[test]
+fn dependencies_pinned_to_unknown_hosts() {
+    let f = scan_text(
+        "scripts/pin.py",
+        "PATCHED = {\n    \"fastapi\": \"fastapi @ git+https://git.pyfix-builds.example/fastapi.git@v1\",\n    \"lodash\": \"https://cdn.pkgmirror.example/lodash-4.17.21.tgz\",\n}\n",
+    );
+    assert!(
+        f.iter()
+            .any(|f| f.rule == "supply-chain/package-from-url" && f.line == 2),
+        "{f:?}"
+    );
+    let f = scan_text(
+        "package.json",
+        "{\n  \"homepage\": \"https://acme.example\",\n  \"dependencies\": {\n    \"lodash\": \"https://cdn.pkgmirror.example/lodash-4.17.21.tgz\"\n  }\n}\n",
+    );
+    let lines: Vec<u32> = f
+        .iter()
+        .filter(|f| f.rule == "supply-chain/package-from-url")
+        .map(|f| f.line)
+        .collect();
+    assert_eq!(lines, [4], "{f:?}");
+    // URLs as values elsewhere (a diagram's source, an XML namespace) are no dependencies.
+    let f = scan_text(
+        "templates/flow.excalidraw",
+        "{\n  \"source\": \"https://excalidraw.example\"\n}\n",
+    );
+    assert!(
+        f.iter().all(|f| f.rule != "supply-chain/package-from-url"),
+        "{f:?}"
+    );
+    // The registry's and the forge's own addresses are what pins are for.
+    for ok in [
+        "torch @ https://download.pytorch.org/whl/cu121/torch-2.3.0.whl\n",
+        "mylib @ git+https://github.com/me/mylib.git@v1\n",
+        "local @ http://localhost:8080/local.whl\n",
+    ] {
+        let f = scan_text("requirements.in", ok);
+        assert!(
+            f.iter().all(|f| f.rule != "supply-chain/package-from-url"),
+            "{ok}: {f:?}"
+        );
+    }
+}
