@@ -65,6 +65,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// A separate address serving `/metrics` without a token (`SPM_METRICS_ADDR`).
     pub metrics_addr: Option<SocketAddr>,
+    /// Limits against abuse (`SPM_RATE_*`, `[rate_limits]`).
+    pub rate_limits: crate::limits::RateLimits,
 }
 
 /// A GitHub OAuth app. The device flow needs only the client id; the URLs can point at
@@ -106,6 +108,8 @@ pub struct FileConfig {
     pub reserved_names: Option<Vec<String>>,
     pub metrics_token: Option<String>,
     pub metrics_addr: Option<SocketAddr>,
+    #[serde(default)]
+    pub rate_limits: crate::limits::FileRateLimits,
     #[serde(default)]
     pub storage: FileStorage,
     #[serde(default)]
@@ -401,6 +405,35 @@ impl Config {
                     message: format!("`{a}` is not an address such as 127.0.0.1:9717"),
                 })?),
                 None => file.metrics_addr,
+            },
+            rate_limits: {
+                let d = crate::limits::RateLimits::default();
+                let f = &file.rate_limits;
+                let rate = |name: &'static str,
+                            from_file: &Option<String>,
+                            default: Option<crate::limits::Rate>|
+                 -> Result<Option<crate::limits::Rate>, ConfigError> {
+                    match env(name).or_else(|| from_file.clone()) {
+                        Some(v) => crate::limits::Rate::parse(&v)
+                            .map_err(|message| ConfigError::Env { name, message }),
+                        None => Ok(default),
+                    }
+                };
+                crate::limits::RateLimits {
+                    new_skills: rate("SPM_RATE_NEW_SKILLS", &f.new_skills, d.new_skills)?,
+                    new_versions: rate("SPM_RATE_NEW_VERSIONS", &f.new_versions, d.new_versions)?,
+                    registrations: rate(
+                        "SPM_RATE_REGISTRATIONS",
+                        &f.registrations,
+                        d.registrations,
+                    )?,
+                    logins: rate("SPM_RATE_LOGINS", &f.logins, d.logins)?,
+                    reads: rate("SPM_RATE_READS", &f.reads, d.reads)?,
+                    trust_proxy: env("SPM_TRUST_PROXY")
+                        .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
+                        .or(f.trust_proxy)
+                        .unwrap_or(false),
+                }
             },
             reserved_names: match env("SPM_RESERVED_NAMES") {
                 Some(list) => list

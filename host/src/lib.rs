@@ -20,6 +20,7 @@ pub mod config;
 pub mod db;
 pub mod events;
 pub mod github;
+pub mod limits;
 pub mod metrics;
 pub mod paging;
 pub mod plugins;

@@ -30,9 +30,11 @@ pub async fn state(config: Config, public_url: Option<String>) -> anyhow::Result
     let public_url = public_url
         .or_else(|| config.public_url.clone())
         .unwrap_or_else(|| format!("http://{}", config.addr()));
+    let limiters = crate::limits::Limiters::new(&config.rate_limits);
     Ok(AppState {
         db,
         blobs,
+        limiters,
         config: Arc::new(config),
         public_url: public_url.trim_end_matches('/').into(),
         plugins,
@@ -79,7 +81,18 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        // The peer's address, for the per-IP limits.
+        let peer = stream.peer_addr().ok();
+        let with_peer = tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut req: hyper::Request<hyper::body::Incoming>| {
+                if let Some(p) = peer {
+                    req.extensions_mut().insert(axum::extract::ConnectInfo(p));
+                }
+                req
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(with_peer);
         let conn = limits
             .http1()
             .serve_connection(hyper_util::rt::TokioIo::new(stream), service);

@@ -18,4 +18,6 @@ pub struct AppState {
     pub plugins: Live,
     /// GitHub device-flow sign-ins in progress.
     pub device_sessions: crate::github::DeviceSessions,
+    /// This instance's per-IP rate limiters.
+    pub limiters: Arc<crate::limits::Limiters>,
 }

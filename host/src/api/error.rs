@@ -12,6 +12,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub details: Option<serde_json::Value>,
+    /// Seconds a client should wait before trying again (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -23,7 +25,22 @@ impl ApiError {
             code,
             message: message.into(),
             details: None,
+            retry_after: None,
         }
+    }
+
+    /// `429 Too Many Requests` for rate limit `limit`, retrying after `wait`.
+    pub fn rate_limited(limit: &'static str, what: &str, wait: std::time::Duration) -> Self {
+        crate::metrics::rate_limited(limit);
+        let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("too many {what}: try again in {secs} s (limit `{limit}`)"),
+        )
+        .with_details(serde_json::json!({ "limit": limit, "retry_after_secs": secs }));
+        e.retry_after = Some(secs);
+        e
     }
 
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
@@ -68,7 +85,14 @@ impl IntoResponse for ApiError {
             code: self.code.to_string(),
             details: self.details,
         };
-        (self.status, Json(body)).into_response()
+        let mut resp = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after
+            && let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string())
+        {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, v);
+        }
+        resp
     }
 }
 

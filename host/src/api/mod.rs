@@ -120,6 +120,10 @@ pub fn layered(app: Router<AppState>, state: AppState) -> Router {
             state.clone(),
             middleware::one_plugin_set,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::limits::per_ip,
+        ))
         .layer(axum::middleware::from_fn_with_state(state, middleware::json_errors))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(crate::metrics::record))

@@ -107,6 +107,9 @@ impl From<PublishError> for ApiError {
             e @ PublishError::PolicyDenied { .. } => {
                 ApiError::forbidden("policy_denied", e.to_string())
             }
+            PublishError::RateLimited { limit, what, wait } => {
+                ApiError::rate_limited(limit, what, wait)
+            }
             PublishError::Plugin(f) => f.into(),
             PublishError::Db(e) => e.into(),
             PublishError::Storage(e) => e.into(),

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod authors;
+pub mod limits;
 pub mod skills;
 pub mod tokens;
 

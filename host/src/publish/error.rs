@@ -43,6 +43,13 @@ pub enum PublishError {
     /// Something on the server went wrong (not the request's fault).
     #[error("{0}")]
     Internal(String),
+    /// The account published more than limit `limit` allows; try again after `wait`.
+    #[error("rate limit `{limit}`: try again in {}s", wait.as_secs())]
+    RateLimited {
+        limit: &'static str,
+        what: &'static str,
+        wait: std::time::Duration,
+    },
 }
 
 impl From<Failure> for PublishError {

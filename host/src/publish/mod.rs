@@ -143,7 +143,31 @@ pub async fn publish(
     }
 
     // Refuse a version that cannot be inserted before anything is stored.
-    if let Some((skill_id, _)) = state.db.skill_id(&author.name, &m.name).await? {
+    let existing_skill = state.db.skill_id(&author.name, &m.name).await?;
+    // The account's publishing limits (kept in the database: they hold across instances).
+    let limits = &state.config.rate_limits;
+    let (limit, what, rate) = if existing_skill.is_some() {
+        (
+            "new-versions",
+            "new versions from this account",
+            limits.new_versions,
+        )
+    } else {
+        (
+            "new-skills",
+            "new skills from this account",
+            limits.new_skills,
+        )
+    };
+    if let Some(rate) = rate
+        && let Some(wait) = state
+            .db
+            .take_token(&format!("{limit}:{}", author.id), rate.burst, rate.per)
+            .await?
+    {
+        return Err(PublishError::RateLimited { limit, what, wait });
+    }
+    if let Some((skill_id, _)) = existing_skill {
         let existing: Vec<semver::Version> = state
             .db
             .versions(skill_id)

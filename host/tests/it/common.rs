@@ -85,6 +85,7 @@ pub struct Server {
     handle: Option<tokio::task::JoinHandle<()>>,
 }
 
+#[derive(Clone)]
 pub struct Options {
     pub db: DbKind,
     pub storage: Option<StorageConfig>,
@@ -98,6 +99,10 @@ pub struct Options {
     pub config_file: Option<std::path::PathBuf>,
     /// `SPM_METRICS_TOKEN`.
     pub metrics_token: Option<String>,
+    /// Off unless a test is about them.
+    pub rate_limits: spm_host::limits::RateLimits,
+    /// Share this database (another server's) instead of a fresh one.
+    pub database_url: Option<String>,
 }
 
 impl Options {
@@ -113,6 +118,8 @@ impl Options {
             max_connections: 1024,
             config_file: None,
             metrics_token: None,
+            rate_limits: spm_host::limits::RateLimits::off(),
+            database_url: None,
         }
     }
 }
@@ -124,18 +131,21 @@ impl Server {
 
     pub async fn start_with(opts: Options) -> Option<Server> {
         let dir = tempfile::tempdir().unwrap();
-        let (database_url, pg_name) = match opts.db {
-            DbKind::Sqlite => (
-                format!(
-                    "sqlite://{}?mode=rwc",
-                    dir.path().join("registry.db").display()
+        let (database_url, pg_name) = match (opts.database_url.clone(), opts.db) {
+            (Some(url), _) => (url, None),
+            (None, db) => match db {
+                DbKind::Sqlite => (
+                    format!(
+                        "sqlite://{}?mode=rwc",
+                        dir.path().join("registry.db").display()
+                    ),
+                    None,
                 ),
-                None,
-            ),
-            DbKind::Postgres => {
-                let (url, name) = fresh_pg_database().await?;
-                (url, Some(name))
-            }
+                DbKind::Postgres => {
+                    let (url, name) = fresh_pg_database().await?;
+                    (url, Some(name))
+                }
+            },
         };
         let config = Config {
             bind: "127.0.0.1".parse().unwrap(),
@@ -163,6 +173,7 @@ impl Server {
             github: opts.github,
             metrics_token: opts.metrics_token,
             metrics_addr: None,
+            rate_limits: opts.rate_limits,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());

@@ -50,6 +50,7 @@ mod api;
 mod github;
 mod graphql;
 mod lifecycle;
+mod limits;
 mod metrics;
 mod plugins;
 mod plugins_api_0_2;
