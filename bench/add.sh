@@ -11,7 +11,7 @@ RUNS=${RUNS:-10}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-SPM_LOG=warn "$SPM" server start --port "$port" --data-dir "$work/data" 2>/dev/null &
+SPM_LOG=warn SPM_RATE_READS=off SPM_RATE_NEW_SKILLS=off SPM_RATE_NEW_VERSIONS=off "$SPM" server start --port "$port" --data-dir "$work/data" 2>/dev/null &
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 url="http://127.0.0.1:$port"
 export SPM_HOME="$work/publisher"

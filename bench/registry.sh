@@ -30,7 +30,7 @@ run_one() { # label database-url
   port=$(free_port)
   data="$work/$label"
   mkdir -p "$data"
-  DATABASE_URL=$db SPM_LOG=warn SPM_MAX_BODY_BYTES=$((32 << 20)) "$SPM" server start --port "$port" --data-dir "$data" 2>"$data/server.log" &
+  DATABASE_URL=$db SPM_LOG=warn SPM_RATE_READS=off SPM_RATE_NEW_SKILLS=off SPM_RATE_NEW_VERSIONS=off SPM_MAX_BODY_BYTES=$((32 << 20)) "$SPM" server start --port "$port" --data-dir "$data" 2>"$data/server.log" &
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
   local url="http://127.0.0.1:$port"

@@ -1605,7 +1605,20 @@ fn browser_stores(src: &str) -> Option<(u32, usize)> {
         "signons.sqlite",
         "login.keychain",
     ];
+    // The password stores themselves; "cookies" or "local state" alone are ordinary words.
+    const STRONG: &[&str] = &[
+        "login data",
+        "logins.json",
+        "key4.db",
+        "key3.db",
+        "signons.sqlite",
+        "cookies.sqlite",
+        "login.keychain",
+    ];
     let l = src.to_ascii_lowercase();
+    if !STRONG.iter().any(|s| l.contains(s)) {
+        return None;
+    }
     let named: Vec<&&str> = STORES.iter().filter(|s| l.contains(**s)).collect();
     let first = named.iter().filter_map(|s| l.find(**s)).min()?;
     Some((l[..first].matches('\n').count() as u32, named.len()))

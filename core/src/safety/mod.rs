@@ -346,7 +346,8 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
         combine(path, &mut out);
     }
     padding(path, text, &ctx, &mut out);
-    if !ctx.markdown() {
+    let base = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    if !ctx.markdown() || (base.starts_with("requirements") && base.ends_with(".txt")) {
         direct_references(path, text, &ctx, &mut out);
     }
     if ctx.markdown() {
@@ -391,17 +392,14 @@ fn forbids(line: &str) -> bool {
 /// Whether the prose before an inline command offers it as the way to undo something
 /// ("To uninstall: `rm .git/hooks/pre-commit`").
 fn undoes(before: &str) -> bool {
-    let l = before.to_ascii_lowercase();
-    [
-        "to uninstall",
-        "uninstall:",
-        "to undo",
-        "to revert",
-        "to roll back",
-        "to remove it",
-    ]
-    .iter()
-    .any(|w| l.contains(w))
+    let l = before.trim_end().to_ascii_lowercase();
+    // Right before the command: "To uninstall: `…`", "To uninstall, run `…`".
+    let l = l.trim_end_matches([':', ',', ' ']);
+    let l = l
+        .strip_suffix(" run")
+        .unwrap_or(l)
+        .trim_end_matches([':', ',', ' ']);
+    l.ends_with("to uninstall") || l.ends_with("to uninstall it") || l.ends_with("uninstall")
 }
 
 /// Whether the text after an inline command says what the command does (the command is the
@@ -420,20 +418,14 @@ fn describes_command(after: &str) -> bool {
         .unwrap_or("")
         .to_ascii_lowercase();
     let l = rest.to_ascii_lowercase();
+    // What it does to a check, said in the third person: not "is the installer".
     [
         "skips",
         "disables",
         "bypasses",
         "turns",
-        "is",
-        "does",
-        "lets",
-        "makes",
-        "tells",
         "forces",
         "prevents",
-        "means",
-        "allows",
         "removes",
         "deletes",
         "stops",
@@ -449,6 +441,9 @@ fn describes_command(after: &str) -> bool {
             "make sure to",
             "be sure to",
             "instead",
+            "paste",
+            "run it",
+            "first",
         ]
         .iter()
         .any(|w| l.contains(w))
@@ -458,23 +453,33 @@ fn describes_command(after: &str) -> bool {
 /// detect rather than steps.
 fn frames_examples(line: &str) -> bool {
     let l = line.to_ascii_lowercase();
+    // Said of the listed things themselves: not "do not skip these steps".
     [
         "to flag",
         "flag these",
         "flag them",
         "red flag",
-        "detect",
-        "indicator",
-        "recognise",
-        "recognize",
+        "indicators of",
+        "recognise these",
+        "recognize these",
         "report them",
-        "looks like",
-        "look like",
-        "stealing",
+        "credential-stealing",
+        "credential stealing",
         "stealer",
+        "malicious",
+        "attack",
         "do not run",
         "don't run",
         "never run",
+        "do not follow",
+        "don't follow",
+        "never follow",
+        "do not act on",
+        "don't act on",
+        "do not execute",
+        "never execute",
+        "do not paste",
+        "never paste",
     ]
     .iter()
     .any(|w| l.contains(w))
@@ -659,7 +664,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             *framed_cell.get_or_init(|| {
                 let off = line.as_ptr() as usize - text.as_ptr() as usize;
                 ctx.block_lead(off).is_some_and(|(lead, header)| {
-                    forbids(lead) || frames_examples(lead) || header.is_some_and(frames_examples)
+                    frames_examples(lead) || header.is_some_and(frames_examples)
                 })
             })
         };
@@ -679,7 +684,14 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             while let Some(a) = line[from..].find('`') {
                 let s0 = from + a + 1;
                 let Some(b) = line[s0..].find('`') else { break };
-                let span = &line[s0..s0 + b];
+                // In a table a cell's `|` is written `\|`.
+                let unescaped;
+                let span = if table_row && line[s0..s0 + b].contains("\\|") {
+                    unescaped = line[s0..s0 + b].replace("\\|", "|");
+                    unescaped.as_str()
+                } else {
+                    &line[s0..s0 + b]
+                };
                 from = s0 + b + 1;
                 spans += 1;
                 if spans > 40 {
@@ -786,7 +798,7 @@ fn passages(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
             rule: "override/cross-origin",
             category: Category::Override,
             first: r"(?i)\b(fetch|fetched|download|downloaded|retrieve|load|pull|curl|scarica\w*|t.{1,2}l.{1,2}charge\w*|descarg\w*|lade\w*|hole\w*)\b|拉取|下载|获取|取得|ダウンロード|(https?://|\breadme\b|\bissues?\b)[^\n]*\b(contain|hold|carr)\w*\s+(the\s+|your\s+)?(real|actual|true)\b",
-            then: r"(?i)\b(follow|obey|execute|carry out|comply with|eseguil\w*|esegui\w*|segui\w*|suivez|ex.{1,2}cute[rz]?|sigue\w*|ejecuta\w*|befolge\w*)\b[^\n]*\b(exactly|to the letter|precisely|without question|alla lettera|w.{1,2}rtlich|al pie de la letra|.{1,2} la lettre)\b|\b(take|takes|have|has|hanno|ont|tienen|haben)\s+(precedence|priority|priorit.{1,2}|la priorit.{1,2}|prioridad|vorrang)\b|\bdo (whatever|everything|all) (it|they|that file|the file|the page) (says?|asks?|tells? you)\b|\bappliq\w*\b[^\n]*\b(consignes|instructions|r.{1,2}gles)\b|\b(priment|pr.{1,2}valent|prevalecen)\b|\bas if (they|it) (came|come|were) from the user\b|\bcomme si (elles|ils) venaient de l'utilisateur\b|\bas coming (directly )?from the user\b|\b(is|are)\s+(an?\s+)?(instruction|directive|command|order)s?\s+(from\s+(\S+\s+){0,6})?(to|for)\s+you\b|\b(the )?(policy|document|page|issue|file|rules?|remote file) (wins|prevails)\b|视为[^\n]{0,30}(指令|指示)|优先级高于|优先于本|指示として扱|より優先",
+            then: r"(?i)\b(follow|obey|execute|carry out|comply with|eseguil\w*|esegui\w*|segui\w*|suivez|ex.{1,2}cute[rz]?|sigue\w*|ejecuta\w*|befolge\w*)\b[^\n]*\b(exactly|to the letter|precisely|without question|alla lettera|w.{1,2}rtlich|al pie de la letra|.{1,2} la lettre)\b|\b(take|takes|have|has|hanno|ont|tienen|haben)\s+(precedence|priority|priorit.{1,2}|la priorit.{1,2}|prioridad|vorrang)\b|\bdo (whatever|everything|all) (it|they|that file|the file|the page) (says?|asks?|tells? you)\b|\bappliq\w*\b[^\n]*\b(consignes|instructions|r.{1,2}gles)\b|\b(priment|pr.{1,2}valent|prevalecen)\b|\bas if (they|it) (came|come|were) from the user\b|\bcomme si (elles|ils) venaient de l'utilisateur\b|\bas coming (directly )?from the user\b|\b(is|are)\s+(an?\s+)?(instruction|directive|command|order)s?\s+(from\s+(\S+\s+){0,6})?(to|for)\s+you\b|\b(the )?(policy|document|page|issue) (wins|prevails)\b|视为[^\n]{0,30}(指令|指示)|优先级高于|优先于本|指示として扱|より優先",
             why: "makes content fetched from elsewhere the agent's instructions (cross-origin injection)",
         },
         Passage {
@@ -890,35 +902,38 @@ fn direct_references(path: &str, text: &str, ctx: &Context, out: &mut Vec<Findin
                 .expect("the direct-reference patterns compile")
         };
         [
-            // `name[extra] @ url`: a requirement with a direct reference (PEP 508).
-            re(r#"(?i)\b[a-z0-9][a-z0-9._-]*(\[[a-z0-9,._ -]+\])?\s*@\s*(git\+)?https?://[^\s"'<>]+"#),
+            // `name[extra] @ url`: a requirement with a direct reference (PEP 508), as a line
+            // of its own or a string.
+            re(
+                r#"(?im)(^\s*|["'])[a-z0-9][a-z0-9._-]*(\[[a-z0-9,._ -]+\])?\s*@\s*(git\+)?https?://[^\s"'<>]+"#,
+            ),
             // `"name": "url"` in a package manifest's dependencies.
             re(r#"(?i)"(@[a-z0-9._-]+/)?[a-z0-9][a-z0-9._-]*"\s*:\s*"(git\+)?https?://[^\s"'<>]+"#),
         ]
     });
-    let manifest = path.rsplit('/').next() == Some("package.json");
-    let npm_matches = manifest
-        .then(|| npm.find_iter(text.as_bytes()))
-        .into_iter()
-        .flatten()
-        .filter(|m| {
-            let key = std::str::from_utf8(m.as_bytes())
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            ![
-                "\"homepage\"",
-                "\"url\"",
-                "\"repository\"",
-                "\"bugs\"",
-                "\"funding\"",
-                "\"$schema\"",
-            ]
-            .iter()
-            .any(|k| key.starts_with(k))
-        });
+    // A manifest's dependency blocks (`"dependencies": { … }` and its kin), nothing else.
+    let blocks: Vec<std::ops::Range<usize>> = if path.rsplit('/').next() == Some("package.json") {
+        text.match_indices("ependencies\"")
+            .filter_map(|(i, _)| {
+                let open = i + text[i..].find('{')?;
+                let close = open + text[open..].find('}')?;
+                Some(open..close)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let npm_matches = blocks.iter().flat_map(|b| {
+        npm.find_iter(&text.as_bytes()[b.clone()])
+            .map(move |m| (b.start + m.start(), b.start + m.end()))
+    });
     let mut seen = 0;
-    for m in pep508.find_iter(text.as_bytes()).chain(npm_matches) {
-        let (start, end) = (floor(text, m.start()), ceil(text, m.end()));
+    for (ms, me) in pep508
+        .find_iter(text.as_bytes())
+        .map(|m| (m.start(), m.end()))
+        .chain(npm_matches)
+    {
+        let (start, end) = (floor(text, ms), ceil(text, me));
         let url = text[start..end].replace("git+http", "http");
         let Some((host, class)) = hosts::urls_in(&url).into_iter().next() else {
             continue;

@@ -4,10 +4,10 @@
 //! cannot match a text holding none of the three. The words are read from the pattern
 //! itself (its syntax tree, not a second list kept by hand), so a rule and its words never
 //! drift apart. One Aho-Corasick pass over the text (ASCII case-insensitive, as the rules
-//! are) finds every rule's words; a rule runs only where they occur: on those lines when
-//! its pattern cannot cross a line, on those paragraphs when it can cross lines only by
-//! whitespace (a match does not span a blank line), on the whole text otherwise. A rule
-//! with no usable words (none at least [`MIN_LEN`] bytes long) runs on every whole text.
+//! are) finds every rule's words; a rule runs only on texts holding them, and only on the
+//! lines holding them when its pattern cannot cross a line. A rule with no usable words
+//! (none strong enough, see [`Word`]) runs on every text. The matches are the ones a search
+//! of the whole text finds (a test compares the two on varied texts).
 
 use std::ops::Range;
 
@@ -140,7 +140,9 @@ impl Rules {
         if rule.filtered && hits.is_empty() {
             return Vec::new();
         }
-        if !rule.filtered || rule.reach == Reach::Text {
+        // Only a pattern that cannot cross a line is searched in windows: a run of
+        // whitespace (`\s+`) can bridge blank lines, so anything else reads the whole text.
+        if !rule.filtered || rule.reach != Reach::Line {
             return rule
                 .re
                 .find_iter(text)
@@ -150,7 +152,7 @@ impl Rules {
         }
         // A window is searched as part of the text: `\b`, `^` and `$` see what is around it.
         let mut found = Vec::new();
-        for w in windows(text, hits, rule.reach) {
+        for w in windows(text, hits) {
             let room = most - found.len();
             found.extend(
                 rule.re
@@ -189,8 +191,8 @@ impl Rules {
     }
 }
 
-/// The lines or paragraphs holding `hits` (sorted), each once, in order.
-fn windows(text: &[u8], hits: &[usize], reach: Reach) -> Vec<Range<usize>> {
+/// The lines holding `hits`, each once, in order.
+fn windows(text: &[u8], hits: &[usize]) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut hits = hits.to_vec();
     hits.sort_unstable();
@@ -198,11 +200,7 @@ fn windows(text: &[u8], hits: &[usize], reach: Reach) -> Vec<Range<usize>> {
         if out.last().is_some_and(|w| h < w.end) {
             continue;
         }
-        let w = match reach {
-            Reach::Line => line_start(text, h)..line_end(text, h),
-            _ => paragraph(text, h),
-        };
-        out.push(w);
+        out.push(line_start(text, h)..line_end(text, h));
     }
     out
 }
@@ -219,31 +217,6 @@ fn line_end(text: &[u8], at: usize) -> usize {
         .iter()
         .position(|&b| b == b'\n')
         .map_or(text.len(), |i| at + i)
-}
-
-fn blank(line: &[u8]) -> bool {
-    line.iter().all(u8::is_ascii_whitespace)
-}
-
-/// The paragraph around `at`: the lines before and after it up to a blank line.
-fn paragraph(text: &[u8], at: usize) -> Range<usize> {
-    let mut start = line_start(text, at);
-    while start > 0 {
-        let prev = line_start(text, start - 1);
-        if blank(&text[prev..start - 1]) {
-            break;
-        }
-        start = prev;
-    }
-    let mut end = line_end(text, at);
-    while end < text.len() {
-        let next = line_end(text, end + 1);
-        if blank(&text[end + 1..next]) {
-            break;
-        }
-        end = next;
-    }
-    start..end
 }
 
 /// How far a match of `pattern` can reach (`Text` when it does not parse).
@@ -635,8 +608,11 @@ mod tests {
                 (1, vec!["z"])
             ]
         );
-        // Not across a blank line.
-        assert_eq!(found(&rules, "ignore\n\nprevious"), []);
+        // Across blank lines too, as a search of the whole text finds it.
+        assert_eq!(
+            found(&rules, "x\nignore\n\nprevious"),
+            [(0, vec!["ignore\n\nprevious"])]
+        );
         assert_eq!(
             found(&rules, "x stratum+tcp://pool:3333 y"),
             [(2, vec!["stratum+tcp://pool:3333"])]
@@ -688,5 +664,87 @@ mod rules_words {
             }
         }
         assert_eq!(none, ["script/resource-exhaustion"], "rules without words");
+    }
+}
+
+#[cfg(test)]
+mod differential {
+    use super::*;
+    use crate::safety::rules::RULES;
+
+    /// Every text file under `dir`.
+    fn texts(dir: &std::path::Path, out: &mut Vec<String>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                texts(&p, out);
+            } else if let Ok(t) = std::fs::read_to_string(&p) {
+                out.push(t);
+            }
+        }
+    }
+
+    /// The filter finds exactly what a plain search of the whole text finds, rule by rule,
+    /// on every specimen file and on variants of each: lines joined, blank lines inserted
+    /// between words, case changed.
+    #[test]
+    fn finds_what_the_whole_text_search_finds() {
+        let mut all = Vec::new();
+        texts(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specimens"),
+            &mut all,
+        );
+        assert!(all.len() > 100, "specimens not found");
+        let variants: Vec<String> = all
+            .iter()
+            .flat_map(|t| {
+                [
+                    t.clone(),
+                    t.replace('\n', " "),
+                    t.replace(' ', "\n\n"),
+                    t.to_uppercase(),
+                    t.replace(". ", ".\n\n  "),
+                ]
+            })
+            .collect();
+        let patterns: Vec<&str> = RULES.iter().map(|r| r.pattern).collect();
+        let rules = Rules::new(&patterns).expect("rules compile");
+        let plain: Vec<Regex> = patterns
+            .iter()
+            .map(|p| {
+                Regex::builder()
+                    .syntax(syntax::Config::new().unicode(false).utf8(false))
+                    .build(p)
+                    .expect("rule compiles")
+            })
+            .collect();
+        let mut checked = 0;
+        for t in &variants {
+            let got = rules.matches(t.as_bytes());
+            for (i, re) in plain.iter().enumerate() {
+                let want: Vec<Range<usize>> = re
+                    .find_iter(t.as_bytes())
+                    .take(MAX_MATCHES)
+                    .map(|m| m.range())
+                    .collect();
+                let have = got
+                    .iter()
+                    .find(|(r, _)| *r == i)
+                    .map(|(_, m)| m.clone())
+                    .unwrap_or_default();
+                assert_eq!(
+                    have,
+                    want,
+                    "rule {} on {:?}",
+                    RULES[i].id,
+                    &t[..t.len().min(200)]
+                );
+                checked += want.len();
+            }
+        }
+        assert!(checked > 100, "too few matches compared: {checked}");
     }
 }

@@ -34,6 +34,9 @@ pub struct Unit<'a> {
     pub earlier: Option<&'a Downloads>,
 }
 
+/// How many downloads of a document later blocks are checked against.
+const MAX_REMEMBERED: usize = 64;
+
 /// Files a document's blocks download: the file and where it came from.
 #[derive(Default)]
 pub struct Downloads(RefCell<Vec<(String, Host)>>);
@@ -1163,7 +1166,8 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
         }
         None
     };
-    let secret_vars = secret_variables(unit.text);
+    let mut secret_vars = secret_variables(unit.text);
+    secret_vars.truncate(20);
     let secret_source_in_unit = cmds.iter().any(reads_secrets)
         || cmds.iter().any(|c| {
             c.args.iter().any(|a| {
@@ -1410,24 +1414,32 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     });
             // A body built from a variable the block filled with secrets
             // (`$bundle.creds = (cmdkey /list | Out-String)` … `-Body ($bundle | …)`).
-            let body = c
-                .after(&[
-                    "-Body",
-                    "-InFile",
-                    "-Form",
-                    "-d",
-                    "--data",
-                    "--data-binary",
-                    "--data-raw",
-                    "--data-urlencode",
-                    "-F",
-                    "--form",
-                    "-T",
-                    "--upload-file",
-                ])
-                .unwrap_or("");
+            // Every argument given to a body flag (curl's are case-sensitive: `-F`, not `-f`).
+            let body: String = c
+                .args
+                .windows(2)
+                .filter(|w| {
+                    let f = w[0].as_str();
+                    [
+                        "-d",
+                        "--data",
+                        "--data-binary",
+                        "--data-raw",
+                        "--data-urlencode",
+                        "-F",
+                        "--form",
+                        "-T",
+                        "--upload-file",
+                    ]
+                    .contains(&f)
+                        || ["-body", "-infile", "-form"].contains(&f.to_ascii_lowercase().as_str())
+                })
+                .map(|w| w[1].as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             let via_body = network_sends(c)
-                && variables_in(body).iter().any(|v| {
+                && ctx.lines.len() < 5000
+                && variables_in(&body).iter().take(20).any(|v| {
                     ctx.lines.iter().enumerate().any(|(k, l)| {
                         // On a secret line, or in the block a secret line opens
                         // (`Get-ChildItem $ssh | ForEach-Object {`).
@@ -2337,9 +2349,17 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 .collect()
         })
         .unwrap_or_default();
+    // A document's downloads are remembered up to a bound (a file of thousands of `curl -o`
+    // lines must not make every later block slower).
     if let Some(d) = unit.earlier {
-        d.0.borrow_mut()
-            .extend(downloads.iter().map(|(_, f, h)| (f.clone(), h.clone())));
+        let mut d = d.0.borrow_mut();
+        let room = MAX_REMEMBERED.saturating_sub(d.len());
+        d.extend(
+            downloads
+                .iter()
+                .take(room)
+                .map(|(_, f, h)| (f.clone(), h.clone())),
+        );
     }
     for (i, f, host) in earlier.iter().chain(&downloads) {
         let from = if *i == usize::MAX { 0 } else { *i + 1 };
@@ -2409,18 +2429,28 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
 /// Whether `d` switches back on what `c` switched off.
 fn re_enables(c: &Cmd, d: &Cmd) -> bool {
     let dl = d.joined().to_ascii_lowercase();
+    let named = |a: &String| !a.starts_with('-');
     match c.name.as_str() {
         "setenforce" => d.name == "setenforce" && (d.has("1") || dl.contains("enforcing")),
         "ufw" => d.name == "ufw" && d.has("enable"),
+        // Every service it stopped is started again.
         "systemctl" => {
             d.name == "systemctl"
                 && (d.has("start") || d.has("enable") || d.has("unmask"))
-                && d.args
+                && c.args
                     .iter()
-                    .any(|a| c.args.contains(a) && !a.starts_with('-'))
+                    .filter(|a| named(a) && !["stop", "disable", "mask"].contains(&a.as_str()))
+                    .all(|a| d.args.contains(a))
         }
-        "set-mppreference" => d.name == "set-mppreference" && dl.contains("$false"),
-        "set-netfirewallprofile" => d.name == "set-netfirewallprofile" && dl.contains("true"),
+        // The same switch set back: `-DisableRealtimeMonitoring $true`, then `… $false`.
+        "set-mppreference" => {
+            d.name == "set-mppreference"
+                && dl.contains("$false")
+                && c.args
+                    .iter()
+                    .filter(|a| a.to_ascii_lowercase().starts_with("-disable"))
+                    .all(|a| dl.contains(&a.to_ascii_lowercase()))
+        }
         _ => false,
     }
 }
@@ -2434,22 +2464,30 @@ fn narrow_exclusion(args: &[String]) -> bool {
         .skip(1)
         .take_while(|a| !a.starts_with('-'))
         .flat_map(|a| a.split(','))
-        .map(|a| a.trim().trim_matches(['"', '\'']).to_ascii_lowercase())
+        .map(|a| {
+            a.trim()
+                .trim_matches(['"', '\''])
+                .to_ascii_lowercase()
+                .replace('/', "\\")
+        })
         .peekable();
     paths.peek().is_some()
         && paths.all(|p| {
-            let parts = p.split(['\\', '/']).filter(|x| !x.is_empty()).count();
-            parts >= 4
+            let parts: Vec<&str> = p.split('\\').filter(|x| !x.is_empty()).collect();
+            parts.len() >= 4
+                && !parts.iter().any(|x| *x == ".." || *x == "~")
                 && ![
-                    "$env:",
+                    "$",
                     "%",
-                    "\\users",
-                    "\\windows",
+                    "users",
+                    "windows",
                     "programdata",
                     "appdata",
                     "temp",
                     "tmp",
-                    "\\program files",
+                    "program files",
+                    "downloads",
+                    "desktop",
                     "*",
                 ]
                 .iter()
