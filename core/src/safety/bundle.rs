@@ -22,6 +22,9 @@ pub enum Kind {
     Gzip,
     PythonBytecode,
     Executable,
+    /// Archives and encrypted files this scanner cannot open (7z, rar, xz, bzip2, zstd,
+    /// OpenPGP, age): their content is unchecked.
+    Unreadable,
     /// Images, fonts, documents and other data.
     Data,
 }
@@ -31,7 +34,7 @@ pub fn kind(path: &str, bytes: &[u8]) -> Kind {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         // Office documents and jars are zips too; only archives people unpack count.
         if [
-            ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub", ".vsix", ".whl",
+            ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub", ".vsix",
         ]
         .iter()
         .any(|e| l.ends_with(e))
@@ -49,6 +52,20 @@ pub fn kind(path: &str, bytes: &[u8]) -> Kind {
     }
     if bytes.len() > 262 && &bytes[257..262] == b"ustar" {
         return Kind::Tar;
+    }
+    if bytes.starts_with(&[0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])
+        || bytes.starts_with(b"Rar!\x1a\x07")
+        || bytes.starts_with(&[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])
+        || (bytes.starts_with(b"BZh") && l.ends_with(".bz2"))
+        || bytes.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
+        || bytes.starts_with(b"age-encryption.org/")
+        || [
+            ".7z", ".rar", ".xz", ".bz2", ".zst", ".gpg", ".pgp", ".age", ".enc",
+        ]
+        .iter()
+        .any(|e| l.ends_with(e))
+    {
+        return Kind::Unreadable;
     }
     if l.ends_with(".pyc")
         || l.ends_with(".pyo")
@@ -233,6 +250,13 @@ pub fn strings(bytes: &[u8]) -> String {
 /// The finding for compiled code bundled without its source.
 pub fn compiled(path: &str, kind: Kind) -> Finding {
     match kind {
+        Kind::Unreadable => finding(
+            path,
+            "hidden/unreadable-archive",
+            Severity::Medium,
+            "an archive or encrypted file this scanner cannot open".into(),
+            "a bundled file that cannot be read (7z, rar, xz, encrypted…): what it holds is unchecked",
+        ),
         Kind::PythonBytecode => finding(
             path,
             "hidden/compiled-code",

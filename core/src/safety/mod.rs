@@ -1188,8 +1188,12 @@ pub fn scan<'a>(
                         Ok(t) => extra.push((inner_path, t.to_string())),
                         Err(_) => {
                             let k = bundle::kind(&name, &inner);
-                            if matches!(k, bundle::Kind::PythonBytecode | bundle::Kind::Executable)
-                            {
+                            if matches!(
+                                k,
+                                bundle::Kind::PythonBytecode
+                                    | bundle::Kind::Executable
+                                    | bundle::Kind::Unreadable
+                            ) {
                                 binary_findings.push(bundle::compiled(&inner_path, k));
                                 extra.push((
                                     format!("{inner_path} (strings)"),
@@ -1218,6 +1222,7 @@ pub fn scan<'a>(
                 binary_findings.push(bundle::compiled(p, kind));
                 extra.push((format!("{p} (strings)"), bundle::strings(b)));
             }
+            bundle::Kind::Unreadable => binary_findings.push(bundle::compiled(p, kind)),
             bundle::Kind::Data => {}
         }
     }
