@@ -7,21 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Every skill folder (one holding a SKILL.md) below `root`.
-fn skills(root: &Path, out: &mut Vec<PathBuf>) {
-    if root.join("SKILL.md").is_file() {
-        out.push(root.to_path_buf());
-    }
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return;
-    };
-    for e in entries.flatten() {
-        if e.file_type().is_ok_and(|t| t.is_dir()) {
-            skills(&e.path(), out);
-        }
-    }
-}
-
 fn main() {
     let mut roots: Vec<String> = std::env::args().skip(1).collect();
     if roots.is_empty() {
@@ -29,7 +14,9 @@ fn main() {
     }
     let mut dirs = Vec::new();
     for r in &roots {
-        skills(Path::new(r), &mut dirs);
+        dirs.extend(
+            spm_core::safety::eval::skill_dirs(Path::new(r)).unwrap_or_else(|e| panic!("{e}")),
+        );
     }
     type Files = Vec<(String, Vec<u8>)>;
     let (dirs, all): (Vec<PathBuf>, Vec<Files>) = dirs

@@ -196,8 +196,8 @@ fn judge_sample(dir: &Path, thresholds: &Thresholds) -> Result<Judged, EvalError
     Ok(worst)
 }
 
-/// Directories below `root` that hold a `SKILL.md`.
-fn skill_dirs(root: &Path) -> Result<Vec<PathBuf>, EvalError> {
+/// Directories below `root` that hold a `SKILL.md`, sorted.
+pub fn skill_dirs(root: &Path) -> Result<Vec<PathBuf>, EvalError> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(d) = stack.pop() {

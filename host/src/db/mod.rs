@@ -106,8 +106,22 @@ impl Db {
         {
             return Err(DbError::SchemaTooNew { found, known });
         }
-        self.migrator().run(&self.pool).await?;
-        Ok(())
+        // PostgreSQL serialises instances starting together with an advisory lock (sqlx
+        // takes it). SQLite has none: a second process that read the applied list before
+        // the first committed fails on a table that now exists; each migration is one
+        // transaction, so reading the list again and going on is safe.
+        let mut attempt = 0;
+        loop {
+            match self.migrator().run(&self.pool).await {
+                Ok(()) => return Ok(()),
+                Err(e) if self.backend == Backend::Sqlite && attempt < 20 => {
+                    attempt += 1;
+                    tracing::debug!("migration raced another process, retrying: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     pub async fn ping(&self) -> Result<(), DbError> {

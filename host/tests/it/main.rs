@@ -49,6 +49,7 @@ mod common;
 mod api;
 mod github;
 mod graphql;
+mod instances;
 mod lifecycle;
 mod limits;
 mod metrics;
