@@ -472,9 +472,30 @@ fn frozen_install_on_a_clean_home_and_offline_reinstall_from_cache() {
     assert!(msg.contains("127.0.0.1"), "{msg}");
 }
 
+/// Over the new-skill limit, `spm publish` says which limit and when to try again.
+#[test]
+fn publishing_over_the_new_skill_limit_says_when_to_retry() {
+    let reg = Registry::start_with_env(&[("SPM_RATE_NEW_SKILLS", "1/1h")]);
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
+    let root = work.path().join("skills");
+    let first = skill(&root, "first", "1.0.0", &[]);
+    let second = skill(&root, "second", "1.0.0", &[]);
+    alice.ok(work.path(), &["publish", first.to_str().unwrap()]);
+    let err = alice.fails(work.path(), &["publish", second.to_str().unwrap()]);
+    assert!(
+        err.contains("too many new skills")
+            && err.contains("try again in")
+            && err.contains("new-skills"),
+        "{err}"
+    );
+}
+
 #[test]
 fn publish_all_over_twenty_skills_with_one_broken() {
-    let reg = Registry::start();
+    // More new skills at once than the default limit (5, then one per 10 minutes) allows.
+    let reg = Registry::start_with_env(&[("SPM_RATE_NEW_SKILLS", "50/1m")]);
     let alice = User::new();
     let work = tempfile::tempdir().unwrap();
     alice.ok(work.path(), &["login", &reg.url, "--name", "alice"]);
