@@ -445,23 +445,13 @@ async fn concurrent_same_version_exactly_one_wins(s: &Server) {
     for i in 0..8 {
         let archive = pack_skill("race", "1.0.0", &format!("metadata:\n  attempt: \"{i}\"\n"));
         let (http, url, t) = (s.http.clone(), s.at("/api/skills"), t.clone());
-        tasks.push(tokio::spawn(async move {
-            let metadata = json!({"manifest": {"name": "race", "version": "1.0.0"}, "content": ""});
-            let form = reqwest::multipart::Form::new()
-                .text("metadata", metadata.to_string())
-                .part(
-                    "archive",
-                    reqwest::multipart::Part::bytes(archive).file_name("skill.tar.gz"),
-                );
-            http.post(url)
-                .bearer_auth(t)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
+        tasks.push(tokio::spawn(crate::common::publish_status(
+            http,
+            url,
+            t,
+            archive,
+            json!({"name": "race", "version": "1.0.0"}),
+        )));
     }
     let mut statuses = Vec::new();
     for task in tasks {

@@ -368,6 +368,32 @@ pub fn skill_md(name: &str, version: &str, extra: &str) -> String {
     )
 }
 
+/// Publishes `archive` with `token` at `url` (a registry's `/api/skills`) from a spawned
+/// task, as concurrent clients do, and returns the status.
+pub async fn publish_status(
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    archive: Vec<u8>,
+    manifest: serde_json::Value,
+) -> u16 {
+    let metadata = serde_json::json!({ "manifest": manifest, "content": "" });
+    let form = reqwest::multipart::Form::new()
+        .text("metadata", metadata.to_string())
+        .part(
+            "archive",
+            reqwest::multipart::Part::bytes(archive).file_name("skill.tar.gz"),
+        );
+    http.post(url)
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 /// A skill the built-in scan blocks (an injection addressed to the agent).
 pub fn injection_archive() -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::common::{DbKind, Options, Server, fresh_pg_database, pack_skill};
+use crate::common::{DbKind, Options, Server, fresh_pg_database, pack_skill, publish_status};
 
 /// Two servers started at the same moment on one fresh database.
 async fn two(db: DbKind) -> Option<(Server, Server)> {
@@ -51,23 +51,13 @@ async fn instances_share_one_database(db: DbKind) {
     for s in [&a, &b, &a, &b] {
         let (http, url, t) = (s.http.clone(), s.at("/api/skills"), t.clone());
         let archive = pack_skill("shared", "1.1.0", "");
-        tasks.push(tokio::spawn(async move {
-            let metadata = json!({ "manifest": {}, "content": "" });
-            let form = reqwest::multipart::Form::new()
-                .text("metadata", metadata.to_string())
-                .part(
-                    "archive",
-                    reqwest::multipart::Part::bytes(archive).file_name("skill.tar.gz"),
-                );
-            http.post(url)
-                .bearer_auth(t)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
+        tasks.push(tokio::spawn(publish_status(
+            http,
+            url,
+            t,
+            archive,
+            json!({}),
+        )));
     }
     let mut statuses = Vec::new();
     for task in tasks {
