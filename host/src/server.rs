@@ -68,9 +68,9 @@ pub async fn serve(
             slot = slots.clone().acquire_owned() => slot?,
             () = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok((stream, peer)) => (stream, peer),
                 Err(e) => {
                     // Out of file descriptors and the like: back off instead of spinning.
                     tracing::warn!("cannot accept a connection: {e}");
@@ -82,13 +82,11 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         // The peer's address, for the per-IP limits.
-        let peer = stream.peer_addr().ok();
         let with_peer = tower::ServiceExt::map_request(
             app.clone(),
             move |mut req: hyper::Request<hyper::body::Incoming>| {
-                if let Some(p) = peer {
-                    req.extensions_mut().insert(axum::extract::ConnectInfo(p));
-                }
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
                 req
             },
         );

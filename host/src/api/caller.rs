@@ -148,7 +148,8 @@ async fn resolve(state: &AppState, token: &str, parts: &Parts) -> Result<Caller,
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares in time independent of where the inputs differ (tokens, secrets).
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -182,5 +183,17 @@ impl FromRequestParts<AppState> for MaybeCaller {
             Some(token) => Ok(MaybeCaller(Some(resolve(state, token, parts).await?))),
             None => Ok(MaybeCaller(None)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constant_time_eq;
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
     }
 }
