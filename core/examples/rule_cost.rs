@@ -4,7 +4,7 @@
 //!   cargo run --release -p spm-core --example rule_cost -- ../shared/corpus/skills ...
 
 use spm_core::safety::{
-    prefilter::{Rules, reach_of, words_of},
+    prefilter::{Rules, one_line, words_of},
     rules::RULES,
 };
 
@@ -34,10 +34,14 @@ fn main() {
     rows.sort_by(|a, b| b.1.cmp(a.1));
     for (r, d) in rows {
         println!(
-            "{:<36} {:>6.1} ms  {:?}  {} words",
+            "{:<36} {:>6.1} ms  {}  {} words",
             r.id,
             d.as_secs_f64() * 1e3,
-            reach_of(r.pattern),
+            if one_line(r.pattern) {
+                "one line"
+            } else {
+                "whole text"
+            },
             words_of(r.pattern).map_or(0, |w| w.len())
         );
     }

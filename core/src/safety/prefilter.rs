@@ -26,20 +26,11 @@ const MAX_WORDS: usize = 256;
 /// At most this many matches of one rule in one text are reported.
 pub const MAX_MATCHES: usize = 20;
 
-/// How far one match of a pattern can reach.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Reach {
-    /// Never across a line break.
-    Line,
-    /// Across line breaks only through whitespace (`\s+`), so within a paragraph.
-    Paragraph,
-    /// Anywhere (`[^<]{0,400}`, text anchors).
-    Text,
-}
-
 struct Rule {
     re: Regex,
-    reach: Reach,
+    /// The pattern cannot match a line break: it is searched only on the lines holding
+    /// its words.
+    one_line: bool,
     /// Whether the rule has words; without, it runs on every text.
     filtered: bool,
 }
@@ -73,7 +64,7 @@ impl Rules {
             }
             rules.push(Rule {
                 re,
-                reach: reach_of(p),
+                one_line: one_line(p),
                 filtered,
             });
         }
@@ -142,7 +133,7 @@ impl Rules {
         }
         // Only a pattern that cannot cross a line is searched in windows: a run of
         // whitespace (`\s+`) can bridge blank lines, so anything else reads the whole text.
-        if !rule.filtered || rule.reach != Reach::Line {
+        if !rule.filtered || !rule.one_line {
             return rule
                 .re
                 .find_iter(text)
@@ -219,9 +210,9 @@ fn line_end(text: &[u8], at: usize) -> usize {
         .map_or(text.len(), |i| at + i)
 }
 
-/// How far a match of `pattern` can reach (`Text` when it does not parse).
-pub fn reach_of(pattern: &str) -> Reach {
-    parse(pattern).map_or(Reach::Text, |h| reach(&h))
+/// Whether no match of `pattern` can hold a line break (`false` when it does not parse).
+pub fn one_line(pattern: &str) -> bool {
+    parse(pattern).is_some_and(|h| !crosses_lines(&h))
 }
 
 fn parse(pattern: &str) -> Option<Hir> {
@@ -233,9 +224,9 @@ fn parse(pattern: &str) -> Option<Hir> {
         .ok()
 }
 
-/// How far a run of `class` reaches.
-fn class_reach(class: &Class) -> Reach {
-    let bytes: Vec<(u32, u32)> = match class {
+/// A class's ranges, as code points (bytes for a byte class).
+fn class_ranges(class: &Class) -> Vec<(u32, u32)> {
+    match class {
         Class::Bytes(c) => c
             .ranges()
             .iter()
@@ -246,40 +237,18 @@ fn class_reach(class: &Class) -> Reach {
             .iter()
             .map(|r| (u32::from(r.start()), u32::from(r.end())))
             .collect(),
-    };
-    if !bytes.iter().any(|&(s, e)| s <= 0x0a && 0x0a <= e) {
-        return Reach::Line;
-    }
-    let space = |b: u32| b < 0x80 && (b as u8).is_ascii_whitespace() || b == 0x0b;
-    if bytes.iter().all(|&(s, e)| (s..=e).all(space)) {
-        Reach::Paragraph
-    } else {
-        Reach::Text
     }
 }
 
-fn reach(hir: &Hir) -> Reach {
-    reach_in(hir, false)
-}
-
-/// How far `hir` reaches, `repeated` when it is inside a repetition.
-fn reach_in(hir: &Hir, repeated: bool) -> Reach {
+/// Whether `hir` can match a line break.
+fn crosses_lines(hir: &Hir) -> bool {
     match hir.kind() {
-        HirKind::Empty => Reach::Line,
-        HirKind::Literal(l) if l.0.contains(&b'\n') => Reach::Paragraph,
-        HirKind::Literal(_) => Reach::Line,
-        // One byte of a class can be one line break; a run of a class that holds line breaks
-        // and more (`[^<]{0,400}`) can cross paragraphs.
-        HirKind::Class(c) if repeated => class_reach(c),
-        HirKind::Class(c) => class_reach(c).min(Reach::Paragraph),
-        HirKind::Look(_) => Reach::Line,
-        HirKind::Capture(c) => reach_in(&c.sub, repeated),
-        HirKind::Repetition(r) => reach_in(&r.sub, repeated || r.max != Some(1)),
-        HirKind::Alternation(subs) | HirKind::Concat(subs) => subs
-            .iter()
-            .map(|s| reach_in(s, repeated))
-            .max()
-            .unwrap_or(Reach::Line),
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(l) => l.0.contains(&b'\n'),
+        HirKind::Class(c) => class_ranges(c).iter().any(|&(s, e)| s <= 0x0a && 0x0a <= e),
+        HirKind::Capture(c) => crosses_lines(&c.sub),
+        HirKind::Repetition(r) => crosses_lines(&r.sub),
+        HirKind::Alternation(subs) | HirKind::Concat(subs) => subs.iter().any(crosses_lines),
     }
 }
 
@@ -303,10 +272,7 @@ impl Word {
 
     /// Whether an occurrence at `range` of `text` has the boundaries the pattern needs.
     fn bounded(&self, text: &[u8], range: Range<usize>) -> bool {
-        let word = |i: usize| {
-            text.get(i)
-                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
-        };
+        let word = |i: usize| text.get(i).copied().is_some_and(is_word_byte);
         (!self.before || range.start == 0 || !word(range.start - 1))
             && (!self.after || !word(range.end))
     }
@@ -332,24 +298,11 @@ fn is_word_byte(b: u8) -> bool {
 /// The bytes a class stands for (lower-cased, each once), when they are few.
 fn class_bytes(class: &Class) -> Option<Vec<u8>> {
     let mut v: Vec<u8> = Vec::new();
-    let mut add = |s: u32, e: u32| -> Option<()> {
+    for (s, e) in class_ranges(class) {
         if e > 0x7f || e - s > 16 {
             return None;
         }
         v.extend((s..=e).map(|b| (b as u8).to_ascii_lowercase()));
-        Some(())
-    };
-    match class {
-        Class::Bytes(c) => {
-            for r in c.ranges() {
-                add(u32::from(r.start()), u32::from(r.end()))?;
-            }
-        }
-        Class::Unicode(c) => {
-            for r in c.ranges() {
-                add(u32::from(r.start()), u32::from(r.end()))?;
-            }
-        }
     }
     v.sort_unstable();
     v.dedup();
@@ -570,13 +523,13 @@ mod tests {
     }
 
     #[test]
-    fn reach_follows_the_pattern() {
-        assert_eq!(reach_of(r"(?i)\bcurl\b[^\n]*\|\s*sh"), Reach::Paragraph);
-        assert_eq!(reach_of(r"(?i)\bcurl\b[^\n]*\| ?sh"), Reach::Line);
-        assert_eq!(reach_of(r"<important>[^<]{0,400}\bread"), Reach::Text);
-        assert_eq!(reach_of(r"^#!"), Reach::Line);
-        assert_eq!(reach_of(r"(^|[\s;])env\b"), Reach::Paragraph);
-        assert_eq!(reach_of(r"fetch\([^)]*method"), Reach::Text);
+    fn one_line_follows_the_pattern() {
+        assert!(!one_line(r"(?i)\bcurl\b[^\n]*\|\s*sh"));
+        assert!(one_line(r"(?i)\bcurl\b[^\n]*\| ?sh"));
+        assert!(!one_line(r"<important>[^<]{0,400}\bread"));
+        assert!(one_line(r"^#!"));
+        assert!(!one_line(r"(^|[\s;])env\b"));
+        assert!(!one_line(r"fetch\([^)]*method"));
     }
 
     fn found<'t>(rules: &Rules, text: &'t str) -> Vec<(usize, Vec<&'t str>)> {
@@ -652,9 +605,13 @@ mod rules_words {
         for r in RULES {
             match words_of(r.pattern) {
                 Some(ws) => eprintln!(
-                    "{} ({:?}): {}",
+                    "{} ({}): {}",
                     r.id,
-                    reach_of(r.pattern),
+                    if one_line(r.pattern) {
+                        "one line"
+                    } else {
+                        "whole text"
+                    },
                     ws.iter()
                         .map(|w| String::from_utf8_lossy(&w.bytes).into_owned())
                         .collect::<Vec<_>>()
