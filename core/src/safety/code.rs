@@ -1592,35 +1592,30 @@ fn node_in_endless_loop(n: Node, src: &str) -> bool {
 /// The first line naming a browser credential store, and how many different stores the
 /// program names (`Login Data`, `logins.json`, `key4.db`, …).
 fn browser_stores(src: &str) -> Option<(u32, usize)> {
-    const STORES: &[&str] = &[
-        "login data",
-        "logins.json",
-        "key4.db",
-        "key3.db",
-        "cookies.sqlite",
-        "\"cookies\"",
-        "network/cookies",
-        "web data",
-        "local state",
-        "signons.sqlite",
-        "login.keychain",
-    ];
-    // The password stores themselves; "cookies" or "local state" alone are ordinary words.
-    const STRONG: &[&str] = &[
-        "login data",
-        "logins.json",
-        "key4.db",
-        "key3.db",
-        "signons.sqlite",
-        "cookies.sqlite",
-        "login.keychain",
+    // Each store, and whether it is a password store itself ("cookies" or "local state"
+    // alone are ordinary words).
+    const STORES: &[(&str, bool)] = &[
+        ("login data", true),
+        ("logins.json", true),
+        ("key4.db", true),
+        ("key3.db", true),
+        ("cookies.sqlite", true),
+        ("\"cookies\"", false),
+        ("network/cookies", false),
+        ("web data", false),
+        ("local state", false),
+        ("signons.sqlite", true),
+        ("login.keychain", true),
     ];
     let l = src.to_ascii_lowercase();
-    if !STRONG.iter().any(|s| l.contains(s)) {
+    let named: Vec<(usize, bool)> = STORES
+        .iter()
+        .filter_map(|(s, strong)| l.find(s).map(|at| (at, *strong)))
+        .collect();
+    if !named.iter().any(|(_, strong)| *strong) {
         return None;
     }
-    let named: Vec<&&str> = STORES.iter().filter(|s| l.contains(**s)).collect();
-    let first = named.iter().filter_map(|s| l.find(**s)).min()?;
+    let first = named.iter().map(|(at, _)| *at).min()?;
     Some((l[..first].matches('\n').count() as u32, named.len()))
 }
 

@@ -468,22 +468,27 @@ fn is_decoder(c: &Cmd) -> bool {
         || (n == "gunzip" || n == "zcat" || (n == "gzip" && c.has("-d")))
 }
 
+/// curl's flags whose value is the request body or an upload (case-sensitive: `-F`, not
+/// `-f`).
+const CURL_BODY_FLAGS: &[&str] = &[
+    "-d",
+    "--data",
+    "--data-binary",
+    "--data-raw",
+    "--data-urlencode",
+    "-F",
+    "--form",
+    "-T",
+    "--upload-file",
+];
+
 fn network_sends(c: &Cmd) -> bool {
     match c.name.as_str() {
         "curl" => {
             c.args.iter().any(|a| {
-                matches!(
-                    a.as_str(),
-                    "-d" | "--data"
-                        | "--data-binary"
-                        | "--data-raw"
-                        | "--data-urlencode"
-                        | "-F"
-                        | "--form"
-                        | "-T"
-                        | "--upload-file"
-                        | "--json"
-                ) || a.starts_with("--data")
+                CURL_BODY_FLAGS.contains(&a.as_str())
+                    || a == "--json"
+                    || a.starts_with("--data")
                     || a.starts_with("-d@")
                     || a.starts_with("-F")
                     || a.starts_with("--form")
@@ -507,7 +512,6 @@ fn network_sends(c: &Cmd) -> bool {
     }
 }
 
-/// Whether the command reads secrets: secret files, the whole environment, key stores.
 /// The variables a command's text refers to (`$name`, `${name}`).
 fn variables_in(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -541,6 +545,14 @@ fn assigns(line: &str, v: &str) -> bool {
         .is_some_and(|k| !rest[k + 1..].starts_with('=') && !rest[..k].ends_with(['!', '<', '>']))
 }
 
+/// Whether `text` refers to any of `vars` (`$v…`, `${v…}`).
+fn mentions_any(text: &str, vars: &[String]) -> bool {
+    vars.iter().any(|v| {
+        text.match_indices(v.as_str())
+            .any(|(i, _)| text[..i].ends_with('$') || text[..i].ends_with("${"))
+    })
+}
+
 /// Variables the unit assigns a secret location to (`SSH_DIR=~/.ssh`,
 /// `$ssh = Join-Path $env:USERPROFILE '.ssh'`).
 fn secret_variables(text: &str) -> Vec<String> {
@@ -564,6 +576,7 @@ fn secret_variables(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether the command reads secrets: secret files, the whole environment, key stores.
 fn reads_secrets(c: &Cmd) -> bool {
     let n = c.name.as_str();
     // Windows' stored credentials.
@@ -1168,28 +1181,21 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
     };
     let mut secret_vars = secret_variables(unit.text);
     secret_vars.truncate(20);
-    let secret_source_in_unit = cmds.iter().any(reads_secrets)
-        || cmds.iter().any(|c| {
-            c.args.iter().any(|a| {
-                secret_vars
-                    .iter()
-                    .any(|v| a.contains(&format!("${v}")) || a.contains(&format!("${{{v}}}")))
-            })
-        });
+    let reading: Vec<&Cmd> = cmds.iter().filter(|c| reads_secrets(c)).collect();
+    let secret_source_in_unit = !reading.is_empty()
+        || cmds
+            .iter()
+            .any(|c| c.args.iter().any(|a| mentions_any(a, &secret_vars)));
     // Lines that read secrets: a command on them does, or they use a secret variable.
     let secret_rows: Vec<bool> = {
-        let mut rows = vec![false; ctx.lines.len()];
-        for c in cmds.iter().filter(|c| reads_secrets(c)) {
+        let mut rows: Vec<bool> = ctx
+            .lines
+            .iter()
+            .map(|l| mentions_any(l, &secret_vars))
+            .collect();
+        for c in &reading {
             if let Some(r) = rows.get_mut(c.row as usize) {
                 *r = true;
-            }
-        }
-        for (k, l) in ctx.lines.iter().enumerate() {
-            if secret_vars
-                .iter()
-                .any(|v| l.contains(&format!("${v}")) || l.contains(&format!("${{{v}}}")))
-            {
-                rows[k] = true;
             }
         }
         rows
@@ -1420,18 +1426,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 .windows(2)
                 .filter(|w| {
                     let f = w[0].as_str();
-                    [
-                        "-d",
-                        "--data",
-                        "--data-binary",
-                        "--data-raw",
-                        "--data-urlencode",
-                        "-F",
-                        "--form",
-                        "-T",
-                        "--upload-file",
-                    ]
-                    .contains(&f)
+                    CURL_BODY_FLAGS.contains(&f)
                         || ["-body", "-infile", "-form"].contains(&f.to_ascii_lowercase().as_str())
                 })
                 .map(|w| w[1].as_str())
@@ -2363,8 +2358,8 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
     }
     for (i, f, host) in earlier.iter().chain(&downloads) {
         let from = if *i == usize::MAX { 0 } else { *i + 1 };
+        let key = file_key(f);
         let fed = |j: usize| {
-            let key = file_key(f);
             !key.is_empty()
                 && cmds[j].args.iter().any(|a| file_key(a) == key)
                 && chain(j, &cmds, &|d| runs_stdin(d)).is_some()
@@ -2378,7 +2373,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
             let hidden = base.starts_with('.')
                 || cmds[from..].iter().any(|d| {
                     let t = d.text.to_ascii_lowercase();
-                    t.contains(&file_key(f))
+                    t.contains(&key)
                         && (t.contains("nohup") || t.contains("disown") || t.contains("setsid"))
                 })
                 || (c.text.contains("/dev/null") && c.text.trim_end().ends_with('&'));
