@@ -986,21 +986,9 @@ async fn registration_rules(db: DbKind) {
         return;
     };
     s.register("alice").await;
-    let r = s
-        .http
-        .post(s.at("/api/auth/register"))
-        .json(&json!({"name": "alice"}))
-        .send()
-        .await
-        .unwrap();
+    let r = s.register_response("alice").await;
     assert_eq!(r.status(), 409);
-    let r = s
-        .http
-        .post(s.at("/api/auth/register"))
-        .json(&json!({"name": "Not Valid"}))
-        .send()
-        .await
-        .unwrap();
+    let r = s.register_response("Not Valid").await;
     assert_eq!(r.status(), 400);
     assert!(
         r.json::<serde_json::Value>().await.unwrap()["error"]
@@ -1017,13 +1005,7 @@ async fn registration_rules(db: DbKind) {
     else {
         return;
     };
-    let r = s
-        .http
-        .post(s.at("/api/auth/register"))
-        .json(&json!({"name": "carol"}))
-        .send()
-        .await
-        .unwrap();
+    let r = s.register_response("carol").await;
     assert_eq!(r.status(), 403);
     assert_eq!(
         r.json::<serde_json::Value>().await.unwrap()["code"],

@@ -218,15 +218,19 @@ impl Server {
         format!("{}{path}", self.url)
     }
 
-    /// Registers `name` and returns its publish token.
-    pub async fn register(&self, name: &str) -> String {
-        let r = self
-            .http
+    /// Asks to register `name`; the response as it came.
+    pub async fn register_response(&self, name: &str) -> reqwest::Response {
+        self.http
             .post(self.at("/api/auth/register"))
             .json(&serde_json::json!({ "name": name }))
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Registers `name` and returns its publish token.
+    pub async fn register(&self, name: &str) -> String {
+        let r = self.register_response(name).await;
         assert_eq!(r.status(), 201, "register {name}");
         let v: serde_json::Value = r.json().await.unwrap();
         v["token"].as_str().unwrap().to_string()

@@ -60,15 +60,8 @@ async fn publish_limits_hold_across_instances(db: DbKind) {
     assert_eq!(publish(&b, "two", "1.0.1").await.status(), 201);
     assert_limited(publish(&a, "one", "1.0.3").await, "new-versions").await;
     // Nothing of the refused publishes was stored.
-    let v: serde_json::Value = a
-        .http
-        .get(a.at("/api/skills/alice/one/versions"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (status, v) = a.get_json("/api/skills/alice/one/versions").await;
+    assert_eq!(status, 200, "{v}");
     assert_eq!(v["versions"].as_array().unwrap().len(), 3, "{v}");
     // Another account has its own buckets.
     let bob = b.register("bob").await;
@@ -97,13 +90,7 @@ async fn per_ip_limits(db: DbKind) {
     };
     let token = s.register("carol").await;
     let _ = s.register("dave").await;
-    let r = s
-        .http
-        .post(s.at("/api/auth/register"))
-        .json(&json!({ "name": "erin" }))
-        .send()
-        .await
-        .unwrap();
+    let r = s.register_response("erin").await;
     assert_limited(r, "registrations").await;
     let search = || s.http.get(s.at("/api/skills/search?q=x"));
     for _ in 0..3 {

@@ -261,13 +261,7 @@ async fn every_error_is_json(db: DbKind) {
 
 async fn reserved_names_and_the_bootstrap_actor(s: &Server) {
     for name in ["admin", "api", "root", "bootstrap", "spm", "security"] {
-        let r = s
-            .http
-            .post(s.at("/api/auth/register"))
-            .json(&json!({"name": name}))
-            .send()
-            .await
-            .unwrap();
+        let r = s.register_response(name).await;
         assert_eq!(r.status(), 403, "{name}");
         let body: serde_json::Value = r.json().await.unwrap();
         assert_eq!(body["code"], "reserved_name", "{name}: {body}");
