@@ -4,7 +4,7 @@
 //!   cargo run --release -p spm-core --example rule_cost -- ../shared/corpus/skills ...
 
 use spm_core::safety::{
-    prefilter::{Rules, one_line, words_of},
+    prefilter::{Reach, Rules, words_of},
     rules::RULES,
 };
 
@@ -34,14 +34,10 @@ fn main() {
     rows.sort_by(|a, b| b.1.cmp(a.1));
     for (r, d) in rows {
         println!(
-            "{:<36} {:>6.1} ms  {}  {} words",
+            "{:<36} {:>6.1} ms  {:<14}  {} words",
             r.id,
             d.as_secs_f64() * 1e3,
-            if one_line(r.pattern) {
-                "one line"
-            } else {
-                "whole text"
-            },
+            format!("{:?}", Reach::of(r.pattern)),
             words_of(r.pattern).map_or(0, |w| w.len())
         );
     }

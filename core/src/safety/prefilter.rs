@@ -4,10 +4,13 @@
 //! cannot match a text holding none of the three. The words are read from the pattern
 //! itself (its syntax tree, not a second list kept by hand), so a rule and its words never
 //! drift apart. One Aho-Corasick pass over the text (ASCII case-insensitive, as the rules
-//! are) finds every rule's words; a rule runs only on texts holding them, and only on the
-//! lines holding them when its pattern cannot cross a line. A rule with no usable words
-//! (none strong enough, see [`Word`]) runs on every text. The matches are the ones a search
-//! of the whole text finds (a test compares the two on varied texts).
+//! are) finds every rule's words; a rule runs only around them, as far as its [`Reach`]:
+//! the line when its pattern cannot cross a line, the bytes either side when its matches
+//! have a longest length, else the paragraph (no unbounded match crosses a blank line; a
+//! sentence broken up by blank lines is the padding finding's). A rule with no usable words
+//! (none strong enough, see [`Word`]) runs on the whole text. The matches are the ones a
+//! search of the whole text (of each paragraph, for unbounded patterns) finds: a test
+//! compares the two on varied texts.
 
 use std::ops::Range;
 
@@ -26,11 +29,31 @@ const MAX_WORDS: usize = 256;
 /// At most this many matches of one rule in one text are reported.
 pub const MAX_MATCHES: usize = 20;
 
+/// How far from one of its words a rule's match can reach: what is searched around it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Reach {
+    /// The pattern cannot match a line break: the line holding the word.
+    Line,
+    /// No match is longer than this: as many bytes either side of the word.
+    Bytes(usize),
+    /// Unbounded (`\s+`, `[^<]*`): the paragraph holding the word.
+    Paragraph,
+}
+
+impl Reach {
+    /// The reach of `pattern` (a paragraph when it does not parse).
+    pub fn of(pattern: &str) -> Reach {
+        match parse(pattern) {
+            Some(h) if !crosses_lines(&h) => Reach::Line,
+            Some(h) => h.properties().maximum_len().map_or(Reach::Paragraph, Reach::Bytes),
+            None => Reach::Paragraph,
+        }
+    }
+}
+
 struct Rule {
     re: Regex,
-    /// The pattern cannot match a line break: it is searched only on the lines holding
-    /// its words.
-    one_line: bool,
+    reach: Reach,
     /// Whether the rule has words; without, it runs on every text.
     filtered: bool,
 }
@@ -64,7 +87,7 @@ impl Rules {
             }
             rules.push(Rule {
                 re,
-                one_line: one_line(p),
+                reach: Reach::of(p),
                 filtered,
             });
         }
@@ -131,9 +154,7 @@ impl Rules {
         if rule.filtered && hits.is_empty() {
             return Vec::new();
         }
-        // Only a pattern that cannot cross a line is searched in windows: a run of
-        // whitespace (`\s+`) can bridge blank lines, so anything else reads the whole text.
-        if !rule.filtered || !rule.one_line {
+        if !rule.filtered {
             return rule
                 .re
                 .find_iter(text)
@@ -143,7 +164,12 @@ impl Rules {
         }
         // A window is searched as part of the text: `\b`, `^` and `$` see what is around it.
         let mut found = Vec::new();
-        for w in windows(text, hits) {
+        let windows = match rule.reach {
+            Reach::Line => lines(text, hits),
+            Reach::Bytes(n) => windows(hits, |h| h.saturating_sub(n)..(h + n).min(text.len())),
+            Reach::Paragraph => paragraphs(text, hits),
+        };
+        for w in windows {
             let room = most - found.len();
             found.extend(
                 rule.re
@@ -183,36 +209,58 @@ impl Rules {
 }
 
 /// The lines holding `hits`, each once, in order.
-fn windows(text: &[u8], hits: &[usize]) -> Vec<Range<usize>> {
+fn lines(text: &[u8], hits: &[usize]) -> Vec<Range<usize>> {
+    windows(hits, |h| line_start(text, h)..line_end(text, h))
+}
+
+/// The paragraphs holding `hits`, each once, in order: a paragraph ends at a blank line
+/// (nothing but spaces, tabs or a carriage return).
+fn paragraphs(text: &[u8], hits: &[usize]) -> Vec<Range<usize>> {
+    let blank = |r: Range<usize>| text[r].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+    windows(hits, |h| {
+        let mut start = line_start(text, h);
+        while start > 0 {
+            let prev = line_start(text, start - 1);
+            if blank(prev..start - 1) {
+                break;
+            }
+            start = prev;
+        }
+        let mut end = line_end(text, h);
+        while end < text.len() {
+            let next = line_end(text, end + 1);
+            if blank(end + 1..next) {
+                break;
+            }
+            end = next;
+        }
+        start..end
+    })
+}
+
+/// The windows `around` each of `hits`, in order, overlapping ones merged: a match lies
+/// within the window of any word it holds, so within one merged window, and none crosses
+/// from one window into the next.
+fn windows(hits: &[usize], around: impl Fn(usize) -> Range<usize>) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut hits = hits.to_vec();
     hits.sort_unstable();
     for &h in &hits {
-        if out.last().is_some_and(|w| h < w.end) {
-            continue;
+        let w = around(h);
+        match out.last_mut() {
+            Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+            _ => out.push(w),
         }
-        out.push(line_start(text, h)..line_end(text, h));
     }
     out
 }
 
 fn line_start(text: &[u8], at: usize) -> usize {
-    text[..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1)
+    memchr::memrchr(b'\n', &text[..at]).map_or(0, |i| i + 1)
 }
 
 fn line_end(text: &[u8], at: usize) -> usize {
-    text[at..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(text.len(), |i| at + i)
-}
-
-/// Whether no match of `pattern` can hold a line break (`false` when it does not parse).
-pub fn one_line(pattern: &str) -> bool {
-    parse(pattern).is_some_and(|h| !crosses_lines(&h))
+    memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i)
 }
 
 fn parse(pattern: &str) -> Option<Hir> {
@@ -523,13 +571,16 @@ mod tests {
     }
 
     #[test]
-    fn one_line_follows_the_pattern() {
-        assert!(!one_line(r"(?i)\bcurl\b[^\n]*\|\s*sh"));
-        assert!(one_line(r"(?i)\bcurl\b[^\n]*\| ?sh"));
-        assert!(!one_line(r"<important>[^<]{0,400}\bread"));
-        assert!(one_line(r"^#!"));
-        assert!(!one_line(r"(^|[\s;])env\b"));
-        assert!(!one_line(r"fetch\([^)]*method"));
+    fn reach_follows_the_pattern() {
+        assert_eq!(Reach::of(r"(?i)\bcurl\b[^\n]*\|\s*sh"), Reach::Paragraph);
+        assert_eq!(Reach::of(r"(?i)\bcurl\b[^\n]*\| ?sh"), Reach::Line);
+        assert_eq!(
+            Reach::of(r"<important>[^<]{0,400}\bread"),
+            Reach::Bytes(11 + 400 + 4)
+        );
+        assert_eq!(Reach::of(r"^#!"), Reach::Line);
+        assert_eq!(Reach::of(r"(^|[\s;])env\b"), Reach::Bytes(4));
+        assert_eq!(Reach::of(r"fetch\([^)]*method"), Reach::Paragraph);
     }
 
     fn found<'t>(rules: &Rules, text: &'t str) -> Vec<(usize, Vec<&'t str>)> {
@@ -541,12 +592,12 @@ mod tests {
     }
 
     #[test]
-    fn finds_what_a_whole_text_search_finds() {
+    fn finds_what_a_search_of_each_paragraph_finds() {
         let rules = Rules::new(&[
             r"(?i)ignore\s+previous",
             r"(?i)\b[qz]\b",
             r"stratum\+tcp://\S+",
-            r"(?i)<important>[^<]*secret",
+            r"(?i)<important>[^<]{0,40}secret",
         ])
         .expect("compile");
         assert_eq!(rules.unfiltered(), [1]);
@@ -561,10 +612,11 @@ mod tests {
                 (1, vec!["z"])
             ]
         );
-        // Across blank lines too, as a search of the whole text finds it.
+        // Not across a blank line: that ends the paragraph.
+        assert_eq!(found(&rules, "x\nignore\n \t\nprevious"), []);
         assert_eq!(
-            found(&rules, "x\nignore\n\nprevious"),
-            [(0, vec!["ignore\n\nprevious"])]
+            found(&rules, "one\n\nx\nignore\n\t previous\ny\n\nignore previous"),
+            [(0, vec!["ignore\n\t previous", "ignore previous"])]
         );
         assert_eq!(
             found(&rules, "x stratum+tcp://pool:3333 y"),
@@ -605,13 +657,9 @@ mod rules_words {
         for r in RULES {
             match words_of(r.pattern) {
                 Some(ws) => eprintln!(
-                    "{} ({}): {}",
+                    "{} ({:?}): {}",
                     r.id,
-                    if one_line(r.pattern) {
-                        "one line"
-                    } else {
-                        "whole text"
-                    },
+                    Reach::of(r.pattern),
                     ws.iter()
                         .map(|w| String::from_utf8_lossy(&w.bytes).into_owned())
                         .collect::<Vec<_>>()
@@ -644,11 +692,11 @@ mod differential {
         }
     }
 
-    /// The filter finds exactly what a plain search of the whole text finds, rule by rule,
-    /// on every specimen file and on variants of each: lines joined, blank lines inserted
-    /// between words, case changed.
+    /// The filter finds exactly what a plain search of the whole text finds (of each
+    /// paragraph for an unbounded pattern), rule by rule, on every specimen file and on variants
+    /// of each: lines joined, words on lines or paragraphs of their own, case changed.
     #[test]
-    fn finds_what_the_whole_text_search_finds() {
+    fn finds_what_a_search_of_each_paragraph_finds() {
         let mut all = Vec::new();
         texts(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specimens"),
@@ -662,6 +710,7 @@ mod differential {
                     t.clone(),
                     t.replace('\n', " "),
                     t.replace(' ', "\n\n"),
+                    t.replace(' ', "\n"),
                     t.to_uppercase(),
                     t.replace(". ", ".\n\n  "),
                 ]
@@ -678,15 +727,40 @@ mod differential {
                     .expect("rule compiles")
             })
             .collect();
+        let unfiltered = rules.unfiltered();
         let mut checked = 0;
         for t in &variants {
             let got = rules.matches(t.as_bytes());
+            // The paragraphs, found apart from the filter's own reading.
+            let mut paras: Vec<Range<usize>> = Vec::new();
+            let mut pos = 0;
+            let mut open: Option<Range<usize>> = None;
+            for line in t.split_inclusive('\n') {
+                let body = line.trim_end_matches('\n');
+                if body.trim_matches([' ', '\t', '\r']).is_empty() {
+                    paras.extend(open.take());
+                } else {
+                    let end = pos + body.len();
+                    open = Some(open.map_or(pos..end, |o| o.start..end));
+                }
+                pos += line.len();
+            }
+            paras.extend(open);
             for (i, re) in plain.iter().enumerate() {
-                let want: Vec<Range<usize>> = re
-                    .find_iter(t.as_bytes())
-                    .take(MAX_MATCHES)
-                    .map(|m| m.range())
-                    .collect();
+                let whole = unfiltered.contains(&i)
+                    || Reach::of(RULES[i].pattern) != Reach::Paragraph;
+                let want: Vec<Range<usize>> = if whole {
+                    re.find_iter(t.as_bytes()).map(|m| m.range()).collect()
+                } else {
+                    paras
+                        .iter()
+                        .flat_map(|p| {
+                            re.find_iter(Input::new(t.as_bytes()).span(p.clone()))
+                                .map(|m| m.range())
+                        })
+                        .collect()
+                };
+                let want: Vec<Range<usize>> = want.into_iter().take(MAX_MATCHES).collect();
                 let have = got
                     .iter()
                     .find(|(r, _)| *r == i)
