@@ -100,6 +100,9 @@ enum Command {
     /// Administer a registry: review queue, trust levels, audit log
     #[command(subcommand)]
     Admin(commands::admin::AdminCommand),
+    /// Organisations: create one, manage its members and their roles
+    #[command(subcommand)]
+    Org(commands::org::OrgCommand),
 }
 
 #[derive(Subcommand)]
@@ -166,6 +169,7 @@ fn main() -> ExitCode {
         Command::Info(args) => block_on(commands::query::info(&args)),
         Command::Search(args) => block_on(commands::query::search(&args)),
         Command::Yank(args) => block_on(commands::yank::run(&args)),
+        Command::Org(cmd) => block_on(commands::org::run(&cmd)),
         Command::Plugin(cmd) => block_on(commands::plugin::run(&cmd)),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "spm", &mut std::io::stdout());

@@ -283,7 +283,7 @@ impl Client {
             .map(drop)
     }
 
-    /// Any JSON call (admin endpoints).
+    /// Any JSON call (admin and organisation endpoints).
     pub async fn call(
         &self,
         method: reqwest::Method,
@@ -295,7 +295,15 @@ impl Client {
         if let Some(b) = body {
             req = req.json(&b);
         }
-        self.send(req, &url).await
+        // `204 No Content` (a removal) has no body: it reads as null.
+        let bytes = self.send_raw(req, &url).await?;
+        if bytes.is_empty() {
+            return Ok(serde_json::Value::Null);
+        }
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode {
+            url: url.to_string(),
+            message: e.to_string(),
+        })
     }
 
     pub async fn set_yanked(

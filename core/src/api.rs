@@ -74,6 +74,9 @@ pub struct SkillEntry {
     pub trust_level: String,
     pub created_at: String,
     pub updated_at: String,
+    /// `public` or `private` (a private skill is seen only by its owner and organisation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

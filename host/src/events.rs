@@ -56,7 +56,11 @@ pub async fn status_of(
     name: &str,
     version: &str,
 ) -> Option<SafetyStatus> {
-    let (id, _) = state.db.skill_id(author, name).await.ok()??;
+    let (id, _) = state
+        .db
+        .skill_id(author, name, &crate::db::orgs::Viewer::everything())
+        .await
+        .ok()??;
     let versions = state.db.versions(id).await.ok()?;
     versions
         .into_iter()

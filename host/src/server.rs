@@ -248,7 +248,13 @@ pub async fn create_admin(config: &Config, name: &str) -> anyhow::Result<String>
             .ok_or_else(|| anyhow::anyhow!("the name `{name}` was just taken"))?,
     };
     let (_, token) = db
-        .create_token(author.id, "admin", crate::db::tokens::Scope::Admin, None)
+        .create_token(
+            author.id,
+            "admin",
+            crate::db::tokens::Scope::Admin,
+            None,
+            None,
+        )
         .await?;
     Ok(token)
 }

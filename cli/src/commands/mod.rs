@@ -9,6 +9,7 @@ pub mod init;
 pub mod load;
 pub mod login;
 pub mod mcp;
+pub mod org;
 pub mod plugin;
 #[cfg(feature = "server")]
 pub mod plugin_host;

@@ -46,9 +46,24 @@ pub struct Args {
     /// Registry name or URL [default: the configured default]
     #[arg(long)]
     pub registry: Option<String>,
+    /// Make the skill private: only you (and its organisation's members) can see it
+    #[arg(long, conflicts_with = "public")]
+    pub private: bool,
+    /// Make a private skill public again
+    #[arg(long)]
+    pub public: bool,
 }
 
 impl Args {
+    /// The visibility to send; none keeps the skill's (public for a new one).
+    fn visibility(&self) -> Option<&'static str> {
+        match (self.private, self.public) {
+            (true, _) => Some("private"),
+            (_, true) => Some("public"),
+            _ => None,
+        }
+    }
+
     fn limits(&self) -> PackLimits {
         PackLimits {
             max_packed_bytes: self.max_size,
@@ -165,12 +180,16 @@ fn print_package(p: &Prepared, json: bool, dry_run: bool) -> anyhow::Result<()> 
 async fn upload(
     client: &Client,
     p: &Prepared,
+    visibility: Option<&str>,
 ) -> Result<spm_core::api::PublishResponse, ClientError> {
     let author = p.manifest.author.clone().unwrap_or_default();
-    let metadata = serde_json::json!({
+    let mut metadata = serde_json::json!({
         "manifest": client_manifest(&p.manifest, &author),
         "content": p.skill.source.clone().unwrap_or_default(),
     });
+    if let Some(v) = visibility {
+        metadata["visibility"] = v.into();
+    }
     client
         .publish(
             metadata,
@@ -311,7 +330,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
             client.base
         );
     }
-    match upload(&client, &prepared).await {
+    match upload(&client, &prepared, args.visibility()).await {
         Ok(r) => {
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&r)?);
@@ -436,7 +455,7 @@ async fn run_all(args: &Args) -> anyhow::Result<ExitCode> {
                 );
                 match &client {
                     None => Result_::Published(format!("{id} ({}, dry run)", p.package.integrity)),
-                    Some(c) => match upload(c, &p).await {
+                    Some(c) => match upload(c, &p, args.visibility()).await {
                         Ok(r) => Result_::Published(format!("{}@{}", r.name, r.version)),
                         Err(e) if e.code() == Some("version_exists") => {
                             Result_::Skipped(format!("{id} already published"))

@@ -2013,3 +2013,89 @@ fn spm_add_asks_once_on_a_terminal() {
     assert!(!out.contains("Which agents"), "asked twice: {out}");
     assert!(p.join(".claude/skills/tools/SKILL.md").is_file());
 }
+
+/// Organisations and private skills through the real binary: `spm org` manages members,
+/// `spm publish --private` publishes into the organisation, and `spm add` finds the skill
+/// only for its members.
+#[test]
+fn organisations_and_private_skills_through_the_cli() {
+    let reg = Registry::start();
+    let work = tempfile::tempdir().unwrap();
+    let users: Vec<User> = ["alice", "bob", "carol", "dave"]
+        .iter()
+        .map(|name| {
+            let u = User::new();
+            u.ok(work.path(), &["login", &reg.url, "--name", name]);
+            u
+        })
+        .collect();
+    let [alice, bob, carol, dave] = &users[..] else {
+        unreachable!()
+    };
+    let out = alice.ok(work.path(), &["org", "create", "acme"]);
+    assert!(out.contains("you are its owner"), "{out}");
+    alice.ok(work.path(), &["org", "add-member", "acme", "bob"]);
+    let out = alice.ok(
+        work.path(),
+        &["org", "add-member", "acme", "carol", "--role", "reader"],
+    );
+    assert!(out.contains("`carol` is now a reader of `acme`"), "{out}");
+    let err = alice.fails(work.path(), &["org", "add-member", "acme", "nobody"]);
+    assert!(err.contains("register first"), "{err}");
+    let err = bob.fails(work.path(), &["org", "add-member", "acme", "dave"]);
+    assert!(err.contains("only an owner of `acme`"), "{err}");
+    let mine: serde_json::Value =
+        serde_json::from_str(&bob.ok(work.path(), &["org", "list", "--json"])).unwrap();
+    assert_eq!(
+        mine,
+        serde_json::json!([{ "org": "acme", "role": "publisher" }])
+    );
+    let members = carol.ok(work.path(), &["org", "list", "acme"]);
+    let rows: Vec<Vec<&str>> = members
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["alice", "owner"],
+            vec!["bob", "publisher"],
+            vec!["carol", "reader"]
+        ]
+    );
+
+    // Bob publishes a private skill into the organisation's namespace.
+    let dir = work.path().join("deploy");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("SKILL.md"),
+        "---\nname: deploy\ndescription: Deploys acme's services.\nversion: 1.0.0\nauthor: acme\n---\n# deploy\nRun the deploy.\n",
+    )
+    .unwrap();
+    bob.ok(&dir, &["publish", "--private"]);
+    // A reader installs it; to anyone else it does not exist.
+    let project = tempfile::tempdir().unwrap();
+    carol.ok(project.path(), &["add", "acme/deploy"]);
+    assert_eq!(
+        read_json(&project.path().join("skills.lock"))["skills"]["acme/deploy"]["version"],
+        "1.0.0"
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let err = dave.fails(elsewhere.path(), &["add", "acme/deploy"]);
+    assert!(err.contains("acme/deploy"), "{err}");
+    assert!(!elsewhere.path().join("skills.lock").exists());
+    let search = dave.ok(work.path(), &["search", "deploy", "--json"]);
+    assert!(!search.contains("acme"), "{search}");
+    // A reader cannot publish there.
+    std::fs::write(
+        dir.join("SKILL.md"),
+        "---\nname: deploy\ndescription: Deploys acme's services.\nversion: 1.1.0\nauthor: acme\n---\n# deploy\nRun the deploy.\n",
+    )
+    .unwrap();
+    let err = carol.fails(&dir, &["publish"]);
+    assert!(err.contains("reader"), "{err}");
+    // Removed from the organisation, carol no longer sees it.
+    alice.ok(work.path(), &["org", "remove-member", "acme", "carol"]);
+    let again = tempfile::tempdir().unwrap();
+    carol.fails(again.path(), &["add", "acme/deploy"]);
+}

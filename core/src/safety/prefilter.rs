@@ -45,7 +45,10 @@ impl Reach {
     pub fn of(pattern: &str) -> Reach {
         match parse(pattern) {
             Some(h) if !crosses_lines(&h) => Reach::Line,
-            Some(h) => h.properties().maximum_len().map_or(Reach::Paragraph, Reach::Bytes),
+            Some(h) => h
+                .properties()
+                .maximum_len()
+                .map_or(Reach::Paragraph, Reach::Bytes),
             None => Reach::Paragraph,
         }
     }
@@ -615,7 +618,10 @@ mod tests {
         // Not across a blank line: that ends the paragraph.
         assert_eq!(found(&rules, "x\nignore\n \t\nprevious"), []);
         assert_eq!(
-            found(&rules, "one\n\nx\nignore\n\t previous\ny\n\nignore previous"),
+            found(
+                &rules,
+                "one\n\nx\nignore\n\t previous\ny\n\nignore previous"
+            ),
             [(0, vec!["ignore\n\t previous", "ignore previous"])]
         );
         assert_eq!(
@@ -747,8 +753,8 @@ mod differential {
             }
             paras.extend(open);
             for (i, re) in plain.iter().enumerate() {
-                let whole = unfiltered.contains(&i)
-                    || Reach::of(RULES[i].pattern) != Reach::Paragraph;
+                let whole =
+                    unfiltered.contains(&i) || Reach::of(RULES[i].pattern) != Reach::Paragraph;
                 let want: Vec<Range<usize>> = if whole {
                     re.find_iter(t.as_bytes()).map(|m| m.range()).collect()
                 } else {

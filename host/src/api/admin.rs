@@ -10,6 +10,7 @@ use spm_core::safety::SafetyStatus;
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ApiResult};
 use crate::db::admin::{AuditEntry, ReviewItem, TRUST_LEVELS};
+use crate::db::orgs::Viewer;
 use crate::db::tokens::Scope;
 use crate::state::AppState;
 #[allow(unused_imports)]
@@ -132,7 +133,13 @@ pub async fn review_decide(
         actor: &caller.author.name,
         reason: Some(&d.reason),
     };
-    crate::events::tell(&state, change, None);
+    // The status this decision set: read later, it could be a later decision's.
+    let status = if d.action == "approve" {
+        SafetyStatus::Clean
+    } else {
+        SafetyStatus::Blocked
+    };
+    crate::events::tell(&state, change, Some(status));
     Ok(Json(find_version(&state, &author, &name, &version).await?))
 }
 
@@ -163,9 +170,13 @@ pub async fn set_trust(
             ),
         ));
     }
-    let (skill_id, _) = state.db.skill_id(&author, &name).await?.ok_or_else(|| {
-        ApiError::not_found(format!("no skill `{author}/{name}` in this registry"))
-    })?;
+    let (skill_id, _) = state
+        .db
+        .skill_id(&author, &name, &Viewer::everything())
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(format!("no skill `{author}/{name}` in this registry"))
+        })?;
     state.db.set_skill_trust(skill_id, &t.level).await?;
     state
         .db

@@ -9,6 +9,7 @@ use spm_core::skill::check_author;
 
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ApiResult};
+use crate::db::orgs::Role;
 use crate::db::tokens::{Scope, TokenInfo};
 use crate::state::AppState;
 
@@ -46,7 +47,7 @@ pub async fn register(
     };
     let (_, token) = state
         .db
-        .create_token(author.id, "default", Scope::Publish, None)
+        .create_token(author.id, "default", Scope::Publish, None, None)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -68,6 +69,8 @@ pub struct NewToken {
     pub scope: Scope,
     /// RFC 3339 expiry time.
     pub expires_at: Option<String>,
+    /// An organisation the token is scoped to: it publishes only there.
+    pub org: Option<String>,
 }
 
 fn default_token_name() -> String {
@@ -106,6 +109,36 @@ pub async fn create_token(
             format!("`{exp}` is not an RFC 3339 time"),
         ));
     }
+    let org = match req.org.as_deref() {
+        None => caller.org,
+        Some(name) => {
+            let found = state.db.org_by_name(name).await?;
+            let role = match &found {
+                Some(o) => state.db.role_in(o.id, caller.author.id).await?,
+                None => None,
+            };
+            let (Some(o), Some(role)) = (found, role) else {
+                return Err(ApiError::not_found(format!(
+                    "no organisation `{name}` that you belong to"
+                )));
+            };
+            if req.scope >= Scope::Publish && role < Role::Publisher {
+                return Err(ApiError::forbidden(
+                    "insufficient_role",
+                    format!(
+                        "you are a {role} of `{name}`; a publish token for it needs the publisher or owner role"
+                    ),
+                ));
+            }
+            if caller.org.is_some_and(|c| c != o.id) {
+                return Err(ApiError::forbidden(
+                    "token_scope",
+                    "a token scoped to one organisation cannot create tokens for another",
+                ));
+            }
+            Some(o.id)
+        }
+    };
     let (id, token) = state
         .db
         .create_token(
@@ -113,11 +146,23 @@ pub async fn create_token(
             &req.name,
             req.scope,
             req.expires_at.as_deref(),
+            org,
         )
         .await?;
+    if let Some(name) = &req.org {
+        state
+            .db
+            .audit(
+                &caller.author.name,
+                "org-token",
+                name,
+                &format!("{} {}", req.name, req.scope),
+            )
+            .await?;
+    }
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({ "id": id, "token": token, "scope": req.scope })),
+        Json(serde_json::json!({ "id": id, "token": token, "scope": req.scope, "org": req.org })),
     ))
 }
 

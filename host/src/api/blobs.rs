@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use spm_core::package::Integrity;
 
+use crate::api::caller::MaybeCaller;
 use crate::api::error::{ApiError, ApiResult};
 use crate::db::skills::BlobRefs;
 use crate::state::AppState;
@@ -18,6 +19,7 @@ use spm_core::api::ErrorBody;
         (status = 304, description = "not modified"), (status = 403, body = ErrorBody, description = "every version with this archive is blocked"), (status = 404, body = ErrorBody), (status = 416, description = "range not satisfiable")))]
 pub async fn get_blob(
     State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -27,7 +29,9 @@ pub async fn get_blob(
         .map_err(|_| ApiError::not_found("no such package archive"))?;
     // Only archives of published, unblocked versions are served: not what a refused or
     // interrupted publish left behind, not a removed version's, not a blocked one's.
-    match state.db.blob_refs(&integrity.to_string()).await? {
+    // A private skill's archive is served only to those who may see the skill.
+    let viewer = crate::api::caller::viewer(&state, caller.as_ref()).await?;
+    match state.db.blob_refs(&integrity.to_string(), &viewer).await? {
         BlobRefs::Servable => {}
         BlobRefs::None => return Err(ApiError::not_found("no such package archive")),
         BlobRefs::OnlyBlocked => {

@@ -6,6 +6,7 @@ use axum::http::request::Parts;
 
 use crate::api::error::ApiError;
 use crate::db::authors::Author;
+use crate::db::orgs::Viewer;
 use crate::db::tokens::{Rejection, Scope};
 use crate::plugins::AuthOutcome;
 use crate::state::AppState;
@@ -36,6 +37,8 @@ async fn create_unreserved(state: &AppState, name: &str) -> Result<Option<Author
 pub struct Caller {
     pub author: Author,
     pub scope: Scope,
+    /// The organisation the token is scoped to: it publishes only there.
+    pub org: Option<i64>,
 }
 
 impl Caller {
@@ -116,7 +119,11 @@ async fn from_plugins(
                 .filter_map(|s| s.parse::<Scope>().ok())
                 .max()
                 .unwrap_or(Scope::Read);
-            Ok(Some(Caller { author, scope }))
+            Ok(Some(Caller {
+                author,
+                scope,
+                org: None,
+            }))
         }
         Err(f) => Err(f.into()),
     }
@@ -138,10 +145,11 @@ async fn resolve(state: &AppState, token: &str, parts: &Parts) -> Result<Caller,
         return Ok(Caller {
             author,
             scope: Scope::Admin,
+            org: None,
         });
     }
     match state.db.authenticate(token).await? {
-        Ok((author, scope)) => Ok(Caller { author, scope }),
+        Ok((author, scope, org)) => Ok(Caller { author, scope, org }),
         Err(Rejection::Unknown) => Err(ApiError::unauthorized("the token is not valid")),
         Err(Rejection::Revoked) => Err(ApiError::unauthorized("the token has been revoked")),
         Err(Rejection::Expired) => Err(ApiError::unauthorized("the token has expired")),
@@ -171,6 +179,14 @@ impl FromRequestParts<AppState> for Caller {
 
 /// A caller if a token was sent (a bad token is still an error).
 pub struct MaybeCaller(pub Option<Caller>);
+
+/// What `caller` may see: public skills, and private ones of their own namespaces.
+pub async fn viewer(state: &AppState, caller: Option<&Caller>) -> Result<Viewer, ApiError> {
+    match caller {
+        Some(c) => Ok(state.db.viewer(&c.author).await?),
+        None => Ok(Viewer::default()),
+    }
+}
 
 impl FromRequestParts<AppState> for MaybeCaller {
     type Rejection = ApiError;

@@ -56,9 +56,14 @@ pub async fn feedback(
             format!("the comment is longer than {MAX_COMMENT_CHARS} characters"),
         ));
     }
-    let (skill_id, _) = state.db.skill_id(&author, &name).await?.ok_or_else(|| {
-        ApiError::not_found(format!("no skill `{author}/{name}` in this registry"))
-    })?;
+    let viewer = crate::api::caller::viewer(&state, caller.as_ref()).await?;
+    let (skill_id, _) = state
+        .db
+        .skill_id(&author, &name, &viewer)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(format!("no skill `{author}/{name}` in this registry"))
+        })?;
     let who = caller.map(|c| c.author.id).filter(|id| *id > 0);
     state
         .db

@@ -146,7 +146,7 @@ pub async fn poll(
     };
     let (_, token) = state
         .db
-        .create_token(author.id, "github", Scope::Publish, None)
+        .create_token(author.id, "github", Scope::Publish, None, None)
         .await?;
     Ok(Json(json!({
         "status": "complete",

@@ -10,6 +10,11 @@ use axum::Json;
 use axum::response::Html;
 use spm_core::api::{SkillEntry, VersionInfo};
 
+use axum::extract::State;
+
+use crate::api::caller::{MaybeCaller, viewer};
+use crate::api::error::ApiError;
+use crate::db::orgs::Viewer;
 use crate::db::skills::SearchQuery;
 use crate::state::AppState;
 
@@ -24,11 +29,15 @@ pub fn schema(state: AppState) -> SpmSchema {
         .finish()
 }
 
+/// Runs a query as the caller: private skills are visible only to those who may see them.
 pub async fn execute(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
     Extension(schema): Extension<SpmSchema>,
     Json(req): Json<async_graphql::Request>,
-) -> Json<async_graphql::Response> {
-    Json(schema.execute(req).await)
+) -> Result<Json<async_graphql::Response>, ApiError> {
+    let viewer = viewer(&state, caller.as_ref()).await?;
+    Ok(Json(schema.execute(req.data(viewer)).await))
 }
 
 pub async fn graphiql() -> Html<String> {
@@ -50,6 +59,11 @@ fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
     ctx.data_unchecked::<AppState>()
 }
 
+/// Who asks (public skills only when the request did not say).
+fn who(ctx: &Context<'_>) -> Viewer {
+    ctx.data_opt::<Viewer>().cloned().unwrap_or_default()
+}
+
 pub struct Query;
 
 #[Object]
@@ -63,7 +77,7 @@ impl Query {
     ) -> async_graphql::Result<Option<Skill>> {
         Ok(state(ctx)
             .db
-            .entry(&author, &name)
+            .entry(&author, &name, &who(ctx))
             .await
             .map_err(internal)?
             .map(Skill))
@@ -89,6 +103,7 @@ impl Query {
                 author,
                 page,
                 per_page,
+                viewer: who(ctx),
             })
             .await
             .map_err(internal)?;
@@ -157,7 +172,7 @@ impl Skill {
         let st = state(ctx);
         let Some((id, _)) = st
             .db
-            .skill_id(&self.0.author, &self.0.name)
+            .skill_id(&self.0.author, &self.0.name, &who(ctx))
             .await
             .map_err(internal)?
         else {

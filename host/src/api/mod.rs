@@ -11,6 +11,7 @@ pub mod graphql;
 pub mod health;
 pub mod middleware;
 pub mod openapi;
+pub mod orgs;
 pub mod plugins;
 pub mod skills;
 
@@ -55,6 +56,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(auth::list_tokens).post(auth::create_token),
         )
         .route("/api/tokens/{id}", delete(auth::revoke_token))
+        .route("/api/orgs", get(orgs::mine).post(orgs::create))
+        .route("/api/orgs/{org}/members", get(orgs::members))
+        .route(
+            "/api/orgs/{org}/members/{member}",
+            axum::routing::put(orgs::set_member).delete(orgs::remove_member),
+        )
         .route("/api/skills", post(skills::publish))
         .route("/api/skills/search", get(skills::search))
         .route("/api/skills/mine", get(skills::mine))

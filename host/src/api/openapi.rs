@@ -31,6 +31,7 @@ impl Modify for Bearer {
         super::skills::versions, super::skills::content, super::skills::download, super::skills::yank,
         super::skills::unyank, super::skills::remove_version, super::feedback::feedback, super::blobs::get_blob,
         super::health::healthz, super::health::readyz, super::plugins::list, super::plugins::reload, super::admin::review_list, super::admin::review_decide, super::admin::set_trust, super::admin::audit,
+        super::orgs::create, super::orgs::mine, super::orgs::members, super::orgs::set_member, super::orgs::remove_member,
     ),
     modifiers(&Bearer)
 )]

@@ -11,8 +11,9 @@ use spm_core::api::{
 use spm_core::package::Integrity;
 use spm_core::safety::SafetyStatus;
 
-use crate::api::caller::{Caller, MaybeCaller};
+use crate::api::caller::{Caller, MaybeCaller, viewer};
 use crate::api::error::{ApiError, ApiResult};
+use crate::db::orgs::Role;
 use crate::db::skills::{SearchQuery, VersionRow};
 use crate::db::tokens::Scope;
 use crate::plugins::types::EventKind;
@@ -66,7 +67,7 @@ pub async fn publish(
         }
     };
     caller.require(Scope::Publish)?;
-    let result = publish_upload(&state, &caller.author, upload).await;
+    let result = publish_upload(&state, &caller.author, caller.org, upload).await;
     crate::metrics::publish(match &result {
         Ok(r) => match r.safety_status {
             SafetyStatus::Clean => "clean",
@@ -139,6 +140,9 @@ async fn read_multipart(mut mp: Multipart) -> ApiResult<Upload> {
                 let text = field.text().await.map_err(multipart_error)?;
                 upload.claimed_integrity = Some(text.trim().to_string());
             }
+            Some("visibility") => {
+                upload.visibility = Some(field.text().await.map_err(multipart_error)?);
+            }
             _ => {}
         }
     }
@@ -178,6 +182,7 @@ impl From<crate::paging::PageOutOfRange> for ApiError {
     responses((status = 200, body = SearchResponse)))]
 pub async fn search(
     State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
     Query(p): Query<SearchParams>,
 ) -> ApiResult<Json<SearchResponse>> {
     let (page, per_page) = crate::paging::paging(p.page, p.per_page)?;
@@ -188,6 +193,7 @@ pub async fn search(
         author: p.author,
         page,
         per_page,
+        viewer: viewer(&state, caller.as_ref()).await?,
     };
     let (skills, total) = state.db.search(&q).await?;
     Ok(Json(SearchResponse {
@@ -216,10 +222,17 @@ pub async fn mine(
     }))
 }
 
-async fn skill_id(state: &AppState, author: &str, name: &str) -> ApiResult<(i64, i64)> {
+/// The skill's id and namespace's, as `caller` may see it: a private skill is a 404 to
+/// everyone outside its namespace, the same answer as a skill that does not exist.
+async fn skill_id(
+    state: &AppState,
+    caller: Option<&Caller>,
+    author: &str,
+    name: &str,
+) -> ApiResult<(i64, i64)> {
     state
         .db
-        .skill_id(author, name)
+        .skill_id(author, name, &viewer(state, caller).await?)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no skill `{author}/{name}` in this registry")))
 }
@@ -228,11 +241,12 @@ async fn skill_id(state: &AppState, author: &str, name: &str) -> ApiResult<(i64,
     responses((status = 200, body = SkillEntry), (status = 404, body = ErrorBody)))]
 pub async fn entry(
     State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
     Path((author, name)): Path<(String, String)>,
 ) -> ApiResult<Json<SkillEntry>> {
     state
         .db
-        .entry(&author, &name)
+        .entry(&author, &name, &viewer(&state, caller.as_ref()).await?)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no skill `{author}/{name}` in this registry")))
@@ -242,9 +256,10 @@ pub async fn entry(
     responses((status = 200, body = VersionsResponse), (status = 404, body = ErrorBody)))]
 pub async fn versions(
     State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
     Path((author, name)): Path<(String, String)>,
 ) -> ApiResult<Json<VersionsResponse>> {
-    let (id, _) = skill_id(&state, &author, &name).await?;
+    let (id, _) = skill_id(&state, caller.as_ref(), &author, &name).await?;
     Ok(Json(VersionsResponse {
         name: format!("{author}/{name}"),
         versions: state.db.versions(id).await?,
@@ -273,11 +288,12 @@ fn refuse_blocked(author: &str, name: &str, v: &VersionRow) -> ApiResult<()> {
 
 async fn version_row(
     state: &AppState,
+    caller: Option<&Caller>,
     author: &str,
     name: &str,
     version: Option<&str>,
 ) -> ApiResult<(i64, VersionRow)> {
-    let (id, _) = skill_id(state, author, name).await?;
+    let (id, _) = skill_id(state, caller, author, name).await?;
     let row = state
         .db
         .version(id, version)
@@ -294,10 +310,18 @@ async fn version_row(
     responses((status = 200, body = ContentResponse), (status = 404, body = ErrorBody)))]
 pub async fn content(
     State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
     Path((author, name)): Path<(String, String)>,
     Query(q): Query<VersionParam>,
 ) -> ApiResult<Json<ContentResponse>> {
-    let (_, v) = version_row(&state, &author, &name, q.version.as_deref()).await?;
+    let (_, v) = version_row(
+        &state,
+        caller.as_ref(),
+        &author,
+        &name,
+        q.version.as_deref(),
+    )
+    .await?;
     refuse_blocked(&author, &name, &v)?;
     Ok(Json(ContentResponse {
         name: format!("{author}/{name}"),
@@ -318,7 +342,14 @@ pub async fn download(
     Path((author, name)): Path<(String, String)>,
     Query(q): Query<VersionParam>,
 ) -> ApiResult<Json<DownloadResponse>> {
-    let (id, v) = version_row(&state, &author, &name, q.version.as_deref()).await?;
+    let (id, v) = version_row(
+        &state,
+        caller.as_ref(),
+        &author,
+        &name,
+        q.version.as_deref(),
+    )
+    .await?;
     refuse_blocked(&author, &name, &v)?;
     let plugins = state.plugins.get();
     if !plugins.is_empty() {
@@ -348,8 +379,14 @@ pub async fn download(
 }
 
 async fn owned(state: &AppState, caller: &Caller, author: &str, name: &str) -> ApiResult<i64> {
-    let (id, owner) = skill_id(state, author, name).await?;
-    if owner != caller.author.id && !caller.author.is_admin {
+    let (id, owner) = skill_id(state, Some(caller), author, name).await?;
+    let publishes_for_org = owner != caller.author.id
+        && state
+            .db
+            .role_in(owner, caller.author.id)
+            .await?
+            .is_some_and(|r| r >= Role::Publisher);
+    if owner != caller.author.id && !caller.author.is_admin && !publishes_for_org {
         return Err(ApiError::forbidden(
             "not_owner",
             format!("`{author}/{name}` belongs to `{author}`, not to you"),
@@ -424,7 +461,7 @@ pub async fn remove_version(
 ) -> ApiResult<StatusCode> {
     let caller = caller.ok_or_else(|| ApiError::unauthorized("authentication required"))?;
     caller.require(Scope::Admin)?;
-    let (id, _) = skill_id(&state, &author, &name).await?;
+    let (id, _) = skill_id(&state, Some(&caller), &author, &name).await?;
     // Its status for the hooks, read while it still exists.
     let before = if state.plugins.get().has_hooks() {
         crate::events::status_of(&state, &author, &name, &version).await

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod authors;
 pub mod limits;
+pub mod orgs;
 pub mod skills;
 pub mod tokens;
 

@@ -6,6 +6,7 @@ use spm_core::safety::SafetyStatus;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::orgs::Viewer;
 use super::{Backend, Db, DbError, is_unique_violation, now};
 
 /// Everything stored for one published version.
@@ -29,6 +30,8 @@ pub struct NewVersion {
     pub tokens_estimate: i64,
     /// `(author, name, range)`.
     pub dependencies: Vec<(String, String, String)>,
+    /// `public` or `private`; `None` keeps the skill's (public for a new one).
+    pub visibility: Option<String>,
 }
 
 #[derive(Debug)]
@@ -89,7 +92,7 @@ fn version_row(r: &AnyRow) -> Result<VersionRow, sqlx::Error> {
     })
 }
 
-const ENTRY_COLS: &str = "s.id AS skill_id, s.name, s.description, s.tags, s.downloads, s.created_at, s.updated_at, a.name AS author, \
+const ENTRY_COLS: &str = "s.id AS skill_id, s.name, s.description, s.tags, s.downloads, s.created_at, s.updated_at, a.name AS author, s.visibility, \
      v.version, v.manifest, v.safety_status, v.safety_score, v.trust_level, v.tokens_estimate, s.feedback_total, s.feedback_success";
 const ENTRY_FROM: &str =
     "skills s JOIN authors a ON a.id = s.author_id JOIN versions v ON v.id = s.latest_version_id";
@@ -134,6 +137,7 @@ fn entry_row(r: &AnyRow) -> Result<SkillEntry, sqlx::Error> {
         trust_level: r.try_get("trust_level")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
+        visibility: Some(r.try_get("visibility")?),
     })
 }
 
@@ -145,6 +149,8 @@ pub struct SearchQuery {
     pub author: Option<String>,
     pub page: i64,
     pub per_page: i64,
+    /// Who searches: private skills are found only by those who may see them.
+    pub viewer: Viewer,
 }
 
 /// Whether `new` may join `existing`: it must differ from each by more than build metadata
@@ -204,13 +210,14 @@ impl Db {
             Some(row) => (row.try_get::<i64, _>("id")?, true),
             None => {
                 let inserted = sqlx::query(
-                    "INSERT INTO skills (author_id, name, description, tags, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+                    "INSERT INTO skills (author_id, name, description, tags, created_at, updated_at, visibility) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
                 )
                 .bind(v.author_id)
                 .bind(&v.name)
                 .bind(&v.description)
                 .bind(&tags)
                 .bind(&ts)
+                .bind(v.visibility.as_deref().unwrap_or("public"))
                 .fetch_one(&mut *tx)
                 .await;
                 match inserted {
@@ -292,6 +299,13 @@ impl Db {
             q = q.bind(&v.author_name);
         }
         q.execute(&mut *tx).await?;
+        if updated && let Some(vis) = &v.visibility {
+            sqlx::query("UPDATE skills SET visibility = $1 WHERE id = $2")
+                .bind(vis)
+                .bind(skill_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         if self.backend == Backend::Sqlite {
             sqlx::query("DELETE FROM skills_fts WHERE rowid = $1")
                 .bind(skill_id)
@@ -310,17 +324,19 @@ impl Db {
         Ok(InsertOutcome::Inserted { updated })
     }
 
-    /// Whether any version refers to the blob `integrity`, and whether one that may be served
-    /// (not blocked) does. Uses the `versions_integrity` index.
-    pub async fn blob_refs(&self, integrity: &str) -> Result<BlobRefs, DbError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN safety_status <> $2 THEN 1 ELSE 0 END), 0) AS servable \
-             FROM versions WHERE integrity = $1",
-        )
-        .bind(integrity)
-        .bind(SafetyStatus::Blocked.as_str())
-        .fetch_one(&self.pool)
-        .await?;
+    /// Whether any version `viewer` may see refers to the blob `integrity`, and whether one
+    /// that may be served (not blocked) does. Uses the `versions_integrity` index.
+    pub async fn blob_refs(&self, integrity: &str, viewer: &Viewer) -> Result<BlobRefs, DbError> {
+        let sql = format!(
+            "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN v.safety_status <> $2 THEN 1 ELSE 0 END), 0) AS servable \
+             FROM versions v JOIN skills s ON s.id = v.skill_id WHERE v.integrity = $1 AND {}",
+            viewer.condition()
+        );
+        let row = sqlx::query(&sql)
+            .bind(integrity)
+            .bind(SafetyStatus::Blocked.as_str())
+            .fetch_one(&self.pool)
+            .await?;
         let total: i64 = row.try_get("total")?;
         let servable: i64 = row.try_get("servable")?;
         Ok(match (total, servable) {
@@ -330,10 +346,10 @@ impl Db {
         })
     }
 
-    /// `(author, name)` of every skill published by someone other than `author`, for the
-    /// look-alike name check.
+    /// `(author, name)` of every public skill published by someone other than `author`, for
+    /// the look-alike name check (which must not reveal private names).
     pub async fn names_of_others(&self, author: &str) -> Result<Vec<(String, String)>, DbError> {
-        let rows = sqlx::query("SELECT a.name AS author, s.name AS name FROM skills s JOIN authors a ON a.id = s.author_id WHERE a.name <> $1 ORDER BY s.downloads DESC, s.id")
+        let rows = sqlx::query("SELECT a.name AS author, s.name AS name FROM skills s JOIN authors a ON a.id = s.author_id WHERE a.name <> $1 AND s.visibility = 'public' ORDER BY s.downloads DESC, s.id")
             .bind(author)
             .fetch_all(&self.pool)
             .await?;
@@ -369,9 +385,19 @@ impl Db {
         Ok(())
     }
 
-    /// The skill's id, or `None` when `author/name` is unknown.
-    pub async fn skill_id(&self, author: &str, name: &str) -> Result<Option<(i64, i64)>, DbError> {
-        let row = sqlx::query("SELECT s.id, s.author_id FROM skills s JOIN authors a ON a.id = s.author_id WHERE a.name = $1 AND s.name = $2")
+    /// The skill's id and its namespace's, or `None` when `author/name` is unknown or not
+    /// visible to `viewer`.
+    pub async fn skill_id(
+        &self,
+        author: &str,
+        name: &str,
+        viewer: &Viewer,
+    ) -> Result<Option<(i64, i64)>, DbError> {
+        let sql = format!(
+            "SELECT s.id, s.author_id FROM skills s JOIN authors a ON a.id = s.author_id WHERE a.name = $1 AND s.name = $2 AND {}",
+            viewer.condition()
+        );
+        let row = sqlx::query(&sql)
             .bind(author)
             .bind(name)
             .fetch_optional(&self.pool)
@@ -382,9 +408,29 @@ impl Db {
         })
     }
 
-    pub async fn entry(&self, author: &str, name: &str) -> Result<Option<SkillEntry>, DbError> {
-        let sql =
-            format!("SELECT {ENTRY_COLS} FROM {ENTRY_FROM} WHERE a.name = $1 AND s.name = $2");
+    /// Whether skill `skill_id` is private.
+    pub async fn is_private(&self, skill_id: i64) -> Result<bool, DbError> {
+        let row = sqlx::query("SELECT visibility FROM skills WHERE id = $1")
+            .bind(skill_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get::<String, _>("visibility")? == "private",
+            None => false,
+        })
+    }
+
+    /// The skill's entry, or `None` when unknown or not visible to `viewer`.
+    pub async fn entry(
+        &self,
+        author: &str,
+        name: &str,
+        viewer: &Viewer,
+    ) -> Result<Option<SkillEntry>, DbError> {
+        let sql = format!(
+            "SELECT {ENTRY_COLS} FROM {ENTRY_FROM} WHERE a.name = $1 AND s.name = $2 AND {}",
+            viewer.condition()
+        );
         let row = sqlx::query(&sql)
             .bind(author)
             .bind(name)
@@ -552,7 +598,7 @@ impl Db {
     /// Ranked search with filters; deterministic order (rank, downloads, id).
     pub async fn search(&self, q: &SearchQuery) -> Result<(Vec<SkillEntry>, i64), DbError> {
         let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
-        let mut filters = Vec::new();
+        let mut filters = vec![q.viewer.condition()];
         let mut binds: Vec<String> = Vec::new();
         let mut order = "s.downloads DESC, s.updated_at DESC, s.id".to_string();
         let mut from = ENTRY_FROM.to_string();
@@ -589,11 +635,7 @@ impl Db {
             binds.push(author.to_string());
             filters.push(format!("a.name = ${}", binds.len()));
         }
-        let filter = if filters.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", filters.join(" AND "))
-        };
+        let filter = format!("WHERE {}", filters.join(" AND "));
         let count_sql = format!("SELECT COUNT(*) AS n FROM {from} {filter}");
         let mut count = sqlx::query(&count_sql);
         for b in &binds {

@@ -88,17 +88,19 @@ pub enum Rejection {
 }
 
 impl Db {
-    /// Stores a new token for `author` and returns it (the only time it is visible).
+    /// Stores a new token for `author` and returns it (the only time it is visible); `org`
+    /// scopes it to one organisation.
     pub async fn create_token(
         &self,
         author_id: i64,
         name: &str,
         scope: Scope,
         expires_at: Option<&str>,
+        org: Option<i64>,
     ) -> Result<(i64, String), DbError> {
         let token = generate();
         let row = sqlx::query(
-            "INSERT INTO api_tokens (author_id, token_hash, name, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO api_tokens (author_id, token_hash, name, scope, created_at, expires_at, org_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(author_id)
         .bind(hash(&token))
@@ -106,6 +108,7 @@ impl Db {
         .bind(scope.to_string())
         .bind(now())
         .bind(expires_at)
+        .bind(org)
         .fetch_one(&self.pool)
         .await?;
         Ok((row.try_get("id")?, token))
@@ -115,9 +118,9 @@ impl Db {
     pub async fn authenticate(
         &self,
         token: &str,
-    ) -> Result<Result<(Author, Scope), Rejection>, DbError> {
+    ) -> Result<Result<(Author, Scope, Option<i64>), Rejection>, DbError> {
         let row = sqlx::query(
-            "SELECT t.id AS token_id, t.scope, t.expires_at, t.revoked_at, a.id, a.name, a.is_admin \
+            "SELECT t.id AS token_id, t.scope, t.org_id, t.expires_at, t.revoked_at, a.id, a.name, a.is_admin \
              FROM api_tokens t JOIN authors a ON a.id = t.author_id WHERE t.token_hash = $1",
         )
         .bind(hash(token))
@@ -146,7 +149,11 @@ impl Db {
             .bind(token_id)
             .execute(&self.pool)
             .await?;
-        Ok(Ok((author, scope.parse().unwrap_or(Scope::Read))))
+        Ok(Ok((
+            author,
+            scope.parse().unwrap_or(Scope::Read),
+            row.try_get("org_id")?,
+        )))
     }
 
     pub async fn list_tokens(&self, author_id: i64) -> Result<Vec<TokenInfo>, DbError> {

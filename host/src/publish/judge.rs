@@ -146,7 +146,11 @@ async fn previous_version(
     m: &Manifest,
 ) -> Option<crate::plugins::types::PreviousVersion> {
     let current = m.version.as_ref()?;
-    let (skill_id, _) = state.db.skill_id(author, &m.name).await.ok()??;
+    let (skill_id, _) = state
+        .db
+        .skill_id(author, &m.name, &crate::db::orgs::Viewer::everything())
+        .await
+        .ok()??;
     let versions = state.db.versions(skill_id).await.ok()?;
     let (version, integrity) = versions
         .iter()

@@ -20,6 +20,7 @@ use spm_core::safety::SafetyStatus;
 use spm_core::skill::{Manifest, Options, SKILL_FILE, Skill};
 
 use crate::db::authors::Author;
+use crate::db::orgs::{Role, Viewer};
 use crate::db::skills::{BlobRefs, InsertOutcome, NewVersion, check_new_version};
 use crate::state::AppState;
 pub use error::{PublishError, Refusal};
@@ -34,6 +35,8 @@ pub struct Upload {
     /// An integrity the client computed (multipart `integrity` part, or `integrity` /
     /// `security.integrity` in the metadata manifest); must match the archive.
     pub claimed_integrity: Option<String>,
+    /// `public` or `private` (multipart `visibility` part, or `visibility` in the metadata).
+    pub visibility: Option<String>,
 }
 
 /// The skill read out of an archive.
@@ -43,13 +46,16 @@ pub(crate) struct Parsed {
     pub content: String,
 }
 
-/// Publishes `upload` as `author` (whose publish scope the caller has checked).
+/// Publishes `upload` as `publisher` (whose publish scope the caller has checked), into
+/// their own namespace or an organisation's they publish for; `token_org` is the
+/// organisation the token is scoped to, if it is.
 pub async fn publish(
     state: &AppState,
-    author: &Author,
+    publisher: &Author,
+    token_org: Option<i64>,
     upload: Upload,
 ) -> Result<PublishResponse, PublishError> {
-    if author.id == 0 {
+    if publisher.id == 0 {
         return Err(PublishError::forbidden(
             "no_account",
             "the bootstrap token cannot publish; create an account first",
@@ -108,20 +114,48 @@ pub async fn publish(
     if let Some(meta) = &upload.metadata {
         check_agreement(meta, m)?;
     }
-    if let Some(named) = m.author.as_deref()
-        && named != author.name
+    let visibility = upload
+        .visibility
+        .clone()
+        .or_else(|| upload.metadata.as_ref()?.visibility.clone())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .filter(|v| !v.is_empty());
+    if let Some(v) = visibility.as_deref()
+        && v != "public"
+        && v != "private"
+    {
+        return Err(PublishError::bad_request(
+            "invalid_visibility",
+            format!("`visibility` is `{v}`; it must be `public` or `private`"),
+        ));
+    }
+    let namespace = namespace(state, publisher, m.author.as_deref(), &m.name).await?;
+    if let Some(org) = token_org
+        && org != namespace.id
     {
         return Err(PublishError::forbidden(
-            "not_owner",
+            "token_scope",
             format!(
-                "you are `{}`, but the skill names `{named}` as its author; only `{named}` can publish `{named}/{}`",
-                author.name, m.name
+                "this token is scoped to an organisation and can publish only there, not to `{}`; use a token of your own account",
+                namespace.name
             ),
         ));
     }
+    let author = &namespace;
+    let viewer = state.db.viewer(publisher).await?;
+    let existing_skill = state
+        .db
+        .skill_id(&author.name, &m.name, &Viewer::everything())
+        .await?;
+    // The skill stays as it is unless the publish says otherwise.
+    let private = match (visibility.as_deref(), existing_skill) {
+        (Some(v), _) => v == "private",
+        (None, Some((skill_id, _))) => state.db.is_private(skill_id).await?,
+        (None, None) => false,
+    };
     let mut deps = Vec::new();
     for (id, req) in &m.dependencies {
-        let Some((skill_id, _)) = state.db.skill_id(&id.author, &id.name).await? else {
+        let Some((skill_id, _)) = state.db.skill_id(&id.author, &id.name, &viewer).await? else {
             return Err(PublishError::bad_request(
                 "unknown_dependency",
                 format!("the dependency `{id}` does not exist in this registry"),
@@ -139,11 +173,18 @@ pub async fn publish(
                 format!("no published version of `{id}` matches `{req}`"),
             ));
         }
+        if !private && state.db.is_private(skill_id).await? {
+            return Err(PublishError::bad_request(
+                "private_dependency",
+                format!(
+                    "`{id}` is private, so a public skill cannot depend on it (no one else could install it); publish this skill with `visibility: private` or make `{id}` public"
+                ),
+            ));
+        }
         deps.push((id.author.clone(), id.name.clone(), req.to_string()));
     }
 
     // Refuse a version that cannot be inserted before anything is stored.
-    let existing_skill = state.db.skill_id(&author.name, &m.name).await?;
     // The account's publishing limits (kept in the database: they hold across instances).
     let limits = &state.config.rate_limits;
     let (limit, what, rate) = if existing_skill.is_some() {
@@ -162,7 +203,7 @@ pub async fn publish(
     if let Some(rate) = rate
         && let Some(wait) = state
             .db
-            .take_token(&format!("{limit}:{}", author.id), rate.burst, rate.per)
+            .take_token(&format!("{limit}:{}", publisher.id), rate.burst, rate.per)
             .await?
     {
         return Err(PublishError::RateLimited { limit, what, wait });
@@ -205,12 +246,13 @@ pub async fn publish(
         manifest: client_manifest(m, &author.name),
         tokens_estimate: tokens_estimate(&parsed.content),
         content: parsed.content,
-        publisher_id: author.id,
+        publisher_id: publisher.id,
         safety_status: safety.status,
         safety_score: Some(safety.score),
         safety_findings: serde_json::to_value(&safety.findings).unwrap_or_default(),
         trust_level: "community".into(),
         dependencies: deps,
+        visibility,
     };
     let outcome = match state.db.insert_version(&new).await {
         Ok(o) => o,
@@ -229,7 +271,7 @@ pub async fn publish(
                 author: &author.name,
                 name: &m.name,
                 version: &version.to_string(),
-                actor: &author.name,
+                actor: &publisher.name,
                 reason: None,
             };
             crate::events::tell(state, change, Some(safety.status));
@@ -255,10 +297,44 @@ pub async fn publish(
     }
 }
 
+/// The namespace a skill naming `named` as its author goes to: the publisher's own, or an
+/// organisation they are an owner or publisher of.
+async fn namespace(
+    state: &AppState,
+    publisher: &Author,
+    named: Option<&str>,
+    skill: &str,
+) -> Result<Author, PublishError> {
+    let Some(named) = named.filter(|n| *n != publisher.name) else {
+        return Ok(publisher.clone());
+    };
+    let not_yours = |why: String| PublishError::forbidden("not_owner", why);
+    let Some(org) = state.db.org_by_name(named).await? else {
+        return Err(not_yours(format!(
+            "you are `{}`, but the skill names `{named}` as its author; only `{named}` can publish `{named}/{skill}`",
+            publisher.name
+        )));
+    };
+    match state.db.role_in(org.id, publisher.id).await? {
+        Some(role) if role >= Role::Publisher => Ok(org),
+        Some(role) => Err(not_yours(format!(
+            "you are a {role} of the organisation `{named}`; publishing `{named}/{skill}` needs the publisher or owner role (an owner can give it: `spm org add-member {named} {} --role publisher`)",
+            publisher.name
+        ))),
+        None => Err(not_yours(format!(
+            "you are not a member of the organisation `{named}`, so you cannot publish `{named}/{skill}`; ask one of its owners to add you"
+        ))),
+    }
+}
+
 /// Deletes a blob that no version refers to (a publish refused after storing it). Best
 /// effort: the blob route never serves an unreferenced blob anyway.
 async fn discard_unreferenced(state: &AppState, integrity: &Integrity) {
-    match state.db.blob_refs(&integrity.to_string()).await {
+    match state
+        .db
+        .blob_refs(&integrity.to_string(), &Viewer::everything())
+        .await
+    {
         Ok(BlobRefs::None) => {
             if let Err(e) = state.blobs.delete(integrity).await {
                 tracing::warn!(%integrity, "cannot delete an unpublished archive: {e}");

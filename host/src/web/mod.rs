@@ -16,6 +16,8 @@ use serde::Deserialize;
 use spm_core::api::{SkillEntry, VersionInfo};
 use spm_core::safety::SafetyStatus;
 
+use crate::api::caller::{Caller, MaybeCaller};
+use crate::db::orgs::Viewer;
 use crate::db::skills::SearchQuery;
 use crate::state::AppState;
 use render::{markdown, page, safety_badge, skill_body, trust_badge};
@@ -108,7 +110,19 @@ fn skill_row(s: &SkillEntry) -> Markup {
     }
 }
 
-async fn home(State(state): State<AppState>, Query(p): Query<HomeParams>) -> WebResult {
+/// What the page's reader may see; a bearer token in `Authorization` shows its private skills.
+async fn viewer(state: &AppState, caller: Option<&Caller>) -> Result<Viewer, WebError> {
+    Ok(match caller {
+        Some(c) => state.db.viewer(&c.author).await?,
+        None => Viewer::default(),
+    })
+}
+
+async fn home(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    Query(p): Query<HomeParams>,
+) -> WebResult {
     let (page_no, _) = crate::paging::paging(p.page, None)?;
     let q = p.q.filter(|q| !q.trim().is_empty());
     let (skills, total) = state
@@ -119,6 +133,7 @@ async fn home(State(state): State<AppState>, Query(p): Query<HomeParams>) -> Web
             author: None,
             page: page_no,
             per_page: PER_PAGE,
+            viewer: viewer(&state, caller.as_ref()).await?,
         })
         .await?;
     let heading = match &q {
@@ -174,18 +189,20 @@ fn findings_list(v: &VersionInfo) -> Markup {
 
 async fn skill(
     State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
     Path((author, name)): Path<(String, String)>,
     Query(p): Query<SkillParams>,
 ) -> WebResult {
     let not_found = || WebError::not_found(format!("no skill `{author}/{name}` in this registry"));
+    let viewer = viewer(&state, caller.as_ref()).await?;
     let entry = state
         .db
-        .entry(&author, &name)
+        .entry(&author, &name, &viewer)
         .await?
         .ok_or_else(not_found)?;
     let (id, _) = state
         .db
-        .skill_id(&author, &name)
+        .skill_id(&author, &name, &viewer)
         .await?
         .ok_or_else(not_found)?;
     let versions = state.db.versions(id).await?;

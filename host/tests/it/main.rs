@@ -53,6 +53,7 @@ mod instances;
 mod lifecycle;
 mod limits;
 mod metrics;
+mod orgs;
 mod plugins;
 mod plugins_api_0_2;
 mod s3;

@@ -1,0 +1,330 @@
+//! Organisations, their members, and who can see a private skill ([`Viewer`]).
+//!
+//! An organisation is a namespace like an author: a row of `authors` marked `is_org`, which
+//! has no tokens of its own and is acted for by its members. Roles: an `owner` manages
+//! members and publishes, a `publisher` publishes, a `reader` sees the private skills.
+
+use std::fmt;
+use std::str::FromStr;
+
+use sqlx::Row;
+
+use super::authors::Author;
+use super::{Db, DbError, now};
+
+/// A member's role in an organisation; each includes the ones after it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Reader,
+    Publisher,
+    Owner,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::Reader => "reader",
+            Role::Publisher => "publisher",
+            Role::Owner => "owner",
+        })
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "reader" => Ok(Role::Reader),
+            "publisher" => Ok(Role::Publisher),
+            "owner" => Ok(Role::Owner),
+            other => Err(format!(
+                "`{other}` is not a role; use owner, publisher or reader"
+            )),
+        }
+    }
+}
+
+/// Who is asking to see skills: the namespaces whose private skills they may see.
+/// The default sees public skills only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Viewer {
+    /// Their own account and every organisation they belong to.
+    namespaces: Vec<i64>,
+    /// Administrators and the server itself see everything.
+    all: bool,
+}
+
+impl Viewer {
+    /// Everything, private skills included: the server's own work and administrators.
+    pub fn everything() -> Viewer {
+        Viewer {
+            namespaces: Vec::new(),
+            all: true,
+        }
+    }
+
+    /// The SQL condition on `s` (the skills table) for the skills this viewer may see.
+    /// Only ids from the database go into it.
+    pub fn condition(&self) -> String {
+        if self.all {
+            return "1 = 1".into();
+        }
+        if self.namespaces.is_empty() {
+            return "s.visibility = 'public'".into();
+        }
+        let ids: Vec<String> = self.namespaces.iter().map(i64::to_string).collect();
+        format!(
+            "(s.visibility = 'public' OR s.author_id IN ({}))",
+            ids.join(", ")
+        )
+    }
+
+    /// Whether a skill of namespace `author_id` with `visibility` is visible.
+    pub fn sees(&self, author_id: i64, visibility: &str) -> bool {
+        self.all || visibility == "public" || self.namespaces.contains(&author_id)
+    }
+}
+
+/// An organisation's member.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Member {
+    pub name: String,
+    pub role: Role,
+    pub added_at: String,
+}
+
+/// An organisation one belongs to.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Membership {
+    pub org: String,
+    pub role: Role,
+}
+
+/// What [`Db::create_org`] found.
+pub enum Created {
+    Org(Author),
+    NameTaken,
+}
+
+impl Db {
+    /// The viewer `author` is: their own skills and their organisations'.
+    pub async fn viewer(&self, author: &Author) -> Result<Viewer, DbError> {
+        if author.is_admin {
+            return Ok(Viewer::everything());
+        }
+        let rows = sqlx::query("SELECT org_id FROM org_members WHERE member_id = $1")
+            .bind(author.id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut namespaces = vec![author.id];
+        for r in &rows {
+            namespaces.push(r.try_get("org_id")?);
+        }
+        Ok(Viewer {
+            namespaces,
+            all: false,
+        })
+    }
+
+    /// Creates organisation `name` with `owner` as its first owner, in one transaction.
+    pub async fn create_org(&self, name: &str, owner: &Author) -> Result<Created, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let res = sqlx::query(
+            "INSERT INTO authors (name, is_admin, is_org, created_at) VALUES ($1, 0, 1, $2) RETURNING id",
+        )
+        .bind(name)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await;
+        let id: i64 = match res {
+            Ok(row) => row.try_get("id")?,
+            Err(e) if super::is_unique_violation(&e) => return Ok(Created::NameTaken),
+            Err(e) => return Err(e.into()),
+        };
+        sqlx::query(
+            "INSERT INTO org_members (org_id, member_id, role, added_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(owner.id)
+        .bind(Role::Owner.to_string())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Created::Org(Author {
+            id,
+            name: name.to_string(),
+            is_admin: false,
+        }))
+    }
+
+    /// The organisation named `name`, if it is one.
+    pub async fn org_by_name(&self, name: &str) -> Result<Option<Author>, DbError> {
+        let row = sqlx::query("SELECT id, name FROM authors WHERE name = $1 AND is_org = 1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => Some(Author {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                is_admin: false,
+            }),
+            None => None,
+        })
+    }
+
+    /// Whether account `id` is an organisation.
+    pub async fn is_org(&self, id: i64) -> Result<bool, DbError> {
+        let row = sqlx::query("SELECT is_org FROM authors WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get::<i64, _>("is_org")? != 0,
+            None => false,
+        })
+    }
+
+    /// `member_id`'s role in organisation `org_id`, if any.
+    pub async fn role_in(&self, org_id: i64, member_id: i64) -> Result<Option<Role>, DbError> {
+        let row = sqlx::query("SELECT role FROM org_members WHERE org_id = $1 AND member_id = $2")
+            .bind(org_id)
+            .bind(member_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get::<String, _>("role")?.parse().ok(),
+            None => None,
+        })
+    }
+
+    /// Adds `member_id` to `org_id` with `role`, or changes their role.
+    pub async fn set_member(&self, org_id: i64, member_id: i64, role: Role) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO org_members (org_id, member_id, role, added_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (org_id, member_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(org_id)
+        .bind(member_id)
+        .bind(role.to_string())
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes a member; false when they were not one.
+    pub async fn remove_member(&self, org_id: i64, member_id: i64) -> Result<bool, DbError> {
+        let done = sqlx::query("DELETE FROM org_members WHERE org_id = $1 AND member_id = $2")
+            .bind(org_id)
+            .bind(member_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// How many owners `org_id` has.
+    pub async fn owners(&self, org_id: i64) -> Result<i64, DbError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM org_members WHERE org_id = $1 AND role = 'owner'",
+        )
+        .bind(org_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// An organisation's members, by name.
+    pub async fn members(&self, org_id: i64) -> Result<Vec<Member>, DbError> {
+        let rows = sqlx::query(
+            "SELECT a.name, m.role, m.added_at FROM org_members m JOIN authors a ON a.id = m.member_id \
+             WHERE m.org_id = $1 ORDER BY a.name",
+        )
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Member {
+                    name: r.try_get("name")?,
+                    role: r
+                        .try_get::<String, _>("role")?
+                        .parse()
+                        .unwrap_or(Role::Reader),
+                    added_at: r.try_get("added_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The organisations `member_id` belongs to, by name.
+    pub async fn memberships(&self, member_id: i64) -> Result<Vec<Membership>, DbError> {
+        let rows = sqlx::query(
+            "SELECT a.name, m.role FROM org_members m JOIN authors a ON a.id = m.org_id \
+             WHERE m.member_id = $1 ORDER BY a.name",
+        )
+        .bind(member_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Membership {
+                    org: r.try_get("name")?,
+                    role: r
+                        .try_get::<String, _>("role")?
+                        .parse()
+                        .unwrap_or(Role::Reader),
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_viewer_sees_public_skills_and_its_own_namespaces() {
+        let anon = Viewer::default();
+        assert_eq!(anon.condition(), "s.visibility = 'public'");
+        assert!(anon.sees(7, "public"));
+        assert!(!anon.sees(7, "private"));
+        let member = Viewer {
+            namespaces: vec![3, 9],
+            all: false,
+        };
+        assert_eq!(
+            member.condition(),
+            "(s.visibility = 'public' OR s.author_id IN (3, 9))"
+        );
+        assert!(member.sees(9, "private"));
+        assert!(!member.sees(4, "private"));
+        assert!(Viewer::everything().sees(4, "private"));
+    }
+
+    #[test]
+    fn roles_order_and_parse() {
+        assert!(Role::Owner > Role::Publisher && Role::Publisher > Role::Reader);
+        assert_eq!("publisher".parse::<Role>(), Ok(Role::Publisher));
+        assert!(
+            "admin"
+                .parse::<Role>()
+                .unwrap_err()
+                .contains("owner, publisher or reader")
+        );
+    }
+}
