@@ -27,9 +27,9 @@ pub async fn state(config: Config, public_url: Option<String>) -> anyhow::Result
     })
     .await??;
     let plugins = crate::plugins::Live::new(plugins, config.config_file.clone(), Some(cache));
-    let public_url = public_url
-        .or_else(|| config.public_url.clone())
-        .unwrap_or_else(|| format!("http://{}", config.addr()));
+    let public_url = public_url.or_else(|| config.public_url.clone());
+    let public_url_from_host = public_url.is_none() && config.bind.is_unspecified();
+    let public_url = public_url.unwrap_or_else(|| format!("http://{}", config.addr()));
     let limiters = crate::limits::Limiters::new(&config.rate_limits);
     Ok(AppState {
         db,
@@ -37,6 +37,7 @@ pub async fn state(config: Config, public_url: Option<String>) -> anyhow::Result
         limiters,
         config: Arc::new(config),
         public_url: public_url.trim_end_matches('/').into(),
+        public_url_from_host,
         plugins,
         device_sessions: Default::default(),
     })
@@ -238,6 +239,11 @@ pub async fn create_admin(config: &Config, name: &str) -> anyhow::Result<String>
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     let author = match db.author_by_name(name).await? {
+        Some(a) if db.is_org(a.id).await? => {
+            anyhow::bail!(
+                "`{name}` is an organisation; an administrator is an account (pick another name)"
+            )
+        }
         Some(a) => {
             db.set_admin(a.id, true).await?;
             a

@@ -104,6 +104,12 @@ async fn from_plugins(
                 ))
             })?;
             let author = match state.db.author_by_name(&name).await? {
+                // An organisation is acted for by its members, never signed in as.
+                Some(a) if state.db.is_org(a.id).await? => {
+                    return Err(ApiError::unauthorized(format!(
+                        "auth plugin `{plugin}` named `{name}`, which is an organisation, not an account"
+                    )));
+                }
                 Some(a) => a,
                 None => match create_unreserved(state, &name).await? {
                     Some(a) => a,

@@ -339,6 +339,7 @@ pub async fn content(
 pub async fn download(
     State(state): State<AppState>,
     MaybeCaller(caller): MaybeCaller,
+    headers: axum::http::HeaderMap,
     Path((author, name)): Path<(String, String)>,
     Query(q): Query<VersionParam>,
 ) -> ApiResult<Json<DownloadResponse>> {
@@ -364,7 +365,11 @@ pub async fn download(
     let integrity: Integrity = v.integrity.parse().map_err(ApiError::internal)?;
     let download_url = match state.blobs.presigned_url(&integrity).await {
         Some(url) => url,
-        None => format!("{}/api/blobs/{}.tar.gz", state.public_url, integrity.hex()),
+        None => format!(
+            "{}/api/blobs/{}.tar.gz",
+            state.base_url(&headers),
+            integrity.hex()
+        ),
     };
     state.db.count_download(id).await?;
     Ok(Json(DownloadResponse {

@@ -1,6 +1,7 @@
 //! Several instances on one database: they start together (migrations run once), a
 //! publish through one is visible at once through the other, and concurrent publishes of
-//! one version through both give exactly one success.
+//! one version through both give exactly one success; on PostgreSQL and S3 together, each
+//! with its own data directory, archives and publish limits are shared too.
 
 use serde_json::json;
 
@@ -72,3 +73,58 @@ async fn instances_share_one_database(db: DbKind) {
 }
 
 on_both!(instances_share_one_database);
+
+/// Two instances on one PostgreSQL and one S3 bucket (SeaweedFS), each with a data directory
+/// of its own: an archive published through one downloads through the other, and the
+/// publish limits hold across both (they are kept in the database).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_share_postgres_and_s3() {
+    let Some(s3) = crate::common::Seaweed::start().await else {
+        return;
+    };
+    let Some((url, _)) = fresh_pg_database().await else {
+        return;
+    };
+    let mut opts = Options::new(DbKind::Postgres);
+    opts.database_url = Some(url);
+    opts.storage = Some(s3.storage("instances"));
+    opts.rate_limits = spm_host::limits::RateLimits {
+        new_skills: spm_host::limits::Rate::parse("2/1h").unwrap(),
+        ..spm_host::limits::RateLimits::off()
+    };
+    let (a, b) = tokio::join!(Server::start_with(opts.clone()), Server::start_with(opts));
+    let (Some(a), Some(b)) = (a, b) else {
+        return;
+    };
+    assert_ne!(a.dir.path(), b.dir.path());
+    let t = a.register("alice").await;
+    let archive = pack_skill("stored", "1.0.0", "");
+    let integrity = spm_core::package::Integrity::of(&archive);
+    assert_eq!(a.publish(&t, archive, json!({})).await.status(), 201);
+    // Through the other instance: the entry, and the archive's bytes out of the bucket.
+    let (status, dl) = b.get_json("/api/skills/alice/stored/download").await;
+    assert_eq!(status, 200, "{dl}");
+    let url = dl["download_url"].as_str().unwrap();
+    assert!(url.starts_with(&b.url), "{url}");
+    let bytes = b.http.get(url).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(spm_core::package::Integrity::of(&bytes), integrity);
+    // Nothing was written to either data directory but what the plugin cache would hold.
+    for s in [&a, &b] {
+        assert_eq!(crate::common::blob_count(s.dir.path()), 0);
+    }
+    // Two new skills per account an hour, counted across both instances.
+    let second = b
+        .publish(&t, pack_skill("second", "1.0.0", ""), json!({}))
+        .await;
+    assert_eq!(second.status(), 201);
+    let third = a
+        .publish(&t, pack_skill("third", "1.0.0", ""), json!({}))
+        .await;
+    assert_eq!(third.status(), 429);
+    let fourth = b
+        .publish(&t, pack_skill("fourth", "1.0.0", ""), json!({}))
+        .await;
+    assert_eq!(fourth.status(), 429);
+    b.stop().await;
+    a.stop().await;
+}

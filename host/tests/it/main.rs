@@ -47,6 +47,7 @@ macro_rules! on_both_started {
 mod common;
 
 mod api;
+mod container;
 mod github;
 mod graphql;
 mod instances;

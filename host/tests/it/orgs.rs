@@ -281,6 +281,10 @@ async fn organisations_publish_share_and_scope_tokens(s: &Server) {
         409,
         "an organisation's name is taken"
     );
+    let err = spm_host::server::create_admin(&s.state.config, "acme")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("is an organisation"), "{err}");
 
     // Members and roles: only owners manage them.
     assert_eq!(
