@@ -222,6 +222,11 @@ fn paragraphs(text: &[u8], hits: &[usize]) -> Vec<Range<usize>> {
     let blank = |r: Range<usize>| text[r].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
     windows(hits, |h| {
         let mut start = line_start(text, h);
+        // A word that starts with the line break of a blank line (`\s-p` read as `\n-p`)
+        // lies across a paragraph break: no match holds it.
+        if blank(start..line_end(text, h)) {
+            return h..h;
+        }
         while start > 0 {
             let prev = line_start(text, start - 1);
             if blank(prev..start - 1) {
@@ -237,7 +242,8 @@ fn paragraphs(text: &[u8], hits: &[usize]) -> Vec<Range<usize>> {
             }
             end = next;
         }
-        start..end
+        // With its last line break: a pattern may end on whitespace (`\s`).
+        start..(end + 1).min(text.len())
     })
 }
 
@@ -615,6 +621,12 @@ mod tests {
                 (1, vec!["z"])
             ]
         );
+        // A paragraph's last line break is still its own: `\s` at the end matches it.
+        let ending = Rules::new(&[r"(?i)rm\s+-rf\s+~(\s|$)"]).expect("compile");
+        assert_eq!(
+            found(&ending, "#!/bin/sh\nrm -rf ~\n\nmore"),
+            [(0, vec!["rm -rf ~\n"])]
+        );
         // Not across a blank line: that ends the paragraph.
         assert_eq!(found(&rules, "x\nignore\n \t\nprevious"), []);
         assert_eq!(
@@ -746,7 +758,8 @@ mod differential {
                 if body.trim_matches([' ', '\t', '\r']).is_empty() {
                     paras.extend(open.take());
                 } else {
-                    let end = pos + body.len();
+                    // A paragraph holds its last line break.
+                    let end = pos + line.len();
                     open = Some(open.map_or(pos..end, |o| o.start..end));
                 }
                 pos += line.len();
@@ -775,9 +788,13 @@ mod differential {
                 assert_eq!(
                     have,
                     want,
-                    "rule {} on {:?}",
+                    "rule {} on {:?}: {:?}",
                     RULES[i].id,
-                    &t[..t.len().min(200)]
+                    &t[..t.len().min(200)],
+                    have.iter()
+                        .chain(&want)
+                        .map(|r| &t[r.start.saturating_sub(20)..(r.end + 20).min(t.len())])
+                        .collect::<Vec<_>>()
                 );
                 checked += want.len();
             }

@@ -74,9 +74,10 @@ async fn instances_share_one_database(db: DbKind) {
 
 on_both!(instances_share_one_database);
 
-/// Two instances on one PostgreSQL and one S3 bucket (SeaweedFS), each with a data directory
-/// of its own: an archive published through one downloads through the other, and the
-/// publish limits hold across both (they are kept in the database).
+/// Two instances on one PostgreSQL and one S3 bucket (SeaweedFS), each with a data directory,
+/// database pool and storage client of its own: an archive published through one downloads
+/// through the other, concurrent publishes of one version through both give one success,
+/// and the publish limits hold across both (they are kept in the database).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn instances_share_postgres_and_s3() {
     let Some(s3) = crate::common::Seaweed::start().await else {
@@ -108,6 +109,42 @@ async fn instances_share_postgres_and_s3() {
     assert!(url.starts_with(&b.url), "{url}");
     let bytes = b.http.get(url).send().await.unwrap().bytes().await.unwrap();
     assert_eq!(spm_core::package::Integrity::of(&bytes), integrity);
+    // One new version through both at once: exactly one success, its archive in the bucket.
+    let mut tasks = Vec::new();
+    for s in [&a, &b, &a, &b] {
+        let (http, url, t) = (s.http.clone(), s.at("/api/skills"), t.clone());
+        let archive = pack_skill("stored", "1.1.0", "");
+        tasks.push(tokio::spawn(publish_status(
+            http,
+            url,
+            t,
+            archive,
+            json!({}),
+        )));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [201, 409, 409, 409], "{statuses:?}");
+    let (status, dl) = a
+        .get_json("/api/skills/alice/stored/download?version=1.1.0")
+        .await;
+    assert_eq!(status, 200, "{dl}");
+    let bytes = a
+        .http
+        .get(dl["download_url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        spm_core::package::Integrity::of(&bytes).to_string(),
+        dl["integrity"].as_str().unwrap()
+    );
     // Nothing was written to either data directory but what the plugin cache would hold.
     for s in [&a, &b] {
         assert_eq!(crate::common::blob_count(s.dir.path()), 0);
