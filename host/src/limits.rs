@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{Method, header};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -155,39 +155,51 @@ impl Limiters {
     }
 }
 
-/// The client's address: the connection's peer, or with `trust_proxy` the first address of
-/// `X-Forwarded-For`.
+/// The client's address: the connection's peer, or with `trust_proxy` the last address of
+/// `X-Forwarded-For` (the one the load balancer in front appended; the ones before it are
+/// whatever the client sent). IPv6 addresses count by their /64, which one host holds.
 fn client_ip(req: &Request, trust_proxy: bool) -> Option<IpAddr> {
-    if trust_proxy
-        && let Some(ip) = req
-            .headers()
-            .get("x-forwarded-for")
+    let forwarded = || {
+        req.headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok())
-    {
-        return Some(ip);
-    }
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse::<IpAddr>().ok())
+    };
+    let ip = match trust_proxy.then(forwarded).flatten() {
+        Some(ip) => ip,
+        None => req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())?,
+    };
+    Some(match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        },
+        v4 => v4,
+    })
 }
 
 /// Applies the per-IP limits before a request reaches its handler.
 pub async fn per_ip(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let l = state.limiters.clone();
     let path = req.uri().path();
-    let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
     let which = match *req.method() {
         Method::POST if path == "/api/auth/register" => l
             .registrations
             .as_ref()
             .map(|r| (r, "registrations", "registrations from this address")),
-        Method::POST if path.starts_with("/auth/github/") => l
+        // Starting a sign-in; its polls (every few seconds until the user confirms) are not.
+        Method::POST if path.starts_with("/auth/github/") && !path.ends_with("/poll") => l
             .logins
             .as_ref()
             .map(|r| (r, "logins", "sign-ins from this address")),
-        Method::GET | Method::HEAD if anonymous => l
+        // Every read, with a token or not: a made-up token must not skip the limit.
+        Method::GET | Method::HEAD => l
             .reads
             .as_ref()
             .map(|r| (r, "reads", "requests from this address")),
@@ -210,6 +222,35 @@ pub async fn per_ip(State(state): State<AppState>, req: Request, next: Next) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn request(forwarded: Option<&str>, peer: &str) -> Request {
+        let mut b = Request::builder();
+        if let Some(f) = forwarded {
+            b = b.header("x-forwarded-for", f);
+        }
+        let mut req = b.body(axum::body::Body::empty()).unwrap();
+        req.extensions_mut()
+            .insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+        req
+    }
+
+    #[test]
+    fn the_client_is_the_peer_or_what_the_proxy_appended() {
+        let ip = |f, trust| {
+            client_ip(&request(f, "10.0.0.9:5000"), trust)
+                .unwrap()
+                .to_string()
+        };
+        // Without trust the header is ignored: anyone could write it.
+        assert_eq!(ip(Some("1.2.3.4"), false), "10.0.0.9");
+        // With trust, the last entry: a client's own entries come before the proxy's.
+        assert_eq!(ip(Some("6.6.6.6, 203.0.113.7"), true), "203.0.113.7");
+        assert_eq!(ip(Some("garbage"), true), "10.0.0.9");
+        assert_eq!(ip(None, true), "10.0.0.9");
+        // One host holds a whole IPv6 /64.
+        assert_eq!(ip(Some("2001:db8:1:2:aaaa::1"), true), "2001:db8:1:2::");
+        assert_eq!(ip(Some("::ffff:192.0.2.1"), true), "192.0.2.1");
+    }
 
     #[test]
     fn rates_read_as_written() {

@@ -173,6 +173,7 @@ pub async fn list_tokens(
     caller: Caller,
 ) -> ApiResult<Json<Vec<TokenInfo>>> {
     caller.require(Scope::Read)?;
+    caller.account_wide()?;
     Ok(Json(state.db.list_tokens(caller.author.id).await?))
 }
 
@@ -184,6 +185,7 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
     caller.require(Scope::Read)?;
+    caller.account_wide()?;
     if state.db.revoke_token(caller.author.id, id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {

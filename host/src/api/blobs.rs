@@ -9,6 +9,7 @@ use spm_core::package::Integrity;
 
 use crate::api::caller::MaybeCaller;
 use crate::api::error::{ApiError, ApiResult};
+use crate::db::orgs::Viewer;
 use crate::db::skills::BlobRefs;
 use crate::state::AppState;
 #[allow(unused_imports)]
@@ -41,6 +42,18 @@ pub async fn get_blob(
             ));
         }
     }
+    // An archive only private skills hold must not sit in a shared cache.
+    let public = viewer == Viewer::default()
+        || state
+            .db
+            .blob_refs(&integrity.to_string(), &Viewer::default())
+            .await?
+            == BlobRefs::Servable;
+    let cache = if public {
+        "public, max-age=31536000, immutable"
+    } else {
+        "private, no-store"
+    };
     let etag = format!("\"{integrity}\"");
     let size = state
         .blobs
@@ -50,7 +63,7 @@ pub async fn get_blob(
     let base = || {
         let mut r = Response::builder()
             .header(header::ETAG, &etag)
-            .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
+            .header(header::CACHE_CONTROL, cache)
             .header(header::ACCEPT_RANGES, "bytes");
         r = r.header(header::CONTENT_TYPE, "application/gzip");
         r

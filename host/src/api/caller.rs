@@ -58,6 +58,31 @@ impl Caller {
         }
         Ok(())
     }
+
+    /// A token scoped to an organisation acts only on that namespace.
+    pub fn within(&self, namespace_id: i64, namespace: &str) -> Result<(), ApiError> {
+        match self.org {
+            Some(org) if org != namespace_id => Err(ApiError::forbidden(
+                "token_scope",
+                format!(
+                    "this token is scoped to an organisation and acts only there, not on `{namespace}`; use a token of your own account"
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// What only the account itself may do (its tokens, new organisations): not with a
+    /// token scoped to an organisation.
+    pub fn account_wide(&self) -> Result<(), ApiError> {
+        if self.org.is_some() {
+            return Err(ApiError::forbidden(
+                "token_scope",
+                "this token is scoped to an organisation; use a token of your own account for this",
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {
@@ -189,6 +214,8 @@ pub struct MaybeCaller(pub Option<Caller>);
 /// What `caller` may see: public skills, and private ones of their own namespaces.
 pub async fn viewer(state: &AppState, caller: Option<&Caller>) -> Result<Viewer, ApiError> {
     match caller {
+        // An organisation's token sees that organisation's private skills only.
+        Some(Caller { org: Some(org), .. }) => Ok(Viewer::only(*org)),
         Some(c) => Ok(state.db.viewer(&c.author).await?),
         None => Ok(Viewer::default()),
     }

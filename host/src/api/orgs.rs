@@ -32,6 +32,7 @@ pub async fn create(
     Json(req): Json<NewOrg>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     caller.require(Scope::Publish)?;
+    caller.account_wide()?;
     if caller.author.id == 0 {
         return Err(ApiError::forbidden(
             "no_account",
@@ -82,6 +83,7 @@ pub async fn mine(
 async fn org_of(state: &AppState, caller: &Caller, org: &str) -> ApiResult<(Author, Role)> {
     let missing = || ApiError::not_found(format!("no organisation `{org}` that you belong to"));
     let found = state.db.org_by_name(org).await?.ok_or_else(missing)?;
+    caller.within(found.id, org)?;
     let role = match state.db.role_in(found.id, caller.author.id).await? {
         Some(r) => r,
         None if caller.author.is_admin => Role::Owner,

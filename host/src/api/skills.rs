@@ -212,6 +212,7 @@ pub async fn mine(
     Query(p): Query<SearchParams>,
 ) -> ApiResult<Json<SearchResponse>> {
     caller.require(Scope::Read)?;
+    caller.account_wide()?;
     let (page, per_page) = crate::paging::paging(p.page, p.per_page)?;
     let (skills, total) = state.db.skills_of(caller.author.id, page, per_page).await?;
     Ok(Json(SearchResponse {
@@ -385,6 +386,7 @@ pub async fn download(
 
 async fn owned(state: &AppState, caller: &Caller, author: &str, name: &str) -> ApiResult<i64> {
     let (id, owner) = skill_id(state, Some(caller), author, name).await?;
+    caller.within(owner, author)?;
     let publishes_for_org = owner != caller.author.id
         && state
             .db

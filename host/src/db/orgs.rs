@@ -75,6 +75,14 @@ impl Viewer {
         }
     }
 
+    /// Public skills and namespace `id`'s private ones (a token scoped to it).
+    pub fn only(id: i64) -> Viewer {
+        Viewer {
+            namespaces: vec![id],
+            all: false,
+        }
+    }
+
     /// The SQL condition on `s` (the skills table) for the skills this viewer may see.
     /// Only ids from the database go into it.
     pub fn condition(&self) -> String {

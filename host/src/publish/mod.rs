@@ -155,7 +155,9 @@ pub async fn publish(
     };
     let mut deps = Vec::new();
     for (id, req) in &m.dependencies {
-        let Some((skill_id, _)) = state.db.skill_id(&id.author, &id.name, &viewer).await? else {
+        let Some((skill_id, dep_namespace)) =
+            state.db.skill_id(&id.author, &id.name, &viewer).await?
+        else {
             return Err(PublishError::bad_request(
                 "unknown_dependency",
                 format!("the dependency `{id}` does not exist in this registry"),
@@ -173,6 +175,17 @@ pub async fn publish(
                 format!("no published version of `{id}` matches `{req}`"),
             ));
         }
+        // Whoever can see this skill can see its dependencies' names: a private one of
+        // another namespace would be shown to people outside it.
+        if private && dep_namespace != author.id && state.db.is_private(skill_id).await? {
+            return Err(PublishError::bad_request(
+                "private_dependency",
+                format!(
+                    "`{id}` is private to `{}`, so a skill of `{}` cannot depend on it (its readers would see it but could not install it)",
+                    id.author, author.name
+                ),
+            ));
+        }
         if !private && state.db.is_private(skill_id).await? {
             return Err(PublishError::bad_request(
                 "private_dependency",
@@ -185,7 +198,20 @@ pub async fn publish(
     }
 
     // Refuse a version that cannot be inserted before anything is stored.
-    // The account's publishing limits (kept in the database: they hold across instances).
+    if let Some((skill_id, _)) = existing_skill {
+        let existing: Vec<semver::Version> = state
+            .db
+            .versions(skill_id)
+            .await?
+            .iter()
+            .filter_map(|v| semver::Version::parse(&v.version).ok())
+            .collect();
+        if let Some(refused) = check_new_version(&version, &existing) {
+            return Err(version_refusal(&author.name, &m.name, &version, refused));
+        }
+    }
+    // The account's publishing limits (after the checks that cost nothing: a version that
+    // exists is refused without using one up) (kept in the database: they hold across instances).
     let limits = &state.config.rate_limits;
     let (limit, what, rate) = if existing_skill.is_some() {
         (
@@ -208,19 +234,6 @@ pub async fn publish(
     {
         return Err(PublishError::RateLimited { limit, what, wait });
     }
-    if let Some((skill_id, _)) = existing_skill {
-        let existing: Vec<semver::Version> = state
-            .db
-            .versions(skill_id)
-            .await?
-            .iter()
-            .filter_map(|v| semver::Version::parse(&v.version).ok())
-            .collect();
-        if let Some(refused) = check_new_version(&version, &existing) {
-            return Err(version_refusal(&author.name, &m.name, &version, refused));
-        }
-    }
-
     let safety = judge(
         state,
         &author.name,

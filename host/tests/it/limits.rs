@@ -97,13 +97,40 @@ async fn per_ip_limits(db: DbKind) {
         assert_eq!(search().send().await.unwrap().status(), 200);
     }
     assert_limited(search().send().await.unwrap(), "reads").await;
-    // A caller with a token is not an anonymous reader.
+    // A token, made up or real, does not skip the limit (it is checked before the token).
+    let r = search().bearer_auth("made-up").send().await.unwrap();
+    assert_limited(r, "reads").await;
     let r = search().bearer_auth(&token).send().await.unwrap();
-    assert_eq!(r.status(), 200);
+    assert_limited(r, "reads").await;
     s.stop().await;
 }
 
-on_both!(publish_limits_hold_across_instances, per_ip_limits);
+/// A publish refused before it could store anything (the version exists) uses up no token:
+/// rerunning `spm publish --all` over published skills must not hit the limit.
+async fn refused_publishes_use_no_token(db: DbKind) {
+    let mut opts = Options::new(db);
+    opts.rate_limits = RateLimits {
+        new_versions: rate(1),
+        ..RateLimits::off()
+    };
+    let Some(s) = Server::start_with(opts).await else {
+        return;
+    };
+    let alice = s.user("alice").await;
+    assert_eq!(alice.publish("again", "1.0.0", "").await.status(), 201);
+    for _ in 0..3 {
+        assert_eq!(alice.publish("again", "1.0.0", "").await.status(), 409);
+    }
+    assert_eq!(alice.publish("again", "1.1.0", "").await.status(), 201);
+    assert_limited(alice.publish("again", "1.2.0", "").await, "new-versions").await;
+    s.stop().await;
+}
+
+on_both!(
+    publish_limits_hold_across_instances,
+    per_ip_limits,
+    refused_publishes_use_no_token
+);
 
 #[test]
 fn limits_are_configured_as_written() {

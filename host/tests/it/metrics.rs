@@ -39,6 +39,16 @@ async fn metrics(db: DbKind) {
         .unwrap();
     assert_eq!(blob.status(), 200);
 
+    // A made-up method is counted as `other`, not as a series of its own.
+    let brew = reqwest::Method::from_bytes(b"BREWCOFFEE").unwrap();
+    let r = s
+        .http
+        .request(brew, s.at("/api/skills"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+
     // No token, a wrong one: refused, saying what is needed.
     let r = s.http.get(s.at("/metrics")).send().await.unwrap();
     assert_eq!(r.status(), 401);
@@ -87,6 +97,8 @@ async fn metrics(db: DbKind) {
     }
     // Routes are patterns, never raw paths (a series per skill would never end).
     assert!(!text.contains("alice/tidy"), "{text}");
+    assert!(!text.contains("BREWCOFFEE"), "{text}");
+    assert!(text.contains(r#"method="other""#), "{text}");
     s.stop().await;
 }
 

@@ -154,6 +154,24 @@ async fn private_skills_exist_only_for_their_owner(s: &Server) {
         .unwrap();
     let owner_reads = reads(&alice, "alice/hidden-tool", &blob).await;
     assert_eq!(owner_reads, [200, 200, 200, 200, 200, 200, 204]);
+    // Its archive is kept out of shared caches; a public one is cached for good.
+    let cache = |r: reqwest::Response| r.headers()["cache-control"].to_str().unwrap().to_string();
+    let r = s
+        .http
+        .get(s.at(&blob))
+        .bearer_auth(alice.token.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cache(r), "private, no-store");
+    let (_, open) = anon.get_json("/api/skills/alice/open-tool/download").await;
+    let r = s
+        .http
+        .get(open["download_url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cache(r), "public, max-age=31536000, immutable");
     assert_eq!(found(&alice, "hidden-tool").await, [true; 4]);
     let g = gql(
         &alice,
@@ -404,6 +422,43 @@ async fn organisations_publish_share_and_scope_tokens(s: &Server) {
     let (st, v) = publish_json(&ci, "own-thing", "1.0.0", "", None).await;
     assert_eq!((st, v["code"].as_str()), (403, Some("token_scope")), "{v}");
     let (st, v) = publish_json(&ci, "release", "1.0.0", "author: acme\n", None).await;
+    assert_eq!(st, 201, "{v}");
+    // ...and acts only there: not on the account's own skills, tokens or organisations.
+    assert_eq!(
+        publish_multipart(&bob, "mine", "1.0.0", "", "private").await,
+        201
+    );
+    assert_eq!(bob.publish("open", "1.0.0", "").await.status(), 201);
+    assert_eq!(ci.get_json("/api/skills/bob/mine").await.0, 404);
+    assert_eq!(ci.get_json("/api/skills/acme/deploy").await.0, 200);
+    let (st, v) = ci
+        .post_json("/api/skills/bob/open/versions/1.0.0/yank", json!({}))
+        .await;
+    assert_eq!((st, v["code"].as_str()), (403, Some("token_scope")), "{v}");
+    for (st, v) in [
+        ci.get_json("/api/tokens").await,
+        ci.get_json("/api/skills/mine").await,
+        ci.post_json("/api/orgs", json!({ "name": "ci-made" }))
+            .await,
+    ] {
+        assert_eq!((st, v["code"].as_str()), (403, Some("token_scope")), "{v}");
+    }
+    // A private skill depends only on public ones or its own namespace's.
+    let dep = "author: acme\ndependencies:\n  bob/mine: ^1.0.0\n";
+    let (st, v) = publish_json(&bob, "uses-mine", "1.0.0", dep, Some("private")).await;
+    assert_eq!(
+        (st, v["code"].as_str()),
+        (400, Some("private_dependency")),
+        "{v}"
+    );
+    assert_eq!(
+        bob.delete("/api/skills/acme/deploy/versions/1.0.0/yank")
+            .await
+            .0,
+        200
+    );
+    let dep = "author: acme\ndependencies:\n  acme/deploy: ^1.0.0\n";
+    let (st, v) = publish_json(&bob, "uses-deploy", "1.0.0", dep, Some("private")).await;
     assert_eq!(st, 201, "{v}");
     let (st, v) = carol
         .post_json("/api/tokens", json!({ "scope": "publish", "org": "acme" }))
