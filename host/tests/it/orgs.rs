@@ -527,3 +527,42 @@ on_both_started!(
     private_skills_exist_only_for_their_owner,
     organisations_publish_share_and_scope_tokens
 );
+
+/// With presigned S3 downloads, a private skill's presigned URL goes only to those who may
+/// see it; everyone else gets the 404 a missing skill gets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn presigned_urls_of_private_skills_go_only_to_their_namespace() {
+    let Some(s3) = crate::common::Seaweed::start().await else {
+        return;
+    };
+    let mut opts = crate::common::Options::new(crate::common::DbKind::Sqlite);
+    let mut storage = s3.storage("presigned-private");
+    if let spm_host::config::StorageConfig::S3 { presign, .. } = &mut storage {
+        *presign = true;
+    }
+    opts.storage = Some(storage);
+    let Some(s) = Server::start_with(opts).await else {
+        return;
+    };
+    let alice = s.user("alice").await;
+    let bob = s.user("bob").await;
+    assert_eq!(
+        publish_multipart(&alice, "hidden", "1.0.0", "", "private").await,
+        201
+    );
+    let (st, dl) = alice.get_json("/api/skills/alice/hidden/download").await;
+    assert_eq!(st, 200, "{dl}");
+    let url = dl["download_url"].as_str().unwrap();
+    assert!(url.starts_with(&s3.endpoint), "a presigned S3 URL: {url}");
+    let bytes = s.http.get(url).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(
+        spm_core::package::Integrity::of(&bytes).to_string(),
+        dl["integrity"].as_str().unwrap()
+    );
+    for c in [&bob, &s.anon()] {
+        let (st, v) = c.get_json("/api/skills/alice/hidden/download").await;
+        assert_eq!(st, 404, "{v}");
+        assert!(v["download_url"].is_null());
+    }
+    s.stop().await;
+}
