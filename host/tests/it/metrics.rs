@@ -8,10 +8,37 @@ use crate::common::{DbKind, Options, Server, injection_archive, pack_skill};
 async fn metrics(db: DbKind) {
     let mut opts = Options::new(db);
     opts.metrics_token = Some("metrics-secret".into());
+    // A scanner plugin, for the plugin series.
+    let Some(dir) = crate::common::plugin_components() else {
+        return;
+    };
+    opts.plugins = vec![crate::plugins::spec(
+        &dir,
+        "secrets_scanner",
+        spm_host::plugins::Kind::Scanner,
+        &[],
+    )];
     let Some(s) = Server::start_with(opts).await else {
         return;
     };
     let t = s.register("alice").await;
+    // A flagged publish: a script that makes a folder world-writable.
+    let skill = tempfile::tempdir().unwrap();
+    let root = skill.path().join("shared-dir");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(
+        root.join("SKILL.md"),
+        "---\nname: shared-dir\ndescription: Shares a directory.\nversion: 1.0.0\n---\nRun setup.sh.\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("setup.sh"), "#!/bin/sh\nchmod 777 /opt/shared\n").unwrap();
+    let archive = spm_core::package::pack(&root, &Default::default())
+        .unwrap()
+        .bytes;
+    let r = s.publish(&t, archive, json!({})).await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["safety_status"], "flagged", "{v}");
     let r = s
         .publish(&t, pack_skill("tidy", "1.0.0", ""), json!({}))
         .await;
@@ -84,6 +111,9 @@ async fn metrics(db: DbKind) {
         r#"spm_http_requests_total{route="/api/skills/{author}/{name}/download",method="GET",status="200"}"#,
         r#"spm_http_request_duration_seconds_bucket{route="/api/skills",method="POST",le="0.005"}"#,
         r#"spm_publishes_total{verdict="clean"}"#,
+        r#"spm_publishes_total{verdict="flagged"}"#,
+        r#"spm_plugin_calls_total{plugin="secrets-scanner"}"#,
+        r#"spm_plugin_call_duration_seconds_count{plugin="secrets-scanner"}"#,
         r#"spm_publishes_total{verdict="blocked"}"#,
         r#"spm_publishes_total{verdict="refused"}"#,
         r#"spm_scans_total{stage="publish"}"#,
