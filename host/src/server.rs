@@ -187,6 +187,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         });
     }
     tracing::info!(%addr, "registry listening");
+    if state.public_url_from_host {
+        tracing::warn!(
+            "no SPM_PUBLIC_URL: download links are built from each request's Host header; set SPM_PUBLIC_URL to the address users reach"
+        );
+    }
     serve(listener, state, shutdown_signal()).await?;
     tracing::info!("registry stopped");
     Ok(())

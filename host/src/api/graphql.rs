@@ -161,6 +161,10 @@ impl Skill {
     async fn trust_level(&self) -> &str {
         &self.0.trust_level
     }
+    /// `public` or `private` (only its namespace sees a private skill at all).
+    async fn visibility(&self) -> &str {
+        self.0.visibility.as_deref().unwrap_or("public")
+    }
     async fn created_at(&self) -> &str {
         &self.0.created_at
     }

@@ -32,14 +32,26 @@ use tracing::Level;
 
 use crate::state::AppState;
 
-/// Request ids: a per-process counter, enough to correlate log lines.
-#[derive(Clone, Default)]
-struct Counter(Arc<AtomicU64>);
+/// Request ids: a random prefix per process and a counter, so the logs of several
+/// instances behind one load balancer never share an id.
+#[derive(Clone)]
+struct Counter(Arc<AtomicU64>, Arc<str>);
+
+impl Default for Counter {
+    fn default() -> Self {
+        let mut r = [0u8; 4];
+        let prefix = match getrandom::fill(&mut r) {
+            Ok(()) => format!("{:08x}", u32::from_le_bytes(r)),
+            Err(_) => format!("{:08x}", std::process::id()),
+        };
+        Counter(Arc::default(), prefix.into())
+    }
+}
 
 impl MakeRequestId for Counter {
     fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
         let n = self.0.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("req-{n}"))
+        HeaderValue::from_str(&format!("req-{}-{n}", self.1))
             .ok()
             .map(RequestId::new)
     }

@@ -175,10 +175,11 @@ async fn private_skills_exist_only_for_their_owner(s: &Server) {
     assert_eq!(found(&alice, "hidden-tool").await, [true; 4]);
     let g = gql(
         &alice,
-        r#"{ skill(author: "alice", name: "hidden-notes") { name versions { version } } }"#,
+        r#"{ skill(author: "alice", name: "hidden-notes") { name visibility versions { version } } }"#,
     )
     .await;
     assert_eq!(g["data"]["skill"]["versions"][0]["version"], "1.0.0", "{g}");
+    assert_eq!(g["data"]["skill"]["visibility"], "private", "{g}");
 
     // Everyone else gets what a skill that does not exist gets.
     for c in [&bob, &anon] {
