@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::api::caller::{Caller, refuse_reserved};
 use crate::api::error::{ApiError, ApiResult};
 use crate::db::authors::Author;
-use crate::db::orgs::{Created, Member, Membership, Role};
+use crate::db::orgs::{Created, Member, MemberChange, Membership, Role};
 use crate::db::tokens::Scope;
 use crate::state::AppState;
 #[allow(unused_imports)]
@@ -110,6 +110,13 @@ pub struct MemberRole {
     pub role: String,
 }
 
+fn last_owner(member: &str, org: &str) -> ApiError {
+    ApiError::conflict(
+        "last_owner",
+        format!("`{member}` is the last owner of `{org}`; make someone else an owner first"),
+    )
+}
+
 fn owner_only(role: Role, org: &str) -> ApiResult<()> {
     if role != Role::Owner {
         return Err(ApiError::forbidden(
@@ -153,31 +160,15 @@ pub async fn set_member(
             format!("`{member}` is an organisation; members are accounts"),
         ));
     }
-    let before = state.db.role_in(found.id, who.id).await?;
-    if before == Some(Role::Owner) && role != Role::Owner && state.db.owners(found.id).await? <= 1 {
-        return Err(ApiError::conflict(
-            "last_owner",
-            format!("`{member}` is the last owner of `{org}`; make someone else an owner first"),
-        ));
-    }
-    state.db.set_member(found.id, who.id, role).await?;
-    let detail = match before {
-        Some(b) => format!("{b} -> {role}"),
-        None => role.to_string(),
-    };
-    state
+    let target = format!("{org}/{member}");
+    match state
         .db
-        .audit(
-            &caller.author.name,
-            if before.is_some() {
-                "org-set-role"
-            } else {
-                "org-add-member"
-            },
-            &format!("{org}/{member}"),
-            &detail,
-        )
-        .await?;
+        .change_member(found.id, who.id, Some(role), (&caller.author.name, &target))
+        .await?
+    {
+        MemberChange::Done { .. } => {}
+        MemberChange::LastOwner | MemberChange::NotMember => return Err(last_owner(&member, &org)),
+    }
     Ok(Json(
         serde_json::json!({ "org": org, "member": member, "role": role }),
     ))
@@ -204,26 +195,15 @@ pub async fn remove_member(
         .author_by_name(&member)
         .await?
         .ok_or_else(not_member)?;
-    let role = state
+    let target = format!("{org}/{member}");
+    match state
         .db
-        .role_in(found.id, who.id)
+        .change_member(found.id, who.id, None, (&caller.author.name, &target))
         .await?
-        .ok_or_else(not_member)?;
-    if role == Role::Owner && state.db.owners(found.id).await? <= 1 {
-        return Err(ApiError::conflict(
-            "last_owner",
-            format!("`{member}` is the last owner of `{org}`; make someone else an owner first"),
-        ));
+    {
+        MemberChange::Done { .. } => {}
+        MemberChange::LastOwner => return Err(last_owner(&member, &org)),
+        MemberChange::NotMember => return Err(not_member()),
     }
-    state.db.remove_member(found.id, who.id).await?;
-    state
-        .db
-        .audit(
-            &caller.author.name,
-            "org-remove-member",
-            &format!("{org}/{member}"),
-            &role.to_string(),
-        )
-        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

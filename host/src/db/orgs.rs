@@ -120,6 +120,17 @@ pub struct Membership {
     pub role: Role,
 }
 
+/// What [`Db::change_member`] did.
+pub enum MemberChange {
+    Done {
+        before: Option<Role>,
+    },
+    /// The change would leave the organisation without an owner.
+    LastOwner,
+    /// Removing someone who is not a member.
+    NotMember,
+}
+
 /// What [`Db::create_org`] found.
 pub enum Created {
     Org(Author),
@@ -219,40 +230,84 @@ impl Db {
         })
     }
 
-    /// Adds `member_id` to `org_id` with `role`, or changes their role.
-    pub async fn set_member(&self, org_id: i64, member_id: i64, role: Role) -> Result<(), DbError> {
-        sqlx::query(
-            "INSERT INTO org_members (org_id, member_id, role, added_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (org_id, member_id) DO UPDATE SET role = excluded.role",
-        )
-        .bind(org_id)
-        .bind(member_id)
-        .bind(role.to_string())
-        .bind(now())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Removes a member; false when they were not one.
-    pub async fn remove_member(&self, org_id: i64, member_id: i64) -> Result<bool, DbError> {
-        let done = sqlx::query("DELETE FROM org_members WHERE org_id = $1 AND member_id = $2")
+    /// Adds `member_id` to `org_id` with `role`, changes their role, or (`None`) removes
+    /// them, and writes the audit entry, in one transaction that holds the organisation's
+    /// row: two owners leaving at once cannot leave it with none.
+    pub async fn change_member(
+        &self,
+        org_id: i64,
+        member_id: i64,
+        role: Option<Role>,
+        audit: (&str, &str),
+    ) -> Result<MemberChange, DbError> {
+        let mut tx = self.pool.begin().await?;
+        // Locks the row (PostgreSQL) or takes the write lock (SQLite) before reading.
+        sqlx::query("UPDATE authors SET is_org = is_org WHERE id = $1")
             .bind(org_id)
-            .bind(member_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    /// How many owners `org_id` has.
-    pub async fn owners(&self, org_id: i64) -> Result<i64, DbError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM org_members WHERE org_id = $1 AND role = 'owner'",
-        )
-        .bind(org_id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get("n")?)
+        let before: Option<Role> =
+            sqlx::query("SELECT role FROM org_members WHERE org_id = $1 AND member_id = $2")
+                .bind(org_id)
+                .bind(member_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get::<String, _>("role"))
+                .transpose()?
+                .and_then(|r| r.parse().ok());
+        if before.is_none() && role.is_none() {
+            return Ok(MemberChange::NotMember);
+        }
+        if before == Some(Role::Owner) && role != Some(Role::Owner) {
+            let owners: i64 = sqlx::query(
+                "SELECT COUNT(*) AS n FROM org_members WHERE org_id = $1 AND role = 'owner'",
+            )
+            .bind(org_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+            if owners <= 1 {
+                return Ok(MemberChange::LastOwner);
+            }
+        }
+        let (action, detail) = match (before, role) {
+            (Some(b), Some(r)) => ("org-set-role", format!("{b} -> {r}")),
+            (None, Some(r)) => ("org-add-member", r.to_string()),
+            (Some(b), None) => ("org-remove-member", b.to_string()),
+            (None, None) => return Ok(MemberChange::NotMember),
+        };
+        match role {
+            Some(r) => {
+                sqlx::query(
+                    "INSERT INTO org_members (org_id, member_id, role, added_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (org_id, member_id) DO UPDATE SET role = excluded.role",
+                )
+                .bind(org_id)
+                .bind(member_id)
+                .bind(r.to_string())
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM org_members WHERE org_id = $1 AND member_id = $2")
+                    .bind(org_id)
+                    .bind(member_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let (actor, target) = audit;
+        sqlx::query("INSERT INTO audit_log (actor, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(actor)
+            .bind(action)
+            .bind(target)
+            .bind(&detail)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(MemberChange::Done { before })
     }
 
     /// An organisation's members, by name.

@@ -522,6 +522,34 @@ async fn organisations_publish_share_and_scope_tokens(s: &Server) {
             "alice org-remove-member acme/carol reader",
         ]
     );
+
+    // Two owners leaving at the same moment: one goes, the other stays as the last owner.
+    assert_eq!(
+        put(
+            &alice,
+            "/api/orgs/acme/members/bob",
+            json!({ "role": "owner" })
+        )
+        .await
+        .0,
+        200
+    );
+    let (a, b) = tokio::join!(
+        alice.delete("/api/orgs/acme/members/alice"),
+        bob.delete("/api/orgs/acme/members/bob")
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [204, 409], "{a:?} {b:?}");
+    let owner = if a.0 == 204 { &bob } else { &alice };
+    let (_, members) = owner.get_json("/api/orgs/acme/members").await;
+    let owners = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] == "owner")
+        .count();
+    assert_eq!(owners, 1, "{members}");
 }
 
 on_both_started!(
