@@ -69,7 +69,7 @@ pub struct RateLimits {
     pub registrations: Option<Rate>,
     /// Sign-ins (GitHub device flow) per IP address.
     pub logins: Option<Rate>,
-    /// Reads without a token per IP address.
+    /// Reads (every GET and HEAD) per IP address.
     pub reads: Option<Rate>,
     /// Take the client's address from `X-Forwarded-For` (behind a load balancer).
     pub trust_proxy: bool,

@@ -142,7 +142,7 @@ impl ConnLimits {
 }
 
 /// Logs to stderr, filtered by `SPM_LOG` (`default` when unset); one JSON object a line
-/// with `SPM_LOG_FORMAT=json` (each request's lines carry its `request.id`).
+/// with `SPM_LOG_FORMAT=json` (each request's lines carry its id as `span.id`).
 pub fn init_log(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SPM_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));

@@ -214,8 +214,16 @@ pub struct MaybeCaller(pub Option<Caller>);
 /// What `caller` may see: public skills, and private ones of their own namespaces.
 pub async fn viewer(state: &AppState, caller: Option<&Caller>) -> Result<Viewer, ApiError> {
     match caller {
-        // An organisation's token sees that organisation's private skills only.
-        Some(Caller { org: Some(org), .. }) => Ok(Viewer::only(*org)),
+        // An organisation's token sees that organisation's private skills only, and only
+        // while its holder is still a member.
+        Some(Caller {
+            org: Some(org),
+            author,
+            ..
+        }) => Ok(match state.db.role_in(*org, author.id).await? {
+            Some(_) => Viewer::only(*org),
+            None => Viewer::default(),
+        }),
         Some(c) => Ok(state.db.viewer(&c.author).await?),
         None => Ok(Viewer::default()),
     }

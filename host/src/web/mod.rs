@@ -112,10 +112,16 @@ fn skill_row(s: &SkillEntry) -> Markup {
 
 /// What the page's reader may see; a bearer token in `Authorization` shows its private skills.
 async fn viewer(state: &AppState, caller: Option<&Caller>) -> Result<Viewer, WebError> {
-    Ok(match caller {
-        Some(c) => state.db.viewer(&c.author).await?,
-        None => Viewer::default(),
-    })
+    // The API's rule, organisation-scoped tokens included.
+    crate::api::caller::viewer(state, caller)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e.message, "cannot tell what the reader may see");
+            WebError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: "internal server error; see the server log".into(),
+            }
+        })
 }
 
 async fn home(

@@ -82,6 +82,7 @@ async fn per_ip_limits(db: DbKind) {
     let mut opts = Options::new(db);
     opts.rate_limits = RateLimits {
         registrations: rate(2),
+        logins: rate(2),
         reads: rate(3),
         ..RateLimits::off()
     };
@@ -89,6 +90,18 @@ async fn per_ip_limits(db: DbKind) {
         return;
     };
     let token = s.register("carol").await;
+    // Starting a GitHub sign-in counts; its polls do not.
+    let device = |path: &str| s.http.post(s.at(path)).json(&json!({})).send();
+    for _ in 0..2 {
+        assert_ne!(device("/auth/github/device").await.unwrap().status(), 429);
+    }
+    assert_limited(device("/auth/github/device").await.unwrap(), "logins").await;
+    for _ in 0..5 {
+        assert_ne!(
+            device("/auth/github/device/poll").await.unwrap().status(),
+            429
+        );
+    }
     let _ = s.register("dave").await;
     let r = s.register_response("erin").await;
     assert_limited(r, "registrations").await;

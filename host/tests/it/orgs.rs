@@ -431,6 +431,9 @@ async fn organisations_publish_share_and_scope_tokens(s: &Server) {
     );
     assert_eq!(bob.publish("open", "1.0.0", "").await.status(), 201);
     assert_eq!(ci.get_json("/api/skills/bob/mine").await.0, 404);
+    assert_eq!(page(&ci, "/skills/bob/mine").await.0, 404);
+    assert!(!page(&ci, "/").await.1.contains("bob/mine"));
+    assert_eq!(page(&bob, "/skills/bob/mine").await.0, 200);
     assert_eq!(ci.get_json("/api/skills/acme/deploy").await.0, 200);
     let (st, v) = ci
         .post_json("/api/skills/bob/open/versions/1.0.0/yank", json!({}))
@@ -487,7 +490,25 @@ async fn organisations_publish_share_and_scope_tokens(s: &Server) {
     .await;
     assert_eq!((st, v["code"].as_str()), (409, Some("last_owner")), "{v}");
     assert_eq!(bob.delete("/api/orgs/acme/members/carol").await.0, 403);
+    // A reader's read token for the organisation, made while a member.
+    let (st, v) = carol
+        .post_json("/api/tokens", json!({ "scope": "read", "org": "acme" }))
+        .await;
+    assert_eq!(st, 201, "{v}");
+    let carol_acme = s.with_token(v["token"].as_str().unwrap());
+    assert_eq!(carol_acme.get_json("/api/skills/acme/deploy").await.0, 200);
     assert_eq!(alice.delete("/api/orgs/acme/members/carol").await.0, 204);
+    for path in [
+        "/api/skills/acme/deploy",
+        "/api/skills/acme/deploy/download",
+    ] {
+        assert_eq!(
+            carol_acme.get_json(path).await.0,
+            404,
+            "a former member's token: {path}"
+        );
+    }
+    assert_eq!(page(&carol_acme, "/skills/acme/deploy").await.0, 404);
     assert_eq!(
         carol.get_json("/api/skills/acme/deploy").await.0,
         404,
@@ -519,6 +540,7 @@ async fn organisations_publish_share_and_scope_tokens(s: &Server) {
             "alice org-add-member acme/bob publisher",
             "alice org-add-member acme/carol reader",
             "bob org-token acme ci publish",
+            "carol org-token acme token read",
             "alice org-remove-member acme/carol reader",
         ]
     );
