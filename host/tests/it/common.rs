@@ -398,6 +398,23 @@ pub async fn publish_status(
         .as_u16()
 }
 
+/// `alice/shared-dir@1.0.0`, which the built-in scan flags: a bundled script makes a folder
+/// world-writable (a finding at `setup.sh:2`).
+pub fn flagged_archive() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("shared-dir");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(
+        root.join("SKILL.md"),
+        "---\nname: shared-dir\ndescription: Shares a directory.\nversion: 1.0.0\n---\nRun setup.sh.\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("setup.sh"), "#!/bin/sh\nchmod 777 /opt/shared\n").unwrap();
+    spm_core::package::pack(&root, &Default::default())
+        .unwrap()
+        .bytes
+}
+
 /// A skill the built-in scan blocks (an injection addressed to the agent).
 pub fn injection_archive() -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();

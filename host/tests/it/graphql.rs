@@ -33,18 +33,7 @@ async fn queries_skills_versions_findings_and_search(s: &Server) {
         assert_eq!(r.status(), 201, "{name}@{version}");
     }
     // A flagged one, with a finding at a file and line.
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("shared-dir");
-    std::fs::create_dir(&root).unwrap();
-    std::fs::write(
-        root.join("SKILL.md"),
-        "---\nname: shared-dir\ndescription: Shares a directory.\nversion: 1.0.0\n---\nRun setup.sh.\n",
-    )
-    .unwrap();
-    std::fs::write(root.join("setup.sh"), "#!/bin/sh\nchmod 777 /opt/shared\n").unwrap();
-    let archive = spm_core::package::pack(&root, &Default::default())
-        .unwrap()
-        .bytes;
+    let archive = crate::common::flagged_archive();
     assert_eq!(s.publish(&t, archive, json!({})).await.status(), 201);
 
     let v = gql(

@@ -7,6 +7,26 @@ use serde_json::json;
 
 use crate::common::{DbKind, Options, Server, fresh_pg_database, pack_skill, publish_status};
 
+/// Publishes `name@version` through each of `servers` at once; the statuses, sorted.
+async fn race(servers: &[&Server], token: &str, name: &str, version: &str) -> Vec<u16> {
+    let mut tasks = Vec::new();
+    for s in servers {
+        tasks.push(tokio::spawn(publish_status(
+            s.http.clone(),
+            s.at("/api/skills"),
+            token.to_string(),
+            pack_skill(name, version, ""),
+            json!({}),
+        )));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    statuses.sort();
+    statuses
+}
+
 /// Two servers started at the same moment on one fresh database.
 async fn two(db: DbKind) -> Option<(Server, Server)> {
     let dir = tempfile::tempdir().unwrap();
@@ -62,23 +82,7 @@ async fn instances_share_one_database(db: DbKind) {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["version"], "1.0.0", "{v}");
     // The same new version through both at once: one wins, the other is told it exists.
-    let mut tasks = Vec::new();
-    for s in [&a, &b, &a, &b] {
-        let (http, url, t) = (s.http.clone(), s.at("/api/skills"), t.clone());
-        let archive = pack_skill("shared", "1.1.0", "");
-        tasks.push(tokio::spawn(publish_status(
-            http,
-            url,
-            t,
-            archive,
-            json!({}),
-        )));
-    }
-    let mut statuses = Vec::new();
-    for task in tasks {
-        statuses.push(task.await.unwrap());
-    }
-    statuses.sort();
+    let statuses = race(&[&a, &b, &a, &b], &t, "shared", "1.1.0").await;
     assert_eq!(statuses, [201, 409, 409, 409], "{statuses:?}");
     let (_, v) = b.get_json("/api/skills/alice/shared/versions").await;
     assert_eq!(v["versions"].as_array().unwrap().len(), 2, "{v}");
@@ -124,23 +128,7 @@ async fn instances_share_postgres_and_s3() {
     let bytes = b.http.get(url).send().await.unwrap().bytes().await.unwrap();
     assert_eq!(spm_core::package::Integrity::of(&bytes), integrity);
     // One new version through both at once: exactly one success, its archive in the bucket.
-    let mut tasks = Vec::new();
-    for s in [&a, &b, &a, &b] {
-        let (http, url, t) = (s.http.clone(), s.at("/api/skills"), t.clone());
-        let archive = pack_skill("stored", "1.1.0", "");
-        tasks.push(tokio::spawn(publish_status(
-            http,
-            url,
-            t,
-            archive,
-            json!({}),
-        )));
-    }
-    let mut statuses = Vec::new();
-    for task in tasks {
-        statuses.push(task.await.unwrap());
-    }
-    statuses.sort();
+    let statuses = race(&[&a, &b, &a, &b], &t, "stored", "1.1.0").await;
     assert_eq!(statuses, [201, 409, 409, 409], "{statuses:?}");
     let (status, dl) = a
         .get_json("/api/skills/alice/stored/download?version=1.1.0")

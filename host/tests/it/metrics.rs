@@ -23,19 +23,9 @@ async fn metrics(db: DbKind) {
     };
     let t = s.register("alice").await;
     // A flagged publish: a script that makes a folder world-writable.
-    let skill = tempfile::tempdir().unwrap();
-    let root = skill.path().join("shared-dir");
-    std::fs::create_dir(&root).unwrap();
-    std::fs::write(
-        root.join("SKILL.md"),
-        "---\nname: shared-dir\ndescription: Shares a directory.\nversion: 1.0.0\n---\nRun setup.sh.\n",
-    )
-    .unwrap();
-    std::fs::write(root.join("setup.sh"), "#!/bin/sh\nchmod 777 /opt/shared\n").unwrap();
-    let archive = spm_core::package::pack(&root, &Default::default())
-        .unwrap()
-        .bytes;
-    let r = s.publish(&t, archive, json!({})).await;
+    let r = s
+        .publish(&t, crate::common::flagged_archive(), json!({}))
+        .await;
     assert_eq!(r.status(), 201);
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["safety_status"], "flagged", "{v}");
