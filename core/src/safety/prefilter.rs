@@ -169,7 +169,9 @@ impl Rules {
         let mut found = Vec::new();
         let windows = match rule.reach {
             Reach::Line => lines(text, hits),
-            Reach::Bytes(n) => windows(hits, |h| h.saturating_sub(n)..(h + n).min(text.len())),
+            Reach::Bytes(n) => windows(hits, false, |h| {
+                h.saturating_sub(n)..(h + n).min(text.len())
+            }),
             Reach::Paragraph => paragraphs(text, hits),
         };
         for w in windows {
@@ -213,14 +215,14 @@ impl Rules {
 
 /// The lines holding `hits`, each once, in order.
 fn lines(text: &[u8], hits: &[usize]) -> Vec<Range<usize>> {
-    windows(hits, |h| line_start(text, h)..line_end(text, h))
+    windows(hits, true, |h| line_start(text, h)..line_end(text, h))
 }
 
 /// The paragraphs holding `hits`, each once, in order: a paragraph ends at a blank line
 /// (nothing but spaces, tabs or a carriage return).
 fn paragraphs(text: &[u8], hits: &[usize]) -> Vec<Range<usize>> {
     let blank = |r: Range<usize>| text[r].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
-    windows(hits, |h| {
+    windows(hits, true, |h| {
         let mut start = line_start(text, h);
         // A word that starts with the line break of a blank line (`\s-p` read as `\n-p`)
         // lies across a paragraph break: no match holds it.
@@ -249,12 +251,20 @@ fn paragraphs(text: &[u8], hits: &[usize]) -> Vec<Range<usize>> {
 
 /// The windows `around` each of `hits`, in order, overlapping ones merged: a match lies
 /// within the window of any word it holds, so within one merged window, and none crosses
-/// from one window into the next.
-fn windows(hits: &[usize], around: impl Fn(usize) -> Range<usize>) -> Vec<Range<usize>> {
+/// from one window into the next. When the window around a hit inside a window is that
+/// window (`same_inside`: a line, a paragraph), it is not worked out again.
+fn windows(
+    hits: &[usize],
+    same_inside: bool,
+    around: impl Fn(usize) -> Range<usize>,
+) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut hits = hits.to_vec();
     hits.sort_unstable();
     for &h in &hits {
+        if same_inside && out.last().is_some_and(|w| h < w.end) {
+            continue;
+        }
         let w = around(h);
         match out.last_mut() {
             Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
