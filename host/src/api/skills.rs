@@ -387,13 +387,15 @@ pub async fn download(
 async fn owned(state: &AppState, caller: &Caller, author: &str, name: &str) -> ApiResult<i64> {
     let (id, owner) = skill_id(state, Some(caller), author, name).await?;
     caller.within(owner, author)?;
-    let publishes_for_org = owner != caller.author.id
-        && state
+    // Theirs, an administrator's, or an organisation's they publish for.
+    let allowed = owner == caller.author.id
+        || caller.author.is_admin
+        || state
             .db
             .role_in(owner, caller.author.id)
             .await?
             .is_some_and(|r| r >= Role::Publisher);
-    if owner != caller.author.id && !caller.author.is_admin && !publishes_for_org {
+    if !allowed {
         return Err(ApiError::forbidden(
             "not_owner",
             format!("`{author}/{name}` belongs to `{author}`, not to you"),

@@ -56,6 +56,16 @@ impl FromStr for Role {
     }
 }
 
+/// The `role` column, parsed; a value this server does not know is a decode error (as
+/// [`super::safety_status`] reads its column).
+fn role_of(r: &sqlx::any::AnyRow) -> Result<Role, sqlx::Error> {
+    let text: String = r.try_get("role")?;
+    text.parse().map_err(|e: String| sqlx::Error::ColumnDecode {
+        index: "role".into(),
+        source: e.into(),
+    })
+}
+
 /// Who is asking to see skills: the namespaces whose private skills they may see.
 /// The default sees public skills only.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -225,7 +235,7 @@ impl Db {
             .fetch_optional(&self.pool)
             .await?;
         Ok(match row {
-            Some(r) => r.try_get::<String, _>("role")?.parse().ok(),
+            Some(r) => Some(role_of(&r)?),
             None => None,
         })
     }
@@ -252,9 +262,8 @@ impl Db {
                 .bind(member_id)
                 .fetch_optional(&mut *tx)
                 .await?
-                .map(|r| r.try_get::<String, _>("role"))
-                .transpose()?
-                .and_then(|r| r.parse().ok());
+                .map(|r| role_of(&r))
+                .transpose()?;
         if before.is_none() && role.is_none() {
             return Ok(MemberChange::NotMember);
         }
@@ -323,10 +332,7 @@ impl Db {
             .map(|r| {
                 Ok(Member {
                     name: r.try_get("name")?,
-                    role: r
-                        .try_get::<String, _>("role")?
-                        .parse()
-                        .unwrap_or(Role::Reader),
+                    role: role_of(r)?,
                     added_at: r.try_get("added_at")?,
                 })
             })
@@ -346,10 +352,7 @@ impl Db {
             .map(|r| {
                 Ok(Membership {
                     org: r.try_get("name")?,
-                    role: r
-                        .try_get::<String, _>("role")?
-                        .parse()
-                        .unwrap_or(Role::Reader),
+                    role: role_of(r)?,
                 })
             })
             .collect()

@@ -175,9 +175,10 @@ pub async fn publish(
                 format!("no published version of `{id}` matches `{req}`"),
             ));
         }
+        let dep_private = state.db.is_private(skill_id).await?;
         // Whoever can see this skill can see its dependencies' names: a private one of
         // another namespace would be shown to people outside it.
-        if private && dep_namespace != author.id && state.db.is_private(skill_id).await? {
+        if private && dep_private && dep_namespace != author.id {
             return Err(PublishError::bad_request(
                 "private_dependency",
                 format!(
@@ -186,7 +187,7 @@ pub async fn publish(
                 ),
             ));
         }
-        if !private && state.db.is_private(skill_id).await? {
+        if !private && dep_private {
             return Err(PublishError::bad_request(
                 "private_dependency",
                 format!(
@@ -210,8 +211,8 @@ pub async fn publish(
             return Err(version_refusal(&author.name, &m.name, &version, refused));
         }
     }
-    // The account's publishing limits (after the checks that cost nothing: a version that
-    // exists is refused without using one up) (kept in the database: they hold across instances).
+    // The account's publishing limits, kept in the database so they hold across instances,
+    // and taken after the checks above: a version that exists is refused without using one.
     let limits = &state.config.rate_limits;
     let (limit, what, rate) = if existing_skill.is_some() {
         (
