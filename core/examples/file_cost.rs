@@ -21,7 +21,10 @@ fn main() {
                 continue;
             };
             for (p, b) in &files {
-                if only.as_ref().is_some_and(|o| !p.to_lowercase().ends_with(o)) {
+                if only
+                    .as_ref()
+                    .is_some_and(|o| !p.to_lowercase().ends_with(o))
+                {
                     continue;
                 }
                 let t = Instant::now();

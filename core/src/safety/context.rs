@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
-/// Words that mark a sentence as describing, forbidding or detecting an attack.
-const NEGATION: &[&str] = &[
+/// Words that forbid what the sentence says.
+const PLAIN_NEGATION: &[&str] = &[
     "never ",
     "don't ",
     "do not ",
@@ -15,6 +15,10 @@ const NEGATION: &[&str] = &[
     "cannot ",
     "can't ",
     "should not ",
+];
+
+/// Words that mark a sentence as describing, forbidding or detecting an attack.
+const NEGATION: &[&str] = &[
     "avoid",
     "refuse",
     "reject",
@@ -44,6 +48,27 @@ const NEGATION: &[&str] = &[
     "forbidden",
     "not allowed",
 ];
+
+/// Whether the end of `before` is inside typographic quotes: English `“…”`, German `„…“`.
+fn inside_curly_quotes(before: &str) -> bool {
+    let mut german = 0usize;
+    let mut english = 0usize;
+    let mut prev = ' ';
+    for c in before.chars() {
+        match c {
+            '„' => german += 1,
+            // Closes a German quotation when one is open or when it follows a word (the
+            // quotation opened on an earlier line), else opens an English one.
+            '“' if german > 0 => german -= 1,
+            '“' if !prev.is_whitespace() && !"([{".contains(prev) => {}
+            '“' => english += 1,
+            '”' => english = english.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    german > 0 || english > 0
+}
 
 /// Phrases that mark a document as teaching security or detection.
 const TEACHING: &[&str] = &[
@@ -263,6 +288,17 @@ impl<'a> Context<'a> {
     /// Whether an instruction-like phrase at `offset` is quoted, shown, negated or taught
     /// rather than addressed to the agent.
     pub fn quoted(&self, offset: usize) -> bool {
+        self.quoted_as(offset, false)
+    }
+
+    /// [`Context::quoted`] for a phrase whose own words are a negation ("do not tell the
+    /// user"): a plain "do not" on its line is then the phrase itself, not a sign that it is
+    /// forbidden.
+    pub fn quoted_as(&self, offset: usize, negating: bool) -> bool {
+        let negated = |l: &str| {
+            NEGATION.iter().any(|w| l.contains(w))
+                || (!negating && PLAIN_NEGATION.iter().any(|w| l.contains(w)))
+        };
         if self.teaching() || (self.markdown && self.in_code(offset)) {
             return true;
         }
@@ -276,13 +312,11 @@ impl<'a> Context<'a> {
         }
         // Inside a quotation on its line.
         let before = &self.text[line_start..offset];
-        if before.matches('"').count() % 2 == 1
-            || before.matches('“').count() > before.matches('”').count()
-        {
+        if before.matches('"').count() % 2 == 1 || inside_curly_quotes(before) {
             return true;
         }
         let lower = line.to_lowercase();
-        if NEGATION.iter().any(|w| lower.contains(w)) {
+        if negated(&lower) {
             return true;
         }
         // A table documents; a list item reads under the line that leads its list
@@ -304,7 +338,11 @@ impl<'a> Context<'a> {
                     continue;
                 }
                 let lead = prev.to_lowercase();
-                if NEGATION.iter().any(|w| lead.contains(w)) {
+                if NEGATION
+                    .iter()
+                    .chain(PLAIN_NEGATION)
+                    .any(|w| lead.contains(w))
+                {
                     return true;
                 }
                 break;

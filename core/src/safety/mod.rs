@@ -316,7 +316,7 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
             // Matches are ASCII-anchored; widen to char boundaries for slicing.
             let (start, end) = (floor(text, m.start), ceil(text, m.end));
             let in_context = match rule.kind {
-                Kind::Prose => ctx.quoted(start),
+                Kind::Prose => ctx.quoted_as(start, NEGATING.contains(&rule.id)),
                 Kind::Behaviour => {
                     ctx.teaching()
                         || ctx.in_table(start)
@@ -357,6 +357,14 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
     out.sort_by(|a, b| (a.line, &a.rule).cmp(&(b.line, &b.rule)));
     out
 }
+
+/// Rules whose own words are a negation ("do not tell the user"): a "do not" on their line
+/// does not make them quoted.
+const NEGATING: &[&str] = &[
+    "override/conceal-from-user",
+    "override/hide-from-user",
+    "exfiltration/silent-send",
+];
 
 /// Whether the line (0-based `row` of `text`) forbids or merely shows what follows.
 fn forbids(line: &str) -> bool {

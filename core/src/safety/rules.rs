@@ -106,8 +106,40 @@ pub const RULES: &[Rule] = &[
         category: Override,
         severity: High,
         kind: Prose,
-        pattern: r"(?i)\b(do not|don't|never) (tell|inform|mention|reveal|show|disclose)\b.{0,30}\b(the user|the human)\b|\bwithout (telling|informing|asking|notifying) the user\b",
+        pattern: r"(?i)\b(do not|don't|never)\s+(tell|inform|notify|alert)\s+(the\s+)?(user|human)\s*([.;,:)!]|$|about\s+(the\s+|this\s+|that\s+|these\s+|those\s+|any\s+|our\s+)?(upload\w*|request\w*|transfer\w*|cop(y|ies)|backup\w*|sync\w*|webhook\w*|hosts?|servers?|endpoints?|urls?|address|commands?|steps?|scripts?|actions?|it|this|that|them)\b)",
         explanation: "asks the agent to act behind the user's back",
+    },
+    Rule {
+        id: "override/without-asking",
+        category: Override,
+        severity: High,
+        kind: Prose,
+        pattern: r"(?i)\bwithout (telling|informing|asking|notifying) the user\b",
+        explanation: "asks the agent to act without the user's knowledge or consent",
+    },
+    Rule {
+        id: "override/outranks-user",
+        category: Override,
+        severity: High,
+        kind: Prose,
+        // What the sentence puts above the user or the system prompt, in the languages skills
+        // are written in: "takes precedence over … the user's request", "supersedes anything
+        // the user tells you", "hat Vorrang vor den Anweisungen des Nutzers". The other way
+        // round ("the user's instructions take precedence over this skill") is not matched:
+        // the user has to come after the claim.
+        pattern: r"(?i)\b(take|takes|taking|took|have|has|having|give|giving|given|gets?|with)\s+(them\s+|it\s+|this\s+|these\s+)?(top\s+|absolute\s+|full\s+|highest\s+)?(priority|precedence)\s+(over|above)\b[^.]{0,100}\b((the\s+)?user'?s?\s+(own\s+)?(instructions|requests?|wishes|prompts?|rules|messages?|preferences|directions|commands|guidance)\b|\b(anything|everything|whatever|what)\s+the\s+user\b|\bthe\s+user\b\s*([,;:.)]|and\b|or\b|$)|\b(the\s+)?system\s+prompt\b|\b(all\s+)?(other|prior|previous|earlier|existing)\s+(instructions|rules|guidance)\b|\byour\s+(own\s+)?instructions\b)|\b(supersedes?|superseding|overrides?|overriding|outranks?|trumps?|prevails?\s+over)\b[^.]{0,80}\b((the\s+)?user'?s?\s+(own\s+)?(instructions|requests?|wishes|prompts?|rules|messages?|preferences|directions|commands|guidance)\b|\b(anything|everything|whatever|what)\s+the\s+user\b|\bthe\s+user\b\s*([,;:.)]|and\b|or\b|$)|\b(all\s+)?(other|prior|previous|earlier|existing)\s+(instructions|rules|guidance)\b|\byour\s+(own\s+)?instructions\b)|\bvorrang\s+(vor|gegen.{1,2}ber)\b[^.]{0,80}\b(nutzer\w*|benutzer\w*|anwender\w*|systemprompt\w*|system-prompt\w*)|\b(priment|prime|pr.{1,2}valent|pr.{1,2}vaut|l'emportent|l.{1,3}emporte)\s+sur\b[^.]{0,80}\butilisat\w+|\b(la\s+)?priorit.{1,2}\s+sur\b[^.]{0,80}\butilisat\w+|\b(prevalecen|prevalece|prevalecem|tienen prioridad|tiene prioridad|t.{1,2}m prioridade|tem prioridade)\s+sobre\b[^.]{0,80}\b(usuari\w+|utilizador\w*)|\b(prevalgono|prevale|hanno la priorit.{1,2}|ha la priorit.{1,2})\s+su\w*\b[^.]{0,80}\butent\w+|(ユーザー|利用者|システムプロンプト)[^\n]{0,120}(より|よりも)[^\n]{0,18}優先|优先于[^\n]{0,90}(用户|系统提示|之前的指令)|(用户|系统提示)[^\n]{0,60}(之上|为准)",
+        explanation: "puts other text above the user's instructions or the system prompt",
+    },
+    Rule {
+        id: "override/conceal-from-user",
+        category: Override,
+        severity: High,
+        kind: Prose,
+        // Hiding what was done from the user, in the languages skills are written in: "do not
+        // mention the upload … to the user", "do not include it in any reply", "sans le
+        // signaler à l'utilisateur", "ユーザーに確認せずに", "erwähne sie … nicht".
+        pattern: r"(?i)\b(do not|don't|never|nor)\s+(mention|reveal|disclose|report|show|surface|bring up|tell\s+(the\s+)?(user|human)\s+about)\s+(the\s+|this\s+|that\s+|these\s+|those\s+|any\s+|our\s+)?(upload\w*|request\w*|transfer\w*|cop(y|ies)|backup\w*|sync\w*|webhook\w*|hosts?|servers?|endpoints?|urls?|address|commands?|steps?|scripts?|actions?|it|this|that|them)\b[^.]{0,60}\b(to|with)\s+the\s+(user|human|customer|client)\b|\b(do not|don't|never)\s+(include|mention|list|show|report)\s+(the\s+|this\s+|that\s+|these\s+|those\s+|any\s+|our\s+)?(upload\w*|request\w*|transfer\w*|cop(y|ies)|backup\w*|sync\w*|webhook\w*|hosts?|servers?|endpoints?|urls?|address|commands?|steps?|scripts?|actions?|it|this|that|them)\b\s+(in|to)\s+(any|the|your)\s+(reply|replies|response|responses|answer|answers|summary|summaries|report|output|messages?)\b|\bif\s+(they|the user|the client|anyone)\s+asks?\b[^.]{0,60}\b(say|tell them|answer|reply|respond)\s+(that\s+)?[^.]{0,40}\b(only|just|nothing|never|no)\b|\bsans\s+(le\s+|en\s+|les\s+|lui\s+)?(signaler|dire|mentionner|informer|pr.{1,2}venir|avertir|demander)\b[^.]{0,30}\butilisat\w+|\bohne\s+(den\s+|die\s+|das\s+)?(nutzer\w*|benutzer\w*|anwender\w*)\s+(\w+\s+)?(zu\s+)?(informieren|fragen|benachrichtigen|hinzuweisen)|\b(erw.{1,2}hne|nenne|zeige|melde)\s+(sie|es|ihn|dies\w*|das)\b[^.]{0,60}\bnicht\b|\bsin\s+(avisar|informar|decir|notificar|preguntar)\w*\s+(le\s+|lo\s+)?(al\s+|a\s+la\s+)?(usuari\w+|cliente)|\bsem\s+(avisar|informar|dizer|notificar|perguntar)\w*\s+(o\s+|a\s+|ao\s+)?(usu.{1,2}rio|utilizador|cliente)|\bsenza\s+(avvisare|informare|dire|chiedere)\w*\s+(all.)?(utente|cliente)|ユーザーに(確認|知らせ|伝え|報告|通知)[^\n]{0,12}(せず|ないで|しないで)|(報告|返信|回答|出力)に(は)?含めないで|不要(告诉|通知|告知|提醒)[^\n]{0,12}用户|(无需|不需|不用|不必)(向用户)?[^\n]{0,6}(确认|询问|告知)|(사용자에게)[^\n]{0,60}(알리지|묻지|말하지)\s*(말고|않고)",
+        explanation: "hides what it does from the user",
     },
     // --- Data exfiltration ---
     Rule {
