@@ -329,11 +329,50 @@ pub fn classify_host(host: &str, plain: bool) -> HostClass {
     if KNOWN.iter().any(|d| ends_with_domain(&host, d)) {
         return HostClass::Known;
     }
+    if imitates_a_brand(&host) {
+        return HostClass::Suspicious;
+    }
     if plain {
         HostClass::PlainHttp
     } else {
         HostClass::Unknown
     }
+}
+
+/// Names of the registries and hosts installs come from, which only their owners use in a
+/// domain of their own.
+const BRANDS: &[&str] = &[
+    "github",
+    "githubusercontent",
+    "gitlab",
+    "bitbucket",
+    "npmjs",
+    "pypi",
+    "pythonhosted",
+    "golang",
+    "rustup",
+    "crates",
+    "docker",
+    "microsoft",
+    "googleapis",
+    "amazonaws",
+    "anthropic",
+    "openai",
+    "huggingface",
+    "homebrew",
+    "nodejs",
+];
+
+/// Whether a host that is none of the known ones wears one of their names as part of its own
+/// domain (`raw.githubusercontent-static.com`, `registry.npmjs-eu-mirror.org`): a look-alike
+/// made to pass for the real registry. A brand in a subdomain of someone else's domain
+/// (`github-stats.vercel.app`) is that domain's.
+fn imitates_a_brand(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    let Some(own) = labels.len().checked_sub(2).map(|i| labels[i]) else {
+        return false;
+    };
+    own.contains('-') && own.split('-').any(|part| BRANDS.contains(&part))
 }
 
 /// The hosts of the URLs in `text` (`scheme://host…`), with their class.

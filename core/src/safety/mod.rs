@@ -366,35 +366,96 @@ const NEGATING: &[&str] = &[
     "exfiltration/silent-send",
 ];
 
+/// Verbs and pronouns that make a negation bear on running what follows.
+const FORBIDDEN_ACTS: &[&str] = &[
+    "run",
+    "use",
+    "execute",
+    "do",
+    "paste",
+    "type",
+    "copy",
+    "try",
+    "follow",
+    "call",
+    "commit",
+    "push",
+    "install",
+    "enter",
+    "this",
+    "these",
+    "that",
+    "it",
+    "them",
+    "anything",
+    "the",
+    "following",
+    "ever",
+    "such",
+    "like",
+    "pipe",
+    "curl",
+    "source",
+    "eval",
+    "allow",
+    "disable",
+    "skip",
+    "bypass",
+    "store",
+    "write",
+    "put",
+    "hardcode",
+    "expose",
+    "share",
+    "send",
+    "upload",
+    "leave",
+];
+
 /// Whether the line (0-based `row` of `text`) forbids or merely shows what follows.
 fn forbids(line: &str) -> bool {
     let l = context::without_hiding(&line.to_ascii_lowercase());
-    [
-        "never ",
+    // A negation forbids what follows when it bears on doing it ("never run", "do not use
+    // this"), not on anything ("you don't have to guess which file").
+    let negated_action = [
+        "never",
         "don't",
         "do not",
         "must not",
-        "instead of",
-        "bad:",
-        "wrong",
-        "❌",
-        "not recommended",
-        "dangerous",
-        "insecure",
-        "anti-pattern",
-        "antipattern",
         "should not",
         "shouldn't",
-        "unsafe",
-        "deny",
-        "denied",
-        "refuse",
-        "attack",
-        "malicious",
-        "example of",
     ]
     .iter()
-    .any(|w| l.contains(w))
+    .any(|n| {
+        l.match_indices(n).any(|(i, _)| {
+            l[i + n.len()..]
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| !w.is_empty())
+                .take(3)
+                .any(|w| FORBIDDEN_ACTS.contains(&w))
+        })
+    });
+    negated_action
+        || [
+            "instead of",
+            "bad:",
+            "wrong",
+            "❌",
+            "not recommended",
+            "dangerous",
+            "insecure",
+            "anti-pattern",
+            "antipattern",
+            "unsafe",
+            "deny",
+            "denied",
+            "refuse",
+            "attack",
+            "malicious",
+            "example of",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
 }
 
 /// Whether the prose before an inline command offers it as the way to undo something

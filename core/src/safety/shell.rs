@@ -279,7 +279,8 @@ fn collect(
             }
             Some((i, i))
         }
-        (_, "pipeline") => {
+        // PowerShell's `a | b` is a `pipeline_chain` (its `pipeline` joins chains with `&&`).
+        (Dialect::Sh, "pipeline") | (Dialect::Pwsh, "pipeline_chain") => {
             let mut parts = Vec::new();
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
@@ -445,6 +446,95 @@ fn is_shell(c: &Cmd) -> bool {
     let n = c.name.as_str();
     SHELLS.contains(&n)
         || (n.starts_with("python") && n[6..].chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The script a shell is given on its command line (`sh -c '…'`, `bash -lc …`,
+/// `pwsh -Command …`) and its dialect.
+fn inline_script(c: &Cmd) -> Option<(String, Dialect)> {
+    let n = c.name.as_str();
+    let dialect = match n {
+        "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash" | "fish" => Dialect::Sh,
+        "pwsh" | "powershell" => Dialect::Pwsh,
+        _ => return None,
+    };
+    let is_flag = |a: &str| match dialect {
+        Dialect::Sh => {
+            a.len() > 1
+                && a.starts_with('-')
+                && !a.starts_with("--")
+                && a[1..].chars().all(|ch| ch.is_ascii_alphabetic())
+                && a.contains('c')
+        }
+        Dialect::Pwsh => ["-c", "-command", "-com"]
+            .iter()
+            .any(|f| a.eq_ignore_ascii_case(f)),
+    };
+    // The words as the shell reads them, quotes taken off once (the arguments kept on the
+    // command have every quote removed, which would merge a script's own quoted words).
+    let words = shell_words(&c.text);
+    let i = words.iter().position(|w| is_flag(w))?;
+    let script = match dialect {
+        Dialect::Sh => words.get(i + 1)?.clone(),
+        // PowerShell takes the rest of the line as the command.
+        Dialect::Pwsh => words[i + 1..].join(" "),
+    };
+    (!script.trim().is_empty()).then_some((script, dialect))
+}
+
+/// `text` split into words as a POSIX shell does: `'…'` literal, `"…"` with `\"` and `\\`
+/// escapes, `\x` outside quotes, adjacent pieces joined (`'a'\''b'` is `a'b`).
+fn shell_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut started = false;
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\'' => {
+                started = true;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    cur.push(c);
+                }
+            }
+            '"' => {
+                started = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => {
+                            cur.extend(chars.next());
+                        }
+                        _ => cur.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                started = true;
+                match chars.next() {
+                    // A line continuation joins the lines.
+                    Some('\n') | None => {}
+                    Some(c) => cur.push(c),
+                }
+            }
+            c if c.is_whitespace() => {
+                if started {
+                    words.push(std::mem::take(&mut cur));
+                    started = false;
+                }
+            }
+            c => {
+                started = true;
+                cur.push(c);
+            }
+        }
+    }
+    if started {
+        words.push(cur);
+    }
+    words
 }
 
 /// A shell reading a program from its input (no script argument).
@@ -1295,7 +1385,15 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 "decodes hidden text and runs it as a program".into(),
             );
         }
+        // A script given to a shell is judged as commands below; the decoding inside it is
+        // only run when its output is the script (`bash -c "$(… | base64 -d)"`).
+        let script = inline_script(c);
+        let runs_decoded = script.as_ref().is_none_or(|(s, _)| {
+            let s = s.trim_start();
+            s.starts_with("$(") || s.starts_with('`') || s.starts_with("eval")
+        });
         if is_shell(c)
+            && runs_decoded
             && (lower.contains("base64 -d")
                 || lower.contains("base64 --decode")
                 || lower.contains("b64decode")
@@ -1374,6 +1472,18 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     scan_decoded(ctx.path, &inner, ctx.out, depth);
                 }
             }
+        }
+        // A script given to a shell (`sh -c '…'`, `pwsh -Command …`) is commands too.
+        if let Some((text, dialect)) = &script {
+            let inner = Unit {
+                text,
+                line: unit.line + c.row,
+                dialect: *dialect,
+                shown: unit.shown,
+                table: unit.table,
+                earlier: unit.earlier,
+            };
+            scan(ctx.path, &inner, ctx.out, depth + 1);
         }
         // Secrets to the network.
         if network_sends(c) || is_downloader(c) {
