@@ -408,4 +408,93 @@ impl<'a> Context<'a> {
     pub fn in_table(&self, offset: usize) -> bool {
         self.markdown && self.line_text(offset).trim_start().starts_with('|')
     }
+
+    /// In a table, whether the cell holding `offset` tells the reader what to do ("Resolve
+    /// via the resolver check: `dig …`", "commit fixes with `git commit --no-verify`") rather
+    /// than naming or describing something: a step written in a table is still a step.
+    pub fn instructing_cell(&self, offset: usize) -> bool {
+        if !self.in_table(offset) {
+            return false;
+        }
+        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let before = &self.text[line_start..offset];
+        // The cell starts after the last unescaped `|` before the offset.
+        let bytes = before.as_bytes();
+        let cell_start = (0..bytes.len())
+            .rev()
+            .find(|&i| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\'))
+            .map_or(0, |i| i + 1);
+        instructs(&before[cell_start..])
+    }
+}
+
+/// Verbs a step starts with.
+const IMPERATIVES: &[&str] = &[
+    "add",
+    "remove",
+    "run",
+    "set",
+    "use",
+    "commit",
+    "resolve",
+    "execute",
+    "delete",
+    "disable",
+    "enable",
+    "replace",
+    "change",
+    "install",
+    "call",
+    "push",
+    "paste",
+    "copy",
+    "type",
+    "edit",
+    "append",
+    "export",
+    "source",
+    "always",
+    "then",
+    "first",
+    "fix",
+    "upload",
+    "send",
+    "post",
+    "download",
+    "fetch",
+    "invoke",
+    "pipe",
+    "create",
+    "write",
+    "turn",
+    "skip",
+    "mark",
+    "start",
+    "launch",
+    "open",
+    "switch",
+    "force",
+    "clear",
+    "wipe",
+    "reset",
+    "configure",
+    "update",
+    "upgrade",
+    "grant",
+    "give",
+    "allow",
+    "drop",
+];
+
+/// Whether a table cell's text before a command or setting reads as a step: it starts with
+/// an imperative verb (`**Resolve** via …`).
+pub fn instructs(cell: &str) -> bool {
+    let first = cell
+        .trim_start()
+        .trim_start_matches(['*', '_', ' '])
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    IMPERATIVES.contains(&first.as_str())
 }

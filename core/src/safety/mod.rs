@@ -319,7 +319,7 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
                 Kind::Prose => ctx.quoted_as(start, NEGATING.contains(&rule.id)),
                 Kind::Behaviour => {
                     ctx.teaching()
-                        || ctx.in_table(start)
+                        || (ctx.in_table(start) && !ctx.instructing_cell(start))
                         || (rule.id == "exfiltration/private-keys"
                             && public_key_only(ctx.line_text(start)))
                         || printed(ctx.line_text(start), &text[start..end])
@@ -382,17 +382,9 @@ const FORBIDDEN_ACTS: &[&str] = &[
     "push",
     "install",
     "enter",
-    "this",
-    "these",
-    "that",
-    "it",
-    "them",
     "anything",
-    "the",
     "following",
     "ever",
-    "such",
-    "like",
     "pipe",
     "curl",
     "source",
@@ -767,6 +759,12 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                     break;
                 }
                 if span.len() > 3 && shell::looks_like_command(span) {
+                    // A command a table's cell tells the reader to run is a step.
+                    let step = table_row && {
+                        let cell = &line[..s0.saturating_sub(1)];
+                        let k = cell.rfind('|').map_or(0, |k| k + 1);
+                        context::instructs(&cell[k..])
+                    };
                     // The command as the subject of a sentence that says what it does
                     // ("`git commit --no-verify` (or `-n`) skips the hooks") documents it.
                     let describes =
@@ -786,14 +784,19 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                     } else {
                         shell::Dialect::Sh
                     };
+                    let shown_span = if step {
+                        teaching || forbids(line) || framed()
+                    } else {
+                        shown() || describes
+                    };
                     shell_at(
                         path,
                         out,
                         span,
                         i as u32 + 1,
                         dialect,
-                        shown() || describes,
-                        table() && !describes,
+                        shown_span,
+                        table() && !describes && !step,
                         Some(&downloads),
                     );
                 }
