@@ -19,6 +19,7 @@ mod context;
 pub mod eval;
 mod hidden;
 pub mod hosts;
+mod manifests;
 pub mod names;
 pub mod prefilter;
 pub mod rules;
@@ -348,7 +349,11 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
     padding(path, text, &ctx, &mut out);
     let base = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     if !ctx.markdown() || (base.starts_with("requirements") && base.ends_with(".txt")) {
-        direct_references(path, text, &ctx, &mut out);
+        manifests::direct_references(path, text, &ctx, &mut out);
+    }
+    manifests::registry_settings(path, text, &ctx, &mut out);
+    if base == "go.mod" {
+        manifests::replaced_modules(path, text, &ctx, &mut out);
     }
     if ctx.markdown() {
         passages(path, text, &ctx, &mut out);
@@ -956,83 +961,6 @@ fn passages(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
                 break;
             }
             i += 1;
-        }
-    }
-}
-
-/// Dependencies pinned to an archive or a repository on a host that is no package registry
-/// or well-known forge, wherever a file writes them: `fastapi @ git+https://…/fastapi.git`
-/// in a requirements list or a script that rewrites one, `"lodash": "https://…/x.tgz"` in a
-/// manifest.
-fn direct_references(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
-    static RE: OnceLock<[Regex; 2]> = OnceLock::new();
-    let [pep508, npm] = RE.get_or_init(|| {
-        let re = |p: &str| {
-            RegexBuilder::new(p)
-                .unicode(false)
-                .build()
-                .expect("the direct-reference patterns compile")
-        };
-        [
-            // `name[extra] @ url`: a requirement with a direct reference (PEP 508), as a line
-            // of its own or a string.
-            re(
-                r#"(?im)(^\s*|["'])[a-z0-9][a-z0-9._-]*(\[[a-z0-9,._ -]+\])?\s*@\s*(git\+)?https?://[^\s"'<>]+"#,
-            ),
-            // `"name": "url"` in a package manifest's dependencies.
-            re(r#"(?i)"(@[a-z0-9._-]+/)?[a-z0-9][a-z0-9._-]*"\s*:\s*"(git\+)?https?://[^\s"'<>]+"#),
-        ]
-    });
-    // A manifest's dependency blocks (`"dependencies": { … }` and its kin), nothing else.
-    let blocks: Vec<std::ops::Range<usize>> = if path.rsplit('/').next() == Some("package.json") {
-        text.match_indices("ependencies\"")
-            .filter_map(|(i, _)| {
-                let open = i + text[i..].find('{')?;
-                let close = open + text[open..].find('}')?;
-                Some(open..close)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let npm_matches = blocks.iter().flat_map(|b| {
-        npm.find_iter(&text.as_bytes()[b.clone()])
-            .map(move |m| (b.start + m.start(), b.start + m.end()))
-    });
-    let mut seen = 0;
-    for (ms, me) in pep508
-        .find_iter(text.as_bytes())
-        .map(|m| (m.start(), m.end()))
-        .chain(npm_matches)
-    {
-        let (start, end) = (floor(text, ms), ceil(text, me));
-        let url = text[start..end].replace("git+http", "http");
-        let Some((host, class)) = hosts::urls_in(&url).into_iter().next() else {
-            continue;
-        };
-        let local = host == "localhost"
-            || host.starts_with("127.")
-            || host.starts_with("10.")
-            || host.starts_with("192.168.")
-            || host == "[::1]";
-        if class == hosts::HostClass::Known || local || shell::is_registry(&host) {
-            continue;
-        }
-        out.push(Finding {
-            rule: "supply-chain/package-from-url".into(),
-            category: Category::SupplyChain,
-            severity: Severity::High,
-            file: path.into(),
-            line: ctx.line(start),
-            excerpt: excerpt(text, start, end),
-            explanation: format!(
-                "pins a dependency to {host}, which is no package registry: the code installed is whatever that host serves"
-            ),
-            in_context: false,
-        });
-        seen += 1;
-        if seen >= 5 {
-            break;
         }
     }
 }
