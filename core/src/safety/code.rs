@@ -445,6 +445,17 @@ fn own_labels(t: &str, lang: Lang) -> HashSet<Label> {
             out.insert(Label::Conversation);
         }
     }
+    // What git prints of the project: its changes, its history, its files.
+    if (compact.contains("[\"git\",\"diff\"")
+        || compact.contains("[\"git\",\"show\"")
+        || compact.contains("[\"git\",\"archive\"")
+        || compact.contains("'git','diff'")
+        || compact.contains("execSync(\"gitdiff")
+        || compact.contains("execSync('gitdiff"))
+        && !compact.contains("--stat")
+    {
+        out.insert(Label::LocalFile);
+    }
     if compact.contains(".read_bytes()")
         || compact.contains(".read_text()")
         || compact.contains("readFileSync(")
@@ -461,7 +472,12 @@ fn own_labels(t: &str, lang: Lang) -> HashSet<Label> {
         let after = &rest[q + 1..];
         let end = after.find(quote).unwrap_or(after.len());
         let lit = &after[..end];
+        // A regular expression naming secret paths looks for them (`r"\.ssh\b|\.aws\b"`).
+        let pattern = ["|", "\\b", "(?", "\\s", "\\d", "\\w", "[^"]
+            .iter()
+            .any(|m| lit.contains(m));
         if lit.len() < 200
+            && !pattern
             && (hosts::secret_path(lit) && !lit.ends_with(".example"))
             && (lit.contains('/')
                 || lit.contains('\\')
@@ -691,11 +707,69 @@ fn solve(facts: &Facts, src: &str, lang: Lang) -> HashMap<String, HashSet<Label>
                 add(&mut labels, &key(name, param), &set);
             }
         }
+        // A container filled with labelled data holds it (`z.write(p)`, `parts.append(key)`),
+        // and so does what it was opened on (`z = ZipFile(buf)`: the archive is written into
+        // `buf`).
+        for call in &facts.calls {
+            let Some((obj, method)) = call.callee.rsplit_once('.') else {
+                continue;
+            };
+            if !FILLERS.contains(&method) || !is_name(obj) {
+                continue;
+            }
+            let Some(args) = call.node.child_by_field_name("arguments") else {
+                continue;
+            };
+            let set = labels_of(args, src, lang, &labels, &call.func);
+            if set.is_empty() {
+                continue;
+            }
+            add(&mut labels, &key(&call.func, obj), &set);
+            for a in &facts.assigns {
+                if a.func != call.func || !a.targets.iter().any(|t| t == obj) {
+                    continue;
+                }
+                if !matches!(a.value.kind(), "call" | "new_expression") {
+                    continue;
+                }
+                if let Some(first) = a
+                    .value
+                    .child_by_field_name("arguments")
+                    .and_then(|args| args.named_child(0))
+                    .filter(|n| n.kind() == "identifier")
+                {
+                    add(&mut labels, &key(&a.func, text(first, src)), &set);
+                }
+            }
+        }
         if !changed {
             break;
         }
     }
     labels
+}
+
+/// Methods that put their arguments into the object they are called on.
+const FILLERS: &[&str] = &[
+    "write",
+    "writestr",
+    "writelines",
+    "add",
+    "addfile",
+    "append",
+    "extend",
+    "update",
+    "insert",
+    "put",
+    "push",
+    "set",
+];
+
+/// Whether `s` is a plain variable name (`z`, `self.buf`).
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// Labels of an argument node, following names.
@@ -1023,7 +1097,10 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
                     || c.contains("readdirSync(")
                     || (c.contains("\"tar\"") && c.contains("\".\""))
                     || c.contains("gitarchive")
-                    || c.contains("\"archive\"");
+                    || c.contains("\"archive\"")
+                    // The working tree's changes or every tracked file.
+                    || (c.contains("\"git\"")
+                        && (c.contains("\"ls-files\"") || c.contains("\"diff\"")));
                 push(
                     finding(
                         path,
