@@ -94,6 +94,8 @@ enum Label {
     Conversation,
     /// The contents of local files, or an archive of the project or home folder.
     LocalFile,
+    /// Text decoded from base64, hex, rot13 or a compressed blob: hidden from a reader.
+    Decoded,
 }
 
 struct Assign<'t> {
@@ -445,6 +447,23 @@ fn own_labels(t: &str, lang: Lang) -> HashSet<Label> {
             out.insert(Label::Conversation);
         }
     }
+    if [
+        "b64decode(",
+        "fromhex(",
+        "codecs.decode(",
+        "zlib.decompress(",
+        "marshal.loads(",
+        "atob(",
+        "'base64')",
+        "\"base64\")",
+        "a85decode(",
+        "b32decode(",
+    ]
+    .iter()
+    .any(|k| compact.contains(k))
+    {
+        out.insert(Label::Decoded);
+    }
     // What git prints of the project: its changes, its history, its files.
     if (compact.contains("[\"git\",\"diff\"")
         || compact.contains("[\"git\",\"show\"")
@@ -547,7 +566,12 @@ fn exec_sink(callee: &str, call_text: &str, lang: Lang) -> Option<&'static str> 
             if c == "os.system" || c == "os.popen" || c.starts_with("commands.") {
                 return Some("a shell");
             }
-            if c.starts_with("subprocess.") && call_text.replace(' ', "").contains("shell=True") {
+            let compact = call_text.replace(' ', "");
+            if c.starts_with("subprocess.")
+                && (compact.contains("shell=True")
+                    || compact.contains("\"-c\"")
+                    || compact.contains("'-c'"))
+            {
                 return Some("a shell");
             }
             None
@@ -1224,7 +1248,21 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
             if let Some(args) = node.child_by_field_name("arguments") {
                 set = labels_of(args, src, lang, &labels, &call.func);
             }
-            if set.contains(&Label::Fetched) {
+            if set.contains(&Label::Decoded) {
+                push(
+                    finding(
+                        path,
+                        line0,
+                        node,
+                        src,
+                        "script/decode-exec",
+                        Category::HiddenContent,
+                        Severity::Critical,
+                        format!("decodes hidden text and runs it as {what}"),
+                    ),
+                    &mut found,
+                );
+            } else if set.contains(&Label::Fetched) {
                 push(
                     finding(
                         path,
@@ -1272,7 +1310,46 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
             && let Some(args) = node.child_by_field_name("arguments")
             && let Some(first) = args.named_child(0)
         {
+            // A query wrapped for the driver (`text(sql)`, `sa.text(q)`) is the query.
+            let first = match first.kind() {
+                "call" | "call_expression" => first
+                    .child_by_field_name("arguments")
+                    .and_then(|a| {
+                        (a.named_child_count() == 1)
+                            .then(|| a.named_child(0))
+                            .flatten()
+                    })
+                    .filter(|a| a.kind() == "identifier")
+                    .unwrap_or(first),
+                _ => first,
+            };
             let q = text(first, src);
+            // What the query variable holds: its assignments and, when one is a call to a
+            // function of this program (`sql = build_sql(…)`), what that function builds.
+            let values: Vec<&str> = {
+                let mut v = Vec::new();
+                for a in facts
+                    .assigns
+                    .iter()
+                    .filter(|a| a.targets.iter().any(|t| t == q))
+                {
+                    v.push(text(a.value, src));
+                    if matches!(a.value.kind(), "call" | "call_expression")
+                        && let Some(f) = a.value.child_by_field_name("function")
+                        && facts.params.contains_key(text(f, src))
+                    {
+                        let f = text(f, src);
+                        v.extend(
+                            facts
+                                .assigns
+                                .iter()
+                                .filter(|b| b.func == f)
+                                .map(|b| text(b.value, src)),
+                        );
+                    }
+                }
+                v
+            };
             let built = matches!(
                 first.kind(),
                 "binary_expression" | "binary_operator" | "template_string" | "call"
@@ -1280,28 +1357,15 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
                 && (q.starts_with('f') || q.starts_with("F"))
                 && q.contains('{'))
                 || (first.kind() == "identifier"
-                    && facts.assigns.iter().any(|a| {
-                        a.targets.iter().any(|t| t == q) && {
-                            let v = text(a.value, src);
-                            (v.starts_with('f') && v.contains('{'))
-                                || v.contains(".format(")
-                                || v.contains("\" +")
-                                || v.contains("' +")
-                                || v.contains("% ")
-                        }
+                    && values.iter().any(|v| {
+                        (v.starts_with('f') && v.contains('{'))
+                            || v.contains(".format(")
+                            || v.contains("\" +")
+                            || v.contains("' +")
+                            || v.contains("% ")
                     }));
             let sqlish = {
-                let u = format!(
-                    "{q} {}",
-                    facts
-                        .assigns
-                        .iter()
-                        .filter(|a| a.targets.iter().any(|t| t == q))
-                        .map(|a| text(a.value, src))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                )
-                .to_ascii_uppercase();
+                let u = format!("{q} {}", values.join(" ")).to_ascii_uppercase();
                 u.contains("SELECT ")
                     || u.contains("INSERT ")
                     || u.contains("UPDATE ")

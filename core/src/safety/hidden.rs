@@ -124,7 +124,30 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
     }
     // Encoded payloads: decode long base64 / hex runs and scan what they say.
     for (offset, decoded) in encoded_runs(text) {
-        let inner = super::scan_text("(decoded)", &decoded);
+        let mut inner = super::scan_text("(decoded)", &decoded);
+        // A decoded command line is judged as the command it is.
+        if decoded
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(super::shell::looks_like_command)
+        {
+            let unit = super::shell::Unit {
+                text: &decoded,
+                line: ctx.line(offset),
+                dialect: super::shell::Dialect::Sh,
+                shown: false,
+                table: false,
+                earlier: None,
+            };
+            let mut commands = Vec::new();
+            super::shell::scan(path, &unit, &mut commands, 1);
+            for mut f in commands {
+                f.excerpt = format!("(decoded) {}", f.excerpt);
+                f.in_context = f.in_context || ctx.teaching();
+                inner.push(f.clone());
+                out.push(f);
+            }
+        }
         let lower = decoded.to_lowercase();
         if inner.iter().any(|f| f.severity >= Severity::Medium)
             || lower.contains("http://")

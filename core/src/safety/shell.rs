@@ -667,6 +667,27 @@ fn secret_variables(text: &str) -> Vec<String> {
 }
 
 /// Whether the command reads secrets: secret files, the whole environment, key stores.
+/// A command whose output is secrets: it reads secret files, prints the environment
+/// (`env`, `printenv`, `set`, `export -p`), a CLI's access token, or the shell's history.
+fn yields_secrets(c: &Cmd) -> bool {
+    let n = c.name.as_str();
+    let j = c.joined().to_ascii_lowercase();
+    reads_secrets(c)
+        || (matches!(n, "env" | "printenv") && c.args.iter().all(|a| a.starts_with('-')))
+        || (n == "set" && c.args.is_empty())
+        || (matches!(n, "export" | "declare") && (c.has("-p") || c.has("-x")))
+        || (n == "gh" && j.starts_with("auth token"))
+        || (n == "gcloud" && j.contains("print-access-token"))
+        || (n == "az" && j.contains("get-access-token"))
+        || (n == "aws" && (j.contains("configure get") || j.contains("get-session-token")))
+        || (n == "kubectl" && j.contains("config view") && j.contains("--raw"))
+        || (n == "security" && j.contains("find-") && j.contains("-w"))
+        || (n == "op" && (j.starts_with("read") || j.starts_with("item get")))
+        || (n == "vault" && j.starts_with("kv get"))
+        || n == "history"
+        || (n == "fc" && c.args.iter().any(|a| a.starts_with("-l")))
+}
+
 fn reads_secrets(c: &Cmd) -> bool {
     let n = c.name.as_str();
     // Windows' stored credentials.
@@ -1555,9 +1576,35 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                                     && ctx.lines[k - 1].trim_end().ends_with('{')))
                     })
                 });
+            // A substitution in its arguments that prints secrets (`-d "$(env)"`,
+            // `-F t="$(gh auth token)"`): those commands are collected right after it.
+            // A header is authentication (`-H "Authorization: Bearer $(gh auth token)"`).
+            let in_data = |inner: &str| {
+                c.args.iter().enumerate().any(|(k, a)| {
+                    a.contains(inner)
+                        && !a.to_ascii_lowercase().starts_with("authorization")
+                        && !(k > 0
+                            && matches!(
+                                c.args[k - 1].to_ascii_lowercase().as_str(),
+                                "-h" | "--header"
+                                    | "-headers"
+                                    | "--oauth2-bearer"
+                                    | "-u"
+                                    | "--user"
+                            ))
+                })
+            };
+            let via_substitution = (c.text.contains("$(") || c.text.contains('`'))
+                && cmds
+                    .iter()
+                    .skip(i + 1)
+                    .take(20)
+                    .take_while(|s| c.text.contains(s.text.trim()))
+                    .any(|s| yields_secrets(s) && in_data(s.text.trim()));
             if piped_secret
                 || via_var
                 || via_body
+                || via_substitution
                 || (secret_arg.is_some()
                     && (network_sends(c) || c.args.iter().any(|a| a.contains('$'))))
             {
