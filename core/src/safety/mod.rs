@@ -321,6 +321,12 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
                 Kind::Behaviour => {
                     ctx.teaching()
                         || (ctx.in_table(start) && !ctx.instructing_cell(start))
+                        || denies(ctx.line_text(start))
+                        || (ctx.markdown() && forbids(ctx.line_text(start)))
+                        // Malware is shared in archives locked with `infected`, so that no
+                        // scanner or double-click opens it by accident: handling samples.
+                        || (rule.id == "hidden/password-archive"
+                            && sample_password(ctx.line_text(start)))
                         || (rule.id == "exfiltration/private-keys"
                             && public_key_only(ctx.line_text(start)))
                         || printed(ctx.line_text(start), &text[start..end])
@@ -450,9 +456,47 @@ fn forbids(line: &str) -> bool {
             "attack",
             "malicious",
             "example of",
+            // Chinese and Japanese prohibitions: 绝不 / 不要 / 禁止 / 切勿 ("never, do not").
+            "绝不",
+            "不要",
+            "切勿",
+            "严禁",
+            "決して",
+            "しないで",
+            "하지 마",
         ]
         .iter()
         .any(|w| l.contains(w))
+}
+
+/// Whether the archive password on a line is the malware-sharing convention `infected`
+/// itself (`7z x -pinfected`, `password: infected`), not merely a word holding it.
+fn sample_password(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    l.match_indices("infected").any(|(i, _)| {
+        let before = l[..i].trim_end_matches(['"', '\'', ' ', ':', '=', '`']);
+        let after = l[i + "infected".len()..].chars().next();
+        (before.ends_with("-p") || before.ends_with("password") || before.ends_with("passwort"))
+            && after.is_none_or(|c| !c.is_ascii_alphanumeric())
+    })
+}
+
+/// Whether a line lists what is denied (`"deny": ["Read(~/.ssh/**)"]`, `blocklist:`): a
+/// permission rule naming a secret keeps the agent away from it.
+fn denies(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    [
+        "\"deny\"",
+        "deny:",
+        "denylist",
+        "deny_list",
+        "blocklist",
+        "disallow",
+        "\"block\"",
+        "forbidden",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
 }
 
 /// Whether the prose before an inline command offers it as the way to undo something

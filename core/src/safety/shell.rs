@@ -537,6 +537,31 @@ fn shell_words(text: &str) -> Vec<String> {
     words
 }
 
+/// The command a line stores in a variable (`X="curl … | sh"`, `export JOB='0 * * * * …'`),
+/// without a cron schedule in front, when the value reads as a command.
+fn assigned_command(line: &str) -> Option<String> {
+    let t = line.trim_start();
+    let t = t.strip_prefix("export ").unwrap_or(t).trim_start();
+    let eq = t.find('=')?;
+    let name = &t[..eq];
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let rest = &t[eq + 1..];
+    if !rest.starts_with(['"', '\'']) {
+        return None;
+    }
+    let value = shell_words(rest).into_iter().next()?;
+    // A crontab line: five schedule fields, then the command.
+    let fields: Vec<&str> = value.split_whitespace().collect();
+    let cron = fields.len() > 5
+        && fields[..5]
+            .iter()
+            .all(|f| f.chars().all(|c| c.is_ascii_digit() || "*/,-".contains(c)));
+    let command = if cron { fields[5..].join(" ") } else { value };
+    (looks_like_command(&command)).then_some(command)
+}
+
 /// A shell reading a program from its input (no script argument).
 fn runs_stdin(c: &Cmd) -> bool {
     is_shell(c)
@@ -1215,6 +1240,15 @@ fn home_like(a: &str) -> bool {
     if a == "/" || a == "/*" {
         return true;
     }
+    // A folder a build or package manager makes again (`~/code/app/node_modules`) is a
+    // cache, wherever it is; a wildcard over it (`~/code/*`) is not.
+    let whole = a.trim_end_matches(['/', '\\']);
+    if let Some(last) = whole.rsplit(['/', '\\']).next()
+        && whole.contains(['/', '\\'])
+        && REGENERATED.contains(&last)
+    {
+        return false;
+    }
     let a = a.trim_end_matches(['/', '*', '\\']);
     matches!(
         a,
@@ -1244,6 +1278,29 @@ fn home_like(a: &str) -> bool {
         || a.starts_with("$env:HOMEPATH")
         || a.to_ascii_lowercase().starts_with("c:\\users")
 }
+
+/// Folders that builds and package managers recreate.
+const REGENERATED: &[&str] = &[
+    "node_modules",
+    "target",
+    "dist",
+    "build",
+    ".cache",
+    "__pycache__",
+    ".venv",
+    "venv",
+    ".next",
+    ".nuxt",
+    ".gradle",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".turbo",
+    ".parcel-cache",
+    "DerivedData",
+    ".tox",
+    "coverage",
+];
 
 const AGENT_CLIS: &[&str] = &[
     "claude",
@@ -1290,6 +1347,24 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
         }
         None
     };
+    // Commands kept in variables (`JOB="*/20 * * * * curl … | bash"`, later fed to
+    // `crontab` or `eval`) are commands too.
+    if unit.dialect == Dialect::Sh && depth < 3 {
+        for (row, line) in (0u32..).zip(unit.text.lines()).take(2000) {
+            let Some(value) = assigned_command(line) else {
+                continue;
+            };
+            let inner = Unit {
+                text: &value,
+                line: unit.line + row,
+                dialect: Dialect::Sh,
+                shown: unit.shown,
+                table: unit.table,
+                earlier: unit.earlier,
+            };
+            scan(path, &inner, ctx.out, depth + 1);
+        }
+    }
     let mut secret_vars = secret_variables(unit.text);
     secret_vars.truncate(20);
     let reading: Vec<&Cmd> = cmds.iter().filter(|c| reads_secrets(c)).collect();
@@ -2065,17 +2140,32 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 "schedules a command to run again and again (cron)".into(),
             );
         }
-        if matches!(
+        let task = matches!(
             c.name.as_str(),
             "schtasks" | "register-scheduledtask" | "new-scheduledtask"
-        ) || (c.name == "reg" && lower.contains("currentversion\\run"))
+        );
+        if task
+            || (c.name == "reg" && lower.contains("currentversion\\run"))
             || (c.name == "new-itemproperty" && lower.contains("currentversion\\run"))
         {
+            // A task that runs a local script on a schedule is what an archiver or a backup
+            // asks for; one whose script downloads, decodes or hides itself is not (the task's
+            // action is built in the lines around it, so the whole unit is read).
+            let whole = unit.text.to_ascii_lowercase();
+            let hidden = whole.contains("-windowstyle hidden")
+                || whole.contains("-w hidden")
+                || whole.contains("-encodedcommand")
+                || whole.contains(" -enc ");
+            let sev = if !task || active_content(unit.text) || hidden {
+                Severity::High
+            } else {
+                Severity::Low
+            };
             ctx.push(
                 c,
                 "persistence/scheduled",
                 Category::Persistence,
-                Severity::High,
+                sev,
                 "registers a command to run at every login or on a schedule".into(),
             );
         }
