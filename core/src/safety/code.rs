@@ -24,6 +24,25 @@ pub enum Lang {
 impl Lang {
     pub fn of_path(path: &str) -> Option<Lang> {
         let l = path.to_ascii_lowercase();
+        // A template of a script (`routes.py.tmpl`, `app.js.j2`) is that script.
+        let l = [
+            ".tmpl",
+            ".template",
+            ".tpl",
+            ".j2",
+            ".jinja",
+            ".jinja2",
+            ".hbs",
+            ".mustache",
+            ".ejs",
+            ".example",
+            ".sample",
+            ".txt",
+        ]
+        .iter()
+        .find_map(|s| l.strip_suffix(s))
+        .filter(|rest| rest.contains('.'))
+        .map_or(l.clone(), str::to_string);
         if l.ends_with(".py") || l.ends_with(".pyw") {
             Some(Lang::Python)
         } else if l.ends_with(".js")
@@ -1501,7 +1520,30 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
                 | "symlinkSync"
         ) {
             let t = call_text;
-            let target = t
+            // The path as written, or as the names it is made of were assigned
+            // (`ak = d / "authorized_keys"`, `d = Path.home() / ".ssh"`), two steps deep.
+            let mut spelled = t.to_string();
+            let mut names = Vec::new();
+            identifiers(node, src, &mut names, 0);
+            for _ in 0..2 {
+                let mut next = Vec::new();
+                for n in &names {
+                    for a in facts
+                        .assigns
+                        .iter()
+                        .filter(|a| a.targets.iter().any(|x| x == n))
+                    {
+                        let v = text(a.value, src);
+                        if v.len() < 400 {
+                            spelled.push(' ');
+                            spelled.push_str(v);
+                            identifiers(a.value, src, &mut next, 0);
+                        }
+                    }
+                }
+                names = next;
+            }
+            let target = spelled
                 .split(['"', '\'', '`'])
                 .find_map(|piece| super::shell::persistence_kind(piece));
             let writes = lastc != "open"

@@ -148,13 +148,21 @@ pub struct Context<'a> {
 fn code_ranges(text: &str) -> Vec<(usize, usize)> {
     let mut code = Vec::new();
     let mut fence_start: Option<usize> = None;
+    // A fenced block of markdown (text to be written into a CLAUDE.md, a README) is prose.
+    let mut prose_fence = false;
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
         if t.starts_with("```") || t.starts_with("~~~") {
-            match fence_start.take() {
-                Some(s) => code.push((s, pos + line.len())),
-                None => fence_start = Some(pos),
+            if prose_fence {
+                prose_fence = false;
+            } else if fence_start.is_none() && is_prose_fence(t) {
+                prose_fence = true;
+            } else {
+                match fence_start.take() {
+                    Some(s) => code.push((s, pos + line.len())),
+                    None => fence_start = Some(pos),
+                }
             }
         } else if fence_start.is_none() {
             let mut in_span = None;
@@ -171,6 +179,18 @@ fn code_ranges(text: &str) -> Vec<(usize, usize)> {
         code.push((s, text.len()));
     }
     code
+}
+
+/// Whether an opening fence line (```` ```markdown ````) holds markdown: read as prose.
+pub fn is_prose_fence(fence_line: &str) -> bool {
+    let lang = fence_line
+        .trim_start()
+        .trim_start_matches(['`', '~'])
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(lang.as_str(), "markdown" | "md" | "mdx")
 }
 
 fn teaching_words() -> &'static AhoCorasick {

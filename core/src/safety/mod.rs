@@ -358,7 +358,7 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
         manifests::direct_references(path, text, &ctx, &mut out);
     }
     manifests::registry_settings(path, text, &ctx, &mut out);
-    if base == "go.mod" {
+    if base == "go.mod" || base.starts_with("go.mod.") {
         manifests::replaced_modules(path, text, &ctx, &mut out);
     }
     if ctx.markdown() {
@@ -683,10 +683,29 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
     let downloads = shell::Downloads::default();
     let mut i = 0;
     let mut prev_prose = "";
+    // Inside a fenced block of markdown, read as the document's own lines (see
+    // `context::is_prose_fence`): its closing fence.
+    let mut prose_fence: Option<&str> = None;
     while i < lines.len() {
         let line = lines[i];
         let t = line.trim_start();
-        if let Some(fence) = ["```", "~~~"].into_iter().find(|f| t.starts_with(f)) {
+        if let Some(f) = prose_fence
+            && t.starts_with(f)
+        {
+            prose_fence = None;
+            i += 1;
+            continue;
+        }
+        if prose_fence.is_none() && context::is_prose_fence(t) {
+            prose_fence = Some(if t.starts_with('~') { "~~~" } else { "```" });
+            i += 1;
+            continue;
+        }
+        if let Some(fence) = ["```", "~~~"]
+            .into_iter()
+            .find(|f| t.starts_with(f))
+            .filter(|_| prose_fence.is_none())
+        {
             let lang = t
                 .trim_start_matches(['`', '~'])
                 .split_whitespace()
@@ -699,12 +718,23 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             }
             let shown = teaching || forbids(prev_prose);
             let first_line = start as u32 + 1;
-            if let Some(dialect) = shell::fence_dialect(lang) {
+            let cron = matches!(lang.to_ascii_lowercase().as_str(), "cron" | "crontab");
+            if let Some(dialect) = shell::fence_dialect(lang).or(cron.then_some(shell::Dialect::Sh))
+            {
                 let cleaned: String = lines[start..end.min(lines.len())]
                     .iter()
-                    .map(|l| shell::strip_prompt(l))
+                    .map(|l| {
+                        if cron {
+                            shell::without_schedule(l)
+                        } else {
+                            shell::strip_prompt(l)
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join("\n");
+                if cron {
+                    shell::scheduled(path, out, &cleaned, first_line, shown);
+                }
                 shell_at(
                     path,
                     out,

@@ -537,6 +537,58 @@ fn shell_words(text: &str) -> Vec<String> {
     words
 }
 
+/// A crontab line without its schedule (`*/30 * * * * cmd` is `cmd`, `@reboot cmd` too);
+/// other lines as they are.
+pub fn without_schedule(line: &str) -> &str {
+    let t = line.trim_start();
+    if let Some(rest) = t.strip_prefix('@') {
+        return rest
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, cmd)| cmd.trim_start());
+    }
+    let mut rest = t;
+    for _ in 0..5 {
+        let Some((field, after)) = rest.split_once(char::is_whitespace) else {
+            return line;
+        };
+        if field.is_empty()
+            || !field
+                .chars()
+                .all(|c| c.is_ascii_digit() || "*/,-".contains(c))
+        {
+            return line;
+        }
+        rest = after.trim_start();
+    }
+    // `VAR=value` lines of a crontab set its environment.
+    rest
+}
+
+/// A crontab's lines (`cmds`, schedules taken off) installed as they are: persistence,
+/// weighed by what they run.
+pub fn scheduled(path: &str, out: &mut Vec<Finding>, cmds: &str, line: u32, shown: bool) {
+    for (row, l) in (0u32..).zip(cmds.lines()) {
+        if l.trim().is_empty() || l.trim_start().starts_with('#') {
+            continue;
+        }
+        let sev = if active_content(l) {
+            Severity::Critical
+        } else {
+            Severity::Low
+        };
+        out.push(Finding {
+            rule: "persistence/cron".into(),
+            category: Category::Persistence,
+            severity: sev,
+            file: path.into(),
+            line: line + row,
+            excerpt: super::clip(l),
+            explanation: "a crontab line: runs its command again and again".into(),
+            in_context: shown,
+        });
+    }
+}
+
 /// The command a line stores in a variable (`X="curl … | sh"`, `export JOB='0 * * * * …'`),
 /// without a cron schedule in front, when the value reads as a command.
 fn assigned_command(line: &str) -> Option<String> {
@@ -559,7 +611,7 @@ fn assigned_command(line: &str) -> Option<String> {
             .iter()
             .all(|f| f.chars().all(|c| c.is_ascii_digit() || "*/,-".contains(c)));
     let command = if cron { fields[5..].join(" ") } else { value };
-    (looks_like_command(&command)).then_some(command)
+    looks_like_command(command.trim_start_matches(['(', ' '])).then_some(command)
 }
 
 /// A shell reading a program from its input (no script argument).
@@ -1760,7 +1812,8 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 } else {
                     "local files"
                 };
-                let sev = if quiet {
+                // The whole project to a host that is no vendor's is its code leaving.
+                let sev = if quiet || project {
                     Severity::High
                 } else {
                     Severity::Medium
