@@ -728,22 +728,39 @@ fn secret_variables(text: &str) -> Vec<String> {
             let (lhs, rhs) = l.trim().split_once('=')?;
             let name = lhs.trim().trim_start_matches('$');
             let value = rhs.trim().trim_matches(['"', '\'']);
-            // A location (`~/.ssh`, `Join-Path $env:USERPROFILE '.ssh'`), not a command
-            // whose text happens to name one (`az … --resource https://ai.azure.com`).
-            let location = ["~", "$home", "${home}", "$env:", "join-path", "/"]
+            // An argument with a default (`${1:-.env}`) is the default unless given.
+            let value = value
+                .strip_prefix("${")
+                .and_then(|v| v.split_once(":-"))
+                .map_or(value, |(_, d)| d.trim_end_matches('}'));
+            // A location (`~/.ssh`, `Join-Path $env:USERPROFILE '.ssh'`, `.env`), not a
+            // command whose text happens to name one (`az … --resource https://ai.azure.com`).
+            let lower = value.to_ascii_lowercase();
+            let location = ["~", "$home", "${home}", "$env:", "join-path", "/", ".env"]
                 .iter()
-                .any(|p| value.to_ascii_lowercase().starts_with(p));
+                .any(|p| lower.starts_with(p));
+            // What a substitution prints: a secret file's lines, a CLI's token.
+            let captured = (value.starts_with("$(") || value.starts_with('`'))
+                && (value
+                    .split_whitespace()
+                    .any(|w| hosts::secret_path(w.trim_matches(['(', ')', '"', '\'', '`'])))
+                    || [
+                        "auth token",
+                        "print-access-token",
+                        "get-access-token",
+                        "_authtoken",
+                    ]
+                    .iter()
+                    .any(|k| lower.contains(k)));
             (!name.is_empty()
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 && !rhs.starts_with('=')
-                && location
-                && hosts::secret_path(value))
-            .then(|| name.to_string())
+                && ((location && hosts::secret_path(value)) || captured))
+                .then(|| name.to_string())
         })
         .collect()
 }
 
-/// Whether the command reads secrets: secret files, the whole environment, key stores.
 /// A command whose output is secrets: it reads secret files, prints the environment
 /// (`env`, `printenv`, `set`, `export -p`), a CLI's access token, or the shell's history.
 fn yields_secrets(c: &Cmd) -> bool {
@@ -765,6 +782,7 @@ fn yields_secrets(c: &Cmd) -> bool {
         || (n == "fc" && c.args.iter().any(|a| a.starts_with("-l")))
 }
 
+/// Whether the command reads secrets: secret files, the whole environment, key stores.
 fn reads_secrets(c: &Cmd) -> bool {
     let n = c.name.as_str();
     // Windows' stored credentials.
@@ -1665,13 +1683,14 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                             .chars()
                             .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
                             .collect();
-                        !v.is_empty()
-                            && cmds.iter().any(|s| {
-                                reads_secrets(s)
-                                    && (s.text.contains(&format!("${v}"))
-                                        || s.text.contains(&format!("${{{v}}}"))
-                                        || s.writes.iter().any(|(t, _)| t.contains(&v)))
-                            })
+                        !v.is_empty() && secret_vars.contains(&v)
+                            || !v.is_empty()
+                                && cmds.iter().any(|s| {
+                                    reads_secrets(s)
+                                        && (s.text.contains(&format!("${v}"))
+                                            || s.text.contains(&format!("${{{v}}}"))
+                                            || s.writes.iter().any(|(t, _)| t.contains(&v)))
+                                })
                             || (c.in_loop
                                 && secret_source_in_unit
                                 && cmds.iter().any(|s| s.name == "find" && reads_secrets(s)))
@@ -1747,6 +1766,30 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     ),
                 );
             }
+        }
+        // Secrets spelled into a name looked up (`host "$tok.$(whoami).t.x.net"`): each
+        // lookup carries them to whoever runs that domain's name server.
+        if matches!(
+            c.name.as_str(),
+            "host" | "dig" | "nslookup" | "drill" | "ping" | "resolvectl" | "resolve-dnsname"
+        ) && c.args.iter().any(|a| {
+            !a.starts_with('-')
+                && (mentions_any(a, &secret_vars)
+                    || (a.contains("$(") && {
+                        cmds.iter()
+                            .skip(i + 1)
+                            .take(20)
+                            .take_while(|s| c.text.contains(s.text.trim()))
+                            .any(yields_secrets)
+                    }))
+        }) {
+            ctx.push(
+                c,
+                "exfiltration/dns",
+                Category::Exfiltration,
+                Severity::Critical,
+                "spells secrets into a domain name it looks up: the lookup carries them out".into(),
+            );
         }
         // Local files or the whole project uploaded.
         if network_sends(c) || c.name == "curl" {
