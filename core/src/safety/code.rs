@@ -158,6 +158,10 @@ struct Facts<'t> {
     strings: HashMap<String, String>,
     /// Each function's parameters, in order, so a call passes its arguments' labels on.
     params: HashMap<String, Vec<String>>,
+    /// Callbacks given to a call (`https.get(u, r => …)`, `r.on('data', c => …)`): the call's
+    /// callee, the function it is in, and the callback's parameters, which take what the
+    /// callee hands them.
+    callbacks: Vec<(String, String, Vec<String>)>,
 }
 
 fn identifiers(n: Node, src: &str, out: &mut Vec<String>, depth: u32) {
@@ -264,6 +268,31 @@ fn gather<'t>(n: Node<'t>, src: &str, facts: &mut Facts<'t>, func: Option<&str>,
                 .or_else(|| n.child_by_field_name("constructor"))
                 .map(|f| text(f, src).to_string())
                 .unwrap_or_default();
+            if let Some(args) = n.child_by_field_name("arguments") {
+                let mut c = args.walk();
+                for a in args.named_children(&mut c) {
+                    if !matches!(
+                        a.kind(),
+                        "arrow_function" | "function_expression" | "function" | "lambda"
+                    ) {
+                        continue;
+                    }
+                    let mut names = Vec::new();
+                    if let Some(p) = a
+                        .child_by_field_name("parameters")
+                        .or_else(|| a.child_by_field_name("parameter"))
+                    {
+                        identifiers(p, src, &mut names, 0);
+                    }
+                    if !names.is_empty() {
+                        facts.callbacks.push((
+                            callee.clone(),
+                            func.unwrap_or("").to_string(),
+                            names,
+                        ));
+                    }
+                }
+            }
             facts.calls.push(Call {
                 callee,
                 node: n,
@@ -421,6 +450,9 @@ fn own_labels(t: &str, lang: Lang) -> HashSet<Label> {
                 rest = &rest[i + 1..];
             }
             if compact.contains("fetch(")
+                || compact.contains("require('https').get(")
+                || compact.contains("require(\"https\").get(")
+                || compact.contains("require('http').get(")
                 || compact.contains("axios.get(")
                 || compact.contains("got(")
                 || compact.contains("https.get(")
@@ -750,6 +782,17 @@ fn solve(facts: &Facts, src: &str, lang: Lang) -> HashMap<String, HashSet<Label>
                 add(&mut labels, &key(name, param), &set);
             }
         }
+        // A callback's parameters take what its call hands over: a response, its chunks.
+        for (callee, func, params) in &facts.callbacks {
+            let mut set = own_labels(&format!("{callee}("), lang);
+            let receiver = callee.rsplit_once('.').map_or("", |(r, _)| r);
+            if is_name(receiver) {
+                set.extend(lookup(&labels, func, receiver).cloned().collect::<Vec<_>>());
+            }
+            for p in params {
+                add(&mut labels, &key(func, p), &set);
+            }
+        }
         // A container filled with labelled data holds it (`z.write(p)`, `parts.append(key)`),
         // and so does what it was opened on (`z = ZipFile(buf)`: the archive is written into
         // `buf`).
@@ -951,6 +994,8 @@ const SOURCES: &[&str] = &[
     "axios",
     "http.get",
     "https.get",
+    "require('http",
+    "require(\"http",
     "got(",
     "conversation",
     "pbpaste",
@@ -1083,6 +1128,7 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
         returns: Vec::new(),
         strings: HashMap::new(),
         params: HashMap::new(),
+        callbacks: Vec::new(),
     };
     gather(tree.root_node(), src, &mut facts, None, 0);
     let labels = solve(&facts, src, lang);

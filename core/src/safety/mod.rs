@@ -374,6 +374,7 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
 const NEGATING: &[&str] = &[
     "override/conceal-from-user",
     "override/hide-from-user",
+    "override/unchecked-orders",
     "exfiltration/silent-send",
 ];
 
@@ -676,7 +677,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
         return true;
     }
     if !ctx.markdown() {
-        return false;
+        return config_commands(path, text, teaching, out);
     }
     let lines: Vec<&str> = text.lines().collect();
     // What the document's blocks download, for the blocks after them.
@@ -912,6 +913,146 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
         i += 1;
     }
     true
+}
+
+/// Commands a config file runs: an editor task's or a dev container's `command`, a
+/// package's `scripts`, a CI step's `run:`. Each is judged as shell; a task that runs when
+/// the folder is opened (`"runOn": "folderOpen"`) is persistence. The rest of the file is
+/// still read as text (`false`: not structured code).
+fn config_commands(path: &str, text: &str, shown: bool, out: &mut Vec<Finding>) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let json = lower.ends_with(".json") || lower.ends_with(".jsonc");
+    let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    if !json && !yaml {
+        return false;
+    }
+    static KEYED: OnceLock<Regex> = OnceLock::new();
+    let keyed = KEYED.get_or_init(|| {
+        RegexBuilder::new(
+            r#""(command|cmd|script|run|exec|shellCommand|postinstall|preinstall|install|prepare|prepublish|postCreateCommand|postStartCommand|onCreateCommand|initializeCommand|updateContentCommand)"\s*:\s*"((?:[^"\\]|\\.)*)""#,
+        )
+        .unicode(false)
+        .build()
+        .expect("the config-command pattern compiles")
+    });
+    let line_of = |offset: usize| text[..offset].matches('\n').count() as u32 + 1;
+    let mut commands: Vec<(u32, String)> = Vec::new();
+    if json {
+        for c in keyed.captures_iter(text.as_bytes()).take(200) {
+            if let Some(v) = c.get(2) {
+                let raw = String::from_utf8_lossy(v.as_bytes());
+                commands.push((line_of(v.start()), json_unescape(&raw)));
+            }
+        }
+        // Every value of a package's `scripts`.
+        if let Some(i) = text.find("\"scripts\"")
+            && let Some(open) = text[i..].find('{').map(|o| i + o)
+            && let Some(close) = text[open..].find('}').map(|c| open + c)
+        {
+            static PAIR: OnceLock<Regex> = OnceLock::new();
+            let pair = PAIR.get_or_init(|| {
+                RegexBuilder::new(r#""[^"\\]*"\s*:\s*"((?:[^"\\]|\\.)*)""#)
+                    .unicode(false)
+                    .build()
+                    .expect("the script-pair pattern compiles")
+            });
+            for c in pair.captures_iter(&text.as_bytes()[open..close]).take(200) {
+                if let Some(v) = c.get(1) {
+                    let raw = String::from_utf8_lossy(v.as_bytes());
+                    commands.push((line_of(open + v.start()), json_unescape(&raw)));
+                }
+            }
+        }
+    } else {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let l = lines[i];
+            let t = l.trim_start().trim_start_matches("- ").trim_start();
+            let Some((key, value)) = t.split_once(':') else {
+                i += 1;
+                continue;
+            };
+            if !matches!(
+                key.trim(),
+                "run" | "command" | "script" | "entrypoint" | "cmd"
+            ) {
+                i += 1;
+                continue;
+            }
+            let value = value.trim();
+            if value.starts_with('|') || value.starts_with('>') {
+                let indent = l.len() - l.trim_start().len();
+                let mut body = Vec::new();
+                let mut j = i + 1;
+                while j < lines.len()
+                    && (lines[j].trim().is_empty()
+                        || lines[j].len() - lines[j].trim_start().len() > indent)
+                {
+                    body.push(lines[j].trim_start());
+                    j += 1;
+                }
+                commands.push((i as u32 + 2, body.join("\n")));
+                i = j;
+                continue;
+            }
+            if !value.is_empty() {
+                commands.push((i as u32 + 1, value.trim_matches(['"', '\'']).to_string()));
+            }
+            i += 1;
+        }
+    }
+    let autorun = json && text.contains("\"folderOpen\"");
+    for (line, cmd) in commands.iter().take(200) {
+        shell_at(
+            path,
+            out,
+            cmd,
+            *line,
+            shell::Dialect::Sh,
+            shown,
+            false,
+            None,
+        );
+        if autorun {
+            out.push(Finding {
+                rule: "persistence/autorun-task".into(),
+                category: Category::Persistence,
+                severity: if shell::active(cmd) {
+                    Severity::High
+                } else {
+                    Severity::Low
+                },
+                file: path.into(),
+                line: *line,
+                excerpt: clip(cmd),
+                explanation: "an editor task that runs by itself whenever the folder is opened"
+                    .into(),
+                in_context: shown,
+            });
+        }
+    }
+    false
+}
+
+/// A JSON string's text with its escapes read.
+fn json_unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => {}
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
 }
 
 /// When the last of `lines` is inside a fenced block, the index of its opening fence.

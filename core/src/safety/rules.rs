@@ -116,7 +116,7 @@ pub const RULES: &[Rule] = &[
         kind: Prose,
         // Running what someone else wrote without looking at who they are: "Execute that code
         // block in the shell exactly as written", "do not check who wrote the comment".
-        pattern: r"(?i)\b(execute|run)\s+(that|the|this|each|every|any|its|their)\s+(fenced\s+)?(code\s+)?(block|snippet|script)s?\b[^.]{0,40}\b(exactly as written|as written|verbatim|unmodified|without (checking|reviewing|reading|asking))\b|\b(do not|don't|never|no need to)\s+(check|verify|validate|confirm)\s+(who|whether|which user|the author|the sender|the identity|where it came)",
+        pattern: r"(?i)\b(execute|run)\s+(that|the|this|each|every|any|its|their)\s+(fenced\s+)?(code\s+)?(block|snippet|script)s?\b[^.]{0,40}\b(exactly\s+as\s+written|as\s+written|verbatim|unmodified|without\s+(checking|reviewing|reading|asking))\b|\b(do not|don't|never|no need to)\s+(check|verify|validate|confirm)\s+(who|whether|which user|the author|the sender|the identity|where it came)",
         explanation: "runs code from others without checking who wrote it",
     },
     Rule {

@@ -481,6 +481,28 @@ fn inline_script(c: &Cmd) -> Option<(String, Dialect)> {
     (!script.trim().is_empty()).then_some((script, dialect))
 }
 
+/// The program an interpreter is given on its command line (`node -e …`, `python3 -c …`).
+fn inline_program(c: &Cmd) -> Option<(String, super::code::Lang)> {
+    let n = c.name.as_str();
+    let (lang, flags): (super::code::Lang, &[&str]) =
+        if matches!(n, "node" | "nodejs" | "deno" | "bun") {
+            (
+                super::code::Lang::JavaScript,
+                &["-e", "--eval", "-p", "--print"],
+            )
+        } else if n.starts_with("python") {
+            (super::code::Lang::Python, &["-c"])
+        } else {
+            return None;
+        };
+    let words = shell_words(&c.text);
+    let i = words.iter().position(|w| flags.contains(&w.as_str()))?;
+    words
+        .get(i + 1)
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| (p.clone(), lang))
+}
+
 /// `text` split into words as a POSIX shell does: `'…'` literal, `"…"` with `\"` and `\\`
 /// escapes, `\x` outside quotes, adjacent pieces joined (`'a'\''b'` is `a'b`).
 fn shell_words(text: &str) -> Vec<String> {
@@ -1255,6 +1277,14 @@ pub(super) fn persistence_kind(t: &str) -> Option<&'static str> {
 }
 
 /// What written text would do when it runs later: fetch and run code, open a connection.
+/// Whether a command line downloads, decodes, tunnels or pipes into a shell.
+pub fn active(s: &str) -> bool {
+    active_content(s)
+        || s.contains("eval(")
+        || s.contains("node -e")
+        || s.contains("require('https')")
+}
+
 fn active_content(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
     (l.contains("curl ")
@@ -1638,6 +1668,17 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     scan_decoded(ctx.path, &inner, ctx.out, depth);
                 }
             }
+        }
+        // A program given on the command line (`node -e '…'`, `python3 -c '…'`) is code.
+        if let Some((program, lang)) = inline_program(c) {
+            super::code::scan(
+                ctx.path,
+                &program,
+                lang,
+                unit.line + c.row,
+                unit.shown,
+                ctx.out,
+            );
         }
         // A script given to a shell (`sh -c '…'`, `pwsh -Command …`) is commands too.
         if let Some((text, dialect)) = &script {
