@@ -425,6 +425,31 @@ impl<'a> Context<'a> {
     }
 
     /// Whether the line holding `offset` is a markdown table row.
+    /// Whether `offset` is in the frontmatter's `description:` (what the skill is for, which
+    /// may name the commands and flags it documents).
+    pub fn in_description(&self, offset: usize) -> bool {
+        let Some(body) = self.text.strip_prefix("---\n") else {
+            return false;
+        };
+        let Some(end) = body.find("\n---") else {
+            return false;
+        };
+        if offset >= end + 4 {
+            return false;
+        }
+        let line = self.line_text(offset);
+        line.trim_start().starts_with("description:")
+            || (line.starts_with([' ', '\t']) && {
+                // A continuation line: the key above it is the description.
+                let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                self.text[..start]
+                    .lines()
+                    .rev()
+                    .find(|l| !l.starts_with([' ', '\t']))
+                    .is_some_and(|l| l.starts_with("description:"))
+            })
+    }
+
     pub fn in_table(&self, offset: usize) -> bool {
         self.markdown && self.line_text(offset).trim_start().starts_with('|')
     }

@@ -168,14 +168,49 @@ pub(super) fn registry_settings(path: &str, text: &str, ctx: &Context, out: &mut
         .build()
         .expect("the registry-setting pattern compiles")
     });
-    let mut seen = 0;
+    // Settings whose value is on the lines below (pip's `extra-index-url =` then indented
+    // URLs), each URL with where it is and whether it adds an index beside the public one.
+    static CONTINUED: OnceLock<Regex> = OnceLock::new();
+    let continued = CONTINUED.get_or_init(|| {
+        RegexBuilder::new(
+            r"(?im)^[ \t]*(extra-)?index[-_]url[ \t]*=[ \t]*\r?\n((?:[ \t]+\S+[ \t]*\r?\n?)+)",
+        )
+        .unicode(false)
+        .build()
+        .expect("the continued-setting pattern compiles")
+    });
+    let mut found: Vec<(usize, usize, String, bool)> = Vec::new();
     for c in setting.captures_iter(text.as_bytes()).take(50) {
-        let (Some(all), Some(url)) = (c.get(0), c.get(1)) else {
-            continue;
-        };
-        let Ok(url) = std::str::from_utf8(url.as_bytes()) else {
-            continue;
-        };
+        if let (Some(all), Some(url)) = (c.get(0), c.get(1)) {
+            let extra = all.as_bytes().to_ascii_lowercase().starts_with(b"extra")
+                || String::from_utf8_lossy(all.as_bytes())
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("extra");
+            found.push((
+                all.start(),
+                all.end(),
+                String::from_utf8_lossy(url.as_bytes()).into_owned(),
+                extra,
+            ));
+        }
+    }
+    for c in continued.captures_iter(text.as_bytes()).take(20) {
+        let extra = c.get(1).is_some();
+        if let Some(block) = c.get(2) {
+            let mut at = block.start();
+            for l in String::from_utf8_lossy(block.as_bytes()).split_inclusive('\n') {
+                let url = l.trim();
+                if url.contains("://") {
+                    found.push((at, at + l.trim_end().len(), url.to_string(), extra));
+                }
+                at += l.len();
+            }
+        }
+    }
+    let mut seen = 0;
+    for (s0, e0, url, extra) in found {
+        let url = url.as_str();
         let Some((host, class)) = hosts::urls_in(url).into_iter().next() else {
             continue;
         };
@@ -183,6 +218,14 @@ pub(super) fn registry_settings(path: &str, text: &str, ctx: &Context, out: &mut
             continue;
         }
         let (severity, why) = match class {
+            // An index beside the public one: pip takes the highest version from either, so
+            // whoever runs it can shadow any package (dependency confusion).
+            _ if extra && class == HostClass::Unknown => (
+                Severity::High,
+                format!(
+                    "adds {host} as an extra index beside the public one: a package published there under any public name is installed instead"
+                ),
+            ),
             HostClass::Suspicious | HostClass::BareIp | HostClass::PlainHttp => (
                 Severity::High,
                 format!(
@@ -194,8 +237,8 @@ pub(super) fn registry_settings(path: &str, text: &str, ctx: &Context, out: &mut
                 format!("sends installs to {host}, an index other than the public registry"),
             ),
         };
-        let start = floor(text, all.start());
-        let end = ceil(text, all.end());
+        let start = floor(text, s0);
+        let end = ceil(text, e0);
         out.push(Finding {
             rule: "supply-chain/foreign-index".into(),
             category: Category::SupplyChain,

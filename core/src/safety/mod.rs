@@ -322,6 +322,7 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
                     ctx.teaching()
                         || (ctx.in_table(start) && !ctx.instructing_cell(start))
                         || denies(ctx.line_text(start))
+                        || ctx.in_description(start)
                         || (ctx.markdown() && forbids(ctx.line_text(start)))
                         // Malware is shared in archives locked with `infected`, so that no
                         // scanner or double-click opens it by accident: handling samples.
@@ -719,6 +720,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             }
             let shown = teaching || forbids(prev_prose);
             let first_line = start as u32 + 1;
+            let before_block = out.len();
             let cron = matches!(lang.to_ascii_lowercase().as_str(), "cron" | "crontab");
             if let Some(dialect) = shell::fence_dialect(lang).or(cron.then_some(shell::Dialect::Sh))
             {
@@ -790,6 +792,19 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                         false,
                         Some(&downloads),
                     );
+                }
+            }
+            // A block the text before it puts behind the user's consent ("Confirm with the
+            // user that collaborators are informed") is a step the user decides: what it
+            // destroys is their call, not a hidden act.
+            if asks_consent(&lines[..i]) {
+                for f in &mut out[before_block..] {
+                    if matches!(
+                        f.rule.as_str(),
+                        "script/destructive" | "exfiltration/repo-push"
+                    ) {
+                        f.in_context = true;
+                    }
                 }
             }
             i = end + 1;
@@ -1053,6 +1068,41 @@ fn json_unescape(raw: &str) -> String {
         }
     }
     out
+}
+
+/// Whether the paragraph right before a block (the last lines of `before`) asks for the
+/// user's confirmation first.
+fn asks_consent(before: &[&str]) -> bool {
+    let para: Vec<&str> = before
+        .iter()
+        .rev()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .take(8)
+        .copied()
+        .collect();
+    let l = para.join(" ").to_lowercase();
+    [
+        "confirm with the user",
+        "ask the user",
+        "user confirms",
+        "user has confirmed",
+        "explicit confirmation",
+        "after confirmation",
+        "demander confirmation",
+        "demandez confirmation",
+        "confirmation de l'utilisateur",
+        "bestätigen lassen",
+        "bestätigung des nutzers",
+        "confirmación del usuario",
+        "confirmação do usuário",
+        "conferma dell'utente",
+        "用户确认",
+        "ユーザーの確認",
+        "ユーザーに確認",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
 }
 
 /// When the last of `lines` is inside a fenced block, the index of its opening fence.

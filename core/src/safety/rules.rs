@@ -255,7 +255,7 @@ pub const RULES: &[Rule] = &[
         category: Exfiltration,
         severity: Critical,
         kind: Behaviour,
-        pattern: r"(?i)\bnc(at)?\b[^\n]*\s-(e|c)\s|\bnc(at)?\s+-\w*l\w*\b[^\n]*\|\s*(/bin/)?(ba)?sh\b|/dev/tcp/\S+|\bbash -i\b[^\n]*>&|\bsocat\b[^\n]*exec:|\bpty\.spawn\(|\bos\.dup2\(\s*\w+\.fileno\(\)|\[\s*[\x22']/bin/(ba|z)?sh[\x22']\s*,\s*[\x22']-i[\x22']\s*\]|\bspawn\(\s*[\x22']/bin/(ba)?sh[\x22'][^\n]*\bstdio\b",
+        pattern: r"(?i)\bnc(at)?\b[^\n]*\s-(e|c)\s|\bnc(at)?\s+-\w*l\w*\b[^\n]*\|\s*(/bin/)?(ba)?sh\b|/dev/tcp/\S+[^\n]*(0>&1|<&\s*\d|>&\s*\d)|>&\s*/dev/tcp/|\bbash -i\b[^\n]*>&|\bsocat\b[^\n]*exec:|\bpty\.spawn\(|\bos\.dup2\(\s*\w+\.fileno\(\)|\[\s*[\x22']/bin/(ba|z)?sh[\x22']\s*,\s*[\x22']-i[\x22']\s*\]|\bspawn\(\s*[\x22']/bin/(ba)?sh[\x22'][^\n]*\bstdio\b",
         explanation: "opens a shell for a remote party",
     },
     // --- Privilege escalation and persistence ---
@@ -283,6 +283,25 @@ pub const RULES: &[Rule] = &[
         kind: Behaviour,
         pattern: r"(?i)\brm\s+-(rf|fr|r\s+-f|f\s+-r)\b[^\n;&|]*\s(--no-preserve-root|/|/\*|~/?|\$HOME/?|/var/log\S*|/etc\S*|/usr\S*|/home\S*|/boot\S*)(\s|$)|\bmkfs\.\w+\s+/dev/|\bdd\s+if=\S+\s+of=/dev/(sd|nvme|disk)",
         explanation: "deletes or overwrites system or home data",
+    },
+    Rule {
+        id: "script/drop-database",
+        category: DangerousScript,
+        severity: High,
+        kind: Behaviour,
+        // The schema or database everything lives in, dropped: `DROP SCHEMA public CASCADE`.
+        pattern: r"(?i)\bdrop\s+(schema|database)\s+(if\s+exists\s+)?[\x22`\x27]?(public|production|prod|main|master|live)[\x22`\x27]?(\s+cascade)?\s*;",
+        explanation: "drops the schema or database the data lives in",
+    },
+    Rule {
+        id: "script/cloud-wipe",
+        category: DangerousScript,
+        severity: High,
+        kind: Behaviour,
+        // A cloud resource's protection against deletion switched off, or a bucket's every
+        // version deleted: what is gone then cannot be restored.
+        pattern: r"(?i)\bDisableApiTermination\b[^\n]{0,40}\bfalse\b|\bdeletion[_-]?protection\b[\x22'\s]*[:=]\s*[\x22']?false\b|--no-deletion-protection\b|\bobject_versions\.all\(\)\.delete\(\)|\baws\s+s3\s+rb\s+s3://\S+\s+--force\b",
+        explanation: "switches off deletion protection or deletes every version of stored data",
     },
     Rule {
         id: "script/obfuscated-exec",

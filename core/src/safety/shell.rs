@@ -2595,6 +2595,49 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 "deletes files across the home folder".into(),
             );
         }
+        // Every branch of the remote overwritten, or every tag deleted there: the shared
+        // history others have is gone.
+        if c.name == "git" && c.has("push") {
+            // `--force-with-lease` refuses to overwrite what it has not seen: the careful form.
+            let force = c
+                .args
+                .iter()
+                .any(|a| a == "-f" || a == "--force" || (a.starts_with('+') && a.len() > 1));
+            let everything = c.has("--all") || c.has("--mirror") || c.has("--tags");
+            let deleting_all = (c.has("--delete") || c.has("-d"))
+                && c.piped_from.is_some_and(|p| {
+                    cmds[p].name == "git" && (cmds[p].has("tag") || cmds[p].has("branch"))
+                })
+                || (c.name == "git"
+                    && c.piped_from.is_none()
+                    && cmds.iter().any(|x| {
+                        x.name == "xargs" && x.args.iter().any(|a| a == "git") && x.has("--delete")
+                    }));
+            if (force && everything) || deleting_all {
+                ctx.push(
+                    c,
+                    "script/destructive",
+                    Category::DangerousScript,
+                    Severity::High,
+                    "overwrites or deletes every branch or tag on the remote: the shared history is lost"
+                        .into(),
+                );
+            }
+        }
+        if c.name == "xargs"
+            && c.args.iter().any(|a| a == "git")
+            && c.has("push")
+            && (c.has("--delete") || c.has("-d"))
+            && c.piped_from.is_some_and(|p| cmds[p].name == "git")
+        {
+            ctx.push(
+                c,
+                "script/destructive",
+                Category::DangerousScript,
+                Severity::High,
+                "deletes every tag or branch it lists from the remote".into(),
+            );
+        }
         if matches!(c.name.as_str(), "shred" | "wipe" | "srm")
             && c.args.iter().any(|a| home_like(a) || a.contains('*'))
         {
