@@ -1462,7 +1462,18 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
                     ".includes(",
                 ]
                 .iter()
-                .any(|w| src.contains(w));
+                .any(|w| src.contains(w))
+                    || src.contains("allow-list")
+                    || src.contains("allow_list")
+                    // A constant map of allowed values looked up (`SORTABLE.get(sort, "id")`).
+                    || src.split(".get(").any(|before| {
+                        let name: String = before
+                            .chars()
+                            .rev()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        name.len() > 2 && name.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                    });
                 let from_input = from_input && !checked;
                 push(
                     finding(
@@ -1795,8 +1806,26 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
     if addresses_the_agent(src) {
         tool_poisoning(path, src, line0, tree.root_node(), &mut found, 0);
     }
-    if shown {
-        for f in &mut found {
+    // A flaw the code itself declares (`# VULNERABLE`, `vulnerable_app.py`, "intentionally
+    // vulnerable") is a lesson or a lab: a planted one hides.
+    let declared = {
+        let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        let l = src.to_ascii_lowercase();
+        name.contains("vulnerable")
+            || name.contains("insecure")
+            || name.contains("vuln_")
+            || l.contains("# vulnerable")
+            || l.contains("// vulnerable")
+            || l.contains("intentionally vulnerable")
+            || l.contains("deliberately vulnerable")
+            || l.contains("do not use in production")
+    };
+    for f in &mut found {
+        let flaw = matches!(
+            f.rule.as_str(),
+            "script/sql-injection" | "script/exec-input" | "script/path-traversal"
+        );
+        if shown || (declared && flaw) {
             f.in_context = true;
         }
     }

@@ -317,7 +317,11 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
             // Matches are ASCII-anchored; widen to char boundaries for slicing.
             let (start, end) = (floor(text, m.start), ceil(text, m.end));
             let in_context = match rule.kind {
-                Kind::Prose => ctx.quoted_as(start, NEGATING.contains(&rule.id)),
+                // A flag named in the description is what the skill documents.
+                Kind::Prose => {
+                    ctx.quoted_as(start, NEGATING.contains(&rule.id))
+                        || (text[start..end].starts_with("--") && ctx.in_description(start))
+                }
                 Kind::Behaviour => {
                     ctx.teaching()
                         || (ctx.in_table(start) && !ctx.instructing_cell(start))
@@ -592,6 +596,19 @@ fn frames_examples(line: &str) -> bool {
         "never execute",
         "do not paste",
         "never paste",
+        // The same in the other languages skills are written in.
+        "a detectar",
+        "à détecter",
+        "a détecter",
+        "zu erkennen",
+        "da rilevare",
+        "a detetar",
+        "要检测",
+        "检测示例",
+        "検出対象",
+        "検知する",
+        "탐지할",
+        "to detect",
     ]
     .iter()
     .any(|w| l.contains(w))
