@@ -366,6 +366,16 @@ impl<'a> Context<'a> {
     /// user"): a plain "do not" on its line is then the phrase itself, not a sign that it is
     /// forbidden.
     pub fn quoted_as(&self, offset: usize, negating: bool) -> bool {
+        self.quoted_with(offset, negating, true)
+    }
+
+    /// [`Context::quoted`] where a quote block (`> …`) counts only when the phrase is also
+    /// in quotation marks: notes addressed to a scanner are styled as quote blocks.
+    pub fn quoted_unless_block(&self, offset: usize) -> bool {
+        self.quoted_with(offset, false, false)
+    }
+
+    fn quoted_with(&self, offset: usize, negating: bool, blocks_quote: bool) -> bool {
         let negated = |l: &str| {
             NEGATION.iter().any(|w| l.contains(w))
                 || (!negating && PLAIN_NEGATION.iter().any(|w| l.contains(w)))
@@ -378,7 +388,7 @@ impl<'a> Context<'a> {
             .find('\n')
             .map_or(self.text.len(), |i| offset + i);
         let line = &self.text[line_start..line_end];
-        if line.trim_start().starts_with('>') {
+        if blocks_quote && line.trim_start().starts_with('>') {
             return true;
         }
         // Inside a quotation on its line.

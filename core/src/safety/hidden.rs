@@ -46,6 +46,28 @@ const INSTRUCTION_WORDS: &[&str] = &[
     "execute",
 ];
 
+/// `text` without zero-width characters, when it has some inside words (`r\u{200B}e\u{200B}a\u{200B}d`):
+/// what a reader's eye sees, for the rules to read again.
+pub fn without_invisible(text: &str) -> Option<String> {
+    let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}');
+    let mut inside = 0;
+    let mut prev = ' ';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if invisible(c)
+            && prev.is_alphanumeric()
+            && chars.peek().is_some_and(|n| !n.is_whitespace())
+        {
+            inside += 1;
+            if inside >= 3 {
+                break;
+            }
+        }
+        prev = c;
+    }
+    (inside >= 3).then(|| text.chars().filter(|c| !invisible(*c)).collect())
+}
+
 pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     // Invisible characters (a leading byte-order mark is fine).
@@ -66,6 +88,12 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
         }
         reported[kind] = true;
         let (rule, sev, why) = match kind {
+            // Between the letters of words, they break up what the words say.
+            0 if without_invisible(text).is_some() => (
+                "hidden/zero-width",
+                Severity::High,
+                "zero-width characters inside words break up what they say, hiding it from a reviewer and from search",
+            ),
             0 => (
                 "hidden/zero-width",
                 Severity::Medium,

@@ -318,6 +318,11 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
             let (start, end) = (floor(text, m.start), ceil(text, m.end));
             let in_context = match rule.kind {
                 // A flag named in the description is what the skill documents.
+                // Text addressed to a scanner is an attack however it is set (a quote block is
+                // how such notes are styled), unless the document teaches about them.
+                Kind::Prose if rule.id == "override/scanner-addressed" => {
+                    ctx.quoted_unless_block(start)
+                }
                 Kind::Prose => {
                     ctx.quoted_as(start, NEGATING.contains(&rule.id))
                         || (text[start..end].starts_with("--") && ctx.in_description(start))
@@ -352,6 +357,15 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
         }
     }
     out.extend(hidden::scan(path, text, &ctx));
+    // Read again as the eye sees it: words broken up by invisible characters joined.
+    if let Some(visible) = hidden::without_invisible(text) {
+        for mut f in scan_file(path, &visible, skill_teaching) {
+            if !out.iter().any(|o| o.rule == f.rule && o.line == f.line) {
+                f.excerpt = format!("(invisible characters removed) {}", f.excerpt);
+                out.push(f);
+            }
+        }
+    }
     let structured = structure(path, text, &ctx, &mut out);
     if !structured {
         // Code no parser here reads (Ruby, Go, PHP…): a secret source near a network sink.

@@ -203,7 +203,84 @@ fn commands(text: &str, dialect: Dialect) -> Vec<Cmd> {
         return Vec::new();
     };
     collect(tree.root_node(), text, dialect, &mut cmds, false, 0);
+    expand_literals(text, &mut cmds);
     cmds
+}
+
+/// Spells out variables set to plain words (`p1="cu"; p2="rl"` … `"$p1$p2" -fsSL …`) in the
+/// commands' names and arguments: a command split into pieces is still that command.
+fn expand_literals(text: &str, cmds: &mut [Cmd]) {
+    if !cmds
+        .iter()
+        .any(|c| c.name.contains('$') || c.args.iter().any(|a| a.contains('$')))
+    {
+        return;
+    }
+    let mut vars: Vec<(String, String)> = Vec::new();
+    for stmt in text.lines().flat_map(|l| l.split(';')).take(5000) {
+        let t = stmt.trim();
+        let Some((name, value)) = t.split_once('=') else {
+            continue;
+        };
+        if name.is_empty()
+            || name.len() > 40
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || name.starts_with(|c: char| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let value = value.trim();
+        let literal = if let Some(v) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+            v
+        } else if let Some(v) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+            v
+        } else {
+            value
+        };
+        if literal.len() > 200 || literal.contains(['$', '`', '(', ' ']) {
+            continue;
+        }
+        vars.push((name.to_ascii_lowercase(), literal.to_string()));
+        if vars.len() > 200 {
+            break;
+        }
+    }
+    if vars.is_empty() {
+        return;
+    }
+    // Longer names first, so `$p10` is not read as `$p1` then `0`.
+    vars.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+    let expand = |s: &str| -> String {
+        let mut out = s.to_string();
+        for (n, v) in &vars {
+            for form in [format!("${{{n}}}"), format!("${n}")] {
+                let mut from = 0;
+                while let Some(i) = out[from..]
+                    .to_ascii_lowercase()
+                    .find(&form)
+                    .map(|i| from + i)
+                {
+                    out.replace_range(i..i + form.len(), v);
+                    from = i + v.len();
+                }
+            }
+        }
+        out
+    };
+    for c in cmds.iter_mut() {
+        if c.name.contains('$') {
+            let name = expand(&c.name);
+            if !name.contains('$') {
+                c.name = base_name(&name);
+                c.text = expand(&c.text);
+            }
+        }
+        for a in &mut c.args {
+            if a.contains('$') {
+                *a = expand(a);
+            }
+        }
+    }
 }
 
 /// The source text of a syntax node (also used by the code analysis).
