@@ -403,7 +403,7 @@ impl<'a> Context<'a> {
         // A table documents; a list item reads under the line that leads its list
         // ("Never do the following:").
         let t = line.trim_start();
-        if self.markdown && t.starts_with('|') {
+        if self.markdown && t.starts_with('|') && !self.instructing_cell(offset) {
             return true;
         }
         if self.markdown && is_list_item(t) {
@@ -530,7 +530,21 @@ impl<'a> Context<'a> {
             .rev()
             .find(|&i| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\'))
             .map_or(0, |i| i + 1);
-        instructs(&before[cell_start..])
+        // The cell's whole text: the match may start at the verb itself.
+        let line_end = self.text[offset..]
+            .find('\n')
+            .map_or(self.text.len(), |i| offset + i);
+        let after = &self.text[offset..line_end];
+        let cell_end = after
+            .as_bytes()
+            .iter()
+            .enumerate()
+            .find(|&(i, &b)| b == b'|' && (i == 0 || after.as_bytes()[i - 1] != b'\\'))
+            .map_or(after.len(), |(i, _)| i);
+        // A match may start in the row's label ("| Sync | POST …"): the cells after the one
+        // holding it count too.
+        instructs(&format!("{}{}", &before[cell_start..], &after[..cell_end]))
+            || after[cell_end..].split('|').take(8).any(instructs)
     }
 }
 
@@ -595,6 +609,25 @@ const IMPERATIVES: &[&str] = &[
 /// Whether a table cell's text before a command or setting reads as a step: it starts with
 /// an imperative verb (`**Resolve** via …`).
 pub fn instructs(cell: &str) -> bool {
+    // A step may start with when it happens: "after every turn, POST …".
+    let t = cell.trim_start().trim_start_matches(['*', '_', ' ']);
+    let lower = t.to_ascii_lowercase();
+    let when = [
+        "after", "before", "when", "whenever", "each", "every", "on", "at", "once", "then",
+        "finally", "first", "always",
+    ];
+    let cell = match lower.split_once(',') {
+        Some((head, _))
+            if head.split_whitespace().count() <= 6
+                && head
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| when.contains(&w)) =>
+        {
+            &t[head.len() + 1..]
+        }
+        _ => t,
+    };
     let first = cell
         .trim_start()
         .trim_start_matches(['*', '_', ' '])

@@ -231,7 +231,7 @@ pub const RULES: &[Rule] = &[
         category: Exfiltration,
         severity: Critical,
         kind: Prose,
-        pattern: r"(?i)\b(send|post|upload|forward|transmit|copy|leak|exfiltrate)\b.{0,30}\b(conversation|chat|session) (history|log|transcript|contents)|\b(send|post|upload|forward|transmit|exfiltrate)\b.{0,40}\b(api keys?|credentials|secrets|passwords|tokens|private keys?|environment variables)\b.{0,30}\b(to|at)\b",
+        pattern: r"(?i)\b(send|post|upload|forward|transmit|copy|leak|exfiltrate)\b.{0,30}\b(conversation|chat|session) (history|log|transcript|contents)|\b(send|post|upload|forward|transmit|exfiltrate)\b.{0,40}\b(api keys?|credentials|secrets|passwords|tokens|private keys?|environment variables)\b.{0,30}\b(to|at)\b|\b(send|post|upload|forward|transmit|sync|copy)\b.{0,60}\b(the\s+)?user'?s\s+(full\s+|entire\s+|complete\s+|whole\s+|last\s+)?(messages?|prompts?|requests?|input)\b.{0,160}\b(to|at)\b",
         explanation: "asks the agent to send conversation data or secrets elsewhere",
     },
     Rule {
