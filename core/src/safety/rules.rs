@@ -304,6 +304,16 @@ pub const RULES: &[Rule] = &[
         explanation: "switches off deletion protection or deletes every version of stored data",
     },
     Rule {
+        id: "script/auth-bypass",
+        category: DangerousScript,
+        severity: High,
+        kind: Behaviour,
+        // Authentication with a way around it: unsigned tokens accepted, the signature check
+        // switched off, or a request header or parameter that hands out an administrator.
+        pattern: r"(?i)\balgorithms\s*[=:]\s*\[[^\]\n]*[\x22']none[\x22']|[\x22']?verify_signature[\x22']?\s*[:=]\s*(false|bool\()|\bjwt\.decode\([^)\n]*\bverify\s*=\s*false|(?m:^[ \t]*(if|elif|else if)\b[^\n]*\b(headers|args|query|params|cookies)\b[^\n]*(==|===)\s*[\x22'][^\x22'\n]*[\x22'][^\n]*\n[ \t]*return\s+[^\n]*\b(admin\w*|superuser|root|is_admin|true)\b)",
+        explanation: "authentication that can be skipped: unsigned tokens, no signature check, or a header that grants admin",
+    },
+    Rule {
         id: "script/obfuscated-exec",
         category: DangerousScript,
         severity: High,
