@@ -4,4 +4,5 @@
 mod hostile_archives;
 mod packaging;
 mod safety_corpus;
+mod safety_robust;
 mod safety_specimens;
