@@ -136,6 +136,12 @@ const TEACHING: &[&str] = &[
     "탐지",
 ];
 
+#[cfg(test)]
+#[test]
+fn teaching_words_fit_their_bit_set() {
+    assert!(TEACHING.len() <= 128);
+}
+
 /// The line without phrases that hide an action from the user ("never mention this step"):
 /// those are orders, not prohibitions, so they do not make a line a negation.
 pub fn without_hiding(lower: &str) -> String {
@@ -269,12 +275,16 @@ fn teaching_hits(text: &str, code: &[(usize, usize)], enough: usize) -> usize {
     segments.push(&text[last.min(text.len())..]);
     // At least two different words: one repeated term ("malicious") is not a lesson.
     let mut hits = 0;
-    let mut kinds = 0u32;
+    // One bit per teaching word (a test keeps the list within 128).
+    let mut kinds = 0u128;
     for seg in segments {
         for m in teaching_words().find_overlapping_iter(seg) {
+            // After the whitespace before the word (an ideographic space is three bytes).
             let start = seg[..m.start()]
-                .rfind(char::is_whitespace)
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| c.is_whitespace())
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let end = seg[m.end()..]
                 .find(char::is_whitespace)
                 .map_or(seg.len(), |i| m.end() + i);
@@ -283,7 +293,7 @@ fn teaching_hits(text: &str, code: &[(usize, usize)], enough: usize) -> usize {
                 continue;
             }
             hits += 1;
-            kinds |= 1 << m.pattern().as_u32();
+            kinds |= 1u128 << (m.pattern().as_u32() % 128);
             if hits >= enough && kinds.count_ones() >= 2 {
                 return hits;
             }

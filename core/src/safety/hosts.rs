@@ -380,9 +380,12 @@ pub fn urls_in(text: &str) -> Vec<(String, HostClass)> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(i) = rest.find("://") {
+        // After the character that ends the scheme (which may be several bytes long).
         let scheme_start = rest[..i]
-            .rfind(|c: char| !c.is_ascii_alphanumeric() && c != '+' && c != '-' && c != '.')
-            .map_or(0, |j| j + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_ascii_alphanumeric() && c != '+' && c != '-' && c != '.')
+            .map_or(0, |(j, c)| j + c.len_utf8());
         let scheme = rest[scheme_start..i].to_ascii_lowercase();
         let after = &rest[i + 3..];
         let end = after

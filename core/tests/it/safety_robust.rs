@@ -83,6 +83,11 @@ const PIECES: &[&str] = &[
     "replace (",
     "=>",
     "registry=",
+    "\u{3000}",
+    "\u{00A0}",
+    "h漢字ttps://x",
+    "prompt injection",
+    "détection",
     "index-url =\n    ",
     "\"command\": \"",
     "{",
@@ -94,7 +99,7 @@ const PIECES: &[&str] = &[
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(500))]
 
     #[test]
     fn spliced_specimens_never_panic(
