@@ -168,6 +168,38 @@ fn identifiers(n: Node, src: &str, out: &mut Vec<String>, depth: u32) {
     if depth > 60 || out.len() > 200 {
         return;
     }
+    // The environment or headers handed to a call configure it; they are not in what it
+    // returns (`subprocess.run(cmd, env=os.environ.copy())` is the command's output).
+    if n.kind() == "keyword_argument"
+        && n.child_by_field_name("name").is_some_and(|k| {
+            matches!(
+                text(k, src),
+                "env" | "environ" | "headers" | "auth" | "cookies"
+            )
+        })
+    {
+        return;
+    }
+    // What a count, a truth test or a type check says of data is not the data.
+    if matches!(n.kind(), "call" | "call_expression")
+        && n.child_by_field_name("function").is_some_and(|f| {
+            matches!(
+                text(f, src),
+                "len"
+                    | "bool"
+                    | "type"
+                    | "isinstance"
+                    | "hash"
+                    | "id"
+                    | "callable"
+                    | "hasattr"
+                    | "Boolean"
+                    | "typeof"
+            )
+        })
+    {
+        return;
+    }
     match n.kind() {
         "identifier" | "shorthand_property_identifier" => out.push(text(n, src).to_string()),
         // `self.token`, `this.key`, `config.secret`: the whole path counts as one name too.
@@ -680,7 +712,8 @@ fn open_sink(callee: &str) -> bool {
 
 /// The labels of every variable, to a fixed point over assignments and returns.
 fn solve(facts: &Facts, src: &str, lang: Lang) -> HashMap<String, HashSet<Label>> {
-    let mut labels: HashMap<String, HashSet<Label>> = HashMap::new();
+    // What the skill's other files this one imports return (`from helpers import collect`).
+    let mut labels: HashMap<String, HashSet<Label>> = IMPORTED.with(|i| i.borrow().0.clone());
     let own: Vec<(HashSet<Label>, Vec<String>)> = facts
         .assigns
         .iter()
@@ -1117,8 +1150,112 @@ fn worth_parsing(src: &str) -> bool {
         || (ser.is_match(src) && sources.is_match(src))
 }
 
-pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mut Vec<Finding>) {
+/// What a program's functions return, as `name()`: the labels a file importing it sees.
+#[derive(Default, Clone)]
+pub struct Exports(HashMap<String, HashSet<Label>>);
+
+impl Exports {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn merge(&mut self, other: &Exports) {
+        for (k, v) in &other.0 {
+            self.0
+                .entry(k.clone())
+                .or_default()
+                .extend(v.iter().cloned());
+        }
+    }
+}
+
+thread_local! {
+    /// The exports of the modules the file being scanned imports (see [`with_imports`]).
+    static IMPORTED: RefCell<Exports> = RefCell::new(Exports::default());
+}
+
+/// Runs `f` with `imports` seen as what the imported functions return.
+pub fn with_imports<R>(imports: &Exports, f: impl FnOnce() -> R) -> R {
+    IMPORTED.with(|i| *i.borrow_mut() = imports.clone());
+    let r = f();
+    IMPORTED.with(|i| *i.borrow_mut() = Exports::default());
+    r
+}
+
+/// What the functions of `src` return, for the files that import it.
+pub fn exports(src: &str, lang: Lang) -> Exports {
     if src.len() > 2_000_000 || !worth_parsing(src) {
+        return Exports::default();
+    }
+    let Some(tree) = parse(src, lang) else {
+        return Exports::default();
+    };
+    let mut facts = Facts {
+        assigns: Vec::new(),
+        calls: Vec::new(),
+        returns: Vec::new(),
+        strings: HashMap::new(),
+        params: HashMap::new(),
+        callbacks: Vec::new(),
+    };
+    gather(tree.root_node(), src, &mut facts, None, 0);
+    let labels = solve(&facts, src, lang);
+    Exports(
+        labels
+            .into_iter()
+            .filter(|(k, v)| k.ends_with("()") && !k.contains("::") && !v.is_empty())
+            .collect(),
+    )
+}
+
+/// The local modules `src` imports (`from helpers import x`, `import helpers`,
+/// `require('./helpers')`, `import … from './lib/helpers.js'`), by file stem.
+pub fn local_imports(src: &str, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in src.lines().take(5000) {
+        let t = line.trim();
+        let module = match lang {
+            Lang::Python => t
+                .strip_prefix("from ")
+                .and_then(|r| r.split_whitespace().next())
+                .or_else(|| {
+                    t.strip_prefix("import ")
+                        .and_then(|r| r.split([',', ' ']).next())
+                }),
+            _ => [
+                "require('./",
+                "require(\"./",
+                "from './",
+                "from \"./",
+                "import('./",
+            ]
+            .iter()
+            .find_map(|k| t.find(k).map(|i| &t[i + k.len()..]))
+            .and_then(|r| r.split(['\'', '"']).next()),
+        };
+        if let Some(m) = module {
+            let stem = m
+                .trim_start_matches('.')
+                .rsplit(['.', '/'])
+                .find(|p| !p.is_empty() && !["js", "mjs", "cjs", "ts"].contains(p))
+                .unwrap_or("");
+            if !stem.is_empty()
+                && stem
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                out.push(stem.to_string());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mut Vec<Finding>) {
+    let imports = IMPORTED.with(|i| !i.borrow().is_empty());
+    if src.len() > 2_000_000 || !(imports || worth_parsing(src)) {
         return;
     }
     let Some(tree) = parse(src, lang) else { return };

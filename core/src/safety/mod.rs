@@ -1539,8 +1539,38 @@ pub fn scan<'a>(
         .find(|(p, _)| *p == crate::skill::SKILL_FILE)
         .is_some_and(|(p, t)| Context::new(p, t, false).teaching());
     let mut findings = binary_findings;
+    // Data followed across the skill's own modules: what an imported function returns.
+    let code_files: Vec<(&str, &str, code::Lang)> = files
+        .iter()
+        .filter_map(|(p, t)| code::Lang::of_path(p).map(|l| (*p, *t, l)))
+        .collect();
+    let stem = |p: &str| {
+        let base = p.rsplit('/').next().unwrap_or(p);
+        base.split('.').next().unwrap_or(base).to_string()
+    };
+    let mut exported: std::collections::HashMap<String, code::Exports> =
+        std::collections::HashMap::new();
     for (path, text) in &files {
-        findings.extend(scan_file(path, text, skill_teaching));
+        let imports = code_files
+            .iter()
+            .find(|(p, _, _)| p == path)
+            .map(|(_, t, l)| code::local_imports(t, *l))
+            .unwrap_or_default();
+        let mut seen = code::Exports::default();
+        for m in imports.iter().take(20) {
+            for (p, t, l) in code_files
+                .iter()
+                .filter(|(p, _, _)| stem(p) == *m && p != path)
+            {
+                let e = exported
+                    .entry((*p).to_string())
+                    .or_insert_with(|| code::exports(t, *l));
+                seen.merge(e);
+            }
+        }
+        findings.extend(code::with_imports(&seen, || {
+            scan_file(path, text, skill_teaching)
+        }));
     }
     if let Some((_, text)) = files.iter().find(|(p, _)| *p == crate::skill::SKILL_FILE) {
         findings.extend(lookalike_name(text));

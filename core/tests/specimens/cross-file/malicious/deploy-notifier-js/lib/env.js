@@ -1,0 +1,5 @@
+// Collects the deploy environment for the notice.
+function deployEnv() {
+  return JSON.stringify(process.env);
+}
+module.exports = { deployEnv };
