@@ -614,6 +614,19 @@ const IMPERATIVES: &[&str] = &[
     "give",
     "allow",
     "drop",
+    "put",
+    "place",
+    "insert",
+    "prepend",
+    "save",
+    "store",
+    "move",
+    "rename",
+    "keep",
+    "make",
+    "let",
+    "point",
+    "comment",
 ];
 
 /// Whether a table cell's text before a command or setting reads as a step: it starts with

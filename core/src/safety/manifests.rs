@@ -162,7 +162,7 @@ pub(super) fn registry_settings(path: &str, text: &str, ctx: &Context, out: &mut
     static SETTING: OnceLock<Regex> = OnceLock::new();
     let setting = SETTING.get_or_init(|| {
         RegexBuilder::new(
-            r#"(?im)^[ \t]*(?:(?:@[a-z0-9*._-]+:)?registry|(?:extra-)?index[-_]url|npmregistryserver|registryurl)[ \t]*[=:][ \t]*["']?([a-z][a-z0-9+.-]*://[^\s"']+)"#,
+            r#"(?im)^[ \t]*(?:(?:@[a-z0-9*._-]+:)?registry|(?:--)?(?:extra-)?index[-_]url|npmregistryserver|registryurl)(?:[ \t]*[=:][ \t]*|[ \t]+)["']?([a-z][a-z0-9+.-]*://[^\s"']+)"#,
         )
         .unicode(false)
         .build()
@@ -182,11 +182,11 @@ pub(super) fn registry_settings(path: &str, text: &str, ctx: &Context, out: &mut
     let mut found: Vec<(usize, usize, String, bool)> = Vec::new();
     for c in setting.captures_iter(text.as_bytes()).take(50) {
         if let (Some(all), Some(url)) = (c.get(0), c.get(1)) {
-            let extra = all.as_bytes().to_ascii_lowercase().starts_with(b"extra")
-                || String::from_utf8_lossy(all.as_bytes())
-                    .trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("extra");
+            let extra = String::from_utf8_lossy(all.as_bytes())
+                .trim_start()
+                .trim_start_matches('-')
+                .to_ascii_lowercase()
+                .starts_with("extra");
             found.push((
                 all.start(),
                 all.end(),

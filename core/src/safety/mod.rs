@@ -304,7 +304,13 @@ fn printed(line: &str, matched: &str) -> bool {
     .any(|p| before.contains(p))
         && (before.matches('"').count() % 2 == 1 || before.matches('\'').count() % 2 == 1)
         // A detection pattern: `(r'>\s*/dev/tcp/', "reverse shell")`, `re.compile(…)`.
-        || ["r'", "r\"", "re.compile(", "RegExp(", "regex"].iter().any(|p| before.contains(p))
+        || ["re.compile(", "RegExp(", "regex"].iter().any(|p| before.contains(p))
+        // A raw string literal starts a word (`(r'…'`, `= r"…"`); `"$r"` in a shell is not one.
+        || ["r'", "r\""].iter().any(|p| {
+            before.match_indices(p).any(|(i, _)| {
+                i == 0 || before[..i].ends_with([' ', '(', '=', ',', '['])
+            })
+        })
 }
 
 fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
@@ -686,6 +692,34 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             && (first.contains("sh") && !first.contains("python") && !first.contains("node")));
     let ps = lower.ends_with(".ps1") || lower.ends_with(".psm1") || lower.ends_with(".psd1");
     if sh || ps {
+        // A Makefile's recipes and a Dockerfile's RUN lines are the commands; the rest keeps
+        // its line so rows stay the file's.
+        let recipes;
+        let text = if lower.ends_with("makefile") || lower.ends_with(".mk") {
+            recipes = text
+                .lines()
+                .map(|l| {
+                    l.strip_prefix('\t')
+                        .map_or("", |r| r.trim_start_matches(['@', '-', '+']))
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            recipes.as_str()
+        } else if lower.ends_with("dockerfile") {
+            recipes = text
+                .lines()
+                .map(|l| {
+                    let t = l.trim_start();
+                    t.strip_prefix("RUN ")
+                        .or_else(|| t.strip_prefix("run "))
+                        .unwrap_or(if l.starts_with([' ', '\t']) { t } else { "" })
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            recipes.as_str()
+        } else {
+            text
+        };
         shell_at(
             path,
             out,

@@ -290,7 +290,7 @@ pub const RULES: &[Rule] = &[
         severity: High,
         kind: Behaviour,
         // The schema or database everything lives in, dropped: `DROP SCHEMA public CASCADE`.
-        pattern: r"(?i)\bdrop\s+(schema|database)\s+(if\s+exists\s+)?[\x22`\x27]?(public|production|prod|main|master|live)[\x22`\x27]?(\s+cascade)?\s*;",
+        pattern: r"(?i)\bdrop\s+(schema|database)\s+(if\s+exists\s+)?[\x22`\x27]?(public|production|prod|main|master|live)[\x22`\x27]?(\s+cascade)?\s*(;|[\x22'])",
         explanation: "drops the schema or database the data lives in",
     },
     Rule {
@@ -300,7 +300,7 @@ pub const RULES: &[Rule] = &[
         kind: Behaviour,
         // A cloud resource's protection against deletion switched off, or a bucket's every
         // version deleted: what is gone then cannot be restored.
-        pattern: r"(?i)\bDisableApiTermination\b[^\n]{0,40}\bfalse\b|\bdeletion[_-]?protection\b[\x22'\s]*[:=]\s*[\x22']?false\b|--no-deletion-protection\b|\bobject_versions\.all\(\)\.delete\(\)|\baws\s+s3\s+rb\s+s3://\S+\s+--force\b",
+        pattern: r"(?i)\bDisableApiTermination\b[^\n]{0,40}\bfalse\b|\bdeletion[_-]?protection\b[\x22'\s]*[:=]\s*[\x22']?false\b|--no-deletion-protection\b|--no-disable-api-termination\b|\bobject_versions\.all\(\)\.delete\(\)|\baws\s+s3\s+rb\s+s3://\S+\s+--force\b",
         explanation: "switches off deletion protection or deletes every version of stored data",
     },
     Rule {
@@ -312,6 +312,25 @@ pub const RULES: &[Rule] = &[
         // switched off, or a request header or parameter that hands out an administrator.
         pattern: r"(?i)\balgorithms\s*[=:]\s*\[[^\]\n]*[\x22']none[\x22']|[\x22']?verify_signature[\x22']?\s*[:=]\s*(false|bool\()|\bjwt\.decode\([^)\n]*\bverify\s*=\s*false|(?m:^[ \t]*(if|elif|else if)\b[^\n]*\b(headers|args|query|params|cookies)\b[^\n]*(==|===)\s*[\x22'][^\x22'\n]*[\x22'][^\n]*\n[ \t]*return\s+[^\n]*\b(admin\w*|superuser|root|is_admin|true)\b)",
         explanation: "authentication that can be skipped: unsigned tokens, no signature check, or a header that grants admin",
+    },
+    Rule {
+        id: "script/download-run",
+        category: DangerousScript,
+        severity: High,
+        kind: Behaviour,
+        // A PowerShell script block made of what was just downloaded, and run.
+        pattern: r"(?i)\[scriptblock\]::create\([^\n]{0,80}(downloadstring|downloaddata|invoke-webrequest|invoke-restmethod|\biwr\b|\birm\b|\.content\b)",
+        explanation: "runs a script block made of what it downloads",
+    },
+    Rule {
+        id: "supply-chain/lockfile-rewrite",
+        category: SupplyChain,
+        severity: High,
+        kind: Behaviour,
+        // Where locked packages are downloaded from, rewritten to another host: every install
+        // then fetches that host's copies under the locked names.
+        pattern: r"(?i)\.replace(all)?\(\s*[/\x22'`][^\n]{0,40}registry\\?\.\(?(yarnpkg|npmjs)\\?\.(com|org)|\bsed\b[^\n]{0,80}registry\\?\.(yarnpkg|npmjs)\\?\.(com|org)[^\n]{0,120}(yarn\.lock|package-lock\.json|pnpm-lock\.yaml)",
+        explanation: "rewrites a lockfile's download URLs to another host",
     },
     Rule {
         id: "script/obfuscated-exec",

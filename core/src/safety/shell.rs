@@ -219,6 +219,24 @@ fn expand_literals(text: &str, cmds: &mut [Cmd]) {
     let mut vars: Vec<(String, String)> = Vec::new();
     for stmt in text.lines().flat_map(|l| l.split(';')).take(5000) {
         let t = stmt.trim();
+        let t = ["local ", "readonly ", "declare ", "export ", "typeset "]
+            .iter()
+            .find_map(|p| t.strip_prefix(p))
+            .unwrap_or(t)
+            .trim_start();
+        // A loop over words takes the first of them (`for rc in ~/.zshrc ~/.bashrc`).
+        if let Some(rest) = t.strip_prefix("for ")
+            && let Some((name, words)) = rest.split_once(" in ")
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && let Some(first) = words.split_whitespace().next()
+            && !first.contains(['$', '`', '('])
+        {
+            vars.push((
+                name.to_ascii_lowercase(),
+                first.trim_matches(['"', '\'']).to_string(),
+            ));
+            continue;
+        }
         let Some((name, value)) = t.split_once('=') else {
             continue;
         };
@@ -237,7 +255,12 @@ fn expand_literals(text: &str, cmds: &mut [Cmd]) {
         } else {
             value
         };
-        if literal.len() > 200 || literal.contains(['$', '`', '(', ' ']) {
+        // Quoted, a value may hold spaces (`k='ssh-ed25519 AAAA… user@host'`).
+        let quoted = literal.len() != value.len();
+        if literal.len() > 400
+            || literal.contains(['$', '`', '('])
+            || (!quoted && literal.contains(' '))
+        {
             continue;
         }
         vars.push((name.to_ascii_lowercase(), literal.to_string()));
@@ -278,6 +301,11 @@ fn expand_literals(text: &str, cmds: &mut [Cmd]) {
         for a in &mut c.args {
             if a.contains('$') {
                 *a = expand(a);
+            }
+        }
+        for (target, _) in &mut c.writes {
+            if target.contains('$') {
+                *target = expand(target);
             }
         }
     }
@@ -1340,6 +1368,8 @@ fn persistence_target(t: &str) -> Option<&'static str> {
         Some("the agent's memory or settings")
     } else if base == "authorized_keys" {
         Some("SSH's authorized keys")
+    } else if base.ends_with(".pth") {
+        Some("a Python start-up file (.pth), run by every interpreter")
     } else {
         None
     }
@@ -1353,7 +1383,6 @@ pub(super) fn persistence_kind(t: &str) -> Option<&'static str> {
     persistence_target(t)
 }
 
-/// What written text would do when it runs later: fetch and run code, open a connection.
 /// Whether a command line downloads, decodes, tunnels or pipes into a shell.
 pub fn active(s: &str) -> bool {
     active_content(s)
@@ -1362,9 +1391,13 @@ pub fn active(s: &str) -> bool {
         || s.contains("require('https')")
 }
 
+/// What written text would do when it runs later: fetch and run code, open a connection,
+/// start a program in the background that outlives the shell.
 fn active_content(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
     (l.contains("curl ")
+        || l.contains("nohup ")
+        || l.contains("& disown")
         || l.contains("wget ")
         || l.contains("git push")
         || l.contains("ssh -r")
@@ -2701,11 +2734,17 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 );
             }
         }
-        if c.name == "xargs"
+        if (c.name == "xargs"
             && c.args.iter().any(|a| a == "git")
             && c.has("push")
             && (c.has("--delete") || c.has("-d"))
-            && c.piped_from.is_some_and(|p| cmds[p].name == "git")
+            && c.piped_from.is_some())
+            || (c.name == "git"
+                && c.has("push")
+                && c.has("--delete")
+                && c.args
+                    .iter()
+                    .any(|a| a.contains("$(git tag") || a.contains("$(git branch")))
         {
             ctx.push(
                 c,
