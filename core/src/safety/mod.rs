@@ -339,6 +339,15 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
                         || denies(ctx.line_text(start))
                         || ctx.in_description(start)
                         || (ctx.markdown() && forbids(ctx.line_text(start)))
+                        // A credential file named in prose, with nothing done to it.
+                        || (rule.id == "exfiltration/credential-files"
+                            && ctx.markdown()
+                            && !ctx.in_code(start)
+                            && !acts_on(ctx.line_text(start)))
+                        // A token read into the environment for the tool that uses it
+                        // (`export TOKEN="$(security find-generic-password -w …)"`).
+                        || (rule.id == "exfiltration/private-keys"
+                            && stores_for_auth(ctx.line_text(start)))
                         // Malware is shared in archives locked with `infected`, so that no
                         // scanner or double-click opens it by accident: handling samples.
                         || (rule.id == "hidden/password-archive"
@@ -505,6 +514,40 @@ fn sample_password(line: &str) -> bool {
         (before.ends_with("-p") || before.ends_with("password") || before.ends_with("passwort"))
             && after.is_none_or(|c| !c.is_ascii_alphanumeric())
     })
+}
+
+/// Whether a line of prose does something to what it names: reads, sends, copies, encodes.
+fn acts_on(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    [
+        "read", "cat ", "send", "upload", "copy", "collect", "post", "include", "attach", "encode",
+        "base64", "print", "open", "zip", "tar ", "curl", "exfil", "forward", "paste", "share",
+        "sync", "lire", "envoy", "lesen", "senden", "leer", "enviar", "inviare", "读取", "发送",
+        "読み", "送信",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
+/// Whether a line puts a secret into a variable of the environment and nothing else
+/// (`export NPM_TOKEN="$(security find-generic-password -s npm -w)"`).
+fn stores_for_auth(line: &str) -> bool {
+    let t = line.trim_start().trim_start_matches("export ").trim_start();
+    let Some((name, value)) = t.split_once('=') else {
+        return false;
+    };
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && ["TOKEN", "KEY", "PASS", "SECRET", "AUTH"]
+            .iter()
+            .any(|k| name.contains(k));
+    let l = value.to_ascii_lowercase();
+    name_ok
+        && !["curl", "wget", "http", "nc ", "| ", "base64"]
+            .iter()
+            .any(|w| l.contains(w) && !(w == &"| " && l.contains("||")))
 }
 
 /// Whether a line lists what is denied (`"deny": ["Read(~/.ssh/**)"]`, `blocklist:`): a
@@ -1549,7 +1592,19 @@ pub fn scan<'a>(
                 }
             }
             bundle::Kind::PythonBytecode | bundle::Kind::Executable => {
-                binary_findings.push(bundle::compiled(p, kind));
+                let mut f = bundle::compiled(p, kind);
+                // Bytecode shipped beside its source (`greet.cpython-311.pyc` and `greet.py`):
+                // the source is what is read.
+                if kind == bundle::Kind::PythonBytecode {
+                    let base = p.rsplit('/').next().unwrap_or(p);
+                    let stem = base.split('.').next().unwrap_or(base);
+                    f.in_context = files.iter().any(|(q, _)| {
+                        q.rsplit('/')
+                            .next()
+                            .is_some_and(|b| b == format!("{stem}.py"))
+                    });
+                }
+                binary_findings.push(f);
                 extra.push((format!("{p} (strings)"), bundle::strings(b)));
             }
             bundle::Kind::Unreadable => binary_findings.push(bundle::compiled(p, kind)),

@@ -2349,8 +2349,10 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                         (Severity::Info, format!("adds a setting to {kind} ({t})"))
                     }
                 }
+                // A service, a cron job or a hook that runs a local script: what a rotator or a
+                // linter set-up asks for, visible but not a verdict by itself.
                 _ => (
-                    Severity::Medium,
+                    Severity::Low,
                     format!("installs something into {kind} ({t}) that runs again later"),
                 ),
             };
@@ -2427,11 +2429,19 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 "starts a service at every login".into(),
             );
         }
+        // Setting it elsewhere; reading it (`--get`) or restoring git's own (`--unset`) is not.
         if c.name == "git"
             && c.has("config")
             && lower.contains("core.hookspath")
             && !lower.contains(".githooks")
             && !lower.contains(".husky")
+            && !c.args.iter().any(|a| {
+                a.starts_with("--get")
+                    || a == "--unset"
+                    || a == "--unset-all"
+                    || a == "-l"
+                    || a == "--list"
+            })
         {
             ctx.push(
                 c,
@@ -2454,8 +2464,13 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 "skips the project's git hooks (--no-verify)".into(),
             );
         }
+        // `HUSKY=0 npm ci` keeps a CI install from setting hooks up: nothing is skipped.
+        let installing = matches!(c.name.as_str(), "npm" | "pnpm" | "yarn" | "bun")
+            && c.args
+                .first()
+                .is_some_and(|a| matches!(a.as_str(), "ci" | "install" | "i" | "add"));
         if c.env.iter().any(|e| {
-            e.starts_with("HUSKY=0")
+            (e.starts_with("HUSKY=0") && !installing)
                 || e.starts_with("SKIP=")
                 || e.starts_with("PRE_COMMIT_ALLOW_NO_CONFIG")
                 || e.starts_with("GIT_SSL_NO_VERIFY")
