@@ -342,7 +342,6 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
                         // A credential file named in prose, with nothing done to it.
                         || (rule.id == "exfiltration/credential-files"
                             && ctx.markdown()
-                            && !ctx.in_code(start)
                             && !acts_on(ctx.line_text(start)))
                         // A token read into the environment for the tool that uses it
                         // (`export TOKEN="$(security find-generic-password -w …)"`).
@@ -497,6 +496,16 @@ fn forbids(line: &str) -> bool {
             "切勿",
             "严禁",
             "決して",
+            "никогда",
+            "нельзя",
+            "не запускайте",
+            "не используйте",
+            "не делайте",
+            "запрещ",
+            "asla ",
+            "çalıştırmayın",
+            "kullanmayın",
+            "yapmayın",
             "しないで",
             "하지 마",
         ]
@@ -915,6 +924,15 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
                     }
                 }
             }
+            // A block under "Removal" / "Uninstall" takes the skill's own set-up away again:
+            // the hooks it removes are the ones it installed.
+            if undoes_setup(&lines[..i]) {
+                for f in &mut out[before_block..] {
+                    if f.category == Category::ControlDisablement {
+                        f.in_context = true;
+                    }
+                }
+            }
             i = end + 1;
             continue;
         }
@@ -1211,6 +1229,42 @@ fn asks_consent(before: &[&str]) -> bool {
     ]
     .iter()
     .any(|w| l.contains(w))
+}
+
+/// Whether the heading or the paragraph right before a block says it removes what was set
+/// up ("## Removal", "To uninstall:").
+fn undoes_setup(before: &[&str]) -> bool {
+    let near: Vec<&str> = before
+        .iter()
+        .rev()
+        .filter(|l| !l.trim().is_empty())
+        .take(3)
+        .copied()
+        .collect();
+    let heading = near.iter().find(|l| l.trim_start().starts_with('#'));
+    let lead = near.first().copied().unwrap_or("");
+    let says = |l: &str| {
+        let l = l.to_lowercase();
+        [
+            "uninstall",
+            "removal",
+            "remove husky",
+            "remove the hook",
+            "deinstall",
+            "désinstall",
+            "entfernen",
+            "desinstal",
+            "rimozione",
+            "disinstall",
+            "卸载",
+            "アンインストール",
+            "삭제",
+            "удален",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+    };
+    heading.is_some_and(|h| says(h)) || says(lead)
 }
 
 /// When the last of `lines` is inside a fenced block, the index of its opening fence.
