@@ -203,6 +203,8 @@ fn is_list_item(t: &str) -> bool {
 pub struct Context<'a> {
     text: &'a str,
     markdown: bool,
+    /// A data file (`.jsonl`, `.csv`): its lines are examples when the skill teaches.
+    data: bool,
     /// The skill's SKILL.md is about security, so every file's examples are examples.
     skill_teaching: bool,
     /// Byte ranges inside ``` / ~~~ fences or `inline code`; worked out when first needed
@@ -322,9 +324,16 @@ impl<'a> Context<'a> {
             || path.ends_with(".markdown")
             || path.ends_with(".mdx")
             || path.ends_with(".txt");
+        // Data a lesson ships (a corpus of attack samples, a table of indicators) is examples
+        // like its documents; scripts are judged on their own.
+        let lower = path.to_ascii_lowercase();
+        let data = [".jsonl", ".ndjson", ".csv", ".tsv"]
+            .iter()
+            .any(|e| lower.ends_with(e));
         Context {
             text,
             markdown,
+            data,
             skill_teaching,
             code: OnceCell::new(),
             teaching: OnceCell::new(),
@@ -345,7 +354,7 @@ impl<'a> Context<'a> {
     pub fn teaching(&self) -> bool {
         // A skill about security teaches in its documents; its scripts are judged on
         // their own (words in a SKILL.md must not excuse what a bundled script does).
-        (self.skill_teaching && self.markdown)
+        (self.skill_teaching && (self.markdown || self.data))
             || *self
                 .teaching
                 .get_or_init(|| teaching_hits(self.text, self.code(), 4) >= 4)

@@ -200,6 +200,33 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
             ));
         }
     }
+    // Test fixtures of a skill about invisible or confusable characters are its samples.
+    let lower = path.to_ascii_lowercase();
+    if [
+        "fixtures/",
+        "testdata/",
+        "test-data/",
+        "samples/",
+        "__fixtures__/",
+    ]
+    .iter()
+    .any(|d| lower.contains(d))
+        && super::shell::topic_has(&[
+            "unicode",
+            "bidi",
+            "zero-width",
+            "zero width",
+            "confusable",
+            "homoglyph",
+            "invisible",
+        ])
+    {
+        for f in &mut out {
+            if f.rule == "hidden/bidi" || f.rule == "hidden/zero-width" {
+                f.in_context = true;
+            }
+        }
+    }
     // In a document about attacks, hidden-content examples are examples; tag characters never are.
     if !out.is_empty() && ctx.teaching() {
         for f in &mut out {

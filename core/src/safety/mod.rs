@@ -278,6 +278,7 @@ fn public_key_only(line: &str) -> bool {
         if !(name.ends_with(".pub")
             || name == "known_hosts"
             || name == "config"
+            || name.starts_with("authorized_keys")
             || name == "authorized_keys")
         {
             return false;

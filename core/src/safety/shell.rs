@@ -1229,6 +1229,14 @@ thread_local! {
     static TOPIC: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+/// Whether what the skill says it is for names one of `words` (lowercase).
+pub fn topic_has(words: &[&str]) -> bool {
+    TOPIC.with(|t| {
+        let t = t.borrow();
+        words.iter().any(|w| t.contains(w))
+    })
+}
+
 /// Sets what the skill says it is for (its name and description) for this thread's scans.
 pub fn set_topic(topic: &str) {
     TOPIC.with(|t| *t.borrow_mut() = topic.to_ascii_lowercase());
