@@ -466,11 +466,19 @@ fn forbids(line: &str) -> bool {
     .iter()
     .any(|n| {
         l.match_indices(n).any(|(i, _)| {
-            l[i + n.len()..]
+            // The verb right after it, past an adverb ("never ever run", "do not just
+            // paste"): "never blocks a commit" says what something does not do.
+            let mut words = l[i + n.len()..]
                 .split(|c: char| !c.is_ascii_alphabetic())
-                .filter(|w| !w.is_empty())
-                .take(3)
-                .any(|w| FORBIDDEN_ACTS.contains(&w))
+                .filter(|w| !w.is_empty());
+            let first = words.next().unwrap_or("");
+            let verb =
+                if ["ever", "just", "blindly", "directly", "simply", "actually"].contains(&first) {
+                    words.next().unwrap_or("")
+                } else {
+                    first
+                };
+            FORBIDDEN_ACTS.contains(&verb)
         })
     });
     negated_action

@@ -3256,6 +3256,9 @@ fn scan_decoded(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
 
 /// Words that start a command line in prose or an unlabelled block.
 const COMMAND_WORDS: &[&str] = &[
+    "dig",
+    "nslookup",
+    "host",
     "curl",
     "wget",
     "bash",
