@@ -149,6 +149,7 @@ fn lookup<'a>(
         .flatten()
 }
 
+#[derive(Default)]
 struct Facts<'t> {
     assigns: Vec<Assign<'t>>,
     calls: Vec<Call<'t>>,
@@ -1190,14 +1191,7 @@ pub fn exports(src: &str, lang: Lang) -> Exports {
     let Some(tree) = parse(src, lang) else {
         return Exports::default();
     };
-    let mut facts = Facts {
-        assigns: Vec::new(),
-        calls: Vec::new(),
-        returns: Vec::new(),
-        strings: HashMap::new(),
-        params: HashMap::new(),
-        callbacks: Vec::new(),
-    };
+    let mut facts = Facts::default();
     gather(tree.root_node(), src, &mut facts, None, 0);
     let labels = solve(&facts, src, lang);
     Exports(
@@ -1259,14 +1253,7 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
         return;
     }
     let Some(tree) = parse(src, lang) else { return };
-    let mut facts = Facts {
-        assigns: Vec::new(),
-        calls: Vec::new(),
-        returns: Vec::new(),
-        strings: HashMap::new(),
-        params: HashMap::new(),
-        callbacks: Vec::new(),
-    };
+    let mut facts = Facts::default();
     gather(tree.root_node(), src, &mut facts, None, 0);
     let labels = solve(&facts, src, lang);
     let mut found = Vec::new();

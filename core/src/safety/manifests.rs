@@ -39,7 +39,7 @@ pub(super) fn direct_references(path: &str, text: &str, ctx: &Context, out: &mut
     let blocks: Vec<std::ops::Range<usize>> =
         if base.ends_with(".json") && base.contains("dependenc") {
             // A dependency map of its own (`assets/devDependencies.json`, merged into a manifest).
-            vec![0..text.len()]
+            std::iter::once(0..text.len()).collect()
         } else if base.ends_with(".json") {
             text.match_indices("ependencies\"")
                 .filter_map(|(i, _)| {
