@@ -195,7 +195,6 @@ fn identifiers(n: Node, src: &str, out: &mut Vec<String>, depth: u32) {
                     | "callable"
                     | "hasattr"
                     | "Boolean"
-                    | "typeof"
             )
         })
     {
@@ -1932,7 +1931,9 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
     }
     // A flaw the code itself declares (`# VULNERABLE`, `vulnerable_app.py`, "intentionally
     // vulnerable") is a lesson or a lab: a planted one hides.
-    let declared = {
+    let declared = super::shell::topic_has(&[
+        "lab", "training", "vulnerab", "ctf", "security", "teach", "tutorial", "course", "exercise",
+    ]) && {
         let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
         let l = src.to_ascii_lowercase();
         name.contains("vulnerable")
@@ -1945,9 +1946,11 @@ pub fn scan(path: &str, src: &str, lang: Lang, line0: u32, shown: bool, out: &mu
             || l.contains("do not use in production")
     };
     for f in &mut found {
+        // Running input is a backdoor whatever the comment says; the injectable query and the
+        // traversing path are what a lab teaches.
         let flaw = matches!(
             f.rule.as_str(),
-            "script/sql-injection" | "script/exec-input" | "script/path-traversal"
+            "script/sql-injection" | "script/path-traversal"
         );
         if shown || (declared && flaw) {
             f.in_context = true;

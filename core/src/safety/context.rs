@@ -432,7 +432,7 @@ impl<'a> Context<'a> {
         // A table documents; a list item reads under the line that leads its list
         // ("Never do the following:").
         let t = line.trim_start();
-        if self.markdown && t.starts_with('|') && !self.instructing_cell(offset) {
+        if self.markdown && t.starts_with('|') && !self.instructing_cell(offset, line_end) {
             return true;
         }
         if self.markdown && is_list_item(t) {
@@ -547,7 +547,7 @@ impl<'a> Context<'a> {
     /// In a table, whether the cell holding `offset` tells the reader what to do ("Resolve
     /// via the resolver check: `dig …`", "commit fixes with `git commit --no-verify`") rather
     /// than naming or describing something: a step written in a table is still a step.
-    pub fn instructing_cell(&self, offset: usize) -> bool {
+    pub fn instructing_cell(&self, offset: usize, end: usize) -> bool {
         if !self.in_table(offset) {
             return false;
         }
@@ -570,10 +570,15 @@ impl<'a> Context<'a> {
             .enumerate()
             .find(|&(i, &b)| b == b'|' && (i == 0 || after.as_bytes()[i - 1] != b'\\'))
             .map_or(after.len(), |(i, _)| i);
-        // A match may start in the row's label ("| Sync | POST …"): the cells after the one
-        // holding it count too.
+        // A match may start in the row's label and run on ("| Sync | POST …"): the cell it
+        // ends in counts too.
         instructs(&format!("{}{}", &before[cell_start..], &after[..cell_end]))
-            || after[cell_end..].split('|').take(8).any(instructs)
+            || (end > offset + cell_end
+                && self.text[offset + cell_end..end.min(line_end)]
+                    .split('|')
+                    .filter(|c| !c.trim().is_empty())
+                    .last()
+                    .is_some_and(instructs))
     }
 }
 

@@ -222,7 +222,9 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
         ])
     {
         for f in &mut out {
-            if f.rule == "hidden/bidi" || f.rule == "hidden/zero-width" {
+            if (f.rule == "hidden/bidi" || f.rule == "hidden/zero-width")
+                && f.severity <= Severity::Medium
+            {
                 f.in_context = true;
             }
         }

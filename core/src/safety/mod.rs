@@ -324,21 +324,21 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
             // Matches are ASCII-anchored; widen to char boundaries for slicing.
             let (start, end) = (floor(text, m.start), ceil(text, m.end));
             let in_context = match rule.kind {
-                // A flag named in the description is what the skill documents.
                 // Text addressed to a scanner is an attack however it is set (a quote block is
                 // how such notes are styled), unless the document teaches about them.
                 Kind::Prose if rule.id == "override/scanner-addressed" => {
                     ctx.quoted_unless_block(start)
                 }
+                // A flag named in the description is what the skill documents.
                 Kind::Prose => {
                     ctx.quoted_as(start, NEGATING.contains(&rule.id))
                         || (text[start..end].starts_with("--") && ctx.in_description(start))
                 }
                 Kind::Behaviour => {
                     ctx.teaching()
-                        || (ctx.in_table(start) && !ctx.instructing_cell(start))
+                        || (ctx.in_table(start) && !ctx.instructing_cell(start, end))
                         || denies(ctx.line_text(start))
-                        || ctx.in_description(start)
+                        || (text[start..end].starts_with("--") && ctx.in_description(start))
                         || (ctx.markdown() && forbids(ctx.line_text(start)))
                         // A credential file named in prose, with nothing done to it.
                         || (rule.id == "exfiltration/credential-files"
@@ -351,7 +351,8 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
                         // Malware is shared in archives locked with `infected`, so that no
                         // scanner or double-click opens it by accident: handling samples.
                         || (rule.id == "hidden/password-archive"
-                            && sample_password(ctx.line_text(start)))
+                            && sample_password(ctx.line_text(start))
+                            && shell::topic_has(&["malware", "sample", "triage", "forensic", "incident", "reverse engineer", "threat"]))
                         || (rule.id == "exfiltration/private-keys"
                             && public_key_only(ctx.line_text(start)))
                         || printed(ctx.line_text(start), &text[start..end])
@@ -562,7 +563,9 @@ fn stores_for_auth(line: &str) -> bool {
             .iter()
             .any(|k| name.contains(k));
     let l = value.to_ascii_lowercase();
+    let private_key = l.contains(".ssh/id_") || l.contains(".pem") || l.contains(".key");
     name_ok
+        && !private_key
         && !["curl", "wget", "http", "nc ", "| ", "base64"]
             .iter()
             .any(|w| l.contains(w) && !(w == &"| " && l.contains("||")))
@@ -935,7 +938,7 @@ fn structure(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) -> b
             }
             // A block under "Removal" / "Uninstall" takes the skill's own set-up away again:
             // the hooks it removes are the ones it installed.
-            if undoes_setup(&lines[..i]) {
+            if undoes_setup(&lines[..i], &lines[start..end.min(lines.len())]) {
                 for f in &mut out[before_block..] {
                     if f.category == Category::ControlDisablement {
                         f.in_context = true;
@@ -1198,6 +1201,12 @@ fn json_unescape(raw: &str) -> String {
             Some('n') => out.push('\n'),
             Some('t') => out.push('\t'),
             Some('r') => {}
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(c);
+                }
+            }
             Some(other) => out.push(other),
             None => {}
         }
@@ -1217,6 +1226,20 @@ fn asks_consent(before: &[&str]) -> bool {
         .copied()
         .collect();
     let l = para.join(" ").to_lowercase();
+    let negated = |i: usize| {
+        let before = l[..i].trim_end();
+        [
+            "don't",
+            "do not",
+            "never",
+            "without",
+            "no need to",
+            "skip",
+            "n't",
+        ]
+        .iter()
+        .any(|n| before.ends_with(n))
+    };
     [
         "confirm with the user",
         "ask the user",
@@ -1237,12 +1260,12 @@ fn asks_consent(before: &[&str]) -> bool {
         "ユーザーに確認",
     ]
     .iter()
-    .any(|w| l.contains(w))
+    .any(|w| l.match_indices(w).any(|(i, _)| !negated(i)))
 }
 
 /// Whether the heading or the paragraph right before a block says it removes what was set
 /// up ("## Removal", "To uninstall:").
-fn undoes_setup(before: &[&str]) -> bool {
+fn undoes_setup(before: &[&str], block: &[&str]) -> bool {
     let near: Vec<&str> = before
         .iter()
         .rev()
@@ -1250,30 +1273,39 @@ fn undoes_setup(before: &[&str]) -> bool {
         .take(3)
         .copied()
         .collect();
-    let heading = near.iter().find(|l| l.trim_start().starts_with('#'));
-    let lead = near.first().copied().unwrap_or("");
-    let says = |l: &str| {
-        let l = l.to_lowercase();
-        [
-            "uninstall",
-            "removal",
-            "remove husky",
-            "remove the hook",
-            "deinstall",
-            "désinstall",
-            "entfernen",
-            "desinstal",
-            "rimozione",
-            "disinstall",
-            "卸载",
-            "アンインストール",
-            "삭제",
-            "удален",
-        ]
+    let heading = near
         .iter()
-        .any(|w| l.contains(w))
+        .find(|l| l.trim_start().starts_with('#'))
+        .copied();
+    let lead = near.first().copied().unwrap_or("");
+    let has = |l: &str, words: &[&str]| {
+        let l = l.to_lowercase();
+        words.iter().any(|w| l.contains(w))
     };
-    heading.is_some_and(|h| says(h)) || says(lead)
+    // Uninstalling, said so; or a removal section whose block uninstalls a package.
+    const UNINSTALL: &[&str] = &[
+        "uninstall",
+        "deinstall",
+        "désinstall",
+        "desinstal",
+        "disinstall",
+        "卸载",
+        "アンインストール",
+    ];
+    const REMOVAL: &[&str] = &[
+        "removal",
+        "entfernen",
+        "rimozione",
+        "삭제",
+        "удален",
+        "suppression",
+    ];
+    let uninstalls = block
+        .iter()
+        .any(|l| has(l, &["uninstall", " remove ", "pip remove"]));
+    heading.is_some_and(|h| has(h, UNINSTALL))
+        || has(lead, UNINSTALL)
+        || (uninstalls && heading.is_some_and(|h| has(h, REMOVAL)))
 }
 
 /// When the last of `lines` is inside a fenced block, the index of its opening fence.
@@ -1727,7 +1759,134 @@ pub fn scan<'a>(
     if let Some((_, text)) = files.iter().find(|(p, _)| *p == crate::skill::SKILL_FILE) {
         findings.extend(lookalike_name(text));
     }
+    findings.extend(off_topic(&topic, &findings));
     verdict(findings, thresholds)
+}
+
+/// What a skill's own description would have to mention for a lasting change or a switched
+/// off control to be part of its job.
+const PERSISTENCE_TOPICS: &[&str] = &[
+    "shell",
+    "zsh",
+    "bash",
+    "fish",
+    "dotfile",
+    "prompt",
+    "alias",
+    "rc file",
+    "cron",
+    "schedul",
+    "timer",
+    "systemd",
+    "launchd",
+    "launch agent",
+    "service",
+    "daemon",
+    "hook",
+    "startup",
+    "start-up",
+    "login",
+    "memory",
+    "claude.md",
+    "agents.md",
+    "rules",
+    "setup",
+    "set up",
+    "install",
+    "bootstrap",
+    "environment",
+    "profile",
+    "autom",
+    "backup",
+    "rotat",
+    "monitor",
+    "ssh",
+    "path",
+    "terminal",
+    "editor",
+    "vscode",
+    "workspace",
+    "config",
+    "onboard",
+];
+const CONTROL_TOPICS: &[&str] = &[
+    "ci",
+    "test",
+    "lint",
+    "hook",
+    "pre-commit",
+    "husky",
+    "flak",
+    "quarantin",
+    "security",
+    "selinux",
+    "firewall",
+    "defender",
+    "tls",
+    "ssl",
+    "certificat",
+    "permission",
+    "sandbox",
+    "git",
+    "workflow",
+    "pipeline",
+    "speed",
+    "fast",
+    "performance",
+    "build",
+    "commit",
+    "agent",
+    "claude",
+    "codex",
+    "headless",
+    "automation",
+    "debug",
+    "troubleshoot",
+];
+
+/// A lasting change or a switched-off control in a skill whose name and description say
+/// nothing of the kind (a "markdown formatter" that edits shell start-up files): what it does
+/// is not what it is for, which is evidence of its own.
+fn off_topic(topic: &str, findings: &[Finding]) -> Vec<Finding> {
+    if topic.trim().is_empty() {
+        return Vec::new();
+    }
+    let t = topic.to_lowercase();
+    let mut out = Vec::new();
+    for (category, topics, what) in [
+        (
+            Category::Persistence,
+            PERSISTENCE_TOPICS,
+            "makes lasting changes (start-up files, schedules, hooks, agent memory)",
+        ),
+        (
+            Category::ControlDisablement,
+            CONTROL_TOPICS,
+            "switches checks or protections off",
+        ),
+    ] {
+        if topics.iter().any(|w| t.contains(w)) {
+            continue;
+        }
+        if let Some(f) = findings
+            .iter()
+            .find(|f| f.category == category && !f.in_context)
+        {
+            out.push(Finding {
+                rule: "behaviour/off-topic".into(),
+                category,
+                severity: Severity::Medium,
+                file: f.file.clone(),
+                line: f.line,
+                excerpt: f.excerpt.clone(),
+                explanation: format!(
+                    "{what}, which the skill's name and description say nothing about"
+                ),
+                in_context: false,
+            });
+        }
+    }
+    out
 }
 
 /// The `name:` and `description:` of a `SKILL.md`'s frontmatter, as plain text.

