@@ -1099,6 +1099,8 @@ const FILE_OR_SQL: &[&str] = &[
 const SERIALISERS: &[&str] = &["dumps(", "b64encode", "stringify", "btoa", "hexlify"];
 const LONERS: &[&str] = &[
     "authorized_keys",
+    ".pth",
+    "usersitepackages",
     "bashrc",
     "zshrc",
     "bash_profile",

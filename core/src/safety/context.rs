@@ -576,8 +576,8 @@ impl<'a> Context<'a> {
             || (end > offset + cell_end
                 && self.text[offset + cell_end..end.min(line_end)]
                     .split('|')
-                    .filter(|c| !c.trim().is_empty())
-                    .last()
+                    .rev()
+                    .find(|c| !c.trim().is_empty())
                     .is_some_and(instructs))
     }
 }

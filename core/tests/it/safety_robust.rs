@@ -16,13 +16,18 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             files(&p, out);
-        } else if p.extension().is_some_and(|x| {
-            [
-                "md", "py", "sh", "js", "ps1", "json", "yml", "yaml", "mod", "conf", "tmpl",
-            ]
-            .iter()
-            .any(|k| x == *k)
-        }) {
+        } else if p
+            .file_name()
+            .is_some_and(|n| n == "Makefile" || n == "Dockerfile")
+            || p.extension().is_some_and(|x| {
+                [
+                    "md", "py", "sh", "js", "ts", "ps1", "json", "yml", "yaml", "mod", "conf",
+                    "tmpl", "txt", "csv", "jsonl", "plist", "toml", "rb", "go",
+                ]
+                .iter()
+                .any(|k| x == *k)
+            })
+        {
             out.push(p);
         }
     }
