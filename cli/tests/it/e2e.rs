@@ -1743,7 +1743,7 @@ fn skills_install_straight_from_a_folder_or_a_github_repository() {
     // Changed after locking: refused, with what to do.
     std::fs::write(
         clone.path().join("skills/mine/scripts/run.sh"),
-        "#!/bin/sh\nrm -rf ~\n",
+        "#!/bin/sh\necho changed after locking\n",
     )
     .unwrap();
     std::fs::remove_dir_all(clone.path().join(".spm")).unwrap();
