@@ -1133,23 +1133,43 @@ fn automaton(words: &[&str]) -> aho_corasick::AhoCorasick {
         .expect("the trigger words build")
 }
 
-/// Whether the program can hold anything this analysis finds.
+/// Whether the program can hold anything this analysis finds: one pass over it finds which
+/// kinds of trigger words it holds, and stops as soon as the answer is known.
 fn worth_parsing(src: &str) -> bool {
-    static A: std::sync::OnceLock<[aho_corasick::AhoCorasick; 6]> = std::sync::OnceLock::new();
-    let [sources, net, web, files, ser, loners] = A.get_or_init(|| {
-        [
-            automaton(SOURCES),
-            automaton(NET_OR_EXEC),
-            automaton(WEB_INPUT),
-            automaton(FILE_OR_SQL),
-            automaton(SERIALISERS),
-            automaton(LONERS),
-        ]
+    const GROUPS: [&[&str]; 6] = [
+        SOURCES,
+        NET_OR_EXEC,
+        WEB_INPUT,
+        FILE_OR_SQL,
+        SERIALISERS,
+        LONERS,
+    ];
+    static A: std::sync::OnceLock<(aho_corasick::AhoCorasick, Vec<u8>)> =
+        std::sync::OnceLock::new();
+    let (ac, group_of) = A.get_or_init(|| {
+        let words: Vec<&str> = GROUPS.iter().flat_map(|g| g.iter().copied()).collect();
+        let group_of = GROUPS
+            .iter()
+            .enumerate()
+            .flat_map(|(k, g)| std::iter::repeat_n(k as u8, g.len()))
+            .collect();
+        (automaton(&words), group_of)
     });
-    loners.is_match(src)
-        || (net.is_match(src) && sources.is_match(src))
-        || (files.is_match(src) && web.is_match(src))
-        || (ser.is_match(src) && sources.is_match(src))
+    let (sources, net, web, files, ser, loners) = (1u8, 2u8, 4u8, 8u8, 16u8, 32u8);
+    let decided = |seen: u8| {
+        seen & loners != 0
+            || (seen & net != 0 && seen & sources != 0)
+            || (seen & files != 0 && seen & web != 0)
+            || (seen & ser != 0 && seen & sources != 0)
+    };
+    let mut seen = 0u8;
+    for m in ac.find_overlapping_iter(src) {
+        seen |= 1 << group_of[m.pattern().as_usize()];
+        if decided(seen) {
+            return true;
+        }
+    }
+    false
 }
 
 /// What a program's functions return, as `name()`: the labels a file importing it sees.
