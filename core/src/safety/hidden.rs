@@ -131,7 +131,8 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
     let mut from = 0;
     while let Some(s) = text[from..].find("<!--").filter(|_| ctx.markdown()) {
         let start = from + s;
-        let Some(e) = text[start..].find("-->") else {
+        // The end is looked for after the opening (`<!-->` does not close itself).
+        let Some(e) = text[start + 4..].find("-->").map(|e| e + 4) else {
             break;
         };
         let body = &text[start + 4..start + e];
