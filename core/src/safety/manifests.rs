@@ -145,6 +145,12 @@ fn lookalike_dependencies(
     }
 }
 
+/// Whether `host` is a registry, a well-known forge or vendor, or this machine: packages
+/// from it are what the names say.
+fn served_by_its_own(host: &str, class: HostClass) -> bool {
+    matches!(class, HostClass::Known | HostClass::Local) || shell::is_registry(host)
+}
+
 /// Package-manager settings that send installs to an index other than the public registry
 /// (`registry=…` in `.npmrc`, `index-url = …` in `pip.conf`, `npmRegistryServer:` in
 /// `.yarnrc.yml`), in a config file or a block a document tells the reader to write. A
@@ -214,7 +220,7 @@ pub(super) fn registry_settings(path: &str, text: &str, ctx: &Context, out: &mut
         let Some((host, class)) = hosts::urls_in(url).into_iter().next() else {
             continue;
         };
-        if class == HostClass::Known || class == HostClass::Local || shell::is_registry(&host) {
+        if served_by_its_own(&host, class) {
             continue;
         }
         let (severity, why) = match class {
@@ -296,7 +302,7 @@ pub(super) fn replaced_modules(path: &str, text: &str, ctx: &Context, out: &mut 
             continue;
         }
         let class = hosts::classify_host(&new, false);
-        if class == HostClass::Known || class == HostClass::Local || shell::is_registry(&new) {
+        if served_by_its_own(&new, class) {
             continue;
         }
         out.push(Finding {

@@ -907,6 +907,16 @@ fn secret_variables(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The commands inside command `i`'s substitutions (`curl -d "$(env)"`): `collect` records
+/// them right after it, and their text is part of its own.
+fn substituted(cmds: &[Cmd], i: usize) -> impl Iterator<Item = &Cmd> {
+    let text = cmds[i].text.as_str();
+    cmds.iter()
+        .skip(i + 1)
+        .take(20)
+        .take_while(move |s| text.contains(s.text.trim()))
+}
+
 /// A command whose output is secrets: it reads secret files, prints the environment
 /// (`env`, `printenv`, `set`, `export -p`), a CLI's access token, or the shell's history.
 fn yields_secrets(c: &Cmd) -> bool {
@@ -1956,12 +1966,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
                 })
             };
             let via_substitution = (c.text.contains("$(") || c.text.contains('`'))
-                && cmds
-                    .iter()
-                    .skip(i + 1)
-                    .take(20)
-                    .take_while(|s| c.text.contains(s.text.trim()))
-                    .any(|s| yields_secrets(s) && in_data(s.text.trim()));
+                && substituted(&cmds, i).any(|s| yields_secrets(s) && in_data(s.text.trim()));
             if piped_secret
                 || via_var
                 || via_body
@@ -1990,13 +1995,7 @@ pub fn scan(path: &str, unit: &Unit, out: &mut Vec<Finding>, depth: u32) {
         ) && c.args.iter().any(|a| {
             !a.starts_with('-')
                 && (mentions_any(a, &secret_vars)
-                    || (a.contains("$(") && {
-                        cmds.iter()
-                            .skip(i + 1)
-                            .take(20)
-                            .take_while(|s| c.text.contains(s.text.trim()))
-                            .any(yields_secrets)
-                    }))
+                    || (a.contains("$(") && substituted(&cmds, i).any(yields_secrets)))
         }) {
             ctx.push(
                 c,
