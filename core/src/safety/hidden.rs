@@ -75,7 +75,8 @@ pub fn without_invisible(text: &str) -> Option<String> {
     (inside >= 3).then(|| text.chars().filter(|c| !invisible(*c)).collect())
 }
 
-pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
+/// `broken_words`: whether zero-width characters break up words (see [`without_invisible`]).
+pub fn scan(path: &str, text: &str, ctx: &Context, broken_words: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     // Invisible characters (a leading byte-order mark is fine).
     let mut reported = [false; 3];
@@ -96,7 +97,7 @@ pub fn scan(path: &str, text: &str, ctx: &Context) -> Vec<Finding> {
         reported[kind] = true;
         let (rule, sev, why) = match kind {
             // Between the letters of words, they break up what the words say.
-            0 if without_invisible(text).is_some() => (
+            0 if broken_words => (
                 "hidden/zero-width",
                 Severity::High,
                 "zero-width characters inside words break up what they say, hiding it from a reviewer and from search",

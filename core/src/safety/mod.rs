@@ -372,9 +372,10 @@ fn scan_file(path: &str, text: &str, skill_teaching: bool) -> Vec<Finding> {
             });
         }
     }
-    out.extend(hidden::scan(path, text, &ctx));
+    let visible = hidden::without_invisible(text);
+    out.extend(hidden::scan(path, text, &ctx, visible.is_some()));
     // Read again as the eye sees it: words broken up by invisible characters joined.
-    if let Some(visible) = hidden::without_invisible(text) {
+    if let Some(visible) = visible {
         for mut f in scan_file(path, &visible, skill_teaching) {
             if !out.iter().any(|o| o.rule == f.rule && o.line == f.line) {
                 f.excerpt = format!("(invisible characters removed) {}", f.excerpt);
